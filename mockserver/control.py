@@ -1,0 +1,80 @@
+"""The control API under ``/_mock/``: health, reset, and the state as a fixture document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+from jsonschema.exceptions import ValidationError
+from werkzeug import Request
+
+from .boom import BoomError, boom_body
+from .errors import FixtureError, ProductError
+from .product import Call, Product
+from .schemas import OperationSchemas, describe
+
+
+class ControlAPI(Product):
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
+        body = None
+        data = req.get_data(cache=True)
+        if data:
+            try:
+                body = json.loads(data)
+            except (ValueError, UnicodeDecodeError) as e:
+                raise BoomError(f"request body is not JSON: {e}") from None
+        return Call(path=path_args, query=req.args.to_dict(), body=body, request=req, runtime=runtime)
+
+    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
+        part, found = next((p, e) for p, e in errors.items() if e)
+        return BoomError(f"[request {part}] {describe(found[0])}")
+
+    def internal_error(self, message: str) -> ProductError:
+        return BoomError(message, 500)
+
+    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
+        if not isinstance(error, BoomError):
+            error = BoomError(error.message, error.status)
+        return error.status, boom_body(error)
+
+    def render(self, status: int, body: Any, req: Request) -> Response:
+        return Response(json.dumps(body), status=status, mimetype="application/json")
+
+    def owns_path(self, path: str) -> bool:
+        return path.startswith("/_mock/")
+
+    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        if allowed_methods:
+            error = BoomError(f"method [{req.method}] is not allowed on [{req.path}]", 405)
+        else:
+            error = BoomError(f"no route [{req.method} {req.path}]", 404)
+        return self.render(error.status, boom_body(error), req)
+
+
+CONTROL = ControlAPI("mock")
+
+
+@CONTROL.operation("GET", "/_mock/health", "health")
+def health(call: Call):
+    return 200, {"status": "ready", "products": list(call.runtime.products)}
+
+
+@CONTROL.operation("POST", "/_mock/reset", "reset")
+def reset(call: Call):
+    call.runtime.store.reset()
+    return 200, {"acknowledged": True}
+
+
+@CONTROL.operation("GET", "/_mock/state", "state_get")
+def state_get(call: Call):
+    return 200, call.runtime.store.dump()
+
+
+@CONTROL.operation("POST", "/_mock/state", "state_load")
+def state_load(call: Call):
+    try:
+        call.runtime.store.load(call.body, "request body")
+    except FixtureError as e:
+        raise BoomError(f"fixture document refused: at {e.place or '/'}: {e.problem}") from None
+    return 200, {"acknowledged": True}

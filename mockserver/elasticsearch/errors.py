@@ -1,0 +1,168 @@
+"""Elasticsearch's exceptions, as the model raises them, and their one rendering.
+
+The body is ``{"error": {"root_cause": [...], "type", "reason", ["caused_by"]}, "status"}``
+(ElasticsearchException / ExceptionsHelper in the real server). ``type`` is the snake_case name of
+the Java exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ProductError
+
+
+class ElasticsearchError(ProductError):
+    type = "exception"
+    status = 500
+    # A plain Java exception (not an ElasticsearchException): the search for a root cause stops above it.
+    plain_java = False
+
+    def __init__(self, reason: str, status: int | None = None, *, caused_by: "ElasticsearchError | None" = None,
+                 metadata: dict[str, Any] | None = None):
+        super().__init__(reason, status)
+        self.caused_by = caused_by
+        self.metadata = metadata or {}
+
+    @property
+    def reason(self) -> str:
+        return self.message
+
+    def to_xcontent(self, trace: bool = False) -> dict:
+        body: dict[str, Any] = {"type": self.type, "reason": self.reason, **self.metadata}
+        if self.caused_by is not None:
+            body["caused_by"] = self.caused_by.to_xcontent(trace)
+        if trace:
+            body["stack_trace"] = self.stack_trace()
+        return body
+
+    def stack_trace(self) -> str:
+        # ?error_trace asks for the Java stack trace; the mock has none, so it names itself.
+        return f"{self.type}: {self.reason}\n\tat mockserver.elasticsearch({type(self).__name__})"
+
+    def root_causes(self) -> list["ElasticsearchError"]:
+        """ElasticsearchException.guessRootCauses: down the chain of Elasticsearch (and x-content
+        parse) exceptions; a plain Java exception on top is its own root cause."""
+        error = self
+        if error.plain_java:
+            return [error]
+        while error.caused_by is not None and not error.caused_by.plain_java:
+            error = error.caused_by
+        return [error]
+
+    def body(self, trace: bool = False) -> dict:
+        root_cause = []
+        for cause in self.root_causes():
+            entry = {"type": cause.type, "reason": cause.reason, **cause.metadata}
+            if trace:
+                entry["stack_trace"] = cause.stack_trace()
+            root_cause.append(entry)
+        return {"error": {"root_cause": root_cause, **self.to_xcontent(trace)}, "status": self.status}
+
+
+class ResourceNotFound(ElasticsearchError):
+    type = "resource_not_found_exception"
+    status = 404
+
+
+class IllegalArgument(ElasticsearchError):
+    type = "illegal_argument_exception"
+    status = 400
+    plain_java = True
+
+
+class StatusException(ElasticsearchError):
+    type = "status_exception"
+    status = 400
+
+
+class ParseException(ElasticsearchError):
+    type = "parse_exception"
+    status = 400
+
+
+class XContentParseError(ElasticsearchError):
+    type = "x_content_parse_exception"
+    status = 400
+
+    def __init__(self, reason: str, location: tuple[int, int] | None = None, **kwargs):
+        if location is not None:
+            reason = f"[{location[0]}:{location[1]}] {reason}"
+        super().__init__(reason, **kwargs)
+
+
+class ActionRequestValidation(ElasticsearchError):
+    type = "action_request_validation_exception"
+    status = 400
+
+    def __init__(self, messages: list[str]):
+        numbered = "".join(f"{i}: {m};" for i, m in enumerate(messages, start=1))
+        super().__init__(f"Validation Failed: {numbered}")
+        self.messages = messages
+
+
+class InvalidStatusTransition(ElasticsearchError):
+    type = "connector_sync_job_invalid_status_transition_exception"
+    status = 400
+    plain_java = True
+
+
+class DocumentMissing(ElasticsearchError):
+    """A partial update of a document that is not there (the update calls that skip the lookup)."""
+
+    type = "document_missing_exception"
+    status = 404
+
+    def __init__(self, doc_id: str, index: str, index_uuid: str):
+        super().__init__(f"[{doc_id}]: document missing",
+                         metadata={"index_uuid": index_uuid, "shard": "0", "index": index})
+
+
+class InvalidConnectorStatusTransition(ElasticsearchError):
+    type = "connector_invalid_status_transition_exception"
+    status = 400
+    plain_java = True
+
+
+class SecurityException(ElasticsearchError):
+    type = "security_exception"
+    status = 401
+
+
+class SimpleError(ElasticsearchError):
+    """Refusals of the HTTP layer that Elasticsearch answers with the simple ``{"error": text,
+    "status"}`` body (RestResponse.createSimpleErrorResponse): 405, 406, a bad error_trace."""
+
+    type = "simple_error"
+
+    def body(self, trace: bool = False) -> dict:
+        return {"error": self.reason, "status": self.status}
+
+
+class MediaTypeHeaderError(ElasticsearchError):
+    type = "media_type_header_exception"
+    status = 400
+    plain_java = True
+
+
+class XContentEOF(XContentParseError):
+    type = "x_content_e_o_f_exception"
+
+
+class JsonParseError(ElasticsearchError):
+    """Jackson's own exception under a syntax error (a plain Java exception)."""
+
+    type = "json_parse_exception"
+    status = 400
+    plain_java = True
+
+
+class JsonEOFError(JsonParseError):
+    type = "json_e_o_f_exception"
+
+
+class MockInternalError(ElasticsearchError):
+    """A bug of the mock (a response that breaks its schema): 500, saying so."""
+
+    type = "mockserver_internal_exception"
+    status = 500

@@ -1,0 +1,509 @@
+"""Elasticsearch on the wire: media types, query parameters, body parsing, errors and rendering.
+
+Every Elasticsearch route goes through these hooks (see :class:`mockserver.product.Product`); the
+routes themselves (``routes.py``) only call the model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response
+from jsonschema.exceptions import ValidationError
+from werkzeug import Request
+
+from ..errors import ProductError
+from ..product import Call, Product
+from ..schemas import OperationSchemas
+from . import xcontent
+from .errors import (
+    ElasticsearchError,
+    IllegalArgument,
+    JsonEOFError,
+    JsonParseError,
+    MediaTypeHeaderError,
+    MockInternalError,
+    ParseException,
+    SimpleError,
+    StatusException,
+    XContentEOF,
+    XContentParseError,
+)
+from .state import ElasticsearchState
+
+PRODUCT_HEADER = "X-elastic-product"
+# Parameters every REST handler accepts: the channel and the controller read them.
+UNIVERSAL_PARAMS = ("pretty", "human", "error_trace", "filter_path", "format")
+CURRENT_MAJOR = "9"
+COMPATIBLE_MAJORS = ("9", "8")
+_MEDIA_TYPE = re.compile(r"^\s*([^\s/;]+)/([^\s/;]+)\s*(;.*)?$")
+# Bodies with these types are refused whatever else (the CSRF safelist), and so is anything that is
+# not one of Elasticsearch's own content types.
+_JSON_SUBTYPES = {"json", "x-ndjson", "vnd.elasticsearch+json", "vnd.elasticsearch+x-ndjson"}
+_OTHER_XCONTENT = {"smile", "yaml", "cbor", "vnd.elasticsearch+smile", "vnd.elasticsearch+yaml",
+                   "vnd.elasticsearch+cbor"}
+
+
+class MediaType:
+    """A parsed Content-Type or Accept header."""
+
+    def __init__(self, raw: str, type_: str, subtype: str, params: dict[str, str]):
+        self.raw, self.type, self.subtype, self.params = raw, type_, subtype, params
+
+    @property
+    def vendor(self) -> bool:
+        return self.subtype.startswith("vnd.elasticsearch+")
+
+    @property
+    def version(self) -> str | None:
+        return self.params.get("compatible-with")
+
+    @property
+    def is_json(self) -> bool:
+        return self.type == "application" and (self.subtype in _JSON_SUBTYPES or self.subtype == "*")
+
+    @property
+    def is_xcontent(self) -> bool:
+        return self.is_json or (self.type == "application" and self.subtype in _OTHER_XCONTENT)
+
+
+def parse_media_type(raw: str | None, header: str) -> MediaType | None:
+    """ParsedMediaType.parseMediaType: None when absent, a range or */*; raises on a malformed value."""
+    if raw is None:
+        return None
+    if not raw.strip():
+        raise _bad_header([header], IllegalArgument(f"Header [{header}] cannot be empty."))
+    if "," in raw or raw.strip() == "*/*":
+        return None
+    match = _MEDIA_TYPE.match(raw)
+    if not match:
+        raise _bad_header([header], IllegalArgument(f"invalid media-type [{raw}]"))
+    params = {}
+    for param in (match.group(3) or "").split(";")[1:]:
+        if not param.strip():
+            continue
+        key, eq, value = param.lstrip().partition("=")
+        # Space after ';' is fine (the Python client sends it); space around '=' is not.
+        if not eq or not key or key != key.rstrip() or not value.strip() or value != value.lstrip():
+            raise _bad_header([header], IllegalArgument(f"invalid parameters for header [{raw}]"))
+        params[key.lower()] = value.strip().lower()
+    return MediaType(raw, match.group(1).lower(), match.group(2).lower(), params)
+
+
+def _bad_header(headers: list[str], cause: ElasticsearchError) -> MediaTypeHeaderError:
+    return MediaTypeHeaderError(f"Invalid media-type value on headers [{', '.join(headers)}]", caused_by=cause)
+
+
+def check_compatible_versions(accept: MediaType | None, content_type: MediaType | None, has_body: bool) -> None:
+    """RestCompatibleVersionHelper: a 9.x server takes compatible-with 9 or 8, the same on both headers."""
+    def text(media: MediaType | None) -> str:
+        return media.raw if media else "null"
+
+    def refuse(reason: str) -> None:
+        raise _bad_header(["Accept", "Content-Type"], StatusException(reason))
+
+    accept_version = accept.version if accept and accept.vendor else None
+    if accept_version is not None and accept_version not in COMPATIBLE_MAJORS:
+        refuse(f"Accept version must be either version {' or '.join(COMPATIBLE_MAJORS)}, but found {accept_version}. "
+               f"Accept={text(accept)}")
+    if not has_body:
+        return
+    body_version = content_type.version if content_type and content_type.vendor else None
+    if body_version is not None and body_version not in COMPATIBLE_MAJORS:
+        refuse(f"Content-Type version must be either version {' or '.join(COMPATIBLE_MAJORS)}, but found "
+               f"{body_version}. Content-Type={text(content_type)}")
+    if (accept_version is None) != (body_version is None):
+        refuse("A compatible version is required on both Content-Type and Accept headers if either one has "
+               f"requested a compatible version. Accept={text(accept)}, Content-Type={text(content_type)}")
+    if accept_version != body_version:
+        refuse("A compatible version is required on both Content-Type and Accept headers if either one has "
+               "requested a compatible version and the compatible versions must match. "
+               f"Accept={text(accept)}, Content-Type={text(content_type)}")
+
+
+def parse_flag(name: str, raw: str) -> bool:
+    """Booleans.parseBoolean as the REST layer reads ``?pretty`` and friends: empty means true."""
+    if raw in ("", "true"):
+        return True
+    if raw == "false":
+        return False
+    raise IllegalArgument(f"Failed to parse value [{raw}] as only [true] or [false] are allowed.")
+
+
+class Wire:
+    """How one request wants its answer: read once, never raising (errors must render too)."""
+
+    def __init__(self, req: Request):
+        args = req.args
+        self.filter_path = args.get("filter_path")
+        self.trace = args.get("error_trace") in ("", "true")
+        pretty = args.get("pretty")
+        # GET / answers pretty unless asked otherwise (RestMainAction).
+        self.pretty = pretty in ("", "true") if pretty is not None else req.path == "/"
+        self.content_type = "application/json"
+        try:
+            accept = parse_media_type(req.headers.get("Accept"), "Accept")
+            sent = parse_media_type(req.headers.get("Content-Type"), "Content-Type")
+            check_compatible_versions(accept, sent, bool(req.get_data(cache=True)))
+        except ElasticsearchError:
+            return  # the server drops the headers it refuses, so that error answers in plain JSON
+        if accept is not None and accept.vendor:
+            params = "".join(f";{k}={v}" for k, v in accept.params.items())
+            self.content_type = f"application/{accept.subtype}{params}".replace("+x-ndjson", "+json")
+        elif accept is None and sent is not None and sent.vendor:
+            self.content_type = "application/vnd.elasticsearch+json"
+
+    @classmethod
+    def of(cls, req: Request) -> "Wire":
+        wire = req.environ.get("mockserver.es.wire")
+        if wire is None:
+            wire = req.environ["mockserver.es.wire"] = cls(req)
+        return wire
+
+
+class ElasticsearchProduct(Product):
+    def new_state(self) -> ElasticsearchState:
+        return ElasticsearchState()
+
+    def owns_path(self, path: str) -> bool:
+        return path == "/" or (path.startswith("/_") and not path.startswith("/_mock/"))
+
+    # -- request ---------------------------------------------------------------------------
+    def check_headers(self, req: Request) -> tuple[MediaType | None, MediaType | None]:
+        """Media-type headers and the channel's own flags, checked before any routing."""
+        problems, parsed = [], {}
+        for header in ("Accept", "Content-Type"):
+            try:
+                parsed[header] = parse_media_type(req.headers.get(header), header)
+            except MediaTypeHeaderError as e:
+                problems.append((header, e.caused_by))
+        if problems:
+            raise _bad_header([h for h, _ in problems], problems[0][1])
+        has_body = bool(req.content_length) or bool(req.get_data(cache=True))
+        check_compatible_versions(parsed["Accept"], parsed["Content-Type"], has_body)
+        for flag in ("pretty", "human"):
+            if flag in req.args:
+                parse_flag(flag, req.args[flag])
+        if "error_trace" in req.args:
+            try:
+                parse_flag("error_trace", req.args["error_trace"])
+            except IllegalArgument as e:
+                raise SimpleError(e.reason, 400) from None
+        return parsed["Accept"], parsed["Content-Type"]
+
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
+        _, content_type = self.check_headers(req)
+        data = req.get_data(cache=True)
+        if data:
+            if content_type is None:
+                raise SimpleError("Content-Type header is missing", 406)
+            if not content_type.is_xcontent or not content_type.is_json:
+                raise SimpleError(f"Content-Type header [{req.headers.get('Content-Type')}] is not supported", 406)
+        query = self._query(req, schemas)
+        takes_body = "body" in schemas.document.get("request", {})
+        text, body = self._body(data) if data and takes_body else ("", None)
+        if body is not None:
+            body = normalise_enums(body, schemas.request_schema("body"), schemas.document)
+        return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, body_text=text)
+
+    def admit(self, call: Call, schemas: OperationSchemas) -> None:
+        """After the parameters were read: a body the route never reads is refused."""
+        req = call.request
+        if "body" not in schemas.document.get("request", {}) and req.get_data(cache=True):
+            raise IllegalArgument(f"request [{req.method} {req.path}] does not support having a body")
+
+    def _query(self, req: Request, schemas: OperationSchemas) -> dict[str, Any]:
+        """Query parameters, typed as the schema declares them, without the universal ones."""
+        properties = schemas.request_schema("query").get("properties", {})
+        query: dict[str, Any] = {}
+        for name, raw in req.args.items():
+            if name in UNIVERSAL_PARAMS:
+                continue
+            spec = properties.get(name)
+            query[name] = raw if spec is None else coerce_param(name, raw, spec)
+        return query
+
+    @staticmethod
+    def _body(data: bytes) -> tuple[str, Any]:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            reason = f"Invalid UTF-8 start byte 0x{data[e.start]:02x}"
+            raise XContentParseError(reason, (1, e.start + 1), caused_by=JsonParseError(reason)) from None
+        try:
+            body = xcontent.loads(text)
+        except xcontent.DuplicateField as e:
+            locations = xcontent.Locations(text)
+            place = max((p for p in locations.order if p[-1] == e.name), key=lambda p: locations.keys[p], default=())
+            reason = f"Duplicate field '{e.name}'"
+            raise XContentParseError(reason, locations.key(place) if place else (1, 1),
+                                     caused_by=JsonParseError(reason)) from None
+        except ValueError as e:
+            raise json_syntax_error(text, e) from None
+        return text, body
+
+    # -- schema errors -> Elasticsearch errors ---------------------------------------------
+    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
+        unknown_params: list[str] = []
+        for error in errors["path"] + errors["query"]:
+            if error.validator == "additionalProperties" and not error.path:
+                allowed = set(error.schema.get("properties", {}))
+                unknown_params += [k for k in error.instance if k not in allowed]
+                continue
+            return param_error(error)
+        if errors["body"]:
+            return body_error(errors["body"], call, schemas)
+        candidates = [*schemas.request_schema("query").get("properties", {}), *call.path, *UNIVERSAL_PARAMS]
+        return unrecognized_params(call.request.path, unknown_params, candidates)
+
+    # -- response ---------------------------------------------------------------------------
+    def internal_error(self, message: str) -> ProductError:
+        return MockInternalError(message)
+
+    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
+        if not isinstance(error, ElasticsearchError):
+            error = ElasticsearchError(error.message, error.status)
+        return error.status, error.body(Wire.of(req).trace)
+
+    def render(self, status: int, body: Any, req: Request) -> Response:
+        wire = Wire.of(req)
+        is_error = status >= 400
+        if wire.filter_path and not is_error and body is not None:
+            body = xcontent.filter_path(body, wire.filter_path)
+        pretty = wire.pretty and (not is_error or "pretty" in req.args)
+        text = "" if body is None else xcontent.dumps(body, pretty)
+        response = Response(text, status=status, content_type=wire.content_type)
+        response.headers[PRODUCT_HEADER] = "Elasticsearch"
+        return response
+
+    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        try:
+            self.check_headers(req)
+        except ElasticsearchError as error:
+            return self.render(*self.error_response(error, req), req)
+        uri = req.full_path.rstrip("?") if req.query_string else req.path
+        if allowed_methods:
+            order = ("GET", "POST", "PUT", "DELETE", "HEAD")
+            allowed = [m for m in order if m in allowed_methods and (m != "HEAD" or req.path == "/")]
+            error = SimpleError(f"Incorrect HTTP method for uri [{uri}] and method [{req.method}], "
+                                f"allowed: [{', '.join(allowed)}]", 405)
+            response = self.render(405, error.body(), req)
+            response.headers["Allow"] = ",".join(allowed)
+            return response
+        # RestController.handleBadRequest: no "status" in this one.
+        return self.render(400, {"error": f"no handler found for uri [{uri}] and method [{req.method}]"}, req)
+
+
+def coerce_param(name: str, raw: str, spec: dict) -> Any:
+    """A query string value as the handler reads it (RestRequest.paramAsInt / paramAsBoolean / ...)."""
+    kind = spec.get("type")
+    if kind == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{raw}]") from None
+    if kind == "boolean":
+        # paramAsBoolean: an empty value means the default, unlike ?pretty where it means true.
+        return bool(spec.get("default", False)) if raw == "" else parse_flag(name, raw)
+    if kind == "array":
+        items = [item for item in raw.split(",")]
+        return [normalise_enum(item, spec.get("items", {})) for item in items]
+    return normalise_enum(raw, spec)
+
+
+def normalise_enum(value: Any, spec: dict) -> Any:
+    """Elasticsearch parses most of its enums case-insensitively; an unknown value stays as sent,
+    for the error to quote."""
+    choices = spec.get("enum")
+    if (choices and isinstance(value, str) and value not in choices and not spec.get("x-es-case-sensitive")
+            and value.lower() in choices):
+        return value.lower()
+    return value
+
+
+def normalise_enums(value: Any, spec: dict, document: dict) -> Any:
+    """:func:`normalise_enum` over a whole body, following the schema (and its local ``$ref``s)."""
+    while isinstance(spec, dict) and spec.get("$ref", "").startswith("#/"):
+        target = document
+        for step in spec["$ref"][2:].split("/"):
+            target = target.get(step, {})
+        spec = target
+    if not isinstance(spec, dict):
+        return value
+    if isinstance(value, dict):
+        properties = spec.get("properties", {})
+        extra = spec.get("additionalProperties")
+        for key, item in value.items():
+            sub = properties.get(key, extra if isinstance(extra, dict) else None)
+            if sub is not None:
+                value[key] = normalise_enums(item, sub, document)
+        return value
+    if isinstance(value, list) and isinstance(spec.get("items"), dict):
+        return [normalise_enums(item, spec["items"], document) for item in value]
+    return normalise_enum(value, spec) if "x-es-enum" in spec else value
+
+
+def param_error(error: ValidationError) -> ElasticsearchError:
+    spec = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "enum" and "x-es-enum" in spec:
+        return IllegalArgument(f"Unknown {spec['x-es-enum']} [{error.instance}].")
+    declared = spec.get("x-es-error")
+    if declared:
+        return IllegalArgument(declared.format(value=error.instance))
+    name = error.path[0] if error.path else "?"
+    return IllegalArgument(f"Failed to parse parameter [{name}] with value [{error.instance}]")
+
+
+def unrecognized_params(path: str, names: list[str], candidates: list[str]) -> IllegalArgument:
+    """BaseRestHandler.unrecognized: names in order, each with its ``did you mean`` suggestions."""
+    parts = []
+    for name in sorted(set(names)):
+        scored = sorted(((similarity(name, c), c) for c in set(candidates)), key=lambda sc: (-sc[0], sc[1]))
+        close = [c for score, c in scored if score > 0.5]
+        if len(close) == 1:
+            parts.append(f"[{name}] -> did you mean [{close[0]}]?")
+        elif close:
+            parts.append(f"[{name}] -> did you mean any of [{', '.join(close)}]?")
+        else:
+            parts.append(f"[{name}]")
+    noun = "parameter" if len(parts) == 1 else "parameters"
+    return IllegalArgument(f"request [{path}] contains unrecognized {noun}: {', '.join(parts)}")
+
+
+def similarity(a: str, b: str) -> float:
+    """Lucene's LevenshteinDistance: 1 - edits / longer length."""
+    if not a and not b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+_JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
+
+
+def json_syntax_error(text: str, error: ValueError) -> XContentParseError:
+    """Jackson's wording for the common syntax errors, at the place Python's parser stopped."""
+    import json
+
+    line, column = (error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else (1, 1)
+    position = error.pos if isinstance(error, json.JSONDecodeError) else 0
+    where = f"\n at [Source: {_JACKSON_SOURCE}; line: {line}, column: {column}]"
+    if position >= len(text.rstrip()):
+        jackson = f"Unexpected end-of-input: expected close marker for Object{where}"
+        return XContentEOF("Unexpected end of file", (line, column), caused_by=JsonEOFError(jackson))
+    char = text[position]
+    message = getattr(error, "msg", "")
+    if message.startswith("Expecting property name"):
+        what = "was expecting double-quote to start field name"
+    elif message.startswith(("Expecting ',' delimiter", "Extra data")):
+        what = "was expecting comma to separate Object entries"
+    elif message.startswith("Expecting ':'"):
+        what = "was expecting a colon to separate field name and value"
+    else:
+        what = "expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+    jackson = f"Unexpected character ('{char}' (code {ord(char)})): {what}{where}"
+    return XContentParseError(jackson, (line, column), caused_by=JsonParseError(jackson))
+
+
+# -- body schema errors -----------------------------------------------------------------------
+
+def body_error(errors: list[ValidationError], call: Call, schemas: OperationSchemas) -> ElasticsearchError:
+    """The error the server's strict ObjectParser gives for a body that breaks its schema.
+
+    The parser reads fields in document order and stops at the first bad one (unknown field, wrong
+    token, bad enum value, or a nested object that fails, wrapped as ``failed to parse field``);
+    missing required fields are found only at the end. A ConstructingObjectParser builds its object,
+    converting enums, when its last constructor argument arrives, or at the end.
+    """
+    body = call.body
+    root = schemas.request_schema("body")
+    if body is None:
+        return ParseException("request body is required")
+    locations = xcontent.Locations(call.body_text)
+    parser = root.get("x-es-parser", "request")
+    if not isinstance(body, dict):
+        return XContentParseError(f"[{parser}] Expected START_OBJECT but was: {xcontent.token_kind(body)}",
+                                  locations.value(()))
+
+    constructor_args = root.get("x-es-constructor-args", [])
+    field_errors: dict[str, ElasticsearchError] = {}
+    enum_failures: dict[str, ValidationError] = {}
+    required: set[str] = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if not path:
+            if error.validator == "required":
+                required.update(f for f in error.validator_value if f not in body)
+            elif error.validator == "additionalProperties":
+                for key in body:
+                    if key not in error.schema.get("properties", {}):
+                        field_errors.setdefault(key, XContentParseError(
+                            f"[{parser}] unknown field [{key}]", locations.key((key,))))
+            continue
+        top = path[0]
+        if len(path) == 1 and _is_enum_error(error) and top in constructor_args:
+            enum_failures.setdefault(top, error)
+        elif len(path) == 1 and error.validator == "type":
+            field_errors.setdefault(top, XContentParseError(
+                f"[{parser}] {top} doesn't support values of type: {xcontent.token_kind(error.instance)}",
+                locations.value((top,))))
+        else:
+            cause = _field_cause(error, path, parser, locations)
+            field_errors.setdefault(top, XContentParseError(
+                f"[{parser}] failed to parse field [{top}]", locations.value((top,)), caused_by=cause))
+
+    built_at = None
+    if enum_failures and all(a in body for a in constructor_args):
+        built_at = max(constructor_args, key=lambda a: locations.keys.get((a,), 0))
+    firsts = sorted(set(field_errors) | ({built_at} if built_at else set()), key=lambda k: locations.keys.get((k,), 0))
+    if firsts:
+        first = firsts[0]
+        if first == built_at and first not in field_errors:
+            return XContentParseError(f"[{parser}] failed to parse field [{first}]", locations.value((first,)),
+                                      caused_by=_failed_to_build(parser, enum_failures))
+        return field_errors[first]
+    if required:
+        return IllegalArgument(f"Required [{', '.join(f for f in root.get('required', []) if f in required)}]")
+    if enum_failures:
+        return _failed_to_build(parser, enum_failures)
+    return XContentParseError(f"[{parser}] {errors[0].message}", (1, 1))
+
+
+def _is_enum_error(error: ValidationError) -> bool:
+    return error.validator == "enum" and isinstance(error.schema, dict) and "x-es-enum" in error.schema
+
+
+def _unknown_enum(error: ValidationError) -> IllegalArgument:
+    return IllegalArgument(f"Unknown {error.schema['x-es-enum']} [{error.instance}].")
+
+
+def _failed_to_build(parser: str, enum_failures: dict[str, ValidationError]) -> XContentParseError:
+    first = next(iter(enum_failures.values()))
+    return XContentParseError(f"Failed to build [{parser}] after last required field arrived",
+                              caused_by=_unknown_enum(first))
+
+
+def _field_cause(error: ValidationError, path: tuple, parser: str, locations: xcontent.Locations) -> ElasticsearchError:
+    """What a field's own parser says of its value (nested objects, arrays, enums)."""
+    if _is_enum_error(error):
+        return _unknown_enum(error)
+    if error.validator == "required":
+        missing = [f for f in error.validator_value if f not in error.instance]
+        return IllegalArgument(f"Required [{', '.join(missing)}]")
+    if error.validator == "type":
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        owner = error.schema.get("x-es-parser", parser)
+        return XContentParseError(f"[{owner}] {name} doesn't support values of type: "
+                                  f"{xcontent.token_kind(error.instance)}", locations.value(path))
+    return IllegalArgument(error.message)
+
+
+ELASTICSEARCH = ElasticsearchProduct("elasticsearch")

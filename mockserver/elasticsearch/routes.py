@@ -1,0 +1,154 @@
+"""Elasticsearch's routes: each parses nothing itself (the pipeline did), calls the model, answers."""
+
+from __future__ import annotations
+
+from ..product import Call
+from .http import ELASTICSEARCH
+from .cluster import cluster_info
+
+route = ELASTICSEARCH.operation
+
+
+# -- cluster ------------------------------------------------------------------------------------
+@route("GET", "/", "info")
+def info(call: Call):
+    return 200, cluster_info()
+
+
+# HEAD / is the GET route without its body (Flask answers HEAD with the GET view).
+
+
+# -- connectors ---------------------------------------------------------------------------------
+def _put(call: Call, connector_id: str | None):
+    connector_id, result = call.state.connectors.put(connector_id, call.body or {})
+    return (201 if result == "created" else 200), {"id": connector_id, "result": result}
+
+
+@route("PUT", "/_connector/<connector_id>", "connector.put")
+def connector_put(call: Call):
+    return _put(call, call.path["connector_id"])
+
+
+@route("PUT", "/_connector", "connector.put")
+def connector_put_without_id(call: Call):
+    return _put(call, None)
+
+
+@route("POST", "/_connector", "connector.post")
+def connector_post(call: Call):
+    return _put(call, None)
+
+
+@route("GET", "/_connector/<connector_id>", "connector.get")
+def connector_get(call: Call):
+    return 200, call.state.connectors.get(call.path["connector_id"], call.query.get("include_deleted", False))
+
+
+@route("GET", "/_connector", "connector.list")
+def connector_list(call: Call):
+    q = call.query
+    count, results = call.state.connectors.list(
+        from_=q.get("from", 0), size=q.get("size", 100), index_names=q.get("index_name"),
+        names=q.get("connector_name"), service_types=q.get("service_type"), query=q.get("query"),
+        include_deleted=q.get("include_deleted", False),
+    )
+    return 200, {"count": count, "results": results}
+
+
+@route("DELETE", "/_connector/<connector_id>", "connector.delete")
+def connector_delete(call: Call):
+    call.state.connectors.delete(call.path["connector_id"], hard=call.query.get("hard", False),
+                                 delete_sync_jobs=call.query.get("delete_sync_jobs", False))
+    return 200, {"acknowledged": True}
+
+
+def _update(suffix: str, schema: str, apply):
+    """Declares ``PUT /_connector/{id}/<suffix>``: ``apply(connectors, id, body)`` gives the result."""
+
+    def handler(call: Call):
+        return 200, {"result": apply(call.state.connectors, call.path["connector_id"], call.body or {})}
+
+    handler.__name__ = schema.replace(".", "_")
+    route("PUT", f"/_connector/<connector_id>/{suffix}", schema)(handler)
+
+
+_update("_check_in", "connector.check_in", lambda c, cid, b: c.check_in(cid))
+_update("_error", "connector.update_error", lambda c, cid, b: c.set_error(cid, b["error"]))
+_update("_name", "connector.update_name", lambda c, cid, b: c.set_name(cid, b.get("name"), b.get("description")))
+_update("_index_name", "connector.update_index_name", lambda c, cid, b: c.set_index_name(cid, b["index_name"]))
+_update("_service_type", "connector.update_service_type", lambda c, cid, b: c.set_service_type(cid, b["service_type"]))
+_update("_native", "connector.update_native", lambda c, cid, b: c.set_native(cid, b["is_native"]))
+_update("_status", "connector.update_status", lambda c, cid, b: c.set_status(cid, b.get("status")))
+_update("_configuration", "connector.update_configuration",
+        lambda c, cid, b: c.set_configuration(cid, b.get("configuration"), b.get("values")))
+_update("_scheduling", "connector.update_scheduling", lambda c, cid, b: c.set_scheduling(cid, b["scheduling"]))
+_update("_pipeline", "connector.update_pipeline", lambda c, cid, b: c.set_pipeline(cid, b["pipeline"]))
+_update("_filtering", "connector.update_filtering",
+        lambda c, cid, b: c.set_filtering(cid, b.get("filtering"), b.get("rules"), b.get("advanced_snippet")))
+_update("_filtering/_validation", "connector.update_filtering_validation",
+        lambda c, cid, b: c.set_filtering_validation(cid, b["validation"]))
+_update("_filtering/_activate", "connector.update_active_filtering", lambda c, cid, b: c.activate_filtering(cid))
+_update("_last_sync", "connector.last_sync", lambda c, cid, b: c.set_last_sync(cid, b))
+_update("_api_key_id", "connector.update_api_key_id",
+        lambda c, cid, b: c.set_api_key_id(cid, b.get("api_key_id"), b.get("api_key_secret_id")))
+_update("_features", "connector.update_features", lambda c, cid, b: c.set_features(cid, b.get("features")))
+
+
+# -- sync jobs ----------------------------------------------------------------------------------
+@route("POST", "/_connector/_sync_job", "connector.sync_job_post")
+def sync_job_post(call: Call):
+    body = call.body
+    job_id = call.state.sync_jobs.create(body["id"], body.get("job_type"), body.get("trigger_method"))
+    return 201, {"id": job_id}
+
+
+@route("GET", "/_connector/_sync_job", "connector.sync_job_list")
+def sync_job_list(call: Call):
+    q = call.query
+    count, results = call.state.sync_jobs.list(
+        from_=q.get("from", 0), size=q.get("size", 100), connector_id=q.get("connector_id"),
+        status=q.get("status"), job_types=q.get("job_type"),
+    )
+    return 200, {"count": count, "results": results}
+
+
+@route("GET", "/_connector/_sync_job/<connector_sync_job_id>", "connector.sync_job_get")
+def sync_job_get(call: Call):
+    return 200, call.state.sync_jobs.get(call.path["connector_sync_job_id"])
+
+
+@route("DELETE", "/_connector/_sync_job/<connector_sync_job_id>", "connector.sync_job_delete")
+def sync_job_delete(call: Call):
+    call.state.sync_jobs.delete(call.path["connector_sync_job_id"])
+    return 200, {"acknowledged": True}
+
+
+@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_cancel", "connector.sync_job_cancel")
+def sync_job_cancel(call: Call):
+    call.state.sync_jobs.cancel(call.path["connector_sync_job_id"])
+    return 200, {"result": "updated"}
+
+
+@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_check_in", "connector.sync_job_check_in")
+def sync_job_check_in(call: Call):
+    call.state.sync_jobs.check_in(call.path["connector_sync_job_id"])
+    return 200, {"result": "updated"}
+
+
+@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_claim", "connector.sync_job_claim")
+def sync_job_claim(call: Call):
+    call.state.sync_jobs.claim(call.path["connector_sync_job_id"], call.body["worker_hostname"],
+                               call.body.get("sync_cursor"))
+    return 200, {"result": "updated"}
+
+
+@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_error", "connector.sync_job_error")
+def sync_job_error(call: Call):
+    call.state.sync_jobs.set_error(call.path["connector_sync_job_id"], call.body["error"])
+    return 200, {"result": "updated"}
+
+
+@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_stats", "connector.sync_job_update_stats")
+def sync_job_update_stats(call: Call):
+    call.state.sync_jobs.update_stats(call.path["connector_sync_job_id"], **call.body)
+    return 200, {"result": "updated"}

@@ -1,0 +1,204 @@
+"""JSON as Elasticsearch reads and writes it: token locations for error messages, the pretty
+printer of ``?pretty``, and ``filter_path``."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class DuplicateField(ValueError):
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateField(key)
+            seen.add(key)
+    return doc
+
+
+def loads(text: str) -> Any:
+    """Parses a request body; like the server's parser, refuses a field given twice."""
+    return json.loads(text, object_pairs_hook=_no_duplicates)
+
+
+def token_kind(value: Any) -> str:
+    """The Jackson token a JSON value starts with, as Elasticsearch names it in messages."""
+    if value is None:
+        return "VALUE_NULL"
+    if isinstance(value, bool):
+        return "VALUE_BOOLEAN"
+    if isinstance(value, (int, float)):
+        return "VALUE_NUMBER"
+    if isinstance(value, str):
+        return "VALUE_STRING"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    return "START_OBJECT"
+
+
+class Locations:
+    """Where each field name and value of a JSON text starts, as Jackson reports it: (line, column),
+    1-based, keyed by the path to the value. Computed only when an error needs a location."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.keys: dict[tuple, int] = {}
+        self.values: dict[tuple, int] = {}
+        self.order: list[tuple] = []  # paths of object fields, in the order they appear
+        try:
+            self._value(_WS.match(text, 0).end(), ())
+        except (ValueError, IndexError):
+            pass  # a text that does not parse has no locations to give
+
+    def _value(self, pos: int, path: tuple) -> int:
+        self.values[path] = pos
+        char = self.text[pos]
+        if char == "{":
+            pos = _WS.match(self.text, pos + 1).end()
+            if self.text[pos] == "}":
+                return pos + 1
+            while True:
+                key_pos = pos
+                key, pos = json.decoder.scanstring(self.text, pos + 1)
+                self.keys[path + (key,)] = key_pos
+                self.order.append(path + (key,))
+                pos = _WS.match(self.text, pos).end() + 1  # past ':'
+                pos = self._value(_WS.match(self.text, pos).end(), path + (key,))
+                pos = _WS.match(self.text, pos).end()
+                if self.text[pos] == "}":
+                    return pos + 1
+                pos = _WS.match(self.text, pos + 1).end()
+        if char == "[":
+            pos = _WS.match(self.text, pos + 1).end()
+            index = 0
+            if self.text[pos] == "]":
+                return pos + 1
+            while True:
+                pos = self._value(pos, path + (index,))
+                pos = _WS.match(self.text, pos).end()
+                if self.text[pos] == "]":
+                    return pos + 1
+                pos = _WS.match(self.text, pos + 1).end()
+                index += 1
+        _, end = _DECODER.raw_decode(self.text, pos)
+        return end
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, column
+
+    def key(self, path: tuple) -> tuple[int, int]:
+        return self.line_column(self.keys.get(path, 0))
+
+    def value(self, path: tuple) -> tuple[int, int]:
+        return self.line_column(self.values.get(path, 0))
+
+
+# -- output ---------------------------------------------------------------------------------
+
+def dumps(body: Any, pretty: bool = False) -> str:
+    if not pretty:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return _pretty(body, 0) + "\n"
+
+
+def _pretty(value: Any, depth: int) -> str:
+    # Jackson's DefaultPrettyPrinter as Elasticsearch configures it: two spaces, "key" : value,
+    # arrays broken over lines like objects, empty containers as "{ }" and "[ ]".
+    if isinstance(value, dict):
+        if not value:
+            return "{ }"
+        inner = "  " * (depth + 1)
+        items = ",\n".join(f"{inner}{json.dumps(k, ensure_ascii=False)} : {_pretty(v, depth + 1)}" for k, v in value.items())
+        return "{\n" + items + "\n" + "  " * depth + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[ ]"
+        inner = "  " * (depth + 1)
+        items = ",\n".join(inner + _pretty(v, depth + 1) for v in value)
+        return "[\n" + items + "\n" + "  " * depth + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=256)
+def _compile_filter(expression: str) -> tuple[tuple, tuple]:
+    """Include and exclude filters, each a tuple of steps: a compiled pattern, or None for ``**``."""
+    includes, excludes = [], []
+    for raw in expression.split(","):
+        raw = raw.strip()
+        if raw:
+            steps = tuple(
+                None if step == "**" else re.compile("^" + ".*".join(map(re.escape, step.split("*"))) + "$")
+                for step in raw.lstrip("-").split(".")
+            )
+            (excludes if raw.startswith("-") else includes).append(steps)
+    return tuple(includes), tuple(excludes)
+
+
+def _full(path: list[str], steps: tuple) -> bool:
+    """Whether ``path`` matches ``steps`` completely (``**`` stands for any number of levels)."""
+    if not steps:
+        return not path
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        return any(_full(path[i:], rest) for i in range(len(path) + 1))
+    return bool(path) and bool(head.match(path[0])) and _full(path[1:], rest)
+
+
+def _prefix(path: list[str], steps: tuple) -> bool:
+    """Whether ``path`` may still grow into a full match of ``steps``."""
+    if not path:
+        return True
+    if not steps:
+        return False
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        return True
+    return bool(head.match(path[0])) and _prefix(path[1:], rest)
+
+
+_NOTHING = object()
+
+
+def filter_path(body: Any, expression: str) -> Any:
+    """``filter_path``: keeps what the includes name (a matched field keeps its whole subtree), then
+    drops what the ``-`` excludes name; array items are looked through. Nothing kept gives ``{}``."""
+    includes, excludes = _compile_filter(expression)
+
+    def walk(value: Any, path: list[str], selecting: bool) -> Any:
+        if isinstance(value, dict):
+            kept = {}
+            for key, item in value.items():
+                sub = path + [key]
+                if any(_full(sub, e) for e in excludes):
+                    continue
+                if selecting and any(_full(sub, i) for i in includes):
+                    kept[key] = walk(item, sub, False)
+                elif not selecting:
+                    kept[key] = walk(item, sub, False)
+                elif any(_prefix(sub, i) for i in includes):
+                    child = walk(item, sub, True)
+                    if child is not _NOTHING:
+                        kept[key] = child
+            return _NOTHING if selecting and not kept else kept
+        if isinstance(value, list):
+            items = [v for v in (walk(item, path, selecting) for item in value) if v is not _NOTHING]
+            return _NOTHING if selecting and not items else items
+        return _NOTHING if selecting else value
+
+    result = walk(body, [], bool(includes))
+    return {} if result is _NOTHING else result

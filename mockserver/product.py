@@ -1,0 +1,133 @@
+"""What every product (and the control API) is made of, and the one request pipeline they share.
+
+A product declares its routes with :meth:`Product.operation`; each names its schema file. Every
+request then goes through :func:`Product.dispatch`: parse (the product's wire rules), validate against
+the schemas (in one place, here), call the handler under the state lock, check the response against
+its schema when strict, render (the product's wire format). Handlers are thin: they call the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from flask import Blueprint, Response, request
+from jsonschema.exceptions import ValidationError
+from werkzeug import Request
+
+from .errors import ProductError, ResponseSchemaViolation
+from .schemas import REQUEST_PARTS, OperationSchemas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .runtime import Runtime
+
+
+@dataclass
+class Call:
+    """One parsed request, as a handler sees it."""
+
+    path: dict[str, str]
+    query: dict[str, Any]
+    body: Any
+    request: Request
+    runtime: "Runtime"
+    state: Any = None
+    body_text: str = ""  # the body as sent, for error messages that point into it
+
+
+Handler = Callable[[Call], tuple[int, Any]]
+
+
+@dataclass
+class Operation:
+    method: str
+    rule: str
+    schema: str  # the schema file's name under schemas/, e.g. "elasticsearch/connector.sync_job_post"
+    handler: Handler
+    endpoint: str = ""
+
+
+@dataclass
+class Product:
+    """A served product: its routes, its wire format and its state.
+
+    Subclasses fill in the wire hooks (:meth:`parse`, :meth:`reject`, :meth:`error_response`,
+    :meth:`render`) and :meth:`new_state`.
+    """
+
+    name: str
+    operations: list[Operation] = field(default_factory=list)
+
+    # -- declaration -------------------------------------------------------------------------
+    def operation(self, method: str, rule: str, schema: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            endpoint = f"{handler.__name__}_{method.lower()}_{len(self.operations)}"
+            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint))
+            return handler
+
+        return register
+
+    def blueprint(self, runtime: "Runtime") -> Blueprint:
+        bp = Blueprint(self.name, __name__)
+        for op in self.operations:
+            schemas = runtime.schemas.operation(op.schema)
+            bp.add_url_rule(op.rule, op.endpoint, self._view(op, schemas, runtime), methods=[op.method])
+        return bp
+
+    def _view(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime"):
+        def view(**path_args):
+            return self.dispatch(op, schemas, runtime, path_args)
+
+        view.__name__ = op.endpoint
+        return view
+
+    # -- the pipeline ------------------------------------------------------------------------
+    def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime", path_args: dict) -> Response:
+        try:
+            call = self.parse(request, schemas, path_args, runtime)
+            errors = {part: schemas.request_errors(part, getattr(call, part)) for part in REQUEST_PARTS}
+            if any(errors.values()):
+                raise self.reject(errors, call, schemas)
+            self.admit(call, schemas)
+            with runtime.store.lock:
+                call.state = runtime.store.products.get(self.name)
+                status, body = op.handler(call)
+        except ProductError as error:
+            status, body = self.error_response(error, request)
+        if runtime.strict:
+            try:
+                schemas.check_response(status, body)
+            except ResponseSchemaViolation as violation:
+                status, body = self.error_response(self.internal_error(str(violation)), request)
+        return self.render(status, body, request)
+
+    # -- hooks -------------------------------------------------------------------------------
+    def new_state(self) -> Any:
+        return None
+
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime: "Runtime") -> Call:
+        raise NotImplementedError
+
+    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
+        """The product's own error for a request that breaks its schema."""
+        raise NotImplementedError
+
+    def admit(self, call: Call, schemas: OperationSchemas) -> None:
+        """Last checks of a valid request before the handler runs (raise to refuse)."""
+
+    def internal_error(self, message: str) -> ProductError:
+        raise NotImplementedError
+
+    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    def render(self, status: int, body: Any, req: Request) -> Response:
+        raise NotImplementedError
+
+    def owns_path(self, path: str) -> bool:
+        """Whether an unrouted path is this product's to answer (for its 404/405 body)."""
+        return False
+
+    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        """The answer for a path no route matches, or a method the path does not take."""
+        raise NotImplementedError

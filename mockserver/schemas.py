@@ -1,0 +1,102 @@
+"""The schema registry: every JSON Schema under ``schemas/``, loaded and compiled once at start.
+
+A route's schema file (``schemas/<product>/<operation>.json``) holds ``request`` (``path``, ``query``,
+``body``) and ``responses`` (one schema per HTTP status the route can give). Files refer to each
+other with relative ``$ref``s (``_common.json#/$defs/...``); each file's ``$id`` is derived from its
+path, so a file never has to state it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import ResponseSchemaViolation
+
+BASE_URI = "https://mockserver.invalid/schemas/"
+REQUEST_PARTS = ("path", "query", "body")
+
+
+@dataclass
+class OperationSchemas:
+    """The compiled validators of one route."""
+
+    name: str
+    document: dict
+    request: dict[str, Draft202012Validator] = field(default_factory=dict)
+    responses: dict[int, Draft202012Validator] = field(default_factory=dict)
+
+    def request_errors(self, part: str, instance: Any) -> list[ValidationError]:
+        validator = self.request.get(part)
+        if validator is None:
+            return []
+        return sorted(validator.iter_errors(instance), key=_error_order)
+
+    def request_schema(self, part: str) -> dict:
+        return self.document.get("request", {}).get(part) or {}
+
+    def check_response(self, status: int, body: Any) -> None:
+        validator = self.responses.get(status)
+        if validator is None:
+            raise ResponseSchemaViolation(self.name, f"status {status} is not a declared response")
+        error = next(iter(sorted(validator.iter_errors(body), key=_error_order)), None)
+        if error is not None:
+            raise ResponseSchemaViolation(self.name, describe(error))
+
+
+def _error_order(error: ValidationError) -> tuple:
+    return (len(error.path), [str(p) for p in error.path])
+
+
+def describe(error: ValidationError) -> str:
+    where = "/" + "/".join(str(p) for p in error.absolute_path)
+    return f"{where}: {error.message}"
+
+
+class SchemaRegistry:
+    """Loads every schema document under a folder and hands out compiled validators."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.documents: dict[str, dict] = {}
+        resources = []
+        for path in sorted(self.root.rglob("*.json")):
+            name = path.relative_to(self.root).with_suffix("").as_posix()
+            document = json.loads(path.read_text(encoding="utf-8"))
+            document.setdefault("$id", BASE_URI + name + ".json")
+            document.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
+            self.documents[name] = document
+            resources.append((document["$id"], Resource.from_contents(document, DRAFT202012)))
+        self.registry = Registry().with_resources(resources)
+        self._operations: dict[str, OperationSchemas] = {}
+
+    def validator(self, name: str, pointer: str = "") -> Draft202012Validator:
+        uri = BASE_URI + name + ".json" + ("#" + pointer if pointer else "")
+        return Draft202012Validator({"$ref": uri}, registry=self.registry)
+
+    def operation(self, name: str) -> OperationSchemas:
+        """The validators of one route, compiled on first use (the app asks for all at start)."""
+        compiled = self._operations.get(name)
+        if compiled is None:
+            document = self.documents.get(name)
+            if document is None:
+                raise KeyError(f"no schema file {name}.json under {self.root}")
+            compiled = OperationSchemas(name, document)
+            for part in REQUEST_PARTS:
+                if part in document.get("request", {}):
+                    compiled.request[part] = self.validator(name, f"/request/{part}")
+            for status in document.get("responses", {}):
+                compiled.responses[int(status)] = self.validator(name, f"/responses/{status}")
+            self._operations[name] = compiled
+        return compiled
+
+    def compile(self, names: Iterable[str]) -> None:
+        for name in names:
+            self.operation(name)

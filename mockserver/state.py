@@ -1,0 +1,76 @@
+"""The state store: one dict-backed state per product, seeded from fixtures, behind one lock."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from typing import Iterable, Protocol
+
+from jsonschema import Draft202012Validator
+
+from .fixtures import FixtureDocument, check_fixture_shape
+
+
+class ProductState(Protocol):
+    """What a product's state offers the store. Fixture sections are plain JSON data."""
+
+    def load(self, section: dict, source: str) -> None: ...
+
+    def dump(self) -> dict: ...
+
+
+class StateStore:
+    """Holds every served product's state.
+
+    Mutations (and the reads that must see a consistent state) hold :attr:`lock`, so the threaded
+    server is safe. The seeded state is kept as one pickle: reset unpickles it, which restores it
+    exactly and fast, however the state was changed since.
+    """
+
+    def __init__(self, states: dict[str, ProductState], fixture_validator: Draft202012Validator):
+        self.lock = threading.RLock()
+        self._fixture_validator = fixture_validator
+        self.products = states
+        self._seed = pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __getitem__(self, product: str) -> ProductState:
+        return self.products[product]
+
+    def seed(self, documents: Iterable[FixtureDocument]) -> None:
+        """Loads fixture documents and makes the result the state that reset restores."""
+        with self.lock:
+            for source, document in documents:
+                self.load(document, source)
+            self._seed = pickle.dumps(self.products, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def load(self, document: dict, source: str) -> None:
+        """Adds a fixture document to the state; objects with the same id are replaced.
+
+        The document is checked whole before anything is loaded, and a product section that fails
+        its own checks leaves that product as it was.
+        """
+        check_fixture_shape(self._fixture_validator, document, source)
+        with self.lock:
+            for product, section in document.items():
+                if product not in self.products:
+                    continue  # a product this app does not serve: its section is not ours to load
+                state = self.products[product]
+                backup = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                try:
+                    state.load(section, source)
+                except Exception:
+                    self._restore(product, pickle.loads(backup))
+                    raise
+
+    def reset(self) -> None:
+        with self.lock:
+            for name, state in pickle.loads(self._seed).items():
+                self._restore(name, state)
+
+    def _restore(self, name: str, saved: ProductState) -> None:
+        # In place, so that whoever holds a product's state object keeps seeing the live one.
+        self.products[name].__dict__ = saved.__dict__
+
+    def dump(self) -> dict:
+        with self.lock:
+            return {name: state.dump() for name, state in self.products.items()}
