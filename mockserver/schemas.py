@@ -9,6 +9,7 @@ path, so a file never has to state it.
 from __future__ import annotations
 
 import json
+from urllib.parse import urljoin
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -76,10 +77,23 @@ class SchemaRegistry:
             resources.append((document["$id"], Resource.from_contents(document, DRAFT202012)))
         self.registry = Registry().with_resources(resources)
         self._operations: dict[str, OperationSchemas] = {}
+        self._validators: dict[str, Draft202012Validator] = {}
 
     def validator(self, name: str, pointer: str = "") -> Draft202012Validator:
-        uri = BASE_URI + name + ".json" + ("#" + pointer if pointer else "")
-        return Draft202012Validator({"$ref": uri}, registry=self.registry)
+        """The validator of a schema document, or of the part of it at a JSON pointer. A part that
+        is only a ``$ref`` shares the validator of what it refers to (most error responses do)."""
+        uri = BASE_URI + name + ".json"
+        part = self.documents[name]
+        for step in pointer.strip("/").split("/") if pointer else ():
+            part = part[step]
+        if isinstance(part, dict) and set(part) == {"$ref"}:
+            uri = urljoin(uri, part["$ref"])
+        elif pointer:
+            uri += "#" + pointer
+        validator = self._validators.get(uri)
+        if validator is None:
+            validator = self._validators[uri] = Draft202012Validator({"$ref": uri}, registry=self.registry)
+        return validator
 
     def operation(self, name: str) -> OperationSchemas:
         """The validators of one route, compiled on first use (the app asks for all at start)."""

@@ -1,0 +1,48 @@
+"""``mockserver serve``: the mock as a local stand-in server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .app import create_app
+from .errors import FixtureError
+from .server import bind
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    root.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    commands = root.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve every mocked product on one port")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--port", type=int, default=9200, help="port to bind (default 9200; 0 picks a free one)")
+    serve.add_argument("--fixtures", action="append", default=[], metavar="PATH",
+                       help="a fixture file or folder, loaded after the default fixtures (repeatable)")
+    serve.add_argument("--no-default-fixtures", action="store_true", help="start without the default fixtures")
+    serve.add_argument("--strict", action="store_true",
+                       help="check every response against its schema; a violation answers 500")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict)
+    except FixtureError as e:
+        print(f"mockserver: bad fixture: {e}", file=sys.stderr)
+        return 2
+    try:
+        server = bind(app, args.host, args.port)
+    except OSError as e:
+        print(f"mockserver: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
+        return 2
+    print(f"mockserver {__version__} serving on http://{args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json as jsonlib
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import contract
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def app(mockserver_app):
+    """The mock's app under pytest-flask's name, for its ``client`` fixture (state reset per test)."""
+    from mockserver import runtime_of
+
+    runtime_of(mockserver_app).store.reset()
+    return mockserver_app
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Any
+    text: str
+
+    @property
+    def json(self) -> Any:
+        return jsonlib.loads(self.text) if self.text else None
+
+    @property
+    def error(self) -> dict:
+        return self.json["error"]
+
+
+class Http:
+    """Requests through the test client. The app runs strict (pyproject: mockserver_strict), so a
+    response that breaks its own schema comes back 500; and each Elasticsearch answer that Elastic's
+    OpenAPI document describes is checked against it here."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def request(self, method: str, path: str, *, json: Any = None, data: str | bytes | None = None,
+                headers: dict | None = None, query: dict | None = None) -> Reply:
+        headers = dict(headers or {})
+        if json is not None:
+            data = jsonlib.dumps(json)
+            headers.setdefault("Content-Type", "application/json")
+        response = self.client.open(path, method=method, data=data, headers=headers, query_string=query)
+        reply = Reply(response.status_code, response.headers, response.get_data(as_text=True))
+        assert reply.status != 500 or "schema" not in reply.text, reply.text
+        if contract.available() and reply.text and path.startswith("/_connector"):
+            problems = contract.violations(method, path, reply.status, reply.json)
+            assert not problems, f"{method} {path} -> {reply.status} breaks Elastic's contract: {problems}"
+        return reply
+
+    def get(self, path: str, **kw) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def put(self, path: str, **kw) -> Reply:
+        return self.request("PUT", path, **kw)
+
+    def post(self, path: str, **kw) -> Reply:
+        return self.request("POST", path, **kw)
+
+    def delete(self, path: str, **kw) -> Reply:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def http(client) -> Http:
+    return Http(client)
+
+
+def es_error(reply: Reply, status: int, type_: str, reason: str | None = None) -> dict:
+    """Asserts an Elasticsearch error body and returns its ``error`` object."""
+    assert reply.status == status, reply.text
+    body = reply.json
+    assert set(body) == {"error", "status"} and body["status"] == status, body
+    assert body["error"]["type"] == type_, body
+    if reason is not None:
+        assert body["error"]["reason"] == reason, body
+    assert reply.headers["X-elastic-product"] == "Elasticsearch"
+    return body["error"]

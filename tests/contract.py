@@ -1,0 +1,85 @@
+"""Elastic's own OpenAPI document (../shared/contracts), as a check on the mock's answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "elasticsearch.openapi.json"
+_URI = "https://contract.invalid/elasticsearch.openapi.json"
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[list[tuple[str, re.Pattern, dict]], Registry]:
+    document = json.loads(CONTRACT.read_text())
+    components = {"components": {"schemas": {k: _absolute_refs(v) for k, v in document["components"]["schemas"].items()}}}
+    registry = Registry().with_resource(_URI, Resource.from_contents(components, DRAFT202012))
+    routes = []
+    for template, methods in document["paths"].items():
+        parts = re.split(r"(\{[^}]+\})", template)
+        pattern = re.compile("^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$")
+        for method, operation in methods.items():
+            if method != "parameters":
+                routes.append((method.upper(), pattern, operation))
+    return routes, registry
+
+
+def available() -> bool:
+    return CONTRACT.is_file()
+
+
+def operation_for(method: str, path: str) -> dict | None:
+    routes, _ = _load()
+    # Literal paths first (/_connector/_sync_job before /_connector/{connector_id}).
+    for m, pattern, operation in sorted(routes, key=lambda r: r[1].pattern.count("[^/]+")):
+        if m == method and pattern.match(path):
+            return operation
+    return None
+
+
+def violations(method: str, path: str, status: int, body) -> list[str] | None:
+    """None when the contract does not describe this answer; else what in the body breaks it."""
+    operation = operation_for(method, path)
+    if operation is None:
+        return None
+    responses = operation.get("responses", {})
+    # The contract gives only the success status it documents; the real server answers some
+    # routes 201 (sync_job_post, connector put of a new id): their body is the documented one.
+    response = responses.get(str(status)) or (responses.get("200") if 200 <= status < 300 else None)
+    if response is None:
+        return None
+    schema = response.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    _, registry = _load()
+    validator = Draft202012Validator(_absolute_refs(schema), registry=registry)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def _absolute_refs(schema):
+    """An inline schema of the document as JSON Schema 2020-12 reads it: local ``#/components/...``
+    references made absolute, OpenAPI 3.0's ``nullable`` as a null type, and ``oneOf`` as the
+    union the generator means (its branches overlap: a string ``IndexName`` and a nullable string)."""
+    if isinstance(schema, list):
+        return [_absolute_refs(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+            out[key] = _URI + value
+        elif key == "oneOf":
+            out["anyOf"] = _absolute_refs(value)
+        elif key == "properties":
+            out[key] = {name: _absolute_refs(v) for name, v in value.items()}
+        else:
+            out[key] = _absolute_refs(value)
+    if schema.get("nullable") is True and "type" in out:
+        out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
+    return out
