@@ -18,7 +18,9 @@ _URI = "https://contract.invalid/elasticsearch.openapi.json"
 @lru_cache(maxsize=1)
 def _load() -> tuple[list[tuple[str, re.Pattern, dict]], Registry]:
     document = json.loads(CONTRACT.read_text())
-    components = {"components": {"schemas": {k: _absolute_refs(v) for k, v in document["components"]["schemas"].items()}}}
+    schemas = document["components"]["schemas"]
+    _correct_where_the_source_differs(schemas)
+    components = {"components": {"schemas": {k: _absolute_refs(v) for k, v in schemas.items()}}}
     registry = Registry().with_resource(_URI, Resource.from_contents(components, DRAFT202012))
     routes = []
     for template, methods in document["paths"].items():
@@ -62,6 +64,19 @@ def violations(method: str, path: str, status: int, body) -> list[str] | None:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
 
 
+def _correct_where_the_source_differs(schemas: dict) -> None:
+    """Where Elastic's document and the server's source disagree, the source wins (elastic/elasticsearch,
+    x-pack/plugin/ent-search/.../connector/):
+
+    * configuration/ConfigurationDisplayType.java has ``text`` besides the five display types listed;
+    * ConnectorConfiguration.toXContent writes ``depends_on`` and ``options`` only when they are set,
+      so they are not required.
+    """
+    schemas["connector._types.DisplayType"]["enum"] = ["text", *schemas["connector._types.DisplayType"]["enum"]]
+    properties = schemas["connector._types.ConnectorConfigProperties"]
+    properties["required"] = [r for r in properties.get("required", []) if r not in ("depends_on", "options")]
+
+
 def _absolute_refs(schema):
     """An inline schema of the document as JSON Schema 2020-12 reads it: local ``#/components/...``
     references made absolute, OpenAPI 3.0's ``nullable`` as a null type, and ``oneOf`` as the
@@ -80,6 +95,10 @@ def _absolute_refs(schema):
             out[key] = {name: _absolute_refs(v) for name, v in value.items()}
         else:
             out[key] = _absolute_refs(value)
+    if out == {"type": "object"}:
+        # The generator writes Elastic's "any" (UserDefinedValue) as a bare object: values of a
+        # configuration field, an advanced snippet's value (an array too) and metadata are any JSON.
+        return {}
     if schema.get("nullable") is True and "type" in out:
         out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
     return out

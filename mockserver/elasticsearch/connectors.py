@@ -140,14 +140,13 @@ class Connectors:
         problems = [p for name in index_names or [] for p in index_name_problems(name)]
         if problems:
             raise ActionRequestValidation(problems)
-        pattern = _wildcard(query) if query else None
         matches = [
             (cid, doc) for cid, doc in self.docs.items()
             if (include_deleted or not doc.get("deleted"))
             and (not index_names or doc.get("index_name") in index_names)
             and (not names or doc.get("name") in names)
             and (not service_types or doc.get("service_type") in service_types)
-            and (pattern is None or _query_matches(pattern, doc))
+            and (not query or _query_matches(query, doc))
         ]
         matches.sort(key=lambda item: (item[1].get("index_name") is None, item[1].get("index_name") or ""))
         return len(matches), [{"id": cid, **doc} for cid, doc in matches[from_:from_ + size]]
@@ -422,12 +421,14 @@ def _wildcard(query: str) -> re.Pattern:
     return re.compile(pattern + r"\Z", re.DOTALL)
 
 
-def _query_matches(pattern: re.Pattern, doc: dict) -> bool:
+def _query_matches(query: str, doc: dict) -> bool:
+    """``query`` as the server runs it: ``*query*`` on the keyword fields index_name and name, and on
+    the words of description, a text field (lower-cased words, each matched alone)."""
+    pattern = _wildcard(query)
     if any(isinstance(doc.get(f), str) and pattern.match(doc[f]) for f in ("index_name", "name")):
         return True
-    # description is a text field: the pattern meets its lower-cased words one by one.
     description = doc.get("description")
     if not isinstance(description, str):
         return False
-    lowered = re.compile(pattern.pattern.lower(), re.DOTALL)
+    lowered = _wildcard(query.lower())
     return any(lowered.match(word) for word in re.findall(r"\w+", description.lower()))
