@@ -52,7 +52,8 @@ class Http:
         response = self.client.open(path, method=method, data=data, headers=headers, query_string=query)
         reply = Reply(response.status_code, response.headers, response.get_data(as_text=True))
         assert reply.status != 500 or "schema" not in reply.text, reply.text
-        if contract.available() and reply.text and path.startswith("/_connector"):
+        filtered = "filter_path" in (query or {})  # a filtered answer is partial by request
+        if contract.available() and reply.text and path.startswith("/_connector") and not filtered:
             problems = contract.violations(method, path, reply.status, reply.json)
             assert not problems, f"{method} {path} -> {reply.status} breaks Elastic's contract: {problems}"
         return reply
