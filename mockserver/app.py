@@ -63,7 +63,10 @@ def create_app(
     @app.errorhandler(MethodNotAllowed)
     def unrouted(error):
         allowed = sorted(error.valid_methods) if isinstance(error, MethodNotAllowed) else None
-        product = runtime.product_for_path(request.path) or next(iter(served.values()), CONTROL)
+        if CONTROL.owns_path(request.path):
+            product = CONTROL
+        else:  # a path no product claims gets the first served product's answer
+            product = runtime.product_for_path(request.path) or next(iter(served.values()), CONTROL)
         return product.unrouted(request, allowed)
 
     return app

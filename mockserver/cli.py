@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"mockserver: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
         return 2
-    print(f"mockserver {__version__} serving on http://{args.host}:{server.server_port}", flush=True)
+    print(f"mockserver {__version__} serving on http://{args.host}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 from flask import Flask
@@ -23,8 +24,15 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 
 def bind(app: Flask, host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:
-    """Binds at once: a port in use raises ``OSError`` here instead of hanging later."""
-    return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    """Binds at once: a port in use raises ``OSError`` here. (werkzeug would print and exit the
+    process, so the socket is bound here and werkzeug is handed its descriptor.)"""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        # werkzeug takes a duplicate of the descriptor; this one closes on leaving the block.
+        return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler, fd=sock.fileno())
 
 
 class LiveServer:
@@ -47,7 +55,7 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         self._server = bind(self.app, self.host, self.port)
-        self.port = self._server.server_port
+        self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": self.POLL_INTERVAL},
                                         name=f"mockserver:{self.port}", daemon=True)
         self._thread.start()
