@@ -58,6 +58,7 @@ def create_app(
     app.extensions["mockserver"] = runtime
     for product in [CONTROL, *served.values()]:
         app.register_blueprint(product.blueprint(runtime))
+        product.restrict_methods(app.url_map)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(MethodNotAllowed)

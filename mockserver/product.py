@@ -57,11 +57,14 @@ class Product:
 
     name: str
     operations: list[Operation] = field(default_factory=list)
+    # Whether HEAD and OPTIONS are answered on every route (Flask's way) or only where declared.
+    automatic_head_and_options: bool = True
 
     # -- declaration -------------------------------------------------------------------------
     def operation(self, method: str, rule: str, schema: str) -> Callable[[Handler], Handler]:
+        """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``."""
         def register(handler: Handler) -> Handler:
-            endpoint = f"{handler.__name__}_{method.lower()}_{len(self.operations)}"
+            endpoint = f"{handler.__name__}_{len(self.operations)}"
             self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint))
             return handler
 
@@ -71,8 +74,18 @@ class Product:
         bp = Blueprint(self.name, __name__)
         for op in self.operations:
             schemas = runtime.schemas.operation(op.schema)
-            bp.add_url_rule(op.rule, op.endpoint, self._view(op, schemas, runtime), methods=[op.method])
+            bp.add_url_rule(op.rule, op.endpoint, self._view(op, schemas, runtime), methods=op.method.split(","),
+                            provide_automatic_options=self.automatic_head_and_options)
         return bp
+
+    def restrict_methods(self, url_map) -> None:
+        """Takes back the HEAD werkzeug adds to every GET route, where the product does not serve it."""
+        if self.automatic_head_and_options:
+            return
+        declared = {f"{self.name}.{op.endpoint}": set(op.method.split(",")) for op in self.operations}
+        for rule in url_map.iter_rules():
+            if rule.endpoint in declared and "HEAD" not in declared[rule.endpoint]:
+                rule.methods.discard("HEAD")
 
     def _view(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime"):
         def view(**path_args):
@@ -83,8 +96,9 @@ class Product:
 
     # -- the pipeline ------------------------------------------------------------------------
     def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime", path_args: dict) -> Response:
+        req = request._get_current_object()  # once: each use of the proxy costs a lookup
         try:
-            call = self.parse(request, schemas, path_args, runtime)
+            call = self.parse(req, schemas, path_args, runtime)
             errors = {part: schemas.request_errors(part, getattr(call, part)) for part in REQUEST_PARTS}
             if any(errors.values()):
                 raise self.reject(errors, call, schemas)
@@ -93,13 +107,13 @@ class Product:
                 call.state = runtime.store.products.get(self.name)
                 status, body = op.handler(call)
         except ProductError as error:
-            status, body = self.error_response(error, request)
+            status, body = self.error_response(error, req)
         if runtime.strict:
             try:
                 schemas.check_response(status, body)
             except ResponseSchemaViolation as violation:
-                status, body = self.error_response(self.internal_error(str(violation)), request)
-        return self.render(status, body, request)
+                status, body = self.error_response(self.internal_error(str(violation)), req)
+        return self.render(status, body, req)
 
     # -- hooks -------------------------------------------------------------------------------
     def new_state(self) -> Any:

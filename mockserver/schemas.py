@@ -36,8 +36,8 @@ class OperationSchemas:
 
     def request_errors(self, part: str, instance: Any) -> list[ValidationError]:
         validator = self.request.get(part)
-        if validator is None:
-            return []
+        if validator is None or (part == "query" and not instance and not validator.schema.get("required")):
+            return []  # no such part, or no query parameters where none is required: nothing to check
         return sorted(validator.iter_errors(instance), key=_error_order)
 
     def request_schema(self, part: str) -> dict:
@@ -50,6 +50,15 @@ class OperationSchemas:
         error = next(iter(sorted(validator.iter_errors(body), key=_error_order)), None)
         if error is not None:
             raise ResponseSchemaViolation(self.name, describe(error))
+
+
+def _routing_guarantees(path_schema: dict) -> bool:
+    """Whether the router already ensures what a path schema asks: every parameter present, each a
+    non-empty string, nothing else. Such a schema is documentation; checking it could never fail."""
+    properties = path_schema.get("properties", {})
+    return (path_schema.get("type") == "object" and path_schema.get("additionalProperties") is False
+            and set(path_schema.get("required", [])) == set(properties)
+            and all(spec == {"type": "string"} for spec in properties.values()))
 
 
 def _error_order(error: ValidationError) -> tuple:
@@ -95,6 +104,15 @@ class SchemaRegistry:
             validator = self._validators[uri] = Draft202012Validator({"$ref": uri}, registry=self.registry)
         return validator
 
+    def part_validator(self, name: str, part: dict) -> Draft202012Validator:
+        """A validator of a part of a document, rooted at the part itself (requests are validated on
+        every call, and resolving a top-level ``$ref`` first would double the cost). The part is
+        given the document's base URI and ``$defs``, so its references resolve as in the document."""
+        standalone = {**part, "$id": BASE_URI + name + ".json"}
+        if "$defs" in self.documents[name]:
+            standalone["$defs"] = {**self.documents[name]["$defs"], **part.get("$defs", {})}
+        return Draft202012Validator(standalone, registry=self.registry)
+
     def operation(self, name: str) -> OperationSchemas:
         """The validators of one route, compiled on first use (the app asks for all at start)."""
         compiled = self._operations.get(name)
@@ -104,8 +122,9 @@ class SchemaRegistry:
                 raise KeyError(f"no schema file {name}.json under {self.root}")
             compiled = OperationSchemas(name, document)
             for part in REQUEST_PARTS:
-                if part in document.get("request", {}):
-                    compiled.request[part] = self.validator(name, f"/request/{part}")
+                schema = document.get("request", {}).get(part)
+                if schema is not None and not (part == "path" and _routing_guarantees(schema)):
+                    compiled.request[part] = self.part_validator(name, schema)
             for status in document.get("responses", {}):
                 compiled.responses[int(status)] = self.validator(name, f"/responses/{status}")
             self._operations[name] = compiled

@@ -173,3 +173,17 @@ def test_error_trace(client):
 
 def test_format_is_a_universal_parameter(http):
     assert http.get("/_connector/connector-1", query={"format": "json"}).status == 200
+
+
+def test_head_only_where_the_server_registers_it(client):
+    reply = client.head("/_connector/connector-1")
+    assert reply.status_code == 405 and reply.headers["Allow"] == "GET,PUT,DELETE"
+
+
+@pytest.mark.parametrize("path, allow", [("/_connector/connector-1", "GET,PUT,DELETE"), ("/", "GET,HEAD"),
+                                         ("/no/such/path", None)])
+def test_options_is_answered_by_the_rest_layer(client, path, allow):
+    reply = client.options(path)
+    assert reply.status_code == 200 and reply.data == b""
+    assert reply.headers["Content-Type"] == "text/plain; charset=UTF-8"
+    assert reply.headers.get("Allow") == allow

@@ -22,9 +22,10 @@ def format_instant(moment: datetime) -> str:
 def instant_sort_key(text: str) -> datetime:
     """Orders timestamps by time (their text does not sort: ``.567Z`` is before ``.567149Z``)."""
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return _EPOCH
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class Clock:

@@ -38,11 +38,8 @@ UNIVERSAL_PARAMS = ("pretty", "human", "error_trace", "filter_path", "format")
 CURRENT_MAJOR = "9"
 COMPATIBLE_MAJORS = ("9", "8")
 _MEDIA_TYPE = re.compile(r"^\s*([^\s/;]+)/([^\s/;]+)\s*(;.*)?$")
-# Bodies with these types are refused whatever else (the CSRF safelist), and so is anything that is
-# not one of Elasticsearch's own content types.
+# The JSON request bodies; the server also reads SMILE, YAML and CBOR, which the mock refuses (406).
 _JSON_SUBTYPES = {"json", "x-ndjson", "vnd.elasticsearch+json", "vnd.elasticsearch+x-ndjson"}
-_OTHER_XCONTENT = {"smile", "yaml", "cbor", "vnd.elasticsearch+smile", "vnd.elasticsearch+yaml",
-                   "vnd.elasticsearch+cbor"}
 
 
 class MediaType:
@@ -62,10 +59,6 @@ class MediaType:
     @property
     def is_json(self) -> bool:
         return self.type == "application" and (self.subtype in _JSON_SUBTYPES or self.subtype == "*")
-
-    @property
-    def is_xcontent(self) -> bool:
-        return self.is_json or (self.type == "application" and self.subtype in _OTHER_XCONTENT)
 
 
 def parse_media_type(raw: str | None, header: str) -> MediaType | None:
@@ -132,7 +125,8 @@ def parse_flag(name: str, raw: str) -> bool:
 
 
 class Wire:
-    """How one request wants its answer: read once, never raising (errors must render too)."""
+    """How one request came and wants its answer, read once per request. Reading never raises
+    (errors must render too); :meth:`check` raises what the server refuses before routing."""
 
     def __init__(self, req: Request):
         args = req.args
@@ -142,16 +136,28 @@ class Wire:
         # GET / answers pretty unless asked otherwise (RestMainAction).
         self.pretty = pretty in ("", "true") if pretty is not None else req.path == "/"
         self.content_type = "application/json"
+        self.accept = self.sent = None
+        self.problem: ElasticsearchError | None = None
+        self.has_body = bool(req.get_data(cache=True))
+        problems = []
+        for header in ("Accept", "Content-Type"):
+            try:
+                parsed = parse_media_type(req.headers.get(header), header)
+            except MediaTypeHeaderError as e:
+                problems.append((header, e.caused_by))
+                continue
+            setattr(self, "accept" if header == "Accept" else "sent", parsed)
         try:
-            accept = parse_media_type(req.headers.get("Accept"), "Accept")
-            sent = parse_media_type(req.headers.get("Content-Type"), "Content-Type")
-            check_compatible_versions(accept, sent, bool(req.get_data(cache=True)))
-        except ElasticsearchError:
-            return  # the server drops the headers it refuses, so that error answers in plain JSON
-        if accept is not None and accept.vendor:
-            params = "".join(f";{k}={v}" for k, v in accept.params.items())
-            self.content_type = f"application/{accept.subtype}{params}".replace("+x-ndjson", "+json")
-        elif accept is None and sent is not None and sent.vendor:
+            if problems:
+                raise _bad_header([h for h, _ in problems], problems[0][1])
+            check_compatible_versions(self.accept, self.sent, self.has_body)
+        except ElasticsearchError as e:
+            self.problem = e  # the server drops the headers it refuses, so this answers in plain JSON
+            return
+        if self.accept is not None and self.accept.vendor:
+            params = "".join(f";{k}={v}" for k, v in self.accept.params.items())
+            self.content_type = f"application/{self.accept.subtype}{params}".replace("+x-ndjson", "+json")
+        elif self.accept is None and self.sent is not None and self.sent.vendor:
             self.content_type = "application/vnd.elasticsearch+json"
 
     @classmethod
@@ -161,27 +167,10 @@ class Wire:
             wire = req.environ["mockserver.es.wire"] = cls(req)
         return wire
 
-
-class ElasticsearchProduct(Product):
-    def new_state(self) -> ElasticsearchState:
-        return ElasticsearchState()
-
-    def owns_path(self, path: str) -> bool:
-        return path == "/" or (path.startswith("/_") and not path.startswith("/_mock/"))
-
-    # -- request ---------------------------------------------------------------------------
-    def check_headers(self, req: Request) -> tuple[MediaType | None, MediaType | None]:
-        """Media-type headers and the channel's own flags, checked before any routing."""
-        problems, parsed = [], {}
-        for header in ("Accept", "Content-Type"):
-            try:
-                parsed[header] = parse_media_type(req.headers.get(header), header)
-            except MediaTypeHeaderError as e:
-                problems.append((header, e.caused_by))
-        if problems:
-            raise _bad_header([h for h, _ in problems], problems[0][1])
-        has_body = bool(req.content_length) or bool(req.get_data(cache=True))
-        check_compatible_versions(parsed["Accept"], parsed["Content-Type"], has_body)
+    def check(self, req: Request) -> None:
+        """Media-type headers and the channel's own flags, as the server checks them before routing."""
+        if self.problem is not None:
+            raise self.problem
         for flag in ("pretty", "human"):
             if flag in req.args:
                 parse_flag(flag, req.args[flag])
@@ -190,19 +179,29 @@ class ElasticsearchProduct(Product):
                 parse_flag("error_trace", req.args["error_trace"])
             except IllegalArgument as e:
                 raise SimpleError(e.reason, 400) from None
-        return parsed["Accept"], parsed["Content-Type"]
 
+
+class ElasticsearchProduct(Product):
+    """RestController answers OPTIONS itself, and HEAD only where a handler registered it."""
+
+    def new_state(self) -> ElasticsearchState:
+        return ElasticsearchState()
+
+    def owns_path(self, path: str) -> bool:
+        return path == "/" or (path.startswith("/_") and not path.startswith("/_mock/"))
+
+    # -- request ---------------------------------------------------------------------------
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
-        _, content_type = self.check_headers(req)
-        data = req.get_data(cache=True)
-        if data:
-            if content_type is None:
+        wire = Wire.of(req)
+        wire.check(req)
+        if wire.has_body:
+            if wire.sent is None:
                 raise SimpleError("Content-Type header is missing", 406)
-            if not content_type.is_xcontent or not content_type.is_json:
+            if not wire.sent.is_json:
                 raise SimpleError(f"Content-Type header [{req.headers.get('Content-Type')}] is not supported", 406)
         query = self._query(req, schemas)
         takes_body = "body" in schemas.document.get("request", {})
-        text, body = self._body(data) if data and takes_body else ("", None)
+        text, body = self._body(req.get_data(cache=True)) if wire.has_body and takes_body else ("", None)
         if body is not None:
             body = normalise_enums(body, schemas.request_schema("body"), schemas.document)
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, body_text=text)
@@ -273,19 +272,23 @@ class ElasticsearchProduct(Product):
             body = xcontent.filter_path(body, wire.filter_path)
         pretty = wire.pretty and (not is_error or "pretty" in req.args)
         text = "" if body is None else xcontent.dumps(body, pretty)
-        response = Response(text, status=status, content_type=wire.content_type)
-        response.headers[PRODUCT_HEADER] = "Elasticsearch"
-        return response
+        return Response(text, status=status, headers={PRODUCT_HEADER: "Elasticsearch"}, content_type=wire.content_type)
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         try:
-            self.check_headers(req)
+            Wire.of(req).check(req)
         except ElasticsearchError as error:
             return self.render(*self.error_response(error, req), req)
         uri = req.full_path.rstrip("?") if req.query_string else req.path
+        order = ("GET", "POST", "PUT", "DELETE", "HEAD")
+        allowed = [m for m in order if m in (allowed_methods or ())]
+        if req.method == "OPTIONS":
+            response = Response("", status=200, headers={PRODUCT_HEADER: "Elasticsearch"},
+                                content_type="text/plain; charset=UTF-8")
+            if allowed:
+                response.headers["Allow"] = ",".join(allowed)
+            return response
         if allowed_methods:
-            order = ("GET", "POST", "PUT", "DELETE", "HEAD")
-            allowed = [m for m in order if m in allowed_methods and (m != "HEAD" or req.path == "/")]
             error = SimpleError(f"Incorrect HTTP method for uri [{uri}] and method [{req.method}], "
                                 f"allowed: [{', '.join(allowed)}]", 405)
             response = self.render(405, error.body(), req)
@@ -506,4 +509,4 @@ def _field_cause(error: ValidationError, path: tuple, parser: str, locations: xc
     return IllegalArgument(error.message)
 
 
-ELASTICSEARCH = ElasticsearchProduct("elasticsearch")
+ELASTICSEARCH = ElasticsearchProduct("elasticsearch", automatic_head_and_options=False)

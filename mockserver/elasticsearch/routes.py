@@ -10,12 +10,10 @@ route = ELASTICSEARCH.operation
 
 
 # -- cluster ------------------------------------------------------------------------------------
-@route("GET", "/", "info")
+@route("GET,HEAD", "/", "info")
 def info(call: Call):
+    """GET / and HEAD / (the server drops the body of a HEAD answer, keeping its length)."""
     return 200, cluster_info()
-
-
-# HEAD / is the GET route without its body (Flask answers HEAD with the GET view).
 
 
 # -- connectors ---------------------------------------------------------------------------------

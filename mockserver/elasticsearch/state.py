@@ -27,8 +27,7 @@ class ElasticsearchState:
         for connector_id, doc in section.get("connectors", {}).items():
             self.connectors.docs[connector_id] = self.connectors.with_defaults(copy.deepcopy(doc))
         for job_id, doc in section.get("sync_jobs", {}).items():
-            self.sync_jobs.docs[job_id] = self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source)
-            self.sync_jobs.index_exists = True
+            self.sync_jobs.store(job_id, self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source))
 
     def _sync_job_from_fixture(self, job_id: str, doc: dict, source: str) -> dict:
         snapshot = doc.get("connector") or {}

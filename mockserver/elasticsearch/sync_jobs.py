@@ -6,6 +6,7 @@ and the sync job REST actions (see ../shared/specs/elasticsearch-connectors.md Â
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from .clock import instant_sort_key
@@ -52,9 +53,23 @@ class SyncJobs:
         self.clock = clock
         self.ids = ids
         self.docs: dict[str, dict] = {}
+        # (created_at, id) of every job, oldest first: listing (newest first) never sorts.
+        self.by_creation: list[tuple[Any, str]] = []
         # Until the first job is written, Elasticsearch has no sync job index, and some calls
         # word their 404 differently.
         self.index_exists = False
+
+    def store(self, job_id: str, doc: dict) -> None:
+        """Writes a job document (new or replacing one with the same id)."""
+        if job_id in self.docs:
+            self.remove(job_id)
+        self.docs[job_id] = doc
+        bisect.insort(self.by_creation, (instant_sort_key(doc.get("created_at", "")), job_id))
+        self.index_exists = True
+
+    def remove(self, job_id: str) -> None:
+        doc = self.docs.pop(job_id)
+        self.by_creation.remove((instant_sort_key(doc.get("created_at", "")), job_id))
 
     # -- reading ---------------------------------------------------------------------------
     def _doc(self, job_id: str, missing_reason: str | None = None) -> dict:
@@ -75,15 +90,18 @@ class SyncJobs:
             raise IllegalArgument("Parameter [from] cannot be < 0")
         if size < 0:
             raise IllegalArgument("Parameter [size] cannot be < 0")
-        matches = [
-            (job_id, doc) for job_id, doc in self.docs.items()
-            if (connector_id is None or doc.get("connector", {}).get("id") == connector_id)
-            and (status is None or doc.get("status") == status)
-            and (not job_types or doc.get("job_type") in job_types)
-        ]
-        matches.sort(key=lambda item: instant_sort_key(item[1].get("created_at", "")), reverse=True)
-        page = matches[from_:from_ + size]
-        return len(matches), [{"id": job_id, **doc} for job_id, doc in page]
+        docs, end = self.docs, from_ + size
+        count, page = 0, []
+        for _, job_id in reversed(self.by_creation):
+            doc = docs[job_id]
+            if connector_id is not None and doc["connector"].get("id") != connector_id:
+                continue
+            if (status is not None and doc["status"] != status) or (job_types and doc["job_type"] not in job_types):
+                continue
+            if from_ <= count < end:
+                page.append({"id": job_id, **doc})
+            count += 1
+        return count, page
 
     # -- writing ---------------------------------------------------------------------------
     def create(self, connector_id: str, job_type: str | None = None, trigger_method: str | None = None) -> str:
@@ -107,7 +125,7 @@ class SyncJobs:
             )
         now = self.clock.now()
         job_id = self.ids.new_id()
-        self.docs[job_id] = {
+        self.store(job_id, {
             "connector": snapshot,
             "created_at": now,
             "deleted_document_count": 0,
@@ -119,8 +137,7 @@ class SyncJobs:
             "status": "pending",
             "total_document_count": 0,
             "trigger_method": trigger_method or "on_demand",
-        }
-        self.index_exists = True
+        })
         return job_id
 
     @staticmethod
@@ -144,11 +161,11 @@ class SyncJobs:
 
     def delete(self, job_id: str) -> None:
         self._doc(job_id)
-        del self.docs[job_id]
+        self.remove(job_id)
 
     def delete_for_connector(self, connector_id: str) -> None:
         for job_id in [j for j, doc in self.docs.items() if doc.get("connector", {}).get("id") == connector_id]:
-            del self.docs[job_id]
+            self.remove(job_id)
 
     def cancel(self, job_id: str) -> None:
         """Pending or suspended jobs are canceled at once; a running one is asked to cancel."""

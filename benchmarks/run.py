@@ -1,0 +1,178 @@
+"""Speed of the mock, measured in one run and printed as medians and ratios (these machines are noisy,
+so only figures from the same run are compared).
+
+    python3 benchmarks/run.py [--rounds N]
+
+* create, get and list sync jobs over the live server, each beside a bare Flask route served the same
+  way and answering the same JSON (goal: at most 1.5x);
+* the same through the in-process test client;
+* reset of the default state (goal: under 1 ms);
+* the live-server fixture's start-to-first-response and stop (goal: under 50 ms each), and app creation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask import Flask, Response  # noqa: E402
+
+from mockserver import create_app, runtime_of  # noqa: E402
+from mockserver.server import LiveServer  # noqa: E402
+
+JSON = {"Content-Type": "application/json"}
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def timed(call, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+class Operations:
+    """The three sync job calls, and the bodies they answer, for the bare app to answer alike."""
+
+    def __init__(self, mock_client, reset):
+        self.reset = reset
+        self.job_id = "connector-1-full-pending"  # a job of the default state
+        self.requests = {
+            "create": ("POST", "/_connector/_sync_job", json.dumps({"id": "connector-1"})),
+            "get": ("GET", f"/_connector/_sync_job/{self.job_id}", None),
+            "list": ("GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None),
+        }
+        self.answers = {name: mock_client.open(path, method=method, data=body, headers=JSON if body else {}).get_data()
+                        for name, (method, path, body) in self.requests.items()}
+
+
+def bare_app(ops: Operations) -> Flask:
+    """A bare Flask app: the same paths, each answering the JSON the mock answered, parsed and
+    serialised again (so both pay for JSON), with no validation, state or lock."""
+    app = Flask("bare")
+    bodies = {name: json.loads(raw) for name, raw in ops.answers.items()}
+
+    def answer(name: str, status: int = 200):
+        return Response(json.dumps(bodies[name], separators=(",", ":")), status=status, content_type="application/json")
+
+    app.add_url_rule("/_connector/_sync_job", "create", lambda: answer("create", 201), methods=["POST"])
+    app.add_url_rule("/_connector/_sync_job", "list", lambda: answer("list"), methods=["GET"])
+    app.add_url_rule("/_connector/_sync_job/<job_id>", "get", lambda job_id: answer("get"), methods=["GET"])
+    return app
+
+
+def paired(mock_call, bare_call, rounds: int) -> tuple[float, float]:
+    """Medians of the two calls, alternated call by call so that both see the same machine."""
+    for _ in range(20):  # warm up
+        mock_call()
+        bare_call()
+    mock, bare = [], []
+    for _ in range(rounds):
+        mock += timed(mock_call, 1)
+        bare += timed(bare_call, 1)
+    return median_ms(mock), median_ms(bare)
+
+
+def http_call(conn: http.client.HTTPConnection, method: str, path: str, body: str | None):
+    def call():
+        conn.request(method, path, body=body, headers=JSON if body else {})
+        reply = conn.getresponse()
+        reply.read()
+        assert reply.status < 300, reply.status
+    return call
+
+
+def client_call(client, method: str, path: str, body: str | None):
+    def call():
+        reply = client.open(path, method=method, data=body, headers=JSON if body else {})
+        assert reply.status_code < 300, reply.status_code
+    return call
+
+
+def measure(make_call, mock_target, bare_target, ops: Operations, rounds: int) -> tuple[dict, dict]:
+    mock, bare = {}, {}
+    for name, (method, path, body) in ops.requests.items():
+        # Each call meets the default state, as a test does after its per-test reset (creating
+        # hundreds of jobs first would measure a state no test has).
+        ops.reset()
+        mock[name], bare[name] = paired(make_call(mock_target, method, path, body),
+                                        make_call(bare_target, method, path, body), rounds)
+    return mock, bare
+
+
+def compare(title: str, mock: dict[str, float], bare: dict[str, float], goal: float | None) -> None:
+    print(f"\n{title}")
+    print(f"  {'call':<8}{'mock ms':>10}{'bare ms':>10}{'ratio':>8}" + ("   goal" if goal else ""))
+    for name in mock:
+        ratio = mock[name] / bare[name]
+        verdict = ("   ok" if ratio <= goal else "   over") if goal else ""
+        print(f"  {name:<8}{mock[name]:>10.3f}{bare[name]:>10.3f}{ratio:>8.2f}{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=500)
+    args = parser.parse_args()
+
+    app = create_app()
+    ops = Operations(app.test_client(), runtime_of(app).store.reset)
+    bare = bare_app(ops)
+
+    with LiveServer(app) as mock_server, LiveServer(bare) as bare_server:
+        mock_conn = http.client.HTTPConnection("127.0.0.1", mock_server.port)
+        bare_conn = http.client.HTTPConnection("127.0.0.1", bare_server.port)
+        mock_http, bare_http = measure(http_call, mock_conn, bare_conn, ops, args.rounds)
+        mock_conn.close()
+        bare_conn.close()
+    compare("Live server over loopback (keep-alive), median per call, goal <= 1.5x the bare route", mock_http,
+            bare_http, 1.5)
+    mock_local, bare_local = measure(client_call, app.test_client(), bare.test_client(), ops, args.rounds)
+    compare("In-process test client, median per call", mock_local, bare_local, None)
+
+    store = runtime_of(app).store
+    client = app.test_client()
+    for size in (100, 1000, 10000):
+        store.reset()
+        for _ in range(size - len(store["elasticsearch"].sync_jobs.docs)):
+            client.post("/_connector/_sync_job", json={"id": "connector-1"})
+        list_call = client_call(client, "GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None)
+        print(f"List a page of 10 from {size:>6} jobs (in-process): median {median_ms(timed(list_call, 50)):.3f} ms")
+    store.reset()
+    reset = median_ms(timed(store.reset, args.rounds))
+    print(f"\nReset of the default state: median {reset:.3f} ms (goal < 1 ms){'  ok' if reset < 1 else '  over'}")
+
+    creations, starts, stops = [], [], []
+    for _ in range(20):
+        started = time.perf_counter()
+        fresh = create_app()
+        creations.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        server = LiveServer(fresh).start()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port)
+        conn.request("GET", "/_mock/health")
+        assert conn.getresponse().status == 200
+        starts.append(time.perf_counter() - started)
+        conn.close()
+        started = time.perf_counter()
+        server.stop()
+        stops.append(time.perf_counter() - started)
+    start_ms, stop_ms = median_ms(starts), median_ms(stops)
+    print(f"Live server: start to first response {start_ms:.2f} ms, stop {stop_ms:.2f} ms (goal < 50 ms each)"
+          f"{'  ok' if max(start_ms, stop_ms) < 50 else '  over'}")
+    print(f"App creation (once per test session, before the server starts): median {median_ms(creations):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
