@@ -83,12 +83,18 @@ def test_reset_restores_the_seeded_state_exactly(mockserver_client):
 
 
 def test_state_dump_loads_again_to_the_same_state(mockserver_client, tmp_path):
-    mockserver_client.post("/_connector/_sync_job", json={"id": "connector-id", "job_type": "incremental"})
-    mockserver_client.put("/_connector/connector-id/_error", json={"error": "x"})
-    dump = mockserver_client.get("/_mock/state").json
-    path = write(tmp_path, "dump.json", dump)
+    job = mockserver_client.post("/_connector/_sync_job", json={"id": "connector-id", "job_type": "incremental"}).json
+    mockserver_client.put(f"/_connector/_sync_job/{job['id']}/_cancel")
+    mockserver_client.put("/_connector/connector-id/_error", json={"error": None})
+    mockserver_client.put("/_connector/connector-id/_index_name", json={"index_name": None})
+    mockserver_client.put("/_connector/connector-id/_check_in")
+    dumped = mockserver_client.get("/_mock/state").get_data(as_text=True)
+    path = write(tmp_path, "dump.json", dumped)
     again = create_app([path], default_fixtures=False)
-    assert runtime_of(again).store.dump() == dump
+    # The same state to the letter: nulls kept, and the keys in the order updates left them.
+    assert json.dumps(runtime_of(again).store.dump()) == json.dumps(json.loads(dumped))
+    connector = again.test_client().get("/_connector/connector-id").json
+    assert connector["index_name"] is None and list(connector)[-2:] == ["error", "last_seen"]
 
 
 def test_state_load_at_run_time(mockserver_client):

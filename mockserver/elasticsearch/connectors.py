@@ -152,11 +152,10 @@ class Connectors:
         return len(matches), [{"id": cid, **doc} for cid, doc in matches[from_:from_ + size]]
 
     # -- create, overwrite, delete -------------------------------------------------------
-    def with_defaults(self, fields: dict[str, Any]) -> dict:
-        """A new connector's document: create's defaults, then the given fields, in the server's order."""
+    def create_defaults(self, is_native: bool = False) -> dict:
+        """The fields create writes whatever the request says."""
         now = self.clock.now()
-        is_native = bool(fields.get("is_native", False))
-        doc = {
+        return {
             "configuration": {},
             "custom_scheduling": {},
             "filtering": default_filtering(now),
@@ -167,9 +166,19 @@ class Connectors:
             "sync_now": False,
             "deleted": False,
         }
+
+    def with_defaults(self, fields: dict[str, Any]) -> dict:
+        """A new connector's document: create's defaults, then the given fields, in the server's order."""
+        doc = self.create_defaults(bool(fields.get("is_native", False)))
         doc.update({k: v for k, v in fields.items() if v is not None})
-        rank = {name: i for i, name in enumerate(FIELD_ORDER)}
-        return dict(sorted(doc.items(), key=lambda item: rank.get(item[0], len(rank))))
+        return _in_creation_order(doc)
+
+    def from_fixture(self, doc: dict[str, Any]) -> dict:
+        """A stored document from a fixture: a complete one (a state dump) is kept as it is, nulls and
+        key order included; a partial one gets create's defaults for what it leaves out."""
+        defaults = self.create_defaults(bool(doc.get("is_native", False)))
+        missing = {k: v for k, v in defaults.items() if k not in doc}
+        return _in_creation_order({**missing, **doc}) if missing else doc
 
     def put(self, connector_id: str | None, fields: dict[str, Any]) -> tuple[str, str]:
         """``PUT /_connector/{id}`` (or ``POST /_connector``): creates the connector, or overwrites
@@ -371,6 +380,11 @@ class Connectors:
             changes["sync_rules"] = {kind: {"enabled": sync_rules[kind]["enabled"]}
                                      for kind in ("advanced", "basic") if sync_rules.get(kind) is not None}
         return self._update(connector_id, {"features": changes})
+
+
+def _in_creation_order(doc: dict) -> dict:
+    rank = {name: i for i, name in enumerate(FIELD_ORDER)}
+    return dict(sorted(doc.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def _present(**fields: Any) -> dict:

@@ -25,7 +25,7 @@ class ElasticsearchState:
 
     def load(self, section: dict, source: str) -> None:
         for connector_id, doc in section.get("connectors", {}).items():
-            self.connectors.docs[connector_id] = self.connectors.with_defaults(copy.deepcopy(doc))
+            self.connectors.docs[connector_id] = self.connectors.from_fixture(copy.deepcopy(doc))
         for job_id, doc in section.get("sync_jobs", {}).items():
             self.sync_jobs.store(job_id, self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source))
 
@@ -53,6 +53,8 @@ class ElasticsearchState:
             "total_document_count": 0,
             "trigger_method": "on_demand",
         }
+        if all(k in doc for k in defaults):
+            return {**doc, "connector": snapshot}  # complete (a state dump): kept as it is
         defaults.update({k: v for k, v in doc.items() if k != "connector"})
         return dict(sorted(defaults.items()))
 
