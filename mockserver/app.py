@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -29,15 +30,18 @@ def create_app(
     *,
     default_fixtures: bool = True,
     products: Iterable[str] | None = None,
-    strict: bool = False,
+    strict: bool | None = None,
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
     ``fixtures``: fixture files or folders loaded after the default set (which ships with the
     package; ``default_fixtures=False`` leaves it out). ``products``: names of the products to serve
     (default: all). ``strict``: check every response against its schema, answering 500 on a
-    violation. A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
+    violation (default: the environment variable ``MOCKSERVER_STRICT`` set to 1 or true). A bad
+    fixture raises :class:`mockserver.errors.FixtureError` here, at start.
     """
+    if strict is None:
+        strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
     catalogue = product_catalogue()
     names = list(catalogue) if products is None else list(products)
     unknown = [n for n in names if n not in catalogue]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json as jsonlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,10 @@ import pytest
 import contract
 
 pytest_plugins = ["pytester"]
+
+# Every app the tests build checks its own responses against their schemas (a break answers 500),
+# unless a test asks otherwise; the plugin's app is strict through the ini option as well.
+os.environ.setdefault("MOCKSERVER_STRICT", "1")
 
 
 @pytest.fixture

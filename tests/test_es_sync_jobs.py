@@ -74,6 +74,14 @@ def test_create_without_body(http):
     es_error(http.post("/_connector/_sync_job"), 400, "parse_exception", "request body is required")
 
 
+@pytest.mark.parametrize("method, path", [("POST", "/_connector/_sync_job"),
+                                          ("PUT", "/_connector/_sync_job/my-connector-sync-job/_claim"),
+                                          ("PUT", "/_connector/_sync_job/my-connector-sync-job/_error"),
+                                          ("PUT", "/_connector/_sync_job/my-connector-sync-job/_stats")])
+def test_calls_that_need_a_body(http, method, path):
+    es_error(http.request(method, path), 400, "parse_exception", "request body is required")
+
+
 def test_create_with_unknown_field_names_its_place(http):
     reply = http.post("/_connector/_sync_job", data='{"id": "connector-1", "nope": 1}',
                       headers={"Content-Type": "application/json"})

@@ -140,3 +140,5 @@ def test_a_non_editable_install_carries_schemas_and_fixtures(tmp_path):
     out = subprocess.run([str(python), "-c", check], cwd=tmp_path, check=True, capture_output=True, text=True)
     package = Path(out.stdout.strip())
     assert (package / "schemas" / "fixture.json").is_file() and (package / "fixtures" / "elasticsearch.json").is_file()
+    command = subprocess.run([str(venv / "bin" / "mockserver"), "serve", "--help"], capture_output=True, text=True)
+    assert command.returncode == 0 and "--no-default-fixtures" in command.stdout
