@@ -41,8 +41,8 @@ class ControlAPI(Product):
     def render(self, status: int, body: Any, req: Request) -> Response:
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
-    def owns_path(self, path: str) -> bool:
-        return path.startswith("/_mock/")
+    def owns(self, req: Request) -> bool:
+        return req.path.startswith("/_mock/")
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         if allowed_methods:

@@ -33,6 +33,7 @@ class Call:
     runtime: "Runtime"
     state: Any = None
     body_text: str = ""  # the body as sent, for error messages that point into it
+    space: str | None = None  # Kibana's space, from the /s/{space} prefix (None elsewhere)
 
 
 Handler = Callable[[Call], tuple[int, Any]]
@@ -59,6 +60,8 @@ class Product:
     operations: list[Operation] = field(default_factory=list)
     # Whether HEAD and OPTIONS are answered on every route (Flask's way) or only where declared.
     automatic_head_and_options: bool = True
+    # Products whose state this one reads (Kibana's ML sync reads Elasticsearch's jobs).
+    requires: tuple[str, ...] = ()
 
     # -- declaration -------------------------------------------------------------------------
     def operation(self, method: str, rule: str, schema: str) -> Callable[[Handler], Handler]:
@@ -138,9 +141,13 @@ class Product:
     def render(self, status: int, body: Any, req: Request) -> Response:
         raise NotImplementedError
 
-    def owns_path(self, path: str) -> bool:
-        """Whether an unrouted path is this product's to answer (for its 404/405 body)."""
+    def owns(self, req: Request) -> bool:
+        """Whether an unrouted request is this product's to answer (for its 404/405 body)."""
         return False
+
+    def wrap_wsgi(self, wsgi_app):
+        """The app's WSGI callable, wrapped by what the product does before routing (if anything)."""
+        return wsgi_app
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         """The answer for a path no route matches, or a method the path does not take."""

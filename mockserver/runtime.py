@@ -16,8 +16,9 @@ class Runtime:
     store: StateStore
     strict: bool = False
 
-    def product_for_path(self, path: str) -> Product | None:
+    def product_for(self, req) -> Product | None:
+        """The product that answers a request no route matched."""
         for product in self.products.values():
-            if product.owns_path(path):
+            if product.owns(req):
                 return product
         return None

@@ -24,6 +24,9 @@ def test_products_option():
         create_app(products=["nope"])
     app = create_app(products=["elasticsearch"])
     assert list(runtime_of(app).products) == ["elasticsearch"]
+    assert app.test_client().get("/api/ml/saved_objects/sync").status_code == 400  # not Kibana's: no such route
+    # Kibana reads Elasticsearch's ML jobs, so it brings Elasticsearch along.
+    assert list(runtime_of(create_app(products=["kibana"])).products) == ["elasticsearch", "kibana"]
 
 
 def test_without_default_fixtures_the_state_is_empty():
@@ -109,7 +112,7 @@ def test_state_load_at_run_time(mockserver_client):
 
 
 def test_health_and_unknown_control_route(mockserver_client):
-    assert mockserver_client.get("/_mock/health").json == {"status": "ready", "products": ["elasticsearch"]}
+    assert mockserver_client.get("/_mock/health").json == {"status": "ready", "products": ["elasticsearch", "kibana"]}
     reply = mockserver_client.get("/_mock/nope")
     assert reply.status_code == 404 and reply.json["error"] == "Not Found"
     assert mockserver_client.get("/_mock/reset").status_code == 405

@@ -65,6 +65,11 @@ class ResourceNotFound(ElasticsearchError):
     status = 404
 
 
+class ResourceAlreadyExists(ElasticsearchError):
+    type = "resource_already_exists_exception"
+    status = 400
+
+
 class IllegalArgument(ElasticsearchError):
     type = "illegal_argument_exception"
     status = 400

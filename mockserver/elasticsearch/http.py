@@ -187,8 +187,8 @@ class ElasticsearchProduct(Product):
     def new_state(self) -> ElasticsearchState:
         return ElasticsearchState()
 
-    def owns_path(self, path: str) -> bool:
-        return path == "/" or (path.startswith("/_") and not path.startswith("/_mock/"))
+    def owns(self, req: Request) -> bool:
+        return req.path == "/" or (req.path.startswith("/_") and not req.path.startswith("/_mock/"))
 
     # -- request ---------------------------------------------------------------------------
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:

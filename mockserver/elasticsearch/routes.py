@@ -150,3 +150,80 @@ def sync_job_error(call: Call):
 def sync_job_update_stats(call: Call):
     call.state.sync_jobs.update_stats(call.path["connector_sync_job_id"], **call.body)
     return 200, {"result": "updated"}
+
+
+# -- machine learning ---------------------------------------------------------------------------
+def _ml(call: Call):
+    return call.state.ml
+
+
+@route("PUT", "/_ml/anomaly_detectors/<job_id>", "ml.put_job")
+def ml_put_job(call: Call):
+    return 200, _ml(call).jobs.put(call.path["job_id"], call.body)
+
+
+@route("GET", "/_ml/anomaly_detectors", "ml.get_jobs")
+@route("GET", "/_ml/anomaly_detectors/<job_id>", "ml.get_jobs")
+def ml_get_jobs(call: Call):
+    return 200, _ml(call).jobs.get(call.path.get("job_id"), call.query.get("allow_no_match", True))
+
+
+@route("DELETE", "/_ml/anomaly_detectors/<job_id>", "ml.delete_job")
+def ml_delete_job(call: Call):
+    _ml(call).jobs.delete(call.path["job_id"], force=call.query.get("force", False))
+    return 200, {"acknowledged": True}
+
+
+@route("PUT", "/_ml/datafeeds/<datafeed_id>", "ml.put_datafeed")
+def ml_put_datafeed(call: Call):
+    return 200, _ml(call).datafeeds.put(call.path["datafeed_id"], call.body)
+
+
+@route("GET", "/_ml/datafeeds", "ml.get_datafeeds")
+@route("GET", "/_ml/datafeeds/<datafeed_id>", "ml.get_datafeeds")
+def ml_get_datafeeds(call: Call):
+    return 200, _ml(call).datafeeds.get(call.path.get("datafeed_id"), call.query.get("allow_no_match", True))
+
+
+@route("DELETE", "/_ml/datafeeds/<datafeed_id>", "ml.delete_datafeed")
+def ml_delete_datafeed(call: Call):
+    _ml(call).datafeeds.delete(call.path["datafeed_id"], force=call.query.get("force", False))
+    return 200, {"acknowledged": True}
+
+
+@route("PUT", "/_ml/data_frame/analytics/<id>", "ml.put_data_frame_analytics")
+def ml_put_data_frame_analytics(call: Call):
+    return 200, _ml(call).analytics.put(call.path["id"], call.body)
+
+
+@route("GET", "/_ml/data_frame/analytics", "ml.get_data_frame_analytics")
+@route("GET", "/_ml/data_frame/analytics/<id>", "ml.get_data_frame_analytics")
+def ml_get_data_frame_analytics(call: Call):
+    q = call.query
+    return 200, _ml(call).analytics.get(call.path.get("id"), q.get("allow_no_match", True), q.get("from", 0),
+                                        q.get("size", 100))
+
+
+@route("DELETE", "/_ml/data_frame/analytics/<id>", "ml.delete_data_frame_analytics")
+def ml_delete_data_frame_analytics(call: Call):
+    _ml(call).analytics.delete(call.path["id"], force=call.query.get("force", False))
+    return 200, {"acknowledged": True}
+
+
+@route("PUT", "/_ml/trained_models/<model_id>", "ml.put_trained_model")
+def ml_put_trained_model(call: Call):
+    return 200, _ml(call).models.put(call.path["model_id"], call.body)
+
+
+@route("GET", "/_ml/trained_models", "ml.get_trained_models")
+@route("GET", "/_ml/trained_models/<model_id>", "ml.get_trained_models")
+def ml_get_trained_models(call: Call):
+    q = call.query
+    return 200, _ml(call).models.get(call.path.get("model_id"), q.get("allow_no_match", True), q.get("from", 0),
+                                     q.get("size", 100), q.get("tags"))
+
+
+@route("DELETE", "/_ml/trained_models/<model_id>", "ml.delete_trained_model")
+def ml_delete_trained_model(call: Call):
+    _ml(call).models.delete(call.path["model_id"], force=call.query.get("force", False))
+    return 200, {"acknowledged": True}

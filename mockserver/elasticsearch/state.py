@@ -12,7 +12,14 @@ import copy
 from ..errors import FixtureError
 from .clock import Clock, IdGenerator
 from .connectors import Connectors
+from .errors import ElasticsearchError
+from .ml import Ml
 from .sync_jobs import SyncJobs
+
+# The ml fixture section: each kind, and the field whose presence marks a complete stored document
+# (a state dump), kept as it is; anything else is a PUT body, put through the API's rules.
+ML_KINDS = (("anomaly_detectors", "jobs", "create_time"), ("datafeeds", "datafeeds", "query_delay"),
+            ("data_frame_analytics", "analytics", "create_time"), ("trained_models", "models", "created_by"))
 
 
 class ElasticsearchState:
@@ -22,12 +29,24 @@ class ElasticsearchState:
         self.connectors = Connectors(self.clock, self.ids)
         self.sync_jobs = SyncJobs(self.connectors, self.clock, self.ids)
         self.connectors.sync_jobs = self.sync_jobs
+        self.ml = Ml()
 
     def load(self, section: dict, source: str) -> None:
         for connector_id, doc in section.get("connectors", {}).items():
             self.connectors.docs[connector_id] = self.connectors.from_fixture(copy.deepcopy(doc))
         for job_id, doc in section.get("sync_jobs", {}).items():
             self.sync_jobs.store(job_id, self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source))
+        for kind, attribute, stored_marker in ML_KINDS:
+            resources = getattr(self.ml, attribute)
+            for resource_id, doc in section.get("ml", {}).get(kind, {}).items():
+                resources.docs.pop(resource_id, None)  # a later fixture replaces the same id
+                if stored_marker in doc:
+                    resources.docs[resource_id] = copy.deepcopy(doc)
+                    continue
+                try:
+                    resources.put(resource_id, copy.deepcopy(doc))
+                except ElasticsearchError as e:
+                    raise FixtureError(source, f"/elasticsearch/ml/{kind}/{resource_id}", e.reason) from None
 
     def _sync_job_from_fixture(self, job_id: str, doc: dict, source: str) -> dict:
         snapshot = doc.get("connector") or {}
@@ -62,4 +81,5 @@ class ElasticsearchState:
         return {
             "connectors": copy.deepcopy(self.connectors.docs),
             "sync_jobs": copy.deepcopy(self.sync_jobs.docs),
+            "ml": {kind: copy.deepcopy(getattr(self.ml, attribute).docs) for kind, attribute, _ in ML_KINDS},
         }

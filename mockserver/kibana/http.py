@@ -1,0 +1,199 @@
+"""Kibana on the wire: the ``/s/{space}`` prefix, request validation in @kbn/config-schema's words,
+``kbn-xsrf``, Boom error bodies and Kibana's response headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from flask import Response
+from jsonschema.exceptions import ValidationError
+from werkzeug import Request
+from werkzeug.http import http_date
+
+from ..boom import BoomError, boom_body
+from ..errors import ProductError
+from ..product import Call, Product
+from ..schemas import OperationSchemas
+from .state import KibanaState
+
+# core's getSpaceIdFromPath: a prefix match, so /s/aBC/... is space "a" and path "BC/...".
+SPACE_PREFIX = re.compile(r"^/s/([a-z0-9_\-]+)")
+SPACE_ENVIRON = "mockserver.kibana.space"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+VERSIONED_ENVIRON = "mockserver.kibana.api_version"
+# Kibana answers these paths with its own 404 when no route matches (the others are Elasticsearch's).
+OWNED_PREFIXES = ("/api/", "/internal/", "/s/", "/app/")
+# What a stock Kibana's core and licensing plugin put on every response (8.17 and later).
+HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": "camera=(), display-capture=(), fullscreen=(self), geolocation=(), microphone=(), web-share=()",
+    "cross-origin-opener-policy": "same-origin",
+    "content-security-policy": "script-src 'report-sample' 'self'; worker-src 'report-sample' 'self' blob:; "
+                               "style-src 'report-sample' 'self' 'unsafe-inline'",
+    "content-security-policy-report-only": "form-action 'report-sample' 'self'",
+    "kbn-name": "mockserver",
+    "kbn-license-sig": hashlib.sha256(b"mockserver trial license").hexdigest(),
+    "cache-control": "private, no-cache, no-store, must-revalidate",
+}
+PUBLIC_API_VERSION = "2023-10-31"
+INTERNAL_API_VERSION = "1"
+VERSIONED_SINCE = {"/api/ml/": (8, 9), "/internal/": (8, 9), "/api/spaces/": (9, 0)}
+INTERNAL_RESTRICTED_SINCE = (9, 0)
+NEW_UNKNOWN_KEY_WORDING_SINCE = (9, 4)  # @kbn/config-schema, elastic/kibana#258633
+
+
+class SpacePrefix:
+    """WSGI middleware: takes ``/s/{space}`` off the path, as Kibana core does before routing."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        match = SPACE_PREFIX.match(path)
+        if match:
+            environ[SPACE_ENVIRON] = match.group(1)
+            environ["PATH_INFO"] = path[match.end():] or "/"
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + match.group(0)
+        return self.wsgi_app(environ, start_response)
+
+
+def space_of(req: Request) -> str:
+    return req.environ.get(SPACE_ENVIRON, "default")
+
+
+class KibanaProduct(Product):
+    def new_state(self) -> KibanaState:
+        return KibanaState()
+
+    def wrap_wsgi(self, wsgi_app):
+        return SpacePrefix(wsgi_app)
+
+    def owns(self, req: Request) -> bool:
+        return SPACE_ENVIRON in req.environ or req.path.startswith(OWNED_PREFIXES)
+
+    @staticmethod
+    def version_of(runtime) -> tuple[int, ...]:
+        return runtime.store.products["kibana"].version
+
+    # -- request ---------------------------------------------------------------------------
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
+        """Core's onPostAuth checks (XSRF, internal-API restriction), then the request itself."""
+        version = self.version_of(runtime)
+        if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
+            raise BoomError("Request must contain a kbn-xsrf header.", 400)
+        internal = req.path.startswith("/internal/")
+        if (internal and version >= INTERNAL_RESTRICTED_SINCE and "x-elastic-internal-origin" not in req.headers
+                and "elasticInternalOrigin" not in req.args):
+            raise BoomError(f"uri [{req.path}] with method [{req.method.lower()}] exists but is not available with "
+                            "the current configuration", 400)
+        # From here on the versioned route answers, and says which version did.
+        for prefix, since in VERSIONED_SINCE.items():
+            if req.path.startswith(prefix) and version >= since:
+                req.environ[VERSIONED_ENVIRON] = INTERNAL_API_VERSION if internal else PUBLIC_API_VERSION
+        properties = schemas.request_schema("query").get("properties", {})
+        query = {name: coerce(raw, properties.get(name, {})) for name, raw in req.args.items()
+                 if not (internal and name == "elasticInternalOrigin")}
+        body = None
+        data = req.get_data(cache=True)
+        if data:
+            try:
+                body = json.loads(data)
+            except ValueError:
+                raise BoomError("Invalid request payload JSON format", 400) from None
+        return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
+
+    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
+        new_wording = self.version_of(call.runtime) >= NEW_UNKNOWN_KEY_WORDING_SINCE
+        for part in ("path", "query", "body"):
+            if errors[part]:
+                return BoomError(config_schema_message(part, errors[part][0], new_wording), 400)
+        return BoomError("Bad Request", 400)
+
+    # -- response ---------------------------------------------------------------------------
+    def internal_error(self, message: str) -> ProductError:
+        return BoomError(message, 500)
+
+    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
+        if not isinstance(error, BoomError):
+            error = BoomError(error.message, error.status)
+        return error.status, boom_body(error)
+
+    def render(self, status: int, body: Any, req: Request) -> Response:
+        headers = dict(HEADERS)
+        if VERSIONED_ENVIRON in req.environ:
+            headers["elastic-api-version"] = req.environ[VERSIONED_ENVIRON]
+        headers["Date"] = http_date()
+        if body is None:
+            return Response(b"", status=status, headers=headers)
+        return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
+                        content_type="application/json; charset=utf-8")
+
+    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        # hapi answers a path it does not know, or a method the path does not take, alike.
+        return self.render(404, boom_body(BoomError("Not Found", 404)), req)
+
+
+def coerce(raw: str, spec: dict) -> Any:
+    """A query string value as config-schema reads it: booleans and numbers from their text."""
+    kind = spec.get("type")
+    if kind == "boolean" and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    if kind in ("integer", "number"):
+        try:
+            return int(raw) if kind == "integer" else float(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _js_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "Array"
+    return "Object"
+
+
+def unknown_key_message(where: str, key: str, new_wording: bool) -> str:
+    if new_wording:
+        return f"[request {where}.{key}]: Additional properties are not allowed ('{key}' was unexpected)"
+    return f"[request {where}.{key}]: definition for this key is missing"
+
+
+def config_schema_message(part: str, error: ValidationError, new_wording: bool = False) -> str:
+    """@kbn/config-schema's wording, prefixed with where in the request it is."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        key = next(k for k in error.instance if k not in allowed)
+        return unknown_key_message(".".join([part, *map(str, path)]), key, new_wording)
+    if error.validator == "required":
+        key = next(k for k in error.validator_value if k not in error.instance)
+        expected = (error.schema.get("properties", {}).get(key, {}) or {}).get("type", "string")
+        return (f"[request {'.'.join([part, *map(str, path), key])}]: expected value of type [{expected}] "
+                "but got [undefined]")
+    where = ".".join([part, *map(str, path)])
+    custom = error.schema.get("x-kbn-message") if isinstance(error.schema, dict) else None
+    if custom:
+        length = len(error.instance) if isinstance(error.instance, (str, list)) else 0
+        return f"[request {where}]: {custom.format(value=error.instance, length=length)}"
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        if not path and expected == "object":
+            return f"[request {where}]: expected a plain object value, but found [{_js_type(error.instance)}] instead."
+        return f"[request {where}]: expected value of type [{expected}] but got [{_js_type(error.instance)}]"
+    return f"[request {where}]: {error.message}"
+
+
+KIBANA = KibanaProduct("kibana", requires=("elasticsearch",))

@@ -1,0 +1,78 @@
+"""Kibana spaces: the default space, and those fixtures and ``/api/spaces/space`` add.
+
+Facts from x-pack/platform/plugins/shared/spaces/server (spaces_client.ts, routes/api/external).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..boom import BoomError
+
+# The order spaces_client.transformSavedObjectToSpace writes a space in.
+FIELD_ORDER = ("id", "name", "description", "color", "initials", "imageUrl", "disabledFeatures", "_reserved", "solution")
+DEFAULT_SPACE = {
+    "id": "default",
+    "name": "Default",
+    "description": "This is your default space!",
+    "color": "#00bfb3",
+    "disabledFeatures": [],
+    "_reserved": True,
+}
+
+
+def _space(space_id: str, fields: dict[str, Any], reserved: bool = False) -> dict:
+    doc = {"disabledFeatures": [], **{k: v for k, v in fields.items() if k not in ("id", "_reserved") and v is not None}}
+    doc["id"] = space_id
+    doc.setdefault("name", "")
+    if reserved:
+        doc["_reserved"] = True
+    return {k: doc[k] for k in FIELD_ORDER if k in doc}
+
+
+class Spaces:
+    def __init__(self):
+        self.docs: dict[str, dict] = {"default": dict(DEFAULT_SPACE)}
+
+    def put(self, space_id: str, fields: dict[str, Any]) -> None:
+        self.docs[space_id] = _space(space_id, fields, reserved=bool(fields.get("_reserved")))
+
+    def ids(self) -> list[str]:
+        return list(self.docs)
+
+    def list(self) -> list[dict]:
+        """Sorted by name as Elasticsearch sorts a keyword: by code point, upper case first."""
+        return [dict(space) for space in sorted(self.docs.values(), key=lambda s: s["name"])]
+
+    def get(self, space_id: str) -> dict:
+        space = self.docs.get(space_id)
+        if space is None:
+            raise BoomError("Not Found", 404)
+        return dict(space)
+
+    def create(self, fields: dict[str, Any]) -> dict:
+        space_id = fields["id"]
+        if space_id in self.docs:
+            raise BoomError(f"A space with the identifier {space_id} already exists.", 409)
+        self.docs[space_id] = _space(space_id, {**fields, "name": fields["name"].strip()})
+        return self.get(space_id)
+
+    def update(self, space_id: str, fields: dict[str, Any]) -> dict:
+        """The whole space again; the path's id wins over the body's, and a reserved space stays so."""
+        current = self.docs.get(space_id)
+        if current is None:
+            raise BoomError("Not Found", 404)
+        self.docs[space_id] = _space(space_id, fields, reserved=bool(current.get("_reserved")))
+        return self.get(space_id)
+
+    def delete(self, space_id: str) -> None:
+        space = self.docs.get(space_id)
+        if space is None:
+            raise BoomError("Not Found", 404)
+        if space.get("_reserved"):
+            raise BoomError(f"The {space_id} space cannot be deleted because it is reserved.", 400)
+        del self.docs[space_id]
+
+    def dump(self) -> dict:
+        return {space_id: {k: v for k, v in space.items() if k != "id"}
+                for space_id, space in self.docs.items() if space_id != "default"}
