@@ -143,11 +143,12 @@ def status(kibana, ml, visible: set[str] | None) -> dict[str, Any]:
         if not so.visible_in(visible):
             continue
         job_type, job_id = so.attributes["type"], so.attributes["job_id"]
+        entry: dict[str, Any] = {"jobId": job_id, "type": job_type}
         checks = {"jobExists": job_id in view.jobs.get(job_type, {})}
-        if job_type == "anomaly-detector":
+        if job_type == "anomaly-detector":  # DFA entries have neither datafeed field
+            entry["datafeedId"] = so.attributes.get("datafeed_id")
             checks["datafeedExists"] = job_id in view.datafeed_of_job
-        saved[job_type].append({"jobId": job_id, "type": job_type, "datafeedId": so.attributes.get("datafeed_id"),
-                                "namespaces": list(so.namespaces), "checks": checks})
+        saved[job_type].append({**entry, "namespaces": list(so.namespaces), "checks": checks})
     for so in objects.of_type("ml-trained-model"):
         if not so.visible_in(visible):
             continue
