@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -45,6 +46,8 @@ def create_app(
     products: Iterable[str] | None = None,
     strict: bool | None = None,
     kibana_version: str | None = None,
+    kibana_sync_on_start: bool | None = None,
+    kibana_sync_interval: float | None = None,
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
@@ -53,8 +56,9 @@ def create_app(
     (default: all; a product brings those it requires). ``strict``: check every response against its
     schema, answering 500 on a violation (default: the environment variable ``MOCKSERVER_STRICT`` set
     to 1 or true). ``kibana_version``: the Kibana version to behave as (its sync's response format and
-    defaults), over what fixtures say. A bad fixture raises :class:`mockserver.errors.FixtureError` here,
-    at start.
+    defaults); ``kibana_sync_on_start`` and ``kibana_sync_interval`` (seconds): Kibana's own create-only
+    ML pass at start and periodically (both off by default); these three win over what fixtures say.
+    A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
     """
     if strict is None:
         strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
@@ -66,10 +70,16 @@ def create_app(
         schemas.validator("fixture"),
     )
     # Options given here are one more fixture layer, loaded last, so they win and reset keeps them.
-    options = {"kibana": {"settings": {"version": kibana_version}}} if kibana_version else None
+    settings = {"version": kibana_version, "sync_on_start": kibana_sync_on_start,
+                "sync_interval_seconds": kibana_sync_interval}
+    settings = {k: v for k, v in settings.items() if v is not None}
     documents = list(read_fixture_paths(fixtures, include_default=default_fixtures))
-    store.seed(documents + ([("create_app options", options)] if options else []))
+    if settings and "kibana" in served:
+        documents.append(("create_app options", {"kibana": {"settings": settings}}))
+    store.seed(documents, started=lambda s: [p.started(s) for p in served.values()])
     runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict)
+    for product in served.values():
+        start_periodic(product, store)
 
     app = Flask("mockserver")
     app.json.sort_keys = False
@@ -90,6 +100,21 @@ def create_app(
         return product.unrouted(request, allowed)
 
     return app
+
+
+def start_periodic(product: Product, store: StateStore) -> None:
+    """A daemon thread for a product's periodic task, if its settings ask for one."""
+    interval = product.periodic(store)
+    if not interval:
+        return
+
+    def loop():
+        while not stop.wait(interval):
+            with store.lock:
+                product.run_periodic(store)
+
+    stop = threading.Event()
+    threading.Thread(target=loop, name=f"mockserver:{product.name}:periodic", daemon=True).start()
 
 
 def runtime_of(app: Flask) -> Runtime:

@@ -23,13 +23,21 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-default-fixtures", action="store_true", help="start without the default fixtures")
     serve.add_argument("--strict", action="store_true",
                        help="check every response against its schema; a violation answers 500")
+    serve.add_argument("--kibana-version", metavar="X.Y.Z",
+                       help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)")
+    serve.add_argument("--kibana-sync-on-start", action="store_true",
+                       help="run Kibana's create-only ML saved-objects pass at start, as Kibana does")
+    serve.add_argument("--kibana-sync-interval", type=float, metavar="SECONDS",
+                       help="run that pass periodically too (Kibana: every hour); off by default")
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict)
+        app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
+                         kibana_version=args.kibana_version, kibana_sync_on_start=args.kibana_sync_on_start or None,
+                         kibana_sync_interval=args.kibana_sync_interval)
     except FixtureError as e:
         print(f"mockserver: bad fixture: {e}", file=sys.stderr)
         return 2

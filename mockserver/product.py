@@ -145,6 +145,16 @@ class Product:
         """Whether an unrouted request is this product's to answer (for its 404/405 body)."""
         return False
 
+    def started(self, store) -> None:
+        """What the product does to the state when it starts (after the fixtures are loaded)."""
+
+    def periodic(self, store) -> float | None:
+        """Seconds between runs of :meth:`run_periodic` (None: the product has no periodic task)."""
+        return None
+
+    def run_periodic(self, store) -> None:
+        """One run of the product's periodic task, with the store's lock held."""
+
     def wrap_wsgi(self, wsgi_app):
         """The app's WSGI callable, wrapped by what the product does before routing (if anything)."""
         return wsgi_app

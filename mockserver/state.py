@@ -36,11 +36,14 @@ class StateStore:
     def __getitem__(self, product: str) -> ProductState:
         return self.products[product]
 
-    def seed(self, documents: Iterable[FixtureDocument]) -> None:
-        """Loads fixture documents and makes the result the state that reset restores."""
+    def seed(self, documents: Iterable[FixtureDocument], started=None) -> None:
+        """Loads fixture documents, runs ``started(store)`` (what products do when they start), and
+        makes the result the state that reset restores."""
         with self.lock:
             for source, document in documents:
                 self.load(document, source)
+            if started is not None:
+                started(self)
             self._seed = pickle.dumps(self.products, protocol=pickle.HIGHEST_PROTOCOL)
 
     def load(self, document: dict, source: str) -> None:

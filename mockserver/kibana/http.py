@@ -73,6 +73,21 @@ class KibanaProduct(Product):
     def wrap_wsgi(self, wsgi_app):
         return SpacePrefix(wsgi_app)
 
+    # Kibana's ML plugin runs its create-only pass at start and then hourly (initialization.ts,
+    # sync_task.ts); both are off here unless the settings ask, so seeded drift stays until a sync.
+    def started(self, store) -> None:
+        kibana = store.products["kibana"]
+        if kibana.settings.get("sync_on_start"):
+            from .ml_sync import initialize
+            initialize(kibana, store.products["elasticsearch"].ml)
+
+    def periodic(self, store) -> float | None:
+        return store.products["kibana"].settings.get("sync_interval_seconds")
+
+    def run_periodic(self, store) -> None:
+        from .ml_sync import initialize
+        initialize(store.products["kibana"], store.products["elasticsearch"].ml)
+
     def owns(self, req: Request) -> bool:
         return SPACE_ENVIRON in req.environ or req.path.startswith(OWNED_PREFIXES)
 

@@ -2,7 +2,7 @@
 
 Fixture section::
 
-    {"settings": {"version": "9.1.0", "sync_on_start": false},
+    {"settings": {"version": "9.1.0", "sync_on_start": false, "sync_interval_seconds": null},
      "spaces": {"space1": {"name": "Space 1"}},
      "saved_objects": {
         "ml-job": {"anomaly-detector-j1": {"attributes": {"job_id": "j1", "type": "anomaly-detector",
@@ -24,7 +24,7 @@ DEFAULT_VERSION = "9.1.0"
 
 class KibanaState:
     def __init__(self):
-        self.settings = {"version": DEFAULT_VERSION, "sync_on_start": False}
+        self.settings = {"version": DEFAULT_VERSION, "sync_on_start": False, "sync_interval_seconds": None}
         self.spaces = Spaces()
         self.saved_objects = MlSavedObjects()
 
