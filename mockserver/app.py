@@ -16,6 +16,7 @@ from .product import Product
 from .resources import schemas_dir
 from .runtime import Runtime
 from .schemas import SchemaRegistry
+from .security import SecurityState
 from .state import StateStore
 
 
@@ -48,6 +49,7 @@ def create_app(
     kibana_version: str | None = None,
     kibana_sync_on_start: bool | None = None,
     kibana_sync_interval: float | None = None,
+    auth: str | None = None,
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
@@ -58,7 +60,8 @@ def create_app(
     to 1 or true). ``kibana_version``: the Kibana version to behave as (its sync's response format and
     defaults); ``kibana_sync_on_start`` and ``kibana_sync_interval`` (seconds): Kibana's own create-only
     ML pass at start and periodically (both off by default); these three win over what fixtures say.
-    A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
+    ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
+    then needs its Basic credentials or an API key issued for them. A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
     """
     if strict is None:
         strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
@@ -66,7 +69,7 @@ def create_app(
 
     schemas = SchemaRegistry(schemas_dir())
     store = StateStore(
-        {name: product.new_state() for name, product in served.items()},
+        {**{name: product.new_state() for name, product in served.items()}, "security": SecurityState()},
         schemas.validator("fixture"),
     )
     # Options given here are one more fixture layer, loaded last, so they win and reset keeps them.
@@ -76,6 +79,12 @@ def create_app(
     documents = list(read_fixture_paths(fixtures, include_default=default_fixtures))
     if settings and "kibana" in served:
         documents.append(("create_app options", {"kibana": {"settings": settings}}))
+    if auth is not None:
+        username, _, password = auth.partition(":")
+        if not username or not password:
+            raise ValueError("auth is USER:PASSWORD")
+        documents.append(("create_app auth", {"security": {
+            "enabled": True, "users": {username: {"password": password, "roles": ["superuser"]}}}}))
     store.seed(documents, started=lambda s: [p.started(s) for p in served.values()])
     runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict)
     for product in served.values():

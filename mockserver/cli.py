@@ -23,6 +23,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-default-fixtures", action="store_true", help="start without the default fixtures")
     serve.add_argument("--strict", action="store_true",
                        help="check every response against its schema; a violation answers 500")
+    serve.add_argument("--auth", metavar="USER:PASSWORD",
+                       help="turn security on: every product route needs these credentials (a superuser) or an "
+                            "API key issued for them")
     serve.add_argument("--kibana-version", metavar="X.Y.Z",
                        help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)")
     serve.add_argument("--kibana-sync-on-start", action="store_true",
@@ -37,9 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
                          kibana_version=args.kibana_version, kibana_sync_on_start=args.kibana_sync_on_start or None,
-                         kibana_sync_interval=args.kibana_sync_interval)
+                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth)
     except FixtureError as e:
         print(f"mockserver: bad fixture: {e}", file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"mockserver: {e}", file=sys.stderr)
         return 2
     try:
         server = bind(app, args.host, args.port)

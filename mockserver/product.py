@@ -17,6 +17,7 @@ from werkzeug import Request
 
 from .errors import ProductError, ResponseSchemaViolation
 from .schemas import REQUEST_PARTS, OperationSchemas
+from .security import AuthenticationFailed, Principal
 
 if TYPE_CHECKING:  # pragma: no cover
     from .runtime import Runtime
@@ -34,6 +35,8 @@ class Call:
     state: Any = None
     body_text: str = ""  # the body as sent, for error messages that point into it
     space: str | None = None  # Kibana's space, from the /s/{space} prefix (None elsewhere)
+    principal: Principal | None = None  # who is asking, when security is on
+    operation: "Operation | None" = None
 
 
 Handler = Callable[[Call], tuple[int, Any]]
@@ -46,6 +49,8 @@ class Operation:
     schema: str  # the schema file's name under schemas/, e.g. "elasticsearch/connector.sync_job_post"
     handler: Handler
     endpoint: str = ""
+    # What the caller must be allowed: an Elasticsearch cluster privilege, Kibana privileges, ...
+    authz: Any = None
 
 
 @dataclass
@@ -64,11 +69,12 @@ class Product:
     requires: tuple[str, ...] = ()
 
     # -- declaration -------------------------------------------------------------------------
-    def operation(self, method: str, rule: str, schema: str) -> Callable[[Handler], Handler]:
-        """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``."""
+    def operation(self, method: str, rule: str, schema: str, authz: Any = None) -> Callable[[Handler], Handler]:
+        """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``; ``authz`` is what a
+        caller must be allowed when security is on (its meaning is the product's)."""
         def register(handler: Handler) -> Handler:
             endpoint = f"{handler.__name__}_{len(self.operations)}"
-            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint))
+            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz))
             return handler
 
         return register
@@ -101,7 +107,10 @@ class Product:
     def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime", path_args: dict) -> Response:
         req = request._get_current_object()  # once: each use of the proxy costs a lookup
         try:
+            principal = self.authenticate(req, runtime)
             call = self.parse(req, schemas, path_args, runtime)
+            call.principal, call.operation = principal, op
+            self.check_access(call)
             errors = {part: schemas.request_errors(part, getattr(call, part)) for part in REQUEST_PARTS}
             if any(errors.values()):
                 raise self.reject(errors, call, schemas)
@@ -121,6 +130,22 @@ class Product:
     # -- hooks -------------------------------------------------------------------------------
     def new_state(self) -> Any:
         return None
+
+    def authenticate(self, req: Request, runtime: "Runtime") -> Principal | None:
+        """Who is asking, when security is on; a failure is the product's own 401."""
+        security = runtime.store.products.get("security")
+        if security is None or not security.enabled:
+            return None
+        try:
+            return security.authenticate(req.headers.get("Authorization"))
+        except AuthenticationFailed as failure:
+            raise self.unauthenticated(failure, req) from None
+
+    def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
+        raise NotImplementedError
+
+    def check_access(self, call: Call) -> None:
+        """Access checks that come before request validation (raise the product's 403)."""
 
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime: "Runtime") -> Call:
         raise NotImplementedError

@@ -6,8 +6,9 @@
   (started once per session, reset before each test); ``.url``, ``.runtime`` for the state.
 
 ini options: ``mockserver_fixtures`` (paths, one a line), ``mockserver_default_fixtures`` (bool),
-``mockserver_products`` (names), ``mockserver_strict`` (bool). Each pytest-xdist worker is its own
-session, with its own server and state.
+``mockserver_products`` (names), ``mockserver_strict`` (bool), ``mockserver_auth`` (USER:PASSWORD: security
+on), ``mockserver_kibana_version``. Each pytest-xdist worker is its own session, with its own server and
+state.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_products", "products mockserver serves (default: all)", type="args", default=[])
     parser.addini("mockserver_strict", "check every mockserver response against its schema", type="bool",
                   default=False)
+    parser.addini("mockserver_auth", "USER:PASSWORD: mockserver's routes need these credentials", default="")
+    parser.addini("mockserver_kibana_version", "the Kibana version mockserver behaves as", default="")
 
 
 class Live:
@@ -61,6 +64,8 @@ def mockserver_app(pytestconfig: pytest.Config):
         default_fixtures=pytestconfig.getini("mockserver_default_fixtures"),
         products=pytestconfig.getini("mockserver_products") or None,
         strict=pytestconfig.getini("mockserver_strict"),
+        auth=pytestconfig.getini("mockserver_auth") or None,
+        kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
     )
 
 

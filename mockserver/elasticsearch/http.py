@@ -17,6 +17,8 @@ from ..errors import ProductError
 from ..product import Call, Product
 from ..schemas import OperationSchemas
 from . import xcontent
+from ..security import AuthenticationFailed
+from .actions import ACTIONS
 from .errors import (
     ElasticsearchError,
     IllegalArgument,
@@ -25,6 +27,7 @@ from .errors import (
     MediaTypeHeaderError,
     MockInternalError,
     ParseException,
+    SecurityException,
     SimpleError,
     StatusException,
     XContentEOF,
@@ -33,6 +36,8 @@ from .errors import (
 from .state import ElasticsearchState
 
 PRODUCT_HEADER = "X-elastic-product"
+# The schemes a secured cluster offers, in the order it lists them (DefaultAuthenticationFailureHandler).
+WWW_AUTHENTICATE = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"]
 # Parameters every REST handler accepts: the channel and the controller read them.
 UNIVERSAL_PARAMS = ("pretty", "human", "error_trace", "filter_path", "format")
 CURRENT_MAJOR = "9"
@@ -207,10 +212,45 @@ class ElasticsearchProduct(Product):
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, body_text=text)
 
     def admit(self, call: Call, schemas: OperationSchemas) -> None:
-        """After the parameters were read: a body the route never reads is refused."""
+        """After the parameters were read: a body the route never reads is refused; then the transport
+        action checks the caller's privileges."""
         req = call.request
         if "body" not in schemas.document.get("request", {}) and req.get_data(cache=True):
             raise IllegalArgument(f"request [{req.method} {req.path}] does not support having a body")
+        if call.principal is not None:
+            self.authorize(call, schemas.name.split("/", 1)[1])
+
+    @staticmethod
+    def authorize(call: Call, operation: str) -> None:
+        action = ACTIONS.get(operation)
+        if action is None:
+            return
+        security, principal = call.runtime.store["security"], call.principal
+        grants = security.missing_cluster_privilege(principal, action[1])
+        if grants is None:
+            return
+        if principal.api_key_id is not None:
+            who = f"API key id [{principal.api_key_id}] of user [{principal.username}]"
+        else:
+            known = sorted(r for r in principal.roles if security.role(r))
+            unknown = sorted(r for r in principal.roles if not security.role(r))
+            who = f"user [{principal.username}] with effective roles [{','.join(known)}]"
+            if unknown:
+                who += f" (assigned roles [{','.join(unknown)}] were not found)"
+        raise SecurityException(f"action [{action[0]}] is unauthorized for {who}, this action is granted by the "
+                                f"cluster privileges [{','.join(grants)}]", 403)
+
+    def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
+        uri = req.full_path.rstrip("?") if req.query_string else req.path
+        header = {"header": {"WWW-Authenticate": WWW_AUTHENTICATE}}
+        if failure.kind == "user":
+            return SecurityException(f"unable to authenticate user [{failure.username}] for REST request [{uri}]",
+                                     401, metadata=header)
+        if failure.kind == "api_key":
+            return SecurityException("unable to authenticate with provided credentials and anonymous access is not "
+                                     "allowed for this request", 401,
+                                     metadata={"additional_unsuccessful_credentials": f"API key: {failure.detail}", **header})
+        return SecurityException(f"missing authentication credentials for REST request [{uri}]", 401, metadata=header)
 
     def _query(self, req: Request, schemas: OperationSchemas) -> dict[str, Any]:
         """Query parameters, typed as the schema declares them, without the universal ones."""
@@ -272,7 +312,11 @@ class ElasticsearchProduct(Product):
             body = xcontent.filter_path(body, wire.filter_path)
         pretty = wire.pretty and (not is_error or "pretty" in req.args)
         text = "" if body is None else xcontent.dumps(body, pretty)
-        return Response(text, status=status, headers={PRODUCT_HEADER: "Elasticsearch"}, content_type=wire.content_type)
+        if status in (401, 403):  # the server takes its product header off these (RestResponse.filterHeaders)
+            headers = [("WWW-Authenticate", value) for value in WWW_AUTHENTICATE] if status == 401 else []
+        else:
+            headers = [(PRODUCT_HEADER, "Elasticsearch")]
+        return Response(text, status=status, headers=headers, content_type=wire.content_type)
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..product import Call
-from .http import ELASTICSEARCH
 from .cluster import cluster_info
+from .errors import IllegalArgument
+from .http import ELASTICSEARCH
 
 route = ELASTICSEARCH.operation
 
@@ -227,3 +228,33 @@ def ml_get_trained_models(call: Call):
 def ml_delete_trained_model(call: Call):
     _ml(call).models.delete(call.path["model_id"], force=call.query.get("force", False))
     return 200, {"acknowledged": True}
+
+
+# -- security -----------------------------------------------------------------------------------
+SECURITY_OFF = ("Security must be explicitly enabled when using a [basic] license. Enable security by setting "
+                "[xpack.security.enabled] to [true] in the elasticsearch.yml file and restart the node.")
+
+
+@route("POST", "/_security/api_key", "security.create_api_key")
+@route("PUT", "/_security/api_key", "security.create_api_key")
+def security_create_api_key(call: Call):
+    """An API key for the caller, with the caller's privileges (security must be on)."""
+    if call.principal is None:
+        raise IllegalArgument(SECURITY_OFF)
+    body = call.body
+    return 200, call.runtime.store["security"].create_api_key(call.principal, body["name"], body.get("expiration"))
+
+
+@route("GET", "/_security/_authenticate", "security.authenticate")
+def security_authenticate(call: Call):
+    principal = call.principal
+    if principal is None:
+        raise IllegalArgument(SECURITY_OFF)
+    realm = {"name": principal.realm, "type": principal.realm}
+    answer = {"username": principal.username, "roles": [] if principal.api_key_id else principal.roles,
+              "full_name": principal.full_name, "email": principal.email, "metadata": principal.metadata,
+              "enabled": True, "authentication_realm": realm, "lookup_realm": dict(realm),
+              "authentication_type": "api_key" if principal.api_key_id else "realm"}
+    if principal.api_key_id:
+        answer["api_key"] = {"id": principal.api_key_id, "name": principal.api_key_name}
+    return 200, answer

@@ -17,6 +17,7 @@ from ..boom import BoomError, boom_body
 from ..errors import ProductError
 from ..product import Call, Product
 from ..schemas import OperationSchemas
+from ..security import AuthenticationFailed
 from .state import KibanaState
 
 # core's getSpaceIdFromPath: a prefix match, so /s/aBC/... is space "a" and path "BC/...".
@@ -43,6 +44,7 @@ PUBLIC_API_VERSION = "2023-10-31"
 INTERNAL_API_VERSION = "1"
 VERSIONED_SINCE = {"/api/ml/": (8, 9), "/internal/": (8, 9), "/api/spaces/": (9, 0)}
 INTERNAL_RESTRICTED_SINCE = (9, 0)
+DETAILED_FORBIDDEN_SINCE = (8, 18)  # before, ML routes' access tags answered a bare "Forbidden"
 NEW_UNKNOWN_KEY_WORDING_SINCE = (9, 4)  # @kbn/config-schema, elastic/kibana#258633
 
 
@@ -106,10 +108,6 @@ class KibanaProduct(Product):
                 and "elasticInternalOrigin" not in req.args):
             raise BoomError(f"uri [{req.path}] with method [{req.method.lower()}] exists but is not available with "
                             "the current configuration", 400)
-        # From here on the versioned route answers, and says which version did.
-        for prefix, since in VERSIONED_SINCE.items():
-            if req.path.startswith(prefix) and version >= since:
-                req.environ[VERSIONED_ENVIRON] = INTERNAL_API_VERSION if internal else PUBLIC_API_VERSION
         properties = schemas.request_schema("query").get("properties", {})
         query = {name: coerce(raw, properties.get(name, {})) for name, raw in req.args.items()
                  if not (internal and name == "elasticInternalOrigin")}
@@ -128,6 +126,44 @@ class KibanaProduct(Product):
             if errors[part]:
                 return BoomError(config_schema_message(part, errors[part][0], new_wording), 400)
         return BoomError("Bad Request", 400)
+
+    # -- security -------------------------------------------------------------------------------
+    def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
+        """Kibana asks Elasticsearch who the caller is and passes its refusal on, in its own words."""
+        if failure.kind == "missing":
+            return BoomError("Unauthorized", 401)
+        if failure.kind == "user":
+            reason = (f"unable to authenticate user [{failure.username}] for REST request "
+                      "[/_security/_authenticate]")
+        else:
+            reason = "unable to authenticate with provided credentials and anonymous access is not allowed for this request"
+        return BoomError(f"[security_exception: [security_exception] Reason: {reason}]: {reason}", 401)
+
+    def check_access(self, call: Call) -> None:
+        """The route's Kibana privileges, in the request's space (after XSRF, before validation); then
+        the versioned route takes over, and says which version answers."""
+        self.authorize(call)
+        req, version = call.request, self.version_of(call.runtime)
+        for prefix, since in VERSIONED_SINCE.items():
+            if req.path.startswith(prefix) and version >= since:
+                internal = req.path.startswith("/internal/")
+                req.environ[VERSIONED_ENVIRON] = INTERNAL_API_VERSION if internal else PUBLIC_API_VERSION
+
+    def authorize(self, call: Call) -> None:
+        required = call.operation.authz if call.operation else None
+        if call.principal is None or not required:
+            return
+        security = call.runtime.store["security"]
+        granted = security.kibana_privileges(call.principal, call.space)
+        if granted & set(required):
+            return
+        if self.version_of(call.runtime) < DETAILED_FORBIDDEN_SINCE:
+            raise BoomError("Forbidden", 403)
+        req = call.request
+        query = "?" + req.query_string.decode() if req.query_string else ""
+        missing = ",".join(p for p in required if p not in granted)
+        raise BoomError(f"API [{req.method} {req.path}{query}] is unauthorized for user, this action is granted by "
+                        f"the Kibana privileges [{missing}]", 403)
 
     # -- response ---------------------------------------------------------------------------
     def internal_error(self, message: str) -> ProductError:

@@ -75,23 +75,31 @@ def sync(kibana, ml, *, space: str, visible: set[str] | None, simulate: bool = F
     def write(action: Callable[[], None]) -> Callable[[], None] | None:
         return None if simulate else action
 
+    def create(so_type: str, action: Callable[[], None], namespaces: list[str]) -> Callable[[], None] | None:
+        """The user's saved-objects client refuses an object in spaces the user does not all see."""
+        if visible is not None and not set(namespaces) <= visible:
+            def refused() -> None:
+                raise BoomError(f"Unable to create {so_type}", 403)
+            return write(refused)
+        return write(action)
+
     # 1. Create what has no saved object in any space.
     for job_type in JOB_TYPES:
         for job_id in view.jobs[job_type]:
             if objects.job(job_type, job_id) is None:
                 datafeed_id = view.datafeed_of_job.get(job_id) if job_type == "anomaly-detector" else None
                 namespaces = [ALL_SPACES] if to_all else [space]
-                outcome = attempt(write(lambda t=job_type, j=job_id, d=datafeed_id, n=namespaces:
-                                        objects.put("ml-job", job_object_id(t, j),
-                                                    {"job_id": j, "datafeed_id": d, "type": t}, n)))
+                outcome = attempt(create("ml-job", lambda t=job_type, j=job_id, d=datafeed_id, n=namespaces:
+                                         objects.put("ml-job", job_object_id(t, j),
+                                                     {"job_id": j, "datafeed_id": d, "type": t}, n), namespaces))
                 result.add("savedObjectsCreated", job_type, job_id, outcome)
     if grouped:
         for model_id in view.models:
             if objects.get("ml-trained-model", model_id) is None:
                 job = view.model_job(model_id)
                 namespaces = _model_spaces(objects, job, model_id, space, to_all, version)
-                outcome = attempt(write(lambda m=model_id, jb=job, n=namespaces:
-                                        objects.put("ml-trained-model", m, {"model_id": m, "job": jb}, n)))
+                outcome = attempt(create("ml-trained-model", lambda m=model_id, jb=job, n=namespaces:
+                                         objects.put("ml-trained-model", m, {"model_id": m, "job": jb}, n), namespaces))
                 result.add("savedObjectsCreated", "trained-model", model_id, outcome)
 
     # 2. Delete what lost its job or model.
@@ -174,21 +182,23 @@ def status(kibana, ml, visible: set[str] | None) -> dict[str, Any]:
     return {"savedObjects": saved, "jobs": jobs}
 
 
-def jobs_spaces(kibana, ml) -> dict[str, dict[str, list[str]]]:
+def jobs_spaces(kibana, ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
     """``GET /internal/ml/saved_objects/jobs_spaces``: the spaces of each job that exists."""
     view = MlView(ml)
     spaces: dict[str, dict[str, list[str]]] = {}
     for so in kibana.saved_objects.jobs():
+        if not so.visible_in(visible):
+            continue
         job_type, job_id = so.attributes["type"], so.attributes["job_id"]
         if job_id in view.jobs.get(job_type, {}):
             spaces.setdefault(job_type, {})[job_id] = list(so.namespaces)
     return spaces
 
 
-def trained_models_spaces(kibana, ml) -> dict[str, dict[str, list[str]]]:
+def trained_models_spaces(kibana, ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
     view = MlView(ml)
     return {"trainedModels": {so.id: list(so.namespaces) for so in kibana.saved_objects.of_type("ml-trained-model")
-                              if so.id in view.models}}
+                              if so.id in view.models and so.visible_in(visible)}}
 
 
 def initialize(kibana, ml, *, simulate: bool = False) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""Each route's transport action and the cluster privilege family that grants it (for 403s).
+
+Action names from the REST and transport actions of x-pack ent-search, ml and security; the
+privileges per family are in ``mockserver.security.CLUSTER_GRANTS``.
+"""
+
+from __future__ import annotations
+
+CONNECTOR = "cluster:admin/xpack/connector/"
+SYNC_JOB = CONNECTOR + "sync_job/"
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "info": ("cluster:monitor/main", "monitor"),
+    "connector.put": (CONNECTOR + "put", "manage_connector"),
+    "connector.post": (CONNECTOR + "post", "manage_connector"),
+    "connector.get": (CONNECTOR + "get", "monitor_connector"),
+    "connector.list": (CONNECTOR + "list", "monitor_connector"),
+    "connector.delete": (CONNECTOR + "delete", "manage_connector"),
+    "connector.check_in": ("indices:data/write/xpack/connector/update_last_seen", "manage_connector"),
+    "connector.last_sync": (CONNECTOR + "update_last_sync_stats", "manage_connector"),
+    "connector.update_active_filtering": (CONNECTOR + "update_filtering/activate", "manage_connector"),
+    "connector.update_filtering_validation": (CONNECTOR + "update_filtering/draft_validation", "manage_connector"),
+    **{f"connector.update_{name}": (CONNECTOR + f"update_{name}", "manage_connector")
+       for name in ("error", "name", "index_name", "service_type", "native", "status", "configuration", "scheduling",
+                    "pipeline", "filtering", "api_key_id", "features")},
+    "connector.sync_job_get": (SYNC_JOB + "get", "monitor_connector"),
+    "connector.sync_job_list": (SYNC_JOB + "list", "monitor_connector"),
+    **{f"connector.sync_job_{name}": (SYNC_JOB + action, "manage_connector")
+       for name, action in (("post", "post"), ("delete", "delete"), ("cancel", "cancel"), ("check_in", "check_in"),
+                            ("claim", "claim"), ("error", "update_error"), ("update_stats", "update_stats"))},
+    "ml.put_job": ("cluster:admin/xpack/ml/job/put", "manage_ml"),
+    "ml.get_jobs": ("cluster:monitor/xpack/ml/job/get", "monitor_ml"),
+    "ml.delete_job": ("cluster:admin/xpack/ml/job/delete", "manage_ml"),
+    "ml.put_datafeed": ("cluster:admin/xpack/ml/datafeeds/put", "manage_ml"),
+    "ml.get_datafeeds": ("cluster:monitor/xpack/ml/datafeeds/get", "monitor_ml"),
+    "ml.delete_datafeed": ("cluster:admin/xpack/ml/datafeeds/delete", "manage_ml"),
+    "ml.put_data_frame_analytics": ("cluster:admin/xpack/ml/data_frame/analytics/put", "manage_ml"),
+    "ml.get_data_frame_analytics": ("cluster:monitor/xpack/ml/data_frame/analytics/get", "monitor_ml"),
+    "ml.delete_data_frame_analytics": ("cluster:admin/xpack/ml/data_frame/analytics/delete", "manage_ml"),
+    "ml.put_trained_model": ("cluster:admin/xpack/ml/inference/put", "manage_ml"),
+    "ml.get_trained_models": ("cluster:monitor/xpack/ml/inference/get", "monitor_ml"),
+    "ml.delete_trained_model": ("cluster:admin/xpack/ml/inference/delete", "manage_ml"),
+    "security.create_api_key": ("cluster:admin/xpack/security/api_key/create", "manage_own_api_key"),
+}
