@@ -7,12 +7,15 @@ so only figures from the same run are compared).
   way and answering the same JSON (goal: at most 1.5x);
 * the same through the in-process test client;
 * reset of the default state (goal: under 1 ms);
-* the live-server fixture's start-to-first-response and stop (goal: under 50 ms each), and app creation.
+* the live-server fixture's start-to-first-response and stop (goal: under 50 ms each), and app creation;
+* Kibana's ML saved-objects sync over 1,000 jobs and models, and how it grows from 100 to 10,000
+  (goal: linear at worst).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import statistics
@@ -121,6 +124,39 @@ def compare(title: str, mock: dict[str, float], bare: dict[str, float], goal: fl
         print(f"  {name:<8}{mock[name]:>10.3f}{bare[name]:>10.3f}{ratio:>8.2f}{verdict}")
 
 
+def sync_over(size: int) -> tuple[float, float]:
+    """Medians (ms) of a simulated sync and of a real one, with ``size`` jobs and models in
+    Elasticsearch: a third each AD jobs (half with datafeeds), DFA jobs and trained models, none of
+    them with a saved object yet, beside as many stale saved objects for jobs that are gone."""
+    from mockserver.kibana import ml_sync
+
+    app = create_app(default_fixtures=False)
+    store = runtime_of(app).store
+    es, kibana = store["elasticsearch"], store["kibana"]
+    job = {"analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}}
+    dfa = {"source": {"index": "s"}, "dest": {"index": "d"}, "analysis": {"outlier_detection": {}}}
+    model = {"model_type": "pytorch", "inference_config": {"pass_through": {}}}
+    third = size // 3
+    for i in range(third):
+        es.ml.jobs.put(f"job-{i}", dict(job))
+        if i % 2:
+            es.ml.datafeeds.put(f"feed-{i}", {"job_id": f"job-{i}", "indices": ["x"]})
+        es.ml.analytics.put(f"dfa-{i}", dict(dfa))
+        es.ml.models.put(f"model-{i}", dict(model))
+        kibana.saved_objects.put("ml-job", f"anomaly-detector-gone-{i}",
+                                 {"job_id": f"gone-{i}", "datafeed_id": None, "type": "anomaly-detector"}, ["*"])
+    store.seed([])
+    simulated, real = [], []
+    for _ in range(5):
+        # Each round starts from the seeded state on a settled heap: the collector's work on what
+        # the reset just unpickled belongs to the reset, not to the sync.
+        store.reset()
+        gc.collect()
+        simulated += timed(lambda: ml_sync.sync(kibana, es.ml, space="default", visible=None, simulate=True), 1)
+        real += timed(lambda: ml_sync.sync(kibana, es.ml, space="default", visible=None), 1)
+    return median_ms(simulated), median_ms(real)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=500)
@@ -172,6 +208,17 @@ def main() -> None:
     print(f"Live server: start to first response {start_ms:.2f} ms, stop {stop_ms:.2f} ms (goal < 50 ms each)"
           f"{'  ok' if max(start_ms, stop_ms) < 50 else '  over'}")
     print(f"App creation (once per test session, before the server starts): median {median_ms(creations):.1f} ms")
+
+    print("\nKibana ML sync (jobs and models in Elasticsearch, none with a saved object yet)")
+    print(f"  {'items':>7}{'simulate ms':>14}{'sync ms':>10}{'us/item':>10}")
+    per_item = {}
+    for size in (100, 1000, 10000):
+        simulated, real = sync_over(size)
+        per_item[size] = real * 1000 / size
+        print(f"  {size:>7}{simulated:>14.2f}{real:>10.2f}{per_item[size]:>10.2f}")
+    growth = per_item[10000] / per_item[100]
+    print(f"  per-item cost at 10,000 / at 100: {growth:.2f} (linear growth keeps it near 1; goal: linear at worst)"
+          f"{'  ok' if growth < 2 else '  over'}")
 
 
 if __name__ == "__main__":

@@ -103,3 +103,12 @@ def test_version_option_wins_over_fixtures(option):
 
     app = create_app(**option)
     assert runtime_of(app).store["kibana"].settings["version"] == option["kibana_version"]
+
+
+def test_kbn_version_must_match(http):
+    reply = http.post("/api/spaces/space", json={"id": "v", "name": "v"}, headers={"kbn-version": "8.0.0"})
+    assert reply.status == 400 and reply.json == {
+        "statusCode": 400, "error": "Bad Request", "attributes": {"expected": "9.1.0", "got": "8.0.0"},
+        "message": 'Browser client is out of date, please refresh the page ("kbn-version" header was "8.0.0" but '
+                   'should be "9.1.0")'}
+    assert http.post("/api/spaces/space", json={"id": "v", "name": "v"}, headers={"kbn-version": "9.1.0"}).status == 200

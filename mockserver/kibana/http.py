@@ -103,6 +103,12 @@ class KibanaProduct(Product):
         version = self.version_of(runtime)
         if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
             raise BoomError("Request must contain a kbn-xsrf header.", 400)
+        sent_version = req.headers.get("kbn-version")
+        expected = runtime.store.products["kibana"].settings["version"]
+        if sent_version is not None and sent_version != expected:
+            raise BoomError(f'Browser client is out of date, please refresh the page ("kbn-version" header was '
+                            f'"{sent_version}" but should be "{expected}")', 400,
+                            attributes={"expected": expected, "got": sent_version})
         internal = req.path.startswith("/internal/")
         if (internal and version >= INTERNAL_RESTRICTED_SINCE and "x-elastic-internal-origin" not in req.headers
                 and "elasticInternalOrigin" not in req.args):
