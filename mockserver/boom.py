@@ -4,8 +4,12 @@ Boom), which the control API uses as well."""
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
+
+from werkzeug import Request
 
 from .errors import ProductError
+from .product import Product
 
 
 class BoomError(ProductError):
@@ -21,3 +25,15 @@ def boom_body(error: BoomError) -> dict:
     if error.attributes is not None:
         body["attributes"] = error.attributes
     return body
+
+
+class BoomProduct(Product):
+    """A product whose errors are Boom bodies (Kibana, OpenSearch Dashboards, the control API)."""
+
+    def internal_error(self, message: str) -> ProductError:
+        return BoomError(message, 500)
+
+    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
+        if not isinstance(error, BoomError):
+            error = BoomError(error.message, error.status)
+        return error.status, boom_body(error)

@@ -9,13 +9,13 @@ from flask import Response
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
-from .boom import BoomError, boom_body
+from .boom import BoomError, BoomProduct, boom_body
 from .errors import FixtureError, ProductError
-from .product import Call, Product
+from .product import Call
 from .schemas import OperationSchemas, describe
 
 
-class ControlAPI(Product):
+class ControlAPI(BoomProduct):
     def authenticate(self, req: Request, runtime) -> None:
         return None  # the control API is the test's own, open to it
 
@@ -32,14 +32,6 @@ class ControlAPI(Product):
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
         part, found = next((p, e) for p, e in errors.items() if e)
         return BoomError(f"[request {part}] {describe(found[0])}")
-
-    def internal_error(self, message: str) -> ProductError:
-        return BoomError(message, 500)
-
-    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
-        if not isinstance(error, BoomError):
-            error = BoomError(error.message, error.status)
-        return error.status, boom_body(error)
 
     def render(self, status: int, body: Any, req: Request) -> Response:
         return Response(json.dumps(body), status=status, mimetype="application/json")

@@ -154,80 +154,39 @@ def sync_job_update_stats(call: Call):
 
 
 # -- machine learning ---------------------------------------------------------------------------
-def _ml(call: Call):
-    return call.state.ml
+def _ml_routes(attribute: str, base: str, id_name: str, schema: str, paged: bool = False) -> None:
+    """Declares ``PUT|GET|DELETE {base}/{id}`` and ``GET {base}`` for one kind of ML resource; the
+    schemas are ``ml.put_{schema}``, ``ml.get_{schema}s`` (or as given) and ``ml.delete_{schema}``."""
+    def resources(call: Call):
+        return getattr(call.state.ml, attribute)
+
+    def put(call: Call):
+        return 200, resources(call).put(call.path[id_name], call.body)
+
+    def get(call: Call):
+        q = call.query
+        paging = {"from_": q.get("from", 0), "size": q.get("size", 100)} if paged else {}
+        if "tags" in q:
+            paging["tags"] = q["tags"]
+        return 200, resources(call).get(call.path.get(id_name), q.get("allow_no_match", True), **paging)
+
+    def delete(call: Call):
+        resources(call).delete(call.path[id_name], force=call.query.get("force", False))
+        return 200, {"acknowledged": True}
+
+    get_schema = "ml.get_data_frame_analytics" if schema == "data_frame_analytics" else f"ml.get_{schema}s"
+    for handler, verb in ((put, "put"), (get, "get"), (delete, "delete")):
+        handler.__name__ = f"ml_{verb}_{schema}"
+    route("PUT", f"{base}/<{id_name}>", f"ml.put_{schema}")(put)
+    route("GET", base, get_schema)(get)
+    route("GET", f"{base}/<{id_name}>", get_schema)(get)
+    route("DELETE", f"{base}/<{id_name}>", f"ml.delete_{schema}")(delete)
 
 
-@route("PUT", "/_ml/anomaly_detectors/<job_id>", "ml.put_job")
-def ml_put_job(call: Call):
-    return 200, _ml(call).jobs.put(call.path["job_id"], call.body)
-
-
-@route("GET", "/_ml/anomaly_detectors", "ml.get_jobs")
-@route("GET", "/_ml/anomaly_detectors/<job_id>", "ml.get_jobs")
-def ml_get_jobs(call: Call):
-    return 200, _ml(call).jobs.get(call.path.get("job_id"), call.query.get("allow_no_match", True))
-
-
-@route("DELETE", "/_ml/anomaly_detectors/<job_id>", "ml.delete_job")
-def ml_delete_job(call: Call):
-    _ml(call).jobs.delete(call.path["job_id"], force=call.query.get("force", False))
-    return 200, {"acknowledged": True}
-
-
-@route("PUT", "/_ml/datafeeds/<datafeed_id>", "ml.put_datafeed")
-def ml_put_datafeed(call: Call):
-    return 200, _ml(call).datafeeds.put(call.path["datafeed_id"], call.body)
-
-
-@route("GET", "/_ml/datafeeds", "ml.get_datafeeds")
-@route("GET", "/_ml/datafeeds/<datafeed_id>", "ml.get_datafeeds")
-def ml_get_datafeeds(call: Call):
-    return 200, _ml(call).datafeeds.get(call.path.get("datafeed_id"), call.query.get("allow_no_match", True))
-
-
-@route("DELETE", "/_ml/datafeeds/<datafeed_id>", "ml.delete_datafeed")
-def ml_delete_datafeed(call: Call):
-    _ml(call).datafeeds.delete(call.path["datafeed_id"], force=call.query.get("force", False))
-    return 200, {"acknowledged": True}
-
-
-@route("PUT", "/_ml/data_frame/analytics/<id>", "ml.put_data_frame_analytics")
-def ml_put_data_frame_analytics(call: Call):
-    return 200, _ml(call).analytics.put(call.path["id"], call.body)
-
-
-@route("GET", "/_ml/data_frame/analytics", "ml.get_data_frame_analytics")
-@route("GET", "/_ml/data_frame/analytics/<id>", "ml.get_data_frame_analytics")
-def ml_get_data_frame_analytics(call: Call):
-    q = call.query
-    return 200, _ml(call).analytics.get(call.path.get("id"), q.get("allow_no_match", True), q.get("from", 0),
-                                        q.get("size", 100))
-
-
-@route("DELETE", "/_ml/data_frame/analytics/<id>", "ml.delete_data_frame_analytics")
-def ml_delete_data_frame_analytics(call: Call):
-    _ml(call).analytics.delete(call.path["id"], force=call.query.get("force", False))
-    return 200, {"acknowledged": True}
-
-
-@route("PUT", "/_ml/trained_models/<model_id>", "ml.put_trained_model")
-def ml_put_trained_model(call: Call):
-    return 200, _ml(call).models.put(call.path["model_id"], call.body)
-
-
-@route("GET", "/_ml/trained_models", "ml.get_trained_models")
-@route("GET", "/_ml/trained_models/<model_id>", "ml.get_trained_models")
-def ml_get_trained_models(call: Call):
-    q = call.query
-    return 200, _ml(call).models.get(call.path.get("model_id"), q.get("allow_no_match", True), q.get("from", 0),
-                                     q.get("size", 100), q.get("tags"))
-
-
-@route("DELETE", "/_ml/trained_models/<model_id>", "ml.delete_trained_model")
-def ml_delete_trained_model(call: Call):
-    _ml(call).models.delete(call.path["model_id"], force=call.query.get("force", False))
-    return 200, {"acknowledged": True}
+_ml_routes("jobs", "/_ml/anomaly_detectors", "job_id", "job")
+_ml_routes("datafeeds", "/_ml/datafeeds", "datafeed_id", "datafeed")
+_ml_routes("analytics", "/_ml/data_frame/analytics", "id", "data_frame_analytics", paged=True)
+_ml_routes("models", "/_ml/trained_models", "model_id", "trained_model", paged=True)
 
 
 # -- security -----------------------------------------------------------------------------------

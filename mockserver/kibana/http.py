@@ -13,9 +13,9 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.http import http_date
 
-from ..boom import BoomError, boom_body
+from ..boom import BoomError, BoomProduct, boom_body
 from ..errors import ProductError
-from ..product import Call, Product
+from ..product import Call
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from .state import KibanaState
@@ -68,7 +68,7 @@ def space_of(req: Request) -> str:
     return req.environ.get(SPACE_ENVIRON, "default")
 
 
-class KibanaProduct(Product):
+class KibanaProduct(BoomProduct):
     def new_state(self) -> KibanaState:
         return KibanaState()
 
@@ -172,14 +172,6 @@ class KibanaProduct(Product):
                         f"the Kibana privileges [{missing}]", 403)
 
     # -- response ---------------------------------------------------------------------------
-    def internal_error(self, message: str) -> ProductError:
-        return BoomError(message, 500)
-
-    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
-        if not isinstance(error, BoomError):
-            error = BoomError(error.message, error.status)
-        return error.status, boom_body(error)
-
     def render(self, status: int, body: Any, req: Request) -> Response:
         headers = dict(HEADERS)
         if VERSIONED_ENVIRON in req.environ:
