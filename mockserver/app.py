@@ -22,10 +22,12 @@ from .state import StateStore
 
 def product_catalogue() -> dict[str, Product]:
     """Every product mockserver can serve, by name."""
+    from .dashboards import DASHBOARDS
     from .elasticsearch import ELASTICSEARCH
     from .kibana import KIBANA
 
-    return {p.name: p for p in (ELASTICSEARCH, KIBANA)}
+    # Dashboards before Kibana: both have /api/ paths, and Dashboards claims only /api/saved_objects.
+    return {p.name: p for p in (ELASTICSEARCH, DASHBOARDS, KIBANA)}
 
 
 def served_products(names: Iterable[str] | None) -> dict[str, Product]:
@@ -50,6 +52,7 @@ def create_app(
     kibana_sync_on_start: bool | None = None,
     kibana_sync_interval: float | None = None,
     auth: str | None = None,
+    saved_object_types: Iterable = (),
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
@@ -61,7 +64,9 @@ def create_app(
     defaults); ``kibana_sync_on_start`` and ``kibana_sync_interval`` (seconds): Kibana's own create-only
     ML pass at start and periodically (both off by default); these three win over what fixtures say.
     ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
-    then needs its Basic credentials or an API key issued for them. A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
+    then needs its Basic credentials or an API key issued for them. ``saved_object_types``: more
+    OpenSearch Dashboards saved-object types (:class:`mockserver.dashboards.SavedObjectsType`, with their
+    migrations), registered before the fixtures load, as plugins register them. A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
     """
     if strict is None:
         strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
@@ -69,7 +74,8 @@ def create_app(
 
     schemas = SchemaRegistry(schemas_dir())
     store = StateStore(
-        {**{name: product.new_state() for name, product in served.items()}, "security": SecurityState()},
+        {**{name: product.new_state({"saved_object_types": tuple(saved_object_types)})
+            for name, product in served.items()}, "security": SecurityState()},
         schemas.validator("fixture"),
     )
     # Options given here are one more fixture layer, loaded last, so they win and reset keeps them.

@@ -128,7 +128,8 @@ class Product:
         return self.render(status, body, req)
 
     # -- hooks -------------------------------------------------------------------------------
-    def new_state(self) -> Any:
+    def new_state(self, options: dict) -> Any:
+        """A fresh state; ``options`` are create_app's product options (e.g. ``saved_object_types``)."""
         return None
 
     def authenticate(self, req: Request, runtime: "Runtime") -> Principal | None:

@@ -71,8 +71,9 @@ class StateStore:
                 self._restore(name, state)
 
     def _restore(self, name: str, saved: ProductState) -> None:
-        # In place, so that whoever holds a product's state object keeps seeing the live one.
-        self.products[name].__dict__ = saved.__dict__
+        # In place, so that whoever holds a product's state object keeps seeing the live one; what a
+        # state keeps out of its snapshot (code, caches) stays as it is.
+        self.products[name].__dict__.update(saved.__dict__)
 
     def dump(self) -> dict:
         with self.lock:

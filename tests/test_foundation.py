@@ -112,7 +112,7 @@ def test_state_load_at_run_time(mockserver_client):
 
 
 def test_health_and_unknown_control_route(mockserver_client):
-    assert mockserver_client.get("/_mock/health").json == {"status": "ready", "products": ["elasticsearch", "kibana"]}
+    assert mockserver_client.get("/_mock/health").json == {"status": "ready", "products": ["elasticsearch", "dashboards", "kibana"]}
     reply = mockserver_client.get("/_mock/nope")
     assert reply.status_code == 404 and reply.json["error"] == "Not Found"
     assert mockserver_client.get("/_mock/reset").status_code == 405

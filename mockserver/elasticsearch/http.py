@@ -189,7 +189,7 @@ class Wire:
 class ElasticsearchProduct(Product):
     """RestController answers OPTIONS itself, and HEAD only where a handler registered it."""
 
-    def new_state(self) -> ElasticsearchState:
+    def new_state(self, options: dict) -> ElasticsearchState:
         return ElasticsearchState()
 
     def owns(self, req: Request) -> bool:

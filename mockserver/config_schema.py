@@ -1,0 +1,68 @@
+"""Request validation in the words of @kbn/config-schema (Kibana) and its fork @osd/config-schema
+(OpenSearch Dashboards): ``[request <part>.<key>]: <reason>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+
+def coerce(raw: str, spec: dict) -> Any:
+    """A query string value as config-schema reads it: booleans and numbers from their text."""
+    kind = spec.get("type")
+    if isinstance(kind, list):  # e.g. ["string", "array"]: a repeated parameter is read upstream
+        kind = kind[0]
+    if kind == "boolean" and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    if kind in ("integer", "number"):
+        try:
+            return int(raw) if kind == "integer" else float(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _js_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "Array"
+    return "Object"
+
+
+def unknown_key_message(where: str, key: str, new_wording: bool) -> str:
+    if new_wording:
+        return f"[request {where}.{key}]: Additional properties are not allowed ('{key}' was unexpected)"
+    return f"[request {where}.{key}]: definition for this key is missing"
+
+
+def config_schema_message(part: str, error: ValidationError, new_wording: bool = False) -> str:
+    """@kbn/config-schema's wording, prefixed with where in the request it is."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        key = next(k for k in error.instance if k not in allowed)
+        return unknown_key_message(".".join([part, *map(str, path)]), key, new_wording)
+    if error.validator == "required":
+        key = next(k for k in error.validator_value if k not in error.instance)
+        expected = (error.schema.get("properties", {}).get(key, {}) or {}).get("type", "string")
+        return (f"[request {'.'.join([part, *map(str, path), key])}]: expected value of type [{expected}] "
+                "but got [undefined]")
+    where = ".".join([part, *map(str, path)])
+    custom = error.schema.get("x-kbn-message") if isinstance(error.schema, dict) else None
+    if custom:
+        length = len(error.instance) if isinstance(error.instance, (str, list)) else 0
+        return f"[request {where}]: {custom.format(value=error.instance, length=length)}"
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        if not path and expected == "object":
+            return f"[request {where}]: expected a plain object value, but found [{_js_type(error.instance)}] instead."
+        return f"[request {where}]: expected value of type [{expected}] but got [{_js_type(error.instance)}]"
+    return f"[request {where}]: {error.message}"

@@ -1,0 +1,7 @@
+"""OpenSearch Dashboards: the saved objects API."""
+
+from .http import DASHBOARDS
+from . import routes  # noqa: F401  (declares the routes on DASHBOARDS)
+from .types import SavedObjectsType
+
+__all__ = ["DASHBOARDS", "SavedObjectsType"]

@@ -1,0 +1,105 @@
+"""OpenSearch Dashboards on the wire: ``osd-xsrf``, request validation in @osd/config-schema's words,
+Boom error bodies, and its response headers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+from jsonschema.exceptions import ValidationError
+from werkzeug import Request
+from werkzeug.http import http_date
+
+from ..boom import BoomError, BoomProduct, boom_body
+from ..config_schema import coerce, config_schema_message
+from ..errors import ProductError
+from ..product import Call
+from ..schemas import OperationSchemas
+from ..security import AuthenticationFailed
+from .state import DashboardsState
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+DEFAULT_VERSION = "3.0.0"
+OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects")
+HEADERS = {
+    "osd-name": "mockserver",
+    "cache-control": "private, no-cache, no-store, must-revalidate",
+}
+
+
+class DashboardsProduct(BoomProduct):
+    def new_state(self, options: dict) -> DashboardsState:
+        return DashboardsState(tuple(options.get("saved_object_types") or ()))
+
+    def owns(self, req: Request) -> bool:
+        return req.path.startswith(OWNED_PREFIXES)
+
+    # -- request ---------------------------------------------------------------------------
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
+        """Core's onPostAuth checks (XSRF, osd-version), then the request (hapi parses the payload)."""
+        if req.method not in SAFE_METHODS and "osd-xsrf" not in req.headers and "osd-version" not in req.headers:
+            raise BoomError("Request must contain a osd-xsrf header.", 400)
+        sent_version = req.headers.get("osd-version")
+        if sent_version is not None and sent_version != DEFAULT_VERSION:
+            raise BoomError(f'Browser client is out of date, please refresh the page ("osd-version" header was '
+                            f'"{sent_version}" but should be "{DEFAULT_VERSION}")', 400,
+                            attributes={"expected": DEFAULT_VERSION, "got": sent_version})
+        return Call(path=path_args, query=self.query(req, schemas), body=self.body(req, schemas), request=req,
+                    runtime=runtime)
+
+    @staticmethod
+    def query(req: Request, schemas: OperationSchemas) -> dict[str, Any]:
+        """Query parameters as config-schema reads them: repeated ones as lists where the schema takes
+        a list, JSON objects where it takes an object, booleans and numbers from their text."""
+        properties = schemas.request_schema("query").get("properties", {})
+        query: dict[str, Any] = {}
+        for name in req.args:
+            values = req.args.getlist(name)
+            spec = properties.get(name, {})
+            kinds = spec.get("type") if isinstance(spec.get("type"), list) else [spec.get("type")]
+            if "array" in kinds and (len(values) > 1 or kinds[0] == "array"):
+                query[name] = values
+            elif "object" in kinds:
+                try:
+                    query[name] = json.loads(values[-1])
+                except ValueError:
+                    query[name] = values[-1]
+            else:
+                query[name] = coerce(values[-1], spec)
+        return query
+
+    @staticmethod
+    def body(req: Request, schemas: OperationSchemas) -> Any:
+        data = req.get_data(cache=True)
+        if not data:
+            return None
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise BoomError("Invalid request payload JSON format", 400) from None
+
+    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
+        for part in ("path", "query", "body"):
+            if errors[part]:
+                return BoomError(config_schema_message(part, errors[part][0]), 400)
+        return BoomError("Bad Request", 400)
+
+    # -- security ---------------------------------------------------------------------------
+    def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
+        # The security plugin: no credentials on an API route, or credentials OpenSearch refused.
+        return BoomError("Authentication required" if failure.kind == "missing" else "Authentication Exception", 401)
+
+    # -- response ---------------------------------------------------------------------------
+    def render(self, status: int, body: Any, req: Request) -> Response:
+        headers = {**HEADERS, "Date": http_date()}
+        if body is None:
+            return Response(b"", status=status, headers=headers)
+        return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
+                        content_type="application/json; charset=utf-8")
+
+    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        return self.render(404, boom_body(BoomError("Not Found", 404)), req)
+
+
+DASHBOARDS = DashboardsProduct("dashboards")

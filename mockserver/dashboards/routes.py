@@ -1,0 +1,63 @@
+"""OpenSearch Dashboards' saved objects routes: each calls the repository and answers.
+
+The ``_`` routes come before ``{type}/{id}``: hapi routes a literal segment before a parameter, and
+so does werkzeug.
+"""
+
+from __future__ import annotations
+
+from ..product import Call
+from .http import DASHBOARDS
+
+route = DASHBOARDS.operation
+BASE = "/api/saved_objects"
+
+
+def _repository(call: Call):
+    return call.state.repository
+
+
+@route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
+def bulk_get(call: Call):
+    return 200, _repository(call).bulk_get(call.state.types, call.body)
+
+
+@route("POST", f"{BASE}/_bulk_create", "saved_objects.bulk_create")
+def bulk_create(call: Call):
+    q = call.query
+    return 200, _repository(call).bulk_create(call.state.types, call.body, overwrite=q.get("overwrite", False),
+                                              workspaces=_list(q.get("workspaces")))
+
+
+@route("PUT", f"{BASE}/_bulk_update", "saved_objects.bulk_update")
+def bulk_update(call: Call):
+    return 200, _repository(call).bulk_update(call.state.types, call.body)
+
+
+@route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
+def get(call: Call):
+    return 200, _repository(call).get(call.state.types, call.path["type"], call.path["id"])
+
+
+@route("POST", f"{BASE}/<type>", "saved_objects.create")
+@route("POST", f"{BASE}/<type>/<id>", "saved_objects.create")
+def create(call: Call):
+    body = {**call.body, "id": call.path.get("id")}
+    return 200, _repository(call).create(call.state.types, call.path["type"], body,
+                                         overwrite=call.query.get("overwrite", False))
+
+
+@route("PUT", f"{BASE}/<type>/<id>", "saved_objects.update")
+def update(call: Call):
+    return 200, _repository(call).update(call.state.types, call.path["type"], call.path["id"], call.body)
+
+
+@route("DELETE", f"{BASE}/<type>/<id>", "saved_objects.delete")
+def delete(call: Call):
+    return 200, _repository(call).delete(call.state.types, call.path["type"], call.path["id"])
+
+
+def _list(value) -> list[str] | None:
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [value]

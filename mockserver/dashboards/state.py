@@ -1,0 +1,92 @@
+"""OpenSearch Dashboards' state: its saved objects, and the types they may have.
+
+Fixture section::
+
+    {"types": {"my-type": {"namespaceType": "single", "management": {"importableAndExportable": true,
+                                                                     "icon": "myApp", "defaultSearchField": "title"},
+                           "mappings": {"properties": {"title": {"type": "text"}}}}},
+     "saved_objects": {"index-pattern": {"<id>": {"attributes": {...}, "references": [...],
+                                                   "migrationVersion": {...}, "updated_at": "..."}}}}
+
+Objects are migrated as they load. Types with migration functions are registered from Python
+(``create_app(saved_object_types=[...])``); functions are code, not state, so they are kept out of the
+snapshot that reset restores.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ..boom import BoomError
+from ..errors import FixtureError
+from .repository import Repository, decode_version, migrate, now_iso
+from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
+
+
+class DashboardsState:
+    def __init__(self, python_types: tuple[SavedObjectsType, ...] = ()):
+        self.repository = Repository()
+        self.fixture_types: dict[str, dict] = {}
+        self.types_generation = 0
+        self._python_types = tuple(python_types)
+        self._registry: tuple[int, TypeRegistry] | None = None
+        TypeRegistry((*BUILT_IN_TYPES, *self._python_types))  # a type registered twice fails at start
+
+    def __getstate__(self) -> dict:
+        # The snapshot holds data only: the Python types (and the registry built from them) stay live.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_python_types", "_registry")}
+
+    @property
+    def types(self) -> TypeRegistry:
+        if self._registry is None or self._registry[0] != self.types_generation:
+            fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
+            self._registry = (self.types_generation, TypeRegistry((*BUILT_IN_TYPES, *self._python_types, *fixture_types)))
+        return self._registry[1]
+
+    def load(self, section: dict, source: str) -> None:
+        if section.get("types"):
+            self.fixture_types.update(copy.deepcopy(section["types"]))
+            self.types_generation += 1
+            try:
+                self.types
+            except ValueError as e:
+                raise FixtureError(source, "/dashboards/types", str(e)) from None
+        types = self.types
+        for so_type, objects in section.get("saved_objects", {}).items():
+            saved_type = types.get(so_type)
+            if saved_type is None:
+                raise FixtureError(source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]")
+            for so_id, stored in objects.items():
+                place = f"/dashboards/saved_objects/{so_type}/{so_id}"
+                doc = {"id": so_id, "type": so_type, "attributes": copy.deepcopy(stored["attributes"]),
+                       "references": copy.deepcopy(stored.get("references", [])),
+                       "migrationVersion": dict(stored.get("migrationVersion") or {})}
+                try:
+                    doc = migrate(doc, saved_type)
+                except BoomError as e:
+                    raise FixtureError(source, place, e.message) from None
+                doc["updated_at"] = stored.get("updated_at") or now_iso()
+                for optional in ("namespaces", "originId", "workspaces", "permissions"):
+                    if stored.get(optional) is not None:
+                        doc[optional] = copy.deepcopy(stored[optional])
+                written = self.repository.write(doc)
+                if stored.get("version"):  # a dump: keep its version
+                    try:
+                        written["_seq_no"], written["_primary_term"] = decode_version(stored["version"])
+                    except BoomError as e:
+                        raise FixtureError(source, f"{place}/version", e.message) from None
+                    self.repository.seq_no = max(self.repository.seq_no, written["_seq_no"])
+
+    def dump(self) -> dict:
+        from .repository import encode_version
+
+        objects: dict[str, dict] = {}
+        for so_type, by_id in self.repository.by_type.items():
+            for so_id, doc in by_id.items():
+                entry = {k: copy.deepcopy(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")}
+                for optional in ("namespaces", "originId", "workspaces", "permissions"):
+                    if doc.get(optional) is not None:
+                        entry[optional] = copy.deepcopy(doc[optional])
+                entry["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
+                objects.setdefault(so_type, {})[so_id] = entry
+        return {"types": copy.deepcopy(self.fixture_types), "saved_objects": objects}

@@ -1,0 +1,132 @@
+"""Saved-object types: the built-in ones, and those registered from Python or fixtures.
+
+A type is what a plugin's ``registerType`` gives OpenSearch Dashboards (src/core/server/saved_objects/
+saved_objects_type_registry.ts): a name, a namespace type, whether it is hidden, management flags
+(importable and exportable, icon, default search field), mappings, and migrations (a function per
+version). Migrations are applied to every object created or loaded from fixtures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..boom import BoomError
+
+Migration = Callable[[dict], dict]
+
+TEXT = {"type": "text"}
+KEYWORD = {"type": "keyword"}
+INTEGER = {"type": "integer"}
+
+
+@dataclass
+class SavedObjectsType:
+    """What ``registerType`` takes. ``migrations`` maps a version (``"7.9.3"``) to a function that
+    receives a saved-object document (``{id, type, attributes, references, migrationVersion}``) and
+    returns it migrated."""
+
+    name: str
+    namespace_type: str = "single"  # "single" | "multiple" | "agnostic"
+    hidden: bool = False
+    importable_and_exportable: bool = True
+    icon: str | None = None
+    default_search_field: str | None = None
+    title_attribute: str | None = "title"
+    mappings: dict[str, dict] = field(default_factory=dict)  # attribute -> {"type": ...}
+    migrations: dict[str, Migration] = field(default_factory=dict)
+
+    @property
+    def latest_migration(self) -> str | None:
+        return max(self.migrations, key=semver, default=None)
+
+    def title_of(self, attributes: dict[str, Any], object_id: str) -> str | None:
+        if self.name == "config":
+            return f"Advanced Settings [{object_id}]"
+        return attributes.get(self.title_attribute) if self.title_attribute else None
+
+
+def semver(version: str) -> tuple:
+    parts = version.split("-")[0].split(".")
+    return tuple(int(p) if p.isdigit() else 0 for p in parts)
+
+
+def _keep(doc: dict) -> dict:
+    """The built-in types' migrations are not replayed here: an object comes out unchanged, marked
+    with the version its type's newest migration has."""
+    return doc
+
+
+def _builtin(name: str, icon: str | None, latest: str | None, mappings: dict, search_field: str | None = "title",
+             title: str | None = "title") -> SavedObjectsType:
+    return SavedObjectsType(name, icon=icon, default_search_field=search_field, title_attribute=title,
+                            mappings=mappings, migrations={latest: _keep} if latest else {})
+
+
+VISUAL = {"title": TEXT, "description": TEXT, "version": INTEGER, "uiStateJSON": {"type": "text", "index": False},
+          "kibanaSavedObjectMeta": {"type": "object"}}
+BUILT_IN_TYPES = (
+    _builtin("index-pattern", "indexPatternApp", "7.6.0",
+             {"title": TEXT, "type": KEYWORD, "timeFieldName": KEYWORD, "fields": {"type": "text", "index": False},
+              "fieldFormatMap": {"type": "text", "index": False}, "intervalName": KEYWORD,
+              "sourceFilters": {"type": "text", "index": False}}),
+    _builtin("visualization", "visualizeApp", "7.10.0",
+             {**VISUAL, "visState": {"type": "text", "index": False}, "savedSearchRefName": KEYWORD}),
+    _builtin("dashboard", "dashboardApp", "7.9.3",
+             {**VISUAL, "hits": INTEGER, "panelsJSON": {"type": "text", "index": False},
+              "optionsJSON": {"type": "text", "index": False}, "timeRestore": {"type": "boolean"},
+              "timeTo": KEYWORD, "timeFrom": KEYWORD, "refreshInterval": {"type": "object"}}),
+    _builtin("search", "discoverApp", "7.9.3",
+             {**VISUAL, "hits": INTEGER, "columns": KEYWORD, "sort": KEYWORD}),
+    _builtin("config", None, "7.9.0", {"buildNum": KEYWORD}, search_field=None, title=None),
+    _builtin("query", "search", None, {"title": TEXT, "description": TEXT, "query": {"type": "object"},
+                                      "filters": {"type": "object"}, "timefilter": {"type": "object"}}),
+    _builtin("url", "link", None, {"url": {"type": "text", "fields": {"keyword": KEYWORD}}, "accessCount": {"type": "long"},
+                                   "createDate": {"type": "date"}, "accessDate": {"type": "date"}},
+             search_field="url", title="url"),
+    _builtin("augment-vis", None, None, {"title": TEXT, "description": TEXT, "originPlugin": TEXT,
+                                         "pluginResource": {"type": "object"}, "visLayerExpressionFn": {"type": "object"},
+                                         "visId": KEYWORD, "version": INTEGER}, search_field=None),
+)
+
+
+class TypeRegistry:
+    def __init__(self, types: tuple[SavedObjectsType, ...] = BUILT_IN_TYPES):
+        self.types: dict[str, SavedObjectsType] = {}
+        for saved_type in types:
+            self.register(saved_type)
+
+    def register(self, saved_type: SavedObjectsType) -> None:
+        if saved_type.name in self.types:
+            raise ValueError(f"Type '{saved_type.name}' is already registered")
+        self.types[saved_type.name] = saved_type
+
+    def get(self, name: str) -> SavedObjectsType | None:
+        saved_type = self.types.get(name)
+        return None if saved_type is None or saved_type.hidden else saved_type
+
+    def require(self, name: str) -> SavedObjectsType:
+        """The type, or the repository's 400 for a type it does not serve."""
+        saved_type = self.get(name)
+        if saved_type is None:
+            raise BoomError(f"Unsupported saved object type: '{name}': Bad Request", 400)
+        return saved_type
+
+    def exportable(self) -> list[str]:
+        return [name for name, t in self.types.items() if t.importable_and_exportable and not t.hidden]
+
+
+def type_from_fixture(name: str, spec: dict) -> SavedObjectsType:
+    """A type a fixture registers: flags and mappings (its migrations can only come from Python)."""
+    management = spec.get("management", {})
+    return SavedObjectsType(
+        name=name,
+        namespace_type=spec.get("namespaceType", "single"),
+        hidden=spec.get("hidden", False),
+        importable_and_exportable=management.get("importableAndExportable", False),
+        icon=management.get("icon"),
+        default_search_field=management.get("defaultSearchField"),
+        title_attribute=management.get("titleAttribute", "title"),
+        mappings=spec.get("mappings", {}).get("properties", {}),
+        migrations={version: _keep for version in spec.get("migrationVersions", [])},
+    )
