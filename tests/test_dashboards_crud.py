@@ -195,32 +195,62 @@ def custom_app(*fixtures):
 
 def test_python_type_migrations_run_on_create():
     http = custom_app()
-    created = create(http, "note", {"attributes": {"title": "hello"}})
-    assert created["attributes"] == {"owner": "nobody", "name": "hello"}
-    assert created["migrationVersion"] == {"note": "2.0.0"}
+    every = create(http, "note", {"attributes": {"title": "hello"}, "migrationVersion": {}})
+    assert every["attributes"] == {"owner": "nobody", "name": "hello"}
+    assert every["migrationVersion"] == {"note": "2.0.0"}
     partly = create(http, "note", {"attributes": {"name": "n", "owner": "me"}, "migrationVersion": {"note": "1.0.0"}})
     assert partly["attributes"] == {"name": None, "owner": "me"}  # only 2.0.0 ran
-    current = create(http, "note", {"attributes": {"title": "t"}, "migrationVersion": {"note": "2.0.0"}})
-    assert current["attributes"] == {"title": "t"}
+    # Without a migrationVersion the document is taken as current: stamped, not transformed.
+    current = create(http, "note", {"attributes": {"title": "t"}})
+    assert current["attributes"] == {"title": "t"} and current["migrationVersion"] == {"note": "2.0.0"}
+
+
+def test_a_type_without_migrations_has_no_migration_version(http):
+    created = create(http, "query", {"attributes": {"title": "q"}})
+    assert "migrationVersion" not in created
+    assert "migrationVersion" not in http.get(f"/api/saved_objects/query/{created['id']}").json
+
+
+def test_a_failing_migration_is_a_500():
+    def broken(doc):
+        raise RuntimeError("Dang diggity!")
+
+    http = Http(create_app(saved_object_types=[SavedObjectsType("fragile", migrations={"1.0.0": broken})]).test_client())
+    boom(http.post("/api/saved_objects/fragile", json={"attributes": {}, "migrationVersion": {}}, headers=XSRF), 500,
+         "An internal server error occurred.")
 
 
 def test_an_object_from_a_newer_version_is_refused():
     http = custom_app()
     boom(http.post("/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "3.0.0"}},
-                   headers=XSRF), 400,
+                   headers=XSRF), 422,
          'Document "n1" has property "note" which belongs to a more recent version of OpenSearch Dashboards [3.0.0]. '
          "The last known version is [2.0.0]")
-    boom(http.post("/api/saved_objects/config/c", json={"attributes": {}, "migrationVersion": {"config": "9.0.0"}},
-                   headers=XSRF), 400,
-         'Document "c" has property "config" which belongs to a more recent version of OpenSearch Dashboards [9.0.0]. '
-         "The last known version is [7.9.0]")
+    boom(http.post("/api/saved_objects/visualization/v", json={"attributes": {}, "migrationVersion": {"visualization": "7.11.0"}},
+                   headers=XSRF), 422,
+         'Document "v" has property "visualization" which belongs to a more recent version of OpenSearch Dashboards '
+         "[7.11.0]. The last known version is [7.10.0]")
+    boom(http.post("/api/saved_objects/url/u", json={"attributes": {}, "migrationVersion": {"url": "1.0.0"}},
+                   headers=XSRF), 422,
+         'Document "u" has property "url" which belongs to a more recent version of OpenSearch Dashboards [1.0.0]. '
+         "The last known version is [undefined]")
+    # In a bulk create it fails the whole request, and nothing is written.
+    reply = http.post("/api/saved_objects/_bulk_create", headers=XSRF, json=[
+        {"type": "note", "id": "ok", "attributes": {}}, {"type": "note", "id": "new", "attributes": {},
+                                                         "migrationVersion": {"note": "9.0.0"}}])
+    assert reply.status == 422
+    assert http.get("/api/saved_objects/note/ok").status == 404
 
 
 def test_migrations_run_on_fixture_load(tmp_path):
     fixture = tmp_path / "notes.json"
-    fixture.write_text(json.dumps({"dashboards": {"saved_objects": {"note": {"n1": {"attributes": {"title": "old"}}}}}}))
-    got = custom_app(fixture).get("/api/saved_objects/note/n1").json
-    assert got["attributes"] == {"owner": "nobody", "name": "old"} and got["migrationVersion"] == {"note": "2.0.0"}
+    fixture.write_text(json.dumps({"dashboards": {"saved_objects": {"note": {
+        "n1": {"attributes": {"title": "old"}, "migrationVersion": {"note": "1.0.0"}},
+        "n2": {"attributes": {"title": "current"}}}}}}))
+    http = custom_app(fixture)
+    got = http.get("/api/saved_objects/note/n1").json
+    assert got["attributes"] == {"name": "old"} and got["migrationVersion"] == {"note": "2.0.0"}
+    assert http.get("/api/saved_objects/note/n2").json["attributes"] == {"title": "current"}
 
 
 def test_types_from_fixtures(tmp_path):
@@ -242,5 +272,5 @@ def test_reset_keeps_python_types():
     app = create_app(saved_object_types=[SavedObjectsType("note", migrations={"1.0.0": add_owner})])
     client = app.test_client()
     client.post("/_mock/reset")
-    reply = client.post("/api/saved_objects/note", json={"attributes": {}}, headers=XSRF)
+    reply = client.post("/api/saved_objects/note", json={"attributes": {}, "migrationVersion": {}}, headers=XSRF)
     assert reply.status_code == 200 and reply.json["attributes"] == {"owner": "nobody"}

@@ -60,11 +60,10 @@ def deep_merge(target: dict, changes: dict) -> None:
 
 
 class Repository:
-    PRIMARY_TERM = 1
-
     def __init__(self):
         self.by_type: dict[str, dict[str, dict]] = {}
         self.seq_no = -1  # the next write is seq_no 0, as in a fresh index
+        self.primary_term = 1
 
     # -- storage ---------------------------------------------------------------------------
     def stored(self, so_type: str, so_id: str) -> dict | None:
@@ -74,7 +73,7 @@ class Repository:
         self.seq_no += 1
         previous = self.stored(doc["type"], doc["id"])
         doc["_seq_no"] = self.seq_no
-        doc["_primary_term"] = self.PRIMARY_TERM
+        doc["_primary_term"] = self.primary_term
         doc["_version"] = previous["_version"] + 1 if previous else 1
         self.by_type.setdefault(doc["type"], {})[doc["id"]] = doc
         return doc
@@ -109,15 +108,17 @@ class Repository:
         shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
         shown["attributes"] = copy.deepcopy(attributes)
         shown["references"] = copy.deepcopy(doc.get("references", []))
-        shown["migrationVersion"] = dict(doc.get("migrationVersion") or {})
+        if doc.get("migrationVersion"):
+            shown["migrationVersion"] = dict(doc["migrationVersion"])
         return shown
 
     def represent_created(self, doc: dict, saved_type: SavedObjectsType) -> dict:
         """What create and bulk create answer (no ``namespaces`` for a namespace-agnostic type)."""
-        shown: dict[str, Any] = {"id": doc["id"], "type": doc["type"],
-                                 "migrationVersion": dict(doc.get("migrationVersion") or {}),
-                                 "updated_at": doc["updated_at"],
-                                 "version": encode_version(doc["_seq_no"], doc["_primary_term"])}
+        shown: dict[str, Any] = {"id": doc["id"], "type": doc["type"]}
+        if doc.get("migrationVersion"):
+            shown["migrationVersion"] = dict(doc["migrationVersion"])
+        shown["updated_at"] = doc["updated_at"]
+        shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
         for optional in ("originId", "workspaces", "permissions"):
             if doc.get(optional) is not None:
                 shown[optional] = copy.deepcopy(doc[optional])
@@ -163,8 +164,9 @@ class Repository:
             "type": so_type,
             "attributes": copy.deepcopy(body["attributes"]),
             "references": copy.deepcopy(body.get("references") or []),
-            "migrationVersion": dict(body.get("migrationVersion") or {}),
         }
+        if body.get("migrationVersion") is not None:
+            doc["migrationVersion"] = dict(body["migrationVersion"])
         doc = migrate(doc, saved_type)
         doc["updated_at"] = now
         if saved_type.namespace_type == "multiple":
@@ -191,17 +193,22 @@ class Repository:
     def bulk_create(self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False,
                     workspaces: list[str] | None = None) -> dict:
         now = now_iso()
-        results = []
+        prepared: list[tuple[dict, Any]] = []
         for body in objects:
-            so_type = body["type"]
             try:
-                doc, saved_type = self.new_document(types, so_type, body, now, workspaces=workspaces)
-                if self.stored(so_type, doc["id"]) is not None and not overwrite:
-                    raise conflict(so_type, doc["id"])
+                prepared.append(self.new_document(types, body["type"], body, now, workspaces=workspaces))
             except BoomError as error:
-                results.append(item_error(so_type, body.get("id"), error))
-                continue
-            results.append(self.represent_created(self.write(doc), saved_type))
+                if error.status in (422, 500):  # migration failures: not caught per item by the repository
+                    raise
+                prepared.append((body, error))
+        results = []
+        for doc, outcome in prepared:
+            if isinstance(outcome, BoomError):
+                results.append(item_error(doc["type"], doc.get("id"), outcome))
+            elif self.stored(doc["type"], doc["id"]) is not None and not overwrite:
+                results.append(item_error(doc["type"], doc["id"], conflict(doc["type"], doc["id"])))
+            else:
+                results.append(self.represent_created(self.write(doc), outcome))
         return {"saved_objects": results}
 
     def _update_one(self, types: TypeRegistry, so_type: str, so_id: str, body: dict, now: str,
@@ -259,19 +266,35 @@ class Repository:
 
 
 def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
-    """Runs the type's migrations newer than the document's ``migrationVersion`` (all of them when it
-    has none), oldest first, and marks it with the newest; refuses a document from a newer version."""
+    """DocumentMigrator.migrateDocument, for the document's type.
+
+    Without a ``migrationVersion`` the document is taken as current: it is only stamped with its type's
+    newest migration version. With one (even ``{}``), the migrations newer than its entry for the type
+    run, oldest first. An entry newer than the type knows is refused (422); an empty map is dropped.
+    """
     latest = saved_type.latest_migration
-    current = doc["migrationVersion"].get(saved_type.name)
+    versions = doc.get("migrationVersion")
+    current = (versions or {}).get(saved_type.name)
     if current is not None and (latest is None or semver(current) > semver(latest)):
         raise BoomError(f'Document "{doc["id"]}" has property "{saved_type.name}" which belongs to a more recent '
                         f"version of OpenSearch Dashboards [{current}]. The last known version is "
-                        f"[{latest or 'undefined'}]", 400)
-    for version in sorted(saved_type.migrations, key=semver):
-        if current is None or semver(version) > semver(current):
-            doc = saved_type.migrations[version](doc)
+                        f"[{latest or 'undefined'}]", 422)
+    if versions is not None:
+        for version in sorted(saved_type.migrations, key=semver):
+            if current is None or semver(version) > semver(current):
+                try:
+                    doc = saved_type.migrations[version](doc)
+                except BoomError:
+                    raise
+                except Exception:  # logged by the server, answered as its generic 500
+                    raise BoomError("An internal server error occurred.", 500) from None
+    versions = dict(doc.get("migrationVersion") or {})
     if latest is not None:
-        doc["migrationVersion"][saved_type.name] = latest
+        versions[saved_type.name] = latest
+    if versions:
+        doc["migrationVersion"] = versions
+    else:
+        doc.pop("migrationVersion", None)
     return doc
 
 

@@ -59,8 +59,9 @@ class DashboardsState:
             for so_id, stored in objects.items():
                 place = f"/dashboards/saved_objects/{so_type}/{so_id}"
                 doc = {"id": so_id, "type": so_type, "attributes": copy.deepcopy(stored["attributes"]),
-                       "references": copy.deepcopy(stored.get("references", [])),
-                       "migrationVersion": dict(stored.get("migrationVersion") or {})}
+                       "references": copy.deepcopy(stored.get("references", []))}
+                if stored.get("migrationVersion") is not None:
+                    doc["migrationVersion"] = dict(stored["migrationVersion"])
                 try:
                     doc = migrate(doc, saved_type)
                 except BoomError as e:
@@ -75,7 +76,9 @@ class DashboardsState:
                         written["_seq_no"], written["_primary_term"] = decode_version(stored["version"])
                     except BoomError as e:
                         raise FixtureError(source, f"{place}/version", e.message) from None
+                    # Later writes go on from the highest seq_no, in the newest primary term.
                     self.repository.seq_no = max(self.repository.seq_no, written["_seq_no"])
+                    self.repository.primary_term = max(self.repository.primary_term, written["_primary_term"])
 
     def dump(self) -> dict:
         from .repository import encode_version
@@ -83,7 +86,8 @@ class DashboardsState:
         objects: dict[str, dict] = {}
         for so_type, by_id in self.repository.by_type.items():
             for so_id, doc in by_id.items():
-                entry = {k: copy.deepcopy(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")}
+                entry = {k: copy.deepcopy(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")
+                         if k in doc}
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if doc.get(optional) is not None:
                         entry[optional] = copy.deepcopy(doc[optional])
