@@ -17,7 +17,11 @@ def coerce(raw: str, spec: dict) -> Any:
         return raw.lower() == "true"
     if kind in ("integer", "number"):
         try:
-            return int(raw) if kind == "integer" else float(raw)
+            return int(raw)
+        except ValueError:
+            pass
+        try:
+            return float(raw) if kind == "number" else raw
         except ValueError:
             return raw
     return raw
@@ -52,9 +56,12 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         return unknown_key_message(".".join([part, *map(str, path)]), key, new_wording)
     if error.validator == "required":
         key = next(k for k in error.validator_value if k not in error.instance)
-        expected = (error.schema.get("properties", {}).get(key, {}) or {}).get("type", "string")
-        return (f"[request {'.'.join([part, *map(str, path), key])}]: expected value of type [{expected}] "
-                "but got [undefined]")
+        spec = error.schema.get("properties", {}).get(key, {}) or {}
+        where = ".".join([part, *map(str, path), key])
+        if "x-kbn-missing" in spec:
+            return f"[request {where}]: {spec['x-kbn-missing']}"
+        expected = spec.get("type", "string")
+        return f"[request {where}]: expected value of type [{expected}] but got [undefined]"
     where = ".".join([part, *map(str, path)])
     custom = error.schema.get("x-kbn-message") if isinstance(error.schema, dict) else None
     if custom:

@@ -58,8 +58,8 @@ class DashboardsProduct(BoomProduct):
             values = req.args.getlist(name)
             spec = properties.get(name, {})
             kinds = spec.get("type") if isinstance(spec.get("type"), list) else [spec.get("type")]
-            if "array" in kinds and (len(values) > 1 or kinds[0] == "array"):
-                query[name] = values
+            if len(values) > 1 or (kinds[0] == "array"):
+                query[name] = values  # a repeated parameter where a list is not taken is refused as an Array
             elif "object" in kinds:
                 try:
                     query[name] = json.loads(values[-1])

@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..boom import BoomError
-from .types import SavedObjectsType, TypeRegistry, semver
+from . import kql
+from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
+from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry, semver
 
 DEFAULT_NAMESPACE = "default"
 
@@ -62,6 +64,7 @@ def deep_merge(target: dict, changes: dict) -> None:
 class Repository:
     def __init__(self):
         self.by_type: dict[str, dict[str, dict]] = {}
+        self.indexes: dict[str, TypeIndex] = {}  # what search reaches, per type, kept up to date on writes
         self.seq_no = -1  # the next write is seq_no 0, as in a fresh index
         self.primary_term = 1
 
@@ -69,18 +72,26 @@ class Repository:
     def stored(self, so_type: str, so_id: str) -> dict | None:
         return self.by_type.get(so_type, {}).get(so_id)
 
-    def write(self, doc: dict) -> dict:
+    def write(self, doc: dict, saved_type: SavedObjectsType) -> dict:
         self.seq_no += 1
         previous = self.stored(doc["type"], doc["id"])
         doc["_seq_no"] = self.seq_no
         doc["_primary_term"] = self.primary_term
         doc["_version"] = previous["_version"] + 1 if previous else 1
+        index = self.indexes.get(doc["type"])
+        if index is None:
+            index = self.indexes[doc["type"]] = TypeIndex(saved_type)
+        if previous is not None:
+            index.remove(doc["id"], previous["attributes"])
+        index.add(doc["id"], doc["attributes"])
         self.by_type.setdefault(doc["type"], {})[doc["id"]] = doc
         return doc
 
     def remove(self, so_type: str, so_id: str) -> None:
         objects = self.by_type.get(so_type, {})
-        objects.pop(so_id, None)
+        doc = objects.pop(so_id, None)
+        if doc is not None and so_type in self.indexes:
+            self.indexes[so_type].remove(so_id, doc["attributes"])
         if not objects:
             self.by_type.pop(so_type, None)
 
@@ -112,18 +123,25 @@ class Repository:
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         return shown
 
-    def represent_created(self, doc: dict, saved_type: SavedObjectsType) -> dict:
-        """What create and bulk create answer (no ``namespaces`` for a namespace-agnostic type)."""
-        shown: dict[str, Any] = {"id": doc["id"], "type": doc["type"]}
+    def represent_created(self, doc: dict, saved_type: SavedObjectsType, fields: list[str] | None = None) -> dict:
+        """An object in the serializer's order (rawToSavedObject), as create, bulk create and find
+        answer it; no ``namespaces`` for a namespace-agnostic type."""
+        shown: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
+        if doc.get("originId") is not None:
+            shown["originId"] = doc["originId"]
+        attributes = doc["attributes"]
+        if fields is not None:
+            attributes = {k: v for k, v in attributes.items() if k in fields}
+        if fields is None or attributes:  # none of the fields asked for: no attributes at all
+            shown["attributes"] = copy.deepcopy(attributes)
+        shown["references"] = copy.deepcopy(doc.get("references", []))
         if doc.get("migrationVersion"):
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         shown["updated_at"] = doc["updated_at"]
         shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
-        for optional in ("originId", "workspaces", "permissions"):
-            if doc.get(optional) is not None:
+        for optional in ("workspaces", "permissions"):
+            if doc.get(optional) is not None and (fields is None or optional == "workspaces"):
                 shown[optional] = copy.deepcopy(doc[optional])
-        shown["attributes"] = copy.deepcopy(doc["attributes"])
-        shown["references"] = copy.deepcopy(doc.get("references", []))
         if saved_type.namespace_type != "agnostic":
             shown["namespaces"] = self.namespaces(doc, saved_type)
         return shown
@@ -188,7 +206,7 @@ class Repository:
         if existing is not None and not overwrite:
             raise BoomError(f"[{so_type}:{doc['id']}]: version conflict, document already exists (current version "
                             f"[{existing['_version']}]): version_conflict_engine_exception", 409)
-        return self.represent_created(self.write(doc), saved_type)
+        return self.represent_created(self.write(doc, saved_type), saved_type)
 
     def bulk_create(self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False,
                     workspaces: list[str] | None = None) -> dict:
@@ -208,7 +226,7 @@ class Repository:
             elif self.stored(doc["type"], doc["id"]) is not None and not overwrite:
                 results.append(item_error(doc["type"], doc["id"], conflict(doc["type"], doc["id"])))
             else:
-                results.append(self.represent_created(self.write(doc), outcome))
+                results.append(self.represent_created(self.write(doc, outcome), outcome))
         return {"saved_objects": results}
 
     def _update_one(self, types: TypeRegistry, so_type: str, so_id: str, body: dict, now: str,
@@ -226,7 +244,7 @@ class Repository:
         if body.get("references") is not None:
             updated["references"] = copy.deepcopy(body["references"])
         updated["updated_at"] = now
-        written = self.write(updated)
+        written = self.write(updated, saved_type)
         answer: dict[str, Any] = {"id": so_id, "type": so_type, "updated_at": now,
                                   "version": encode_version(written["_seq_no"], written["_primary_term"]),
                                   "namespaces": self.namespaces(written, saved_type)}
@@ -263,6 +281,133 @@ class Repository:
         self.remove(so_type, so_id)
         self.seq_no += 1
         return {}
+
+
+    # -- find ---------------------------------------------------------------------------------
+    def find(self, types: TypeRegistry, *, type: list[str], per_page: int = 20, page: int = 1,
+             search: str | None = None, default_search_operator: str = "OR", search_fields: list[str] | None = None,
+             sort_field: str | None = None, has_reference: dict | None = None, fields: list[str] | None = None,
+             filter: str | None = None, namespaces: list[str] | None = None,
+             workspaces: list[str] | None = None) -> dict:
+        """``GET /api/saved_objects/_find``: the objects of the requested types that every given
+        condition keeps, by relevance with a search, by ``sort_field`` ascending, else in index order."""
+        allowed = [t for t in type if types.get(t) is not None]
+        empty = {"page": page, "per_page": per_page, "total": 0, "saved_objects": []}
+        if not allowed:
+            return empty
+        keep = kql.predicate(self._checked_filter(filter, allowed, types), types) if filter else None
+        sort_key = self._sort_key(sort_field, allowed, types) if sort_field else None
+        wanted_namespaces = {DEFAULT_NAMESPACE if n == "*" else n for n in (namespaces or [DEFAULT_NAMESPACE])}
+        hits: list[tuple[dict, float]] = []
+        for so_type in allowed:
+            saved_type = types.get(so_type)
+            objects = self.by_type.get(so_type, {})
+            scores = self._search(so_type, saved_type, objects, search, default_search_operator,
+                                  search_fields) if search else None
+            for so_id in (objects if scores is None else scores):
+                doc = objects[so_id]
+                if not self._in_namespaces(doc, saved_type, wanted_namespaces):
+                    continue
+                if workspaces and "*" not in workspaces and not set(workspaces) & set(doc.get("workspaces") or ()):
+                    continue
+                if has_reference and not any(r.get("type") == has_reference.get("type") and
+                                             r.get("id") == has_reference.get("id") for r in doc.get("references", [])):
+                    continue
+                if keep is not None and not keep(doc):
+                    continue
+                hits.append((doc, 0 if scores is None else scores[so_id]))
+        if sort_key is not None:
+            hits.sort(key=lambda hit: (sort_key(hit[0]), hit[0]["_seq_no"]))
+        elif search:
+            hits.sort(key=lambda hit: (-hit[1], hit[0]["_seq_no"]))
+        else:
+            hits.sort(key=lambda hit: hit[0]["_seq_no"])
+        start = per_page * (page - 1)
+        shown = []
+        for doc, score in hits[start:start + per_page]:
+            item = self.represent_created(doc, types.get(doc["type"]), fields)
+            item["score"] = None if sort_key is not None else score
+            if sort_key is not None:
+                item["sort"] = [sort_key(doc)[1]]
+            shown.append(item)
+        return {**empty, "total": len(hits), "saved_objects": shown}
+
+    @staticmethod
+    def _checked_filter(expression: str, allowed: list[str], types: TypeRegistry):
+        node = kql.parse(expression)
+        kql.validate(node, allowed, types)
+        return node
+
+    @staticmethod
+    def _in_namespaces(doc: dict, saved_type: SavedObjectsType, wanted: set[str]) -> bool:
+        if saved_type.namespace_type == "agnostic":
+            return True
+        if saved_type.namespace_type == "multiple":
+            return bool(wanted & set(doc.get("namespaces") or [DEFAULT_NAMESPACE])) or "*" in (doc.get("namespaces") or [])
+        return DEFAULT_NAMESPACE in wanted
+
+    def _search(self, so_type: str, saved_type: SavedObjectsType, objects: dict, search: str, operator: str,
+                search_fields: list[str] | None) -> dict[str, float]:
+        index = self.indexes.get(so_type) or TypeIndex(saved_type)
+        if search_fields:
+            fields = [(f.partition("^")[0], float(f.partition("^")[2] or 1)) for f in search_fields]
+        else:
+            fields = [(name, 1.0) for name in index.fields]
+        attributes_of = lambda so_id: objects[so_id]["attributes"]  # noqa: E731
+        searcher = Searcher(index, objects, fields, attributes_of, operator, include_type_field=not search_fields)
+        scores = searcher.run(parse_simple_query(search, operator))
+        if search.strip().endswith("*"):
+            # The repository adds match_phrase_prefix clauses: either part may match.
+            query = search.strip()[:-1]
+            prefix_fields = ([(f.partition("^")[0], int(float(f.partition("^")[2] or 1)))
+                              for f in search_fields if "*" not in f.partition("^")[0]] if search_fields
+                             else [(saved_type.default_search_field, 1)] if saved_type.default_search_field else [])
+            for name, boost in prefix_fields:
+                for so_id, score in phrase_prefix(index, name, query, boost, attributes_of).items():
+                    scores[so_id] = scores.get(so_id, 0.0) + score
+        return scores
+
+    @staticmethod
+    def _sort_key(sort_field: str, allowed: list[str], types: TypeRegistry):
+        """sorting_params.ts: the type's field with one type, else a root field; ascending."""
+        mapping = None
+        if len(allowed) == 1:
+            mappings = types.get(allowed[0]).mappings
+            base, _, sub = sort_field.rpartition(".")
+            mapping = mappings.get(sort_field) or (mappings.get(base, {}).get("fields", {}).get(sub) if base else None)
+            source = ("attributes", base if mapping is not None and sort_field not in mappings else sort_field)
+        if mapping is None:
+            if sort_field not in ROOT_FIELDS:
+                if len(allowed) == 1:
+                    raise BoomError(f"Unknown sort field {sort_field}", 400)
+                raise BoomError(f"Unable to sort multiple types by field {sort_field}, not a root property", 400)
+            mapping, source = ROOT_FIELDS[sort_field], ("root", sort_field)
+        kind = mapping.get("type")
+        field_name = f"{allowed[0]}.{sort_field}" if source[0] == "attributes" else sort_field
+        if kind == "text" and not mapping.get("fielddata"):
+            raise BoomError(
+                "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Text fields "
+                "are not optimised for operations that require per-document field data like aggregations and sorting, "
+                "so these operations are disabled by default. Please use a keyword field instead. Alternatively, set "
+                f"fielddata=true on [{field_name}] in order to load field data by uninverting the inverted index. Note "
+                "that this can use significant memory.", 400)
+        if mapping.get("doc_values") is False:
+            raise BoomError(
+                "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Can't load "
+                f"fielddata on [{field_name}] because fielddata is unsupported on fields of type [{kind}]. Use doc "
+                "values instead.", 400)
+
+        def key(doc: dict) -> tuple:
+            found = values_at(doc["attributes"], source[1]) if source[0] == "attributes" else (
+                [doc.get(source[1])] if doc.get(source[1]) is not None else [])
+            if not found:
+                return (1, None)  # missing values sort last
+            value = found[0]
+            if kind == "date":
+                moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                value = int(moment.timestamp() * 1000)
+            return (0, value)
+        return key
 
 
 def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:

@@ -34,6 +34,17 @@ def bulk_update(call: Call):
     return 200, _repository(call).bulk_update(call.state.types, call.body)
 
 
+@route("GET", f"{BASE}/_find", "saved_objects.find")
+def find(call: Call):
+    q = call.query
+    return 200, _repository(call).find(
+        call.state.types, type=_list(q["type"]), per_page=q.get("per_page", 20), page=q.get("page", 1),
+        search=q.get("search"), default_search_operator=q.get("default_search_operator", "OR"),
+        search_fields=_list(q.get("search_fields")), sort_field=q.get("sort_field"), has_reference=q.get("has_reference"),
+        fields=_list(q.get("fields")), filter=q.get("filter"), namespaces=_list(q.get("namespaces")),
+        workspaces=_list(q.get("workspaces")))
+
+
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
 def get(call: Call):
     return 200, _repository(call).get(call.state.types, call.path["type"], call.path["id"])

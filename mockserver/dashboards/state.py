@@ -70,14 +70,15 @@ class DashboardsState:
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if stored.get(optional) is not None:
                         doc[optional] = copy.deepcopy(stored[optional])
-                written = self.repository.write(doc)
-                if stored.get("version"):  # a dump: keep its version
+                counter = self.repository.seq_no
+                written = self.repository.write(doc, saved_type)
+                if stored.get("version"):  # a dump, or a documented object: it keeps its version
                     try:
                         written["_seq_no"], written["_primary_term"] = decode_version(stored["version"])
                     except BoomError as e:
                         raise FixtureError(source, f"{place}/version", e.message) from None
-                    # Later writes go on from the highest seq_no, in the newest primary term.
-                    self.repository.seq_no = max(self.repository.seq_no, written["_seq_no"])
+                    # Later writes go on after the highest seq_no seen, in the newest primary term.
+                    self.repository.seq_no = max(counter, written["_seq_no"])
                     self.repository.primary_term = max(self.repository.primary_term, written["_primary_term"])
 
     def dump(self) -> dict:

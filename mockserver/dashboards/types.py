@@ -33,7 +33,7 @@ class SavedObjectsType:
     icon: str | None = None
     default_search_field: str | None = None
     title_attribute: str | None = "title"
-    mappings: dict[str, dict] = field(default_factory=dict)  # attribute -> {"type": ...}
+    mappings: dict[str, dict] = field(default_factory=dict)  # attribute (dotted path) -> {"type": ...}
     migrations: dict[str, Migration] = field(default_factory=dict)
 
     @property
@@ -63,31 +63,64 @@ def _builtin(name: str, icon: str | None, latest: str | None, mappings: dict, se
                             mappings=mappings, migrations={latest: _keep} if latest else {})
 
 
-VISUAL = {"title": TEXT, "description": TEXT, "version": INTEGER, "uiStateJSON": {"type": "text", "index": False},
-          "kibanaSavedObjectMeta": {"type": "object"}}
+NOT_INDEXED = {"type": "text", "index": False}
+DISABLED = {"type": "object", "enabled": False}
+
+
+def no_doc_values(kind: str) -> dict:
+    return {"type": kind, "index": False, "doc_values": False}
+
+
+# Mapped attributes (dotted paths) of the built-in types: what search, filter and sort can reach.
+SEARCH_SOURCE = {"kibanaSavedObjectMeta.searchSourceJSON": NOT_INDEXED}
 BUILT_IN_TYPES = (
-    _builtin("index-pattern", "indexPatternApp", "7.6.0",
-             {"title": TEXT, "type": KEYWORD, "timeFieldName": KEYWORD, "fields": {"type": "text", "index": False},
-              "fieldFormatMap": {"type": "text", "index": False}, "intervalName": KEYWORD,
-              "sourceFilters": {"type": "text", "index": False}}),
+    _builtin("index-pattern", "indexPatternApp", "7.6.0", {"title": TEXT, "type": KEYWORD, "dataSource": KEYWORD}),
     _builtin("visualization", "visualizeApp", "7.10.0",
-             {**VISUAL, "visState": {"type": "text", "index": False}, "savedSearchRefName": KEYWORD}),
+             {"description": TEXT, **SEARCH_SOURCE, "savedSearchRefName": no_doc_values("keyword"), "title": TEXT,
+              "uiStateJSON": NOT_INDEXED, "version": INTEGER, "visState": NOT_INDEXED}),
     _builtin("dashboard", "dashboardApp", "7.9.3",
-             {**VISUAL, "hits": INTEGER, "panelsJSON": {"type": "text", "index": False},
-              "optionsJSON": {"type": "text", "index": False}, "timeRestore": {"type": "boolean"},
-              "timeTo": KEYWORD, "timeFrom": KEYWORD, "refreshInterval": {"type": "object"}}),
+             {"description": TEXT, "hits": no_doc_values("integer"), **SEARCH_SOURCE, "optionsJSON": NOT_INDEXED,
+              "panelsJSON": NOT_INDEXED, "refreshInterval.display": no_doc_values("keyword"),
+              "refreshInterval.pause": no_doc_values("boolean"), "refreshInterval.section": no_doc_values("integer"),
+              "refreshInterval.value": no_doc_values("integer"), "timeFrom": no_doc_values("keyword"),
+              "timeRestore": no_doc_values("boolean"), "timeTo": no_doc_values("keyword"), "title": TEXT,
+              "version": INTEGER}),
     _builtin("search", "discoverApp", "7.9.3",
-             {**VISUAL, "hits": INTEGER, "columns": KEYWORD, "sort": KEYWORD}),
+             {"columns": no_doc_values("keyword"), "description": TEXT, "hits": no_doc_values("integer"),
+              **SEARCH_SOURCE, "sort": no_doc_values("keyword"), "columnWidths": DISABLED, "title": TEXT,
+              "version": INTEGER}),
     _builtin("config", None, "7.9.0", {"buildNum": KEYWORD}, search_field=None, title=None),
-    _builtin("query", "search", None, {"title": TEXT, "description": TEXT, "query": {"type": "object"},
-                                      "filters": {"type": "object"}, "timefilter": {"type": "object"}}),
-    _builtin("url", "link", None, {"url": {"type": "text", "fields": {"keyword": KEYWORD}}, "accessCount": {"type": "long"},
-                                   "createDate": {"type": "date"}, "accessDate": {"type": "date"}},
+    _builtin("query", "search", None, {"title": TEXT, "description": TEXT, "query.language": KEYWORD,
+                                      "query.query": {"type": "keyword", "index": False}, "filters": DISABLED,
+                                      "timefilter": DISABLED}),
+    _builtin("url", "link", None, {"accessCount": {"type": "long"}, "accessDate": {"type": "date"},
+                                   "createDate": {"type": "date"},
+                                   "url": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 2048}}}},
              search_field="url", title="url"),
-    _builtin("augment-vis", None, None, {"title": TEXT, "description": TEXT, "originPlugin": TEXT,
-                                         "pluginResource": {"type": "object"}, "visLayerExpressionFn": {"type": "object"},
-                                         "visId": KEYWORD, "version": INTEGER}, search_field=None),
+    _builtin("augment-vis", None, None, {"description": TEXT, "pluginResourceId": TEXT,
+                                         "visName": no_doc_values("keyword"), "visLayerExpressionFn.name": TEXT,
+                                         "visLayerExpressionFn.args": {"type": "object"}, "version": INTEGER},
+             search_field=None),
+    SavedObjectsType("workspace", namespace_type="agnostic", importable_and_exportable=False, title_attribute="name",
+                     mappings={"name": KEYWORD, "description": TEXT, "features": KEYWORD}),
 )
+
+# Root fields every saved object has in the index (build_active_mappings.ts).
+ROOT_FIELDS = {"type": KEYWORD, "namespace": KEYWORD, "namespaces": KEYWORD, "originId": KEYWORD,
+               "updated_at": {"type": "date"}, "references": {"type": "nested"}, "migrationVersion": {"type": "object"},
+               "workspaces": KEYWORD}
+
+
+def flatten_mappings(properties: dict, prefix: str = "") -> dict[str, dict]:
+    """``{"a": {"properties": {"b": {...}}}}`` as ``{"a.b": {...}}``; leaves keep their spec."""
+    flat = {}
+    for name, spec in properties.items():
+        path = f"{prefix}{name}"
+        if isinstance(spec, dict) and "properties" in spec:
+            flat.update(flatten_mappings(spec["properties"], f"{path}."))
+        else:
+            flat[path] = spec
+    return flat
 
 
 class TypeRegistry:
@@ -127,6 +160,6 @@ def type_from_fixture(name: str, spec: dict) -> SavedObjectsType:
         icon=management.get("icon"),
         default_search_field=management.get("defaultSearchField"),
         title_attribute=management.get("titleAttribute", "title"),
-        mappings=spec.get("mappings", {}).get("properties", {}),
+        mappings=flatten_mappings(spec.get("mappings", {}).get("properties", {})),
         migrations={version: _keep for version in spec.get("migrationVersions", [])},
     )
