@@ -63,7 +63,9 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         expected = spec.get("type", "string")
         return f"[request {where}]: expected value of type [{expected}] but got [undefined]"
     where = ".".join([part, *map(str, path)])
-    custom = error.schema.get("x-kbn-message") if isinstance(error.schema, dict) else None
+    # A property's own wording: "x-kbn-message" for what it checks, "x-kbn-type-message" for a wrong type.
+    spec = error.schema if isinstance(error.schema, dict) else {}
+    custom = spec.get("x-kbn-type-message") if error.validator == "type" else spec.get("x-kbn-message")
     if custom:
         length = len(error.instance) if isinstance(error.instance, (str, list)) else 0
         return f"[request {where}]: {custom.format(value=error.instance, length=length)}"
