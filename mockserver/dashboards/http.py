@@ -99,6 +99,11 @@ class DashboardsProduct(BoomProduct):
                         content_type="application/json; charset=utf-8")
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
+        if req.method == "GET" and len(req.path) > 1 and req.path.endswith("/"):
+            # The legacy server's catch-all: a GET ending in "/" is sent to the path without it.
+            query = f"?{req.query_string.decode()}" if req.query_string else ""
+            response = Response(b"", status=301, headers={**HEADERS, "Location": req.path.rstrip("/") + query})
+            return response
         return self.render(404, boom_body(BoomError("Not Found", 404)), req)
 
 
