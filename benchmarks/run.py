@@ -9,7 +9,10 @@ so only figures from the same run are compared).
 * reset of the default state (goal: under 1 ms);
 * the live-server fixture's start-to-first-response and stop (goal: under 50 ms each), and app creation;
 * Kibana's ML saved-objects sync over 1,000 jobs and models, and how it grows from 100 to 10,000
-  (goal: linear at worst).
+  (goal: linear at worst);
+* OpenSearch Dashboards' get, create and _find with a search over states of 1,000, 10,000 and 100,000
+  saved objects (goal: get and create flat; _find paying for what it matches in the types it asks
+  for, not for the whole state), and memory per object.
 """
 
 from __future__ import annotations
@@ -164,6 +167,51 @@ def sync_over(size: int) -> tuple[float, float, float]:
     return median_ms(simulated), median_ms(real), calls / size
 
 
+WORDS = ("traffic", "errors", "latency", "revenue", "orders", "users", "sessions", "regions", "status", "requests")
+
+
+def dashboards_at(size: int, rounds: int) -> dict[str, float]:
+    """Medians (ms) of get, create and two searches through the test client, with ``size`` saved
+    objects: 90% visualizations (titles from 10 common words, and one rare word in every 1,000th),
+    and a fixed 100 dashboards; plus the memory each object takes (bytes, tracemalloc)."""
+    import tracemalloc
+
+    app = create_app(default_fixtures=False)
+    state = runtime_of(app).store["dashboards"]
+    types = state.types
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(size - 100):
+        title = f"{WORDS[i % 10]} {WORDS[(i // 10) % 10]} panel {i}" + (" zebra" if i % 1000 == 0 else "")
+        state.repository.create(types, "visualization", {"id": f"v{i}", "attributes": {
+            "title": title, "description": f"{WORDS[(i // 100) % 10]} by {WORDS[(i // 7) % 10]}", "version": 1,
+            "visState": "{}"}, "references": [{"name": "ip", "type": "index-pattern", "id": "logs"}]})
+    for i in range(100):
+        state.repository.create(types, "dashboard", {"id": f"d{i}", "attributes": {
+            "title": f"{WORDS[i % 10]} overview {i}", "panelsJSON": "[]"}})
+    per_object = (tracemalloc.get_traced_memory()[0] - before) / size
+    tracemalloc.stop()
+    store = runtime_of(app).store
+    store.seed([])
+    client = app.test_client()
+    xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
+    counter = iter(range(10 ** 9))
+    calls = {
+        "get": lambda: client.get(f"/api/saved_objects/visualization/v{size // 2}"),
+        "create": lambda: client.post(f"/api/saved_objects/visualization/new-{next(counter)}", headers=xsrf,
+                                      data='{"attributes": {"title": "fresh traffic"}}'),
+        "find dashboards": lambda: client.get("/api/saved_objects/_find?type=dashboard&search=traffic"),
+        "find rare word": lambda: client.get("/api/saved_objects/_find?type=visualization&search=zebra"),
+    }
+    results = {}
+    for name, call in calls.items():
+        timed(call, 5)
+        results[name] = median_ms(timed(call, rounds))
+        store.reset()
+    results["bytes/object"] = per_object
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=500)
@@ -226,6 +274,23 @@ def main() -> None:
     print(f"  work per item at 10,000 / at 100 (function calls, not noisy): {growth:.3f} "
           f"(goal: linear at worst, i.e. about 1){'  ok' if growth < 1.1 else '  over'}; the time per item also "
           "grows with the working set (memory, not work)")
+
+    dashboards_report(max(20, args.rounds // 10))
+
+
+def dashboards_report(rounds: int) -> None:
+    sizes = (1000, 10000, 100000)
+    table = {size: dashboards_at(size, rounds) for size in sizes}
+    print("\nOpenSearch Dashboards saved objects (in-process; 90% visualizations, 100 dashboards)")
+    names = list(table[sizes[0]])
+    print(f"  {'objects':>8}" + "".join(f"{n:>18}" for n in names))
+    for size in sizes:
+        print(f"  {size:>8}" + "".join(f"{table[size][n]:>18.3f}" if n != "bytes/object" else f"{table[size][n]:>18.0f}"
+                                       for n in names))
+    print("  growth from 1,000 to 100,000 objects (1.0 = flat): " + ", ".join(
+        f"{n} {table[sizes[-1]][n] / table[sizes[0]][n]:.2f}" for n in names if n != "bytes/object"))
+    print("  (find dashboards: the 100 dashboards, whatever else the state holds; find rare word: matches 1 in 1,000"
+          " visualizations, so it grows with what it matches)")
 
 
 if __name__ == "__main__":

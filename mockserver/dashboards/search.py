@@ -41,6 +41,7 @@ class FieldIndex:
     kind: str  # text | keyword | number
     postings: dict[str, dict[str, int]] = field(default_factory=dict)  # text: token -> {id: tf}
     lengths: dict[str, int] = field(default_factory=dict)
+    total_length: int = 0  # kept as documents come and go, so BM25 never sums the lengths
     exact: dict[Any, set[str]] = field(default_factory=dict)  # keyword and number: value -> ids
 
     def add(self, doc_id: str, values: list) -> None:
@@ -49,6 +50,7 @@ class FieldIndex:
             if not tokens:
                 return
             self.lengths[doc_id] = len(tokens)
+            self.total_length += len(tokens)
             for token in tokens:
                 posting = self.postings.setdefault(token, {})
                 posting[doc_id] = posting.get(doc_id, 0) + 1
@@ -60,8 +62,10 @@ class FieldIndex:
 
     def remove(self, doc_id: str, values: list) -> None:
         if self.kind == "text":
-            if self.lengths.pop(doc_id, None) is None:
+            length = self.lengths.pop(doc_id, None)
+            if length is None:
                 return
+            self.total_length -= length
             for token in {t for v in values for t in analyze(v)}:
                 posting = self.postings.get(token)
                 if posting is not None:
@@ -82,7 +86,7 @@ class FieldIndex:
         if not posting:
             return {}
         count = len(self.lengths) or 1
-        average = (sum(self.lengths.values()) / count) or 1
+        average = (self.total_length / count) or 1
         idf = math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
         return {doc_id: boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[doc_id] / average))
                 for doc_id, tf in posting.items()}
@@ -254,7 +258,7 @@ class Searcher:
 
     def __init__(self, index: TypeIndex, ids: Iterable[str], fields: list[tuple[str, float]], attributes_of,
                  default_operator: str, include_type_field: bool):
-        self.index, self.ids = index, set(ids)
+        self.index, self.all_ids = index, ids  # every id of the type: only NOT and match-all read them
         self.fields = [(name, boost) for name, boost in fields if name in index.fields]
         self.attributes_of = attributes_of
         self.and_terms = default_operator.upper() == "AND"
@@ -263,7 +267,7 @@ class Searcher:
     def run(self, node: Any) -> dict[str, float]:
         if isinstance(node, Negated):
             excluded = self.run(node.clause)
-            return {i: 1.0 for i in self.ids if i not in excluded}
+            return {i: 1.0 for i in self.all_ids if i not in excluded}
         if isinstance(node, Bool):
             results = [self.run(clause) for clause in node.clauses]
             if not results:
@@ -280,7 +284,7 @@ class Searcher:
 
     def leaf(self, leaf: Leaf) -> dict[str, float]:
         if leaf.kind == "all":
-            return {i: 1.0 for i in self.ids}
+            return {i: 1.0 for i in self.all_ids}
         scores: dict[str, float] = {}
 
         def add(found: dict[str, float]) -> None:
@@ -294,7 +298,7 @@ class Searcher:
             else:
                 add(self.exact_leaf(index, leaf, boost))
         if self.include_type_field:  # the root "type" keyword is one of the fields "*" reaches
-            add(self.exact_values({self.index.type_name: self.ids}, leaf, 1.0))
+            add(self.exact_values({self.index.type_name: self.all_ids}, leaf, 1.0))
         return scores
 
     def text_leaf(self, index: FieldIndex, name: str, leaf: Leaf, boost: float) -> dict[str, float]:
