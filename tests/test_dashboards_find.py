@@ -180,3 +180,24 @@ def test_custom_type_mappings_are_searchable(tmp_path):
     assert ids(find(http, type="note", search="hello")) == ["n1"]
     assert ids(find(http, type="note", filter="note.attributes.meta.tag: Red")) == ["n1"]
     assert find(http, type="note", filter="note.attributes.meta.tag: red")["total"] == 0  # keyword: exact
+
+
+# The kuery syntax errors of OSD's kuery_syntax_error tests (first line) and find.js (whole message).
+@pytest.mark.parametrize("filter_, expected", [
+    ("response:", 'Expected "(", "{", value, whitespace but end of input found.'),
+    ("response:200 or ", 'Expected "(", NOT, field name, value but end of input found.'),
+    ("response:(200 or )", 'Expected "(", NOT, value but ")" found.'),
+    ("response:200 and not ", 'Expected "(", field name, value but end of input found.'),
+    ("response:(200 and not )", 'Expected "(", value but ")" found.'),
+    ('foo:"ba ', 'Expected "(", "{", value, whitespace but """ found.'),
+    ('foo:"ba "r"', 'Expected AND, OR, end of input, whitespace but "r" found.'),
+    ("foo:ba:r", 'Expected AND, OR, end of input, whitespace but ":" found.'),
+    ("foo > ", "Expected literal, whitespace but end of input found."),
+    ("< 1000", 'Expected "(", NOT, end of input, field name, value, whitespace but "<" found.'),
+])
+def test_kuery_syntax_errors(http, filter_, expected):
+    reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "filter": filter_})
+    assert reply.status == 400
+    first_line, expression, marker = reply.json["message"].split("\n")
+    assert first_line == f"DQLSyntaxError: {expected}"
+    assert expression == filter_ and marker.endswith("^: Bad Request")
