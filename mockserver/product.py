@@ -43,6 +43,17 @@ Handler = Callable[[Call], tuple[int, Any]]
 
 
 @dataclass
+class Raw:
+    """A handler's answer that is not a JSON document (an NDJSON export, say): the bytes as sent,
+    and the JSON value its schema checks (``checked``)."""
+
+    content: str | bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+    checked: Any = None
+
+
+@dataclass
 class Operation:
     method: str
     rule: str
@@ -122,7 +133,7 @@ class Product:
             status, body = self.error_response(error, req)
         if runtime.strict:
             try:
-                schemas.check_response(status, body)
+                schemas.check_response(status, body.checked if isinstance(body, Raw) else body)
             except ResponseSchemaViolation as violation:
                 status, body = self.error_response(self.internal_error(str(violation)), req)
         return self.render(status, body, req)

@@ -14,7 +14,7 @@ from werkzeug.http import http_date
 from ..boom import BoomError, BoomProduct, boom_body
 from ..config_schema import coerce, config_schema_message
 from ..errors import ProductError
-from ..product import Call
+from ..product import Call, Raw
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from .state import DashboardsState
@@ -93,6 +93,8 @@ class DashboardsProduct(BoomProduct):
     # -- response ---------------------------------------------------------------------------
     def render(self, status: int, body: Any, req: Request) -> Response:
         headers = {**HEADERS, "Date": http_date()}
+        if isinstance(body, Raw):
+            return Response(body.content, status=status, headers={**headers, **body.headers}, content_type=body.content_type)
         if body is None:
             return Response(b"", status=status, headers=headers)
         return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,

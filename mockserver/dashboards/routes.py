@@ -6,7 +6,8 @@ so does werkzeug.
 
 from __future__ import annotations
 
-from ..product import Call
+from ..product import Call, Raw
+from . import transfer
 from .http import DASHBOARDS
 
 route = DASHBOARDS.operation
@@ -43,6 +44,19 @@ def find(call: Call):
         search_fields=_list(q.get("search_fields")), sort_field=q.get("sort_field"), has_reference=q.get("has_reference"),
         fields=_list(q.get("fields")), filter=q.get("filter"), namespaces=_list(q.get("namespaces")),
         workspaces=_list(q.get("workspaces")))
+
+
+@route("POST", f"{BASE}/_export", "saved_objects.export")
+def export(call: Call):
+    body = call.body
+    lines, details = transfer.export(
+        _repository(call), call.state.types, type=_list(body.get("type")), objects=body.get("objects"),
+        search=body.get("search"), include_references_deep=body.get("includeReferencesDeep", False),
+        exclude_export_details=body.get("excludeExportDetails", False), workspaces=_list(body.get("workspaces")),
+        size_limit=call.state.settings["max_import_export_size"])
+    content = transfer.export_ndjson(lines, details)
+    return 200, Raw(content, "application/ndjson", {"Content-Disposition": 'attachment; filename="export.ndjson"'},
+                    checked=[*lines, *([details] if details else [])])
 
 
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")

@@ -26,6 +26,8 @@ from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fix
 class DashboardsState:
     def __init__(self, python_types: tuple[SavedObjectsType, ...] = ()):
         self.repository = Repository()
+        # savedObjects.maxImportExportSize and maxImportPayloadBytes, as OSD's config has them.
+        self.settings = {"max_import_export_size": 10000, "max_import_payload_bytes": 26214400}
         self.fixture_types: dict[str, dict] = {}
         self.types_generation = 0
         self._python_types = tuple(python_types)
@@ -44,6 +46,7 @@ class DashboardsState:
         return self._registry[1]
 
     def load(self, section: dict, source: str) -> None:
+        self.settings.update(section.get("settings", {}))
         if section.get("types"):
             self.fixture_types.update(copy.deepcopy(section["types"]))
             self.types_generation += 1
@@ -94,4 +97,4 @@ class DashboardsState:
                         entry[optional] = copy.deepcopy(doc[optional])
                 entry["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
                 objects.setdefault(so_type, {})[so_id] = entry
-        return {"types": copy.deepcopy(self.fixture_types), "saved_objects": objects}
+        return {"settings": dict(self.settings), "types": copy.deepcopy(self.fixture_types), "saved_objects": objects}

@@ -1,0 +1,124 @@
+"""Export, import and resolve import errors: saved objects to and from NDJSON files.
+
+Facts from src/core/server/saved_objects/{export,import}/ and routes/{export,import,resolve_import_errors}.ts
+(../shared/specs/dashboards-saved-objects.md §10–§12).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..boom import BoomError
+from .repository import Repository, item_error
+from .types import TypeRegistry
+
+DEFAULT_SIZE_LIMIT = 10000
+DROPPED_ON_EXPORT = ("namespaces", "score", "sort")
+
+
+def stable_json(value: Any) -> str:
+    """json-stable-stringify: compact, keys sorted at every level, non-ASCII as it is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def export(repository: Repository, types: TypeRegistry, *, type: list[str] | None = None,
+           objects: list[dict] | None = None, search: str | None = None, include_references_deep: bool = False,
+           exclude_export_details: bool = False, workspaces: list[str] | None = None,
+           size_limit: int = DEFAULT_SIZE_LIMIT) -> tuple[list[dict], dict | None]:
+    """``POST /api/saved_objects/_export``: the objects, referenced ones first, and the details line."""
+    exportable = set(types.exportable())
+    if type:
+        refused = [t for t in type if t not in exportable]
+        if refused:
+            raise BoomError(f"Trying to export non-exportable type(s): {', '.join(refused)}", 400)
+    if objects:
+        refused = [f"{o['type']}:{o['id']}" for o in objects if o["type"] not in exportable]
+        if refused:
+            raise BoomError(f"Trying to export object(s) with non-exportable types: {', '.join(refused)}", 400)
+    if type and objects:
+        raise BoomError('Can\'t specify both "types" and "objects" properties when exporting', 400)
+    if objects and search:
+        raise BoomError('Can\'t specify both "search" and "objects" properties when exporting', 400)
+    if objects:
+        if len(objects) > size_limit:
+            raise BoomError(f"Can't export more than {size_limit} objects", 400)
+        fetched = repository.bulk_get(types, [{"type": o["type"], "id": o["id"]} for o in objects])["saved_objects"]
+        missing = [o for o in fetched if "error" in o]
+        if missing:
+            raise BoomError("Bad Request", 400, attributes={"objects": missing})
+        roots = fetched
+    elif type:
+        found = repository.find(types, type=type, search=search, per_page=size_limit + 1, workspaces=workspaces)
+        if found["total"] > size_limit:
+            raise BoomError(f"Can't export more than {size_limit} objects", 400)
+        roots = sorted(found["saved_objects"], key=lambda o: o["id"])
+    else:
+        raise BoomError("Either `type` or `objects` are required.", 400)
+    exported, missing_references = list(roots), []
+    if include_references_deep:
+        exported, missing_references = with_references(repository, types, roots)
+    ordered = dependency_order(exported)
+    lines = [{k: v for k, v in obj.items() if k not in DROPPED_ON_EXPORT} for obj in ordered]
+    details = None if exclude_export_details else {
+        "exportedCount": len(lines), "missingRefCount": len(missing_references), "missingReferences": missing_references}
+    return lines, details
+
+
+def with_references(repository: Repository, types: TypeRegistry, roots: list[dict]) -> tuple[list[dict], list[dict]]:
+    """inject_nested_depdendencies: every object the roots reference, of any type, transitively."""
+    collected = {(o["type"], o["id"]): o for o in roots}
+    missing: list[dict] = []
+    frontier = roots
+    while frontier:
+        wanted, seen = [], set()
+        for obj in frontier:
+            for reference in obj.get("references", []):
+                key = (reference["type"], reference["id"])
+                if key not in collected and key not in seen:
+                    seen.add(key)
+                    wanted.append({"type": reference["type"], "id": reference["id"]})
+        if not wanted:
+            break
+        fetched = repository.bulk_get(types, wanted)["saved_objects"]
+        frontier = []
+        for obj in fetched:
+            if "error" in obj:
+                missing.append({"id": obj["id"], "type": obj["type"]})
+            else:
+                collected[(obj["type"], obj["id"])] = obj
+                frontier.append(obj)
+    return list(collected.values()), missing
+
+
+def dependency_order(objects: list[dict]) -> list[dict]:
+    """sort_objects.ts: each object after those it references (depth first, in reference order)."""
+    by_key = {(o["type"], o["id"]): o for o in objects}
+    done: set = set()
+    ordered: list[dict] = []
+
+    def visit(key: tuple, path: list[tuple]) -> None:
+        if key in done:
+            return
+        if key in path:
+            cycle = path[path.index(key):] + [key]
+            raise BoomError("circular reference: " + " ref-> ".join(f"[{t}:{i}]" for t, i in cycle), 400)
+        obj = by_key[key]
+        for reference in obj.get("references", []):
+            target = (reference["type"], reference["id"])
+            if target in by_key:
+                visit(target, path + [key])
+        done.add(key)
+        ordered.append(obj)
+
+    for obj in objects:
+        visit((obj["type"], obj["id"]), [])
+    return ordered
+
+
+def export_ndjson(lines: list[dict], details: dict | None) -> str:
+    """The file: one object a line, the details line last, no newline at the end."""
+    return "\n".join(stable_json(line) for line in [*lines, *([details] if details else [])])
+
+
+__all__ = ["export", "export_ndjson", "stable_json", "item_error"]
