@@ -60,7 +60,7 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         where = ".".join([part, *map(str, path), key])
         if "x-kbn-missing" in spec:
             return f"[request {where}]: {spec['x-kbn-missing']}"
-        expected = spec.get("type", "string")
+        expected = spec.get("x-kbn-type") or spec.get("type", "string")
         return f"[request {where}]: expected value of type [{expected}] but got [undefined]"
     where = ".".join([part, *map(str, path)])
     # A property's own wording: "x-kbn-message" for what it checks, "x-kbn-type-message" for a wrong type.
@@ -70,7 +70,9 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         length = len(error.instance) if isinstance(error.instance, (str, list)) else 0
         return f"[request {where}]: {custom.format(value=error.instance, length=length)}"
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        # "x-kbn-type" names a config-schema type JSON has no word for, e.g. a file part's [Stream].
+        expected = spec.get("x-kbn-type") or (
+            error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0])
         if not path and expected == "object":
             return f"[request {where}]: expected a plain object value, but found [{_js_type(error.instance)}] instead."
         return f"[request {where}]: expected value of type [{expected}] but got [{_js_type(error.instance)}]"

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Response
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
 from werkzeug.http import http_date
 
 from ..boom import BoomError, BoomProduct, boom_body
@@ -20,6 +22,7 @@ from ..security import AuthenticationFailed
 from .state import DashboardsState
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MULTIPART = "multipart/form-data"
 DEFAULT_VERSION = "3.0.0"
 OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects")
 HEADERS = {
@@ -37,7 +40,11 @@ class DashboardsProduct(BoomProduct):
 
     # -- request ---------------------------------------------------------------------------
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
-        """Core's onPostAuth checks (XSRF, osd-version), then the request (hapi parses the payload)."""
+        """hapi reads a multipart payload before core's onPostAuth checks (XSRF, osd-version); then
+        the request."""
+        form = None
+        if schemas.document.get("request", {}).get("contentType") == MULTIPART:
+            form = self.multipart(req, schemas, runtime.store.products[self.name].settings["max_import_payload_bytes"])
         if req.method not in SAFE_METHODS and "osd-xsrf" not in req.headers and "osd-version" not in req.headers:
             raise BoomError("Request must contain a osd-xsrf header.", 400)
         sent_version = req.headers.get("osd-version")
@@ -45,8 +52,8 @@ class DashboardsProduct(BoomProduct):
             raise BoomError(f'Browser client is out of date, please refresh the page ("osd-version" header was '
                             f'"{sent_version}" but should be "{DEFAULT_VERSION}")', 400,
                             attributes={"expected": DEFAULT_VERSION, "got": sent_version})
-        return Call(path=path_args, query=self.query(req, schemas), body=self.body(req, schemas), request=req,
-                    runtime=runtime)
+        body = form if form is not None else self.body(req, schemas)
+        return Call(path=path_args, query=self.query(req, schemas), body=body, request=req, runtime=runtime)
 
     @staticmethod
     def query(req: Request, schemas: OperationSchemas) -> dict[str, Any]:
@@ -78,6 +85,43 @@ class DashboardsProduct(BoomProduct):
             return json.loads(data)
         except ValueError:
             raise BoomError("Invalid request payload JSON format", 400) from None
+
+    @staticmethod
+    def multipart(req: Request, schemas: OperationSchemas, max_bytes: int) -> dict[str, Any]:
+        """A multipart payload as hapi (subtext, pez) hands it to a route with ``output: 'stream'``:
+        file parts as ``{"filename", "text"}``, other parts as strings, which config-schema reads as
+        JSON where the schema takes an array or an object (``retries``)."""
+        too_large = BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
+        if req.content_length is not None and req.content_length > max_bytes:
+            raise too_large
+        if req.mimetype != MULTIPART:
+            raise BoomError("Unsupported Media Type", 415)
+        if not req.mimetype_params.get("boundary"):
+            raise BoomError("Invalid content-type header: multipart missing boundary", 400)
+        try:
+            _, fields, files = parse_form_data(req.environ, max_content_length=max_bytes, silent=False)
+        except RequestEntityTooLarge:
+            raise too_large from None
+        except ValueError:
+            raise BoomError("Invalid multipart payload format", 400) from None
+        properties = schemas.request_schema("body").get("properties", {})
+        payload: dict[str, Any] = {}
+        for name in fields:
+            values = []
+            for value in fields.getlist(name):
+                kinds = properties.get(name, {}).get("type")
+                if kinds in ("array", "object") and value.lstrip()[:1] in ("[", "{"):
+                    try:
+                        value = json.loads(value)
+                    except ValueError:
+                        pass
+                values.append(value)
+            payload[name] = values[0] if len(values) == 1 else values
+        for name in files:
+            parts = [{"filename": f.filename or "", "text": f.read().decode("utf-8", "replace")}
+                     for f in files.getlist(name)]
+            payload[name] = parts[0] if len(parts) == 1 else parts
+        return payload
 
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
         for part in ("path", "query", "body"):

@@ -7,7 +7,7 @@ so does werkzeug.
 from __future__ import annotations
 
 from ..product import Call, Raw
-from . import transfer
+from . import exports, imports
 from .http import DASHBOARDS
 
 route = DASHBOARDS.operation
@@ -49,14 +49,34 @@ def find(call: Call):
 @route("POST", f"{BASE}/_export", "saved_objects.export")
 def export(call: Call):
     body = call.body
-    lines, details = transfer.export(
+    lines, details = exports.export(
         _repository(call), call.state.types, type=_list(body.get("type")), objects=body.get("objects"),
         search=body.get("search"), include_references_deep=body.get("includeReferencesDeep", False),
         exclude_export_details=body.get("excludeExportDetails", False), workspaces=_list(body.get("workspaces")),
         size_limit=call.state.settings["max_import_export_size"])
-    content = transfer.export_ndjson(lines, details)
+    content = exports.export_ndjson(lines, details)
     return 200, Raw(content, "application/ndjson", {"Content-Disposition": 'attachment; filename="export.ndjson"'},
                     checked=[*lines, *([details] if details else [])])
+
+
+@route("POST", f"{BASE}/_import", "saved_objects.import")
+def import_objects(call: Call):
+    q = call.query
+    return 200, imports.import_objects(_import_target(call), call.body["file"], overwrite=q.get("overwrite", False),
+                                       create_new_copies=q.get("createNewCopies", False),
+                                       limit=call.state.settings["max_import_export_size"])
+
+
+@route("POST", f"{BASE}/_resolve_import_errors", "saved_objects.resolve_import_errors")
+def resolve_import_errors(call: Call):
+    return 200, imports.resolve_import_errors(_import_target(call), call.body["file"], call.body["retries"],
+                                              create_new_copies=call.query.get("createNewCopies", False),
+                                              limit=call.state.settings["max_import_export_size"])
+
+
+def _import_target(call: Call) -> imports.ImportTarget:
+    return imports.ImportTarget(_repository(call), call.state.types, workspaces=_list(call.query.get("workspaces")),
+                                data_source_id=call.query.get("dataSourceId") or None)
 
 
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")

@@ -1,7 +1,7 @@
-"""Export, import and resolve import errors: saved objects to and from NDJSON files.
+"""Export: saved objects to an NDJSON file.
 
-Facts from src/core/server/saved_objects/{export,import}/ and routes/{export,import,resolve_import_errors}.ts
-(../shared/specs/dashboards-saved-objects.md §10–§12).
+Facts from src/core/server/saved_objects/export/ and routes/export.ts
+(../shared/specs/dashboards-saved-objects.md §10).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from ..boom import BoomError
-from .repository import Repository, item_error
+from .repository import Repository
 from .types import TypeRegistry
 
 DEFAULT_SIZE_LIMIT = 10000
@@ -121,4 +121,4 @@ def export_ndjson(lines: list[dict], details: dict | None) -> str:
     return "\n".join(stable_json(line) for line in [*lines, *([details] if details else [])])
 
 
-__all__ = ["export", "export_ndjson", "stable_json", "item_error"]
+__all__ = ["export", "export_ndjson", "stable_json"]

@@ -1,0 +1,339 @@
+"""Import and resolve import errors: saved objects from an NDJSON file.
+
+Facts from src/core/server/saved_objects/import/ and routes/{import,resolve_import_errors,utils}.ts
+(../shared/specs/dashboards-saved-objects.md §11–§12). Both calls go through the same steps: collect
+the file's objects, check their references, check conflicts, then write them in one bulk create,
+or write nothing when any error could still be resolved by the user.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..boom import BoomError
+from .jsparse import js_json_parse
+from .repository import Repository, not_found
+from .types import TypeRegistry
+
+RESOLVABLE_ERRORS = ("conflict", "ambiguous_conflict", "missing_references")
+VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # validate_references.ts REF_TYPES_TO_VALIDATE
+TITLED_FOR_DATA_SOURCE = ("dashboard", "visualization", "search")
+JS_WHITESPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+                "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+Key = tuple[str, str]
+
+
+def extname(filename: str) -> str:
+    """Node's ``path.extname``: from the last dot of the base name, unless that dot begins it."""
+    base = filename.rsplit("/", 1)[-1]
+    stripped = base.lstrip(".")
+    dot = stripped.rfind(".")
+    return "" if dot < 0 else stripped[dot:]
+
+
+def read_ndjson(text: str) -> list[dict]:
+    """createSavedObjectsStreamFromNdJson: one JSON value a line, blank lines skipped, the export
+    details line (a truthy ``exportedCount``) dropped."""
+    objects = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip(JS_WHITESPACE) == "":
+            continue
+        value = js_json_parse(line)
+        if not value or (isinstance(value, dict) and value.get("exportedCount")):
+            continue  # JavaScript falsy values (null, 0, "", false) and the details line
+        problem = _not_a_saved_object(value)
+        if problem:
+            # Upstream such a line fails later with a TypeError (a 500); here it is named.
+            raise BoomError(f"Invalid saved object on line {number} of the file: {problem}", 400)
+        objects.append(value)
+    return objects
+
+
+def _not_a_saved_object(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "expected a JSON object"
+    for key in ("type", "id"):
+        if not isinstance(value.get(key), str) or not value[key]:
+            return f'expected "{key}" to be a non-empty string'
+    if not isinstance(value.get("attributes"), dict):
+        return 'expected "attributes" to be an object'
+    references = value.get("references")
+    if references is not None and not (isinstance(references, list) and all(
+            isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str) for r in references)):
+        return 'expected "references" to be an array of {"name", "type", "id"} objects'
+    return None
+
+
+def key_of(obj: dict) -> Key:
+    return obj["type"], obj["id"]
+
+
+def _title(obj: dict) -> Any:
+    return (obj.get("attributes") or {}).get("title")
+
+
+def _entry(obj: dict, error: dict, *, type_first: bool = False) -> dict:
+    """An error entry: ``{id, type, title, meta: {title}, error}`` (check_conflicts puts ``type`` first)."""
+    title = _title(obj)
+    head = {"type": obj["type"], "id": obj["id"]} if type_first else {"id": obj["id"], "type": obj["type"]}
+    return {**head, **({"title": title} if title is not None else {}),
+            "meta": {"title": title} if title is not None else {}, "error": error}
+
+
+def non_unique(entries: list[Key]) -> list[str]:
+    counts: dict[Key, int] = {}
+    for key in entries:
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{t}:{i}" for (t, i), n in counts.items() if n > 1]
+
+
+@dataclass
+class ImportTarget:
+    """Where objects go: the repository, the registry, and the request's options that shape every write."""
+
+    repository: Repository
+    types: TypeRegistry
+    workspaces: list[str] | None = None
+    data_source_id: str | None = None
+    data_source: dict | None = None  # {"id", "title"}, looked up once the file is accepted
+
+    @property
+    def supported(self) -> set[str]:
+        return set(self.types.exportable())
+
+    def accept(self, file: dict) -> None:
+        """The route's checks before the file is read: its extension, then the data source."""
+        extension = extname(file["filename"]).lower()
+        if extension != ".ndjson":
+            raise BoomError(f"Invalid file extension {extension}", 400)
+        if self.data_source_id:
+            doc = self.repository.stored("data-source", self.data_source_id) if self.types.get("data-source") else None
+            if doc is None:
+                raise not_found("data-source", self.data_source_id)
+            self.data_source = {"id": self.data_source_id, "title": doc["attributes"].get("title", "")}
+
+
+@dataclass
+class ImportRun:
+    """What one import (or resolve) has gathered: the objects, their new ids, the errors so far."""
+
+    objects: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    id_map: dict[Key, dict] = field(default_factory=dict)  # (type, file id) -> {"id": new id, "omit_origin": bool}
+    pending_overwrites: set[Key] = field(default_factory=set)
+
+
+# -- the steps -----------------------------------------------------------------------------------
+
+def collect(target: ImportTarget, objects: list[dict], limit: int,
+            wanted: Callable[[dict], bool] | None = None) -> ImportRun:
+    """collect_saved_objects.ts: the limit, unsupported types, then the duplicate check."""
+    run = ImportRun()
+    supported = target.supported
+    seen: list[Key] = []
+    for count, obj in enumerate(objects):
+        if count >= limit:
+            raise BoomError(f"Can't import more than {limit} objects", 400)
+        seen.append(key_of(obj))
+        if obj["type"] not in supported:
+            run.errors.append(_entry(obj, {"type": "unsupported_type"}))
+            continue
+        if wanted is not None and not wanted(obj):
+            continue
+        # migrationVersion defaults to {} so that every migration runs; the file's version is not kept.
+        run.objects.append({"migrationVersion": {}, **copy.deepcopy(obj)})
+    duplicates = non_unique(seen)
+    if duplicates:
+        raise BoomError(f"Non-unique import objects detected: [{','.join(duplicates)}]: Bad Request", 400)
+    return run
+
+
+def validate_references(target: ImportTarget, run: ImportRun, skipped: set[Key] = frozenset()) -> None:
+    """validate_references.ts: an index-pattern or search reference must be in the file or stored."""
+    in_file = {key_of(o) for o in run.objects}
+    checked = [o for o in run.objects if key_of(o) not in skipped]
+    missing: set[Key] = set()
+    for obj in checked:
+        for reference in obj.get("references") or []:
+            target_key = (reference["type"], reference["id"])
+            if (reference["type"] in VALIDATED_REFERENCE_TYPES and target_key not in in_file
+                    and target.repository.stored(*target_key) is None):
+                missing.add(target_key)
+    if not missing:
+        return
+    for obj in checked:
+        absent = [{"type": r["type"], "id": r["id"]} for r in obj.get("references") or []
+                  if r["type"] in VALIDATED_REFERENCE_TYPES and (r["type"], r["id"]) in missing]
+        if absent:
+            run.errors.append(_entry(obj, {"type": "missing_references", "references": absent}))
+
+
+def regenerate_ids(target: ImportTarget, run: ImportRun) -> None:
+    """regenerate_ids.ts: every object a new uuid v4 (prefixed with the data source's id, if any)."""
+    prefix = f"{target.data_source['id']}_" if target.data_source else ""
+    for obj in run.objects:
+        run.id_map[key_of(obj)] = {"id": prefix + str(uuid.uuid4()), "omit_origin": True}
+
+
+def check_conflicts(target: ImportTarget, run: ImportRun, *, overwrite: bool = False,
+                    retries: dict[Key, dict] | None = None) -> list[dict]:
+    """check_conflicts.ts: an object whose destination exists is a conflict, unless overwritten.
+    Answers the objects that may go on."""
+    retries = retries or {}
+    going_on = []
+    for obj in run.objects:
+        retry = retries.get(key_of(obj), {})
+        destination = retry.get("destinationId") or obj["id"]
+        exists = target.repository.stored(obj["type"], destination) is not None
+        if exists and not overwrite and not retry.get("overwrite"):
+            error = {"type": "conflict", **({"destinationId": retry["destinationId"]} if retry.get("destinationId") else {})}
+            run.errors.append(_entry(obj, error, type_first=True))
+            continue
+        going_on.append(obj)
+        if exists:
+            run.pending_overwrites.add(key_of(obj))
+    return going_on
+
+
+def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulated: list[dict], *,
+           overwrite: bool) -> list[dict]:
+    """create_saved_objects.ts: writes the objects without errors in one bulk create, under their
+    new ids with references rewritten, unless a resolvable error is pending (then nothing is written,
+    and what would have been written is answered). Answers the created objects (with the file's id
+    and a ``destinationId``); create errors join ``run.errors``."""
+    failed = {(e["type"], e.get("id")) for e in accumulated}
+    remaining = [o for o in objects if key_of(o) not in failed]
+    if not remaining:
+        return []
+    by_written_key: dict[Key, dict] = {key_of(o): o for o in remaining}
+    to_create = []
+    for obj in remaining:
+        prepared = {k: v for k, v in obj.items() if k != "version"}
+        if obj.get("references") is not None:
+            prepared["references"] = [
+                {**r, "id": run.id_map[(r["type"], r["id"])]["id"]} if (r["type"], r["id"]) in run.id_map else dict(r)
+                for r in obj["references"]]
+        entry = run.id_map.get(key_of(obj))
+        if entry:
+            by_written_key[(obj["type"], entry["id"])] = obj
+            prepared["id"] = entry["id"]
+            prepared.pop("originId", None)
+            if not entry["omit_origin"]:
+                prepared["originId"] = obj.get("originId") if obj.get("originId") is not None else obj["id"]
+        if target.data_source:
+            _for_data_source(prepared, target.data_source)
+        to_create.append(prepared)
+    if any(e["error"]["type"] in RESOLVABLE_ERRORS for e in accumulated):
+        results = to_create
+    else:
+        results = target.repository.bulk_create(target.types, to_create, overwrite=overwrite,
+                                                workspaces=target.workspaces)["saved_objects"]
+    created = []
+    for result in results:
+        original = by_written_key[(result["type"], result["id"])]
+        remapped = {**result, "id": original["id"]}
+        if original["id"] != result["id"]:
+            remapped["destinationId"] = result["id"]
+        if "error" not in result:
+            created.append(remapped)
+            continue
+        # extract_errors.ts: a 409 is a conflict, anything else an unknown error.
+        title = _title(original)
+        error = ({"type": "conflict", **({"destinationId": remapped["destinationId"]} if "destinationId" in remapped else {})}
+                 if result["error"].get("statusCode") == 409 else {**result["error"], "type": "unknown"})
+        run.errors.append({"id": original["id"], "type": result["type"], **({"title": title} if title is not None else {}),
+                           "meta": {"title": title} if title is not None else {}, "error": error})
+    return created
+
+
+def _for_data_source(obj: dict, data_source: dict) -> None:
+    """With ?dataSourceId=: titles name the data source, index patterns point to it."""
+    title = obj.get("attributes", {}).get("title")
+    if obj["type"] in TITLED_FOR_DATA_SOURCE and isinstance(title, str):
+        obj["attributes"] = {**obj["attributes"], "title": f"{title}_{data_source['title']}"}
+    if obj["type"] == "index-pattern":
+        obj["references"] = [*[r for r in obj.get("references") or [] if r["type"] != "data-source"],
+                             {"id": data_source["id"], "type": "data-source", "name": "dataSource"}]
+
+
+def _meta(types: TypeRegistry, so_type: str, title: Any) -> dict:
+    saved_type = types.get(so_type)
+    icon = saved_type.icon if saved_type else None
+    return {**({"title": title} if title is not None else {}), **({"icon": icon} if icon else {})}
+
+
+def _success(types: TypeRegistry, created: dict, *, overwrite: bool, create_new_copies: bool) -> dict:
+    destination = created.get("destinationId")
+    return {"type": created["type"], "id": created["id"],
+            "meta": _meta(types, created["type"], _title(created)),
+            **({"overwrite": True} if overwrite else {}),
+            **({"destinationId": destination} if destination else {}),
+            **({"createNewCopy": True} if destination and not created.get("originId") and not create_new_copies else {})}
+
+
+def _result(types: TypeRegistry, run: ImportRun, successes: list[dict]) -> dict:
+    errors = [{**e, "meta": _meta(types, e["type"], e["meta"].get("title")),
+               **({"overwrite": True} if (e["type"], e.get("id")) in run.pending_overwrites else {})}
+              for e in run.errors]
+    return {"successCount": len(successes), "success": not run.errors,
+            **({"successResults": successes} if successes else {}), **({"errors": errors} if errors else {})}
+
+
+# -- the two calls -------------------------------------------------------------------------------
+
+def import_objects(target: ImportTarget, file: dict, *, overwrite: bool = False, create_new_copies: bool = False,
+                   limit: int) -> dict:
+    """``POST /api/saved_objects/_import`` (import_saved_objects.ts)."""
+    target.accept(file)
+    run = collect(target, read_ndjson(file["text"]), limit)
+    validate_references(target, run)
+    going_on = run.objects
+    if create_new_copies:
+        regenerate_ids(target, run)
+    else:
+        going_on = check_conflicts(target, run, overwrite=overwrite)
+    created = create(target, run, going_on, list(run.errors), overwrite=overwrite)
+    successes = [_success(target.types, c, overwrite=key_of(c) in run.pending_overwrites,
+                          create_new_copies=create_new_copies) for c in created]
+    return _result(target.types, run, successes)
+
+
+def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict], *, create_new_copies: bool = False,
+                          limit: int) -> dict:
+    """``POST /api/saved_objects/_resolve_import_errors`` (resolve_import_errors.ts): only the objects
+    the retries name, each resolved as its retry says."""
+    target.accept(file)
+    duplicates = non_unique([(r["type"], r["id"]) for r in retries])
+    if duplicates:
+        raise BoomError(f"Non-unique retry objects: [{','.join(duplicates)}]: Bad Request", 400)
+    duplicates = non_unique([(r["type"], r["destinationId"]) for r in retries if r.get("destinationId") is not None])
+    if duplicates:
+        raise BoomError(f"Non-unique retry destinations: [{','.join(duplicates)}]: Bad Request", 400)
+    by_key = {(r["type"], r["id"]): r for r in retries}
+    run = collect(target, read_ndjson(file["text"]), limit, wanted=lambda o: key_of(o) in by_key)
+    for obj in run.objects:
+        replacements = {(r["type"], r["from"]): r["to"] for r in by_key[key_of(obj)].get("replaceReferences", [])}
+        for reference in obj.get("references") or []:
+            reference["id"] = replacements.get((reference["type"], reference["id"]), reference["id"])
+    validate_references(target, run, skipped={k for k, r in by_key.items() if r.get("ignoreMissingReferences")})
+    if create_new_copies:
+        regenerate_ids(target, run)
+    going_on = check_conflicts(target, run, retries=by_key)
+    for obj in going_on:  # getImportIdMapForRetries: a retry's destinationId wins over a regenerated id
+        retry = by_key[key_of(obj)]
+        if retry.get("destinationId") and retry["destinationId"] != obj["id"]:
+            run.id_map[key_of(obj)] = {"id": retry["destinationId"],
+                                       "omit_origin": create_new_copies or bool(retry.get("createNewCopy"))}
+    accumulated = list(run.errors)
+    successes = []
+    for overwrite in (True, False):  # two bulk creates: the overwrites first
+        batch = [o for o in run.objects if bool(by_key[key_of(o)].get("overwrite")) == overwrite]
+        created = create(target, run, batch, accumulated, overwrite=overwrite)
+        successes += [_success(target.types, c, overwrite=overwrite, create_new_copies=create_new_copies)
+                      for c in created]
+    run.pending_overwrites.clear()  # resolve marks overwrites on successes only
+    return _result(target.types, run, successes)
