@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -25,6 +26,22 @@ def coerce(raw: str, spec: dict) -> Any:
         except ValueError:
             return raw
     return raw
+
+
+class UnparsedJson(str):
+    """Text sent where config-schema takes an array or an object, which is not JSON: config-schema
+    tries ``JSON.parse`` on a string there and fails with its own message."""
+
+
+def json_text(raw: str, kind: str) -> Any:
+    """A text value (query parameter, multipart field) where the schema takes ``kind``: config-schema
+    parses it as JSON."""
+    if kind not in ("array", "object"):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return UnparsedJson(raw)
 
 
 def _js_type(value: Any) -> str:
@@ -73,6 +90,8 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         # "x-kbn-type" names a config-schema type JSON has no word for, e.g. a file part's [Stream].
         expected = spec.get("x-kbn-type") or (
             error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0])
+        if isinstance(error.instance, UnparsedJson):
+            return f"[request {where}]: could not parse {expected} value from json input"
         if not path and expected == "object":
             return f"[request {where}]: expected a plain object value, but found [{_js_type(error.instance)}] instead."
         return f"[request {where}]: expected value of type [{expected}] but got [{_js_type(error.instance)}]"

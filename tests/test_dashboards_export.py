@@ -106,6 +106,8 @@ def test_search_and_an_empty_export(http):
     assert {o["id"] for o in lines[:-1]} == {"web-errors-by-status", "web-requests-over-time", "web-traffic"}
     reply = http.post(EXPORT, json={"type": "url", "excludeExportDetails": True}, headers=XSRF)
     assert (reply.status, reply.text) == (200, "")
+    reply = http.post(EXPORT, json={"type": "url"}, headers=XSRF)
+    assert reply.text == '{"exportedCount":0,"missingRefCount":0,"missingReferences":[]}'
 
 
 def test_workspaces_select(http):
@@ -121,7 +123,11 @@ def test_workspaces_select(http):
      'Can\'t specify both "types" and "objects" properties when exporting'),
     ({"objects": [{"type": "dashboard", "id": "1"}], "search": "x"},
      'Can\'t specify both "search" and "objects" properties when exporting'),
+    ({"objects": [{"type": "dashboard", "id": "1"}], "search": ""},
+     'Can\'t specify both "search" and "objects" properties when exporting'),
     ({}, "Either `type` or `objects` are required."),
+    ({"type": []}, "Either `type` or `objects` are required."),
+    ({"type": "dashboard", "workspaces": "w"}, "[request body.workspaces]: expected value of type [array] but got [string]"),
     ({"type": "dashboard", "bogus": 1}, "[request body.bogus]: definition for this key is missing"),
 ])
 def test_export_errors(http, body, message):
@@ -143,8 +149,9 @@ def test_the_size_limit(tmp_path):
     http = app_with(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}, "saved_objects": {
         "url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}}}})
     boom(http.post(EXPORT, json={"type": "url"}, headers=XSRF), 400, "Can't export more than 2 objects")
+    # Too many objects is refused by the route's schema (its maxSize), before the exporter's own check.
     boom(http.post(EXPORT, json={"objects": [{"type": "url", "id": str(i)} for i in range(3)]}, headers=XSRF), 400,
-         "Can't export more than 2 objects")
+         "[request body.objects]: array size is [3], but cannot be greater than [2]")
     lines, _ = export(http, {"objects": [{"type": "url", "id": "0"}, {"type": "url", "id": "1"}]})
     assert len(lines) == 3
 

@@ -38,11 +38,12 @@ def export(repository: Repository, types: TypeRegistry, *, type: list[str] | Non
             raise BoomError(f"Trying to export object(s) with non-exportable types: {', '.join(refused)}", 400)
     if type and objects:
         raise BoomError('Can\'t specify both "types" and "objects" properties when exporting', 400)
-    if objects and search:
+    if objects and search is not None:  # typeof search === "string": even ""
         raise BoomError('Can\'t specify both "search" and "objects" properties when exporting', 400)
     if objects:
-        if len(objects) > size_limit:
-            raise BoomError(f"Can't export more than {size_limit} objects", 400)
+        if len(objects) > size_limit:  # the route's schema (maxSize) refuses it before the exporter could
+            raise BoomError(f"[request body.objects]: array size is [{len(objects)}], but cannot be greater than "
+                            f"[{size_limit}]", 400)
         fetched = repository.bulk_get(types, [{"type": o["type"], "id": o["id"]} for o in objects])["saved_objects"]
         missing = [o for o in fetched if "error" in o]
         if missing:
@@ -52,7 +53,7 @@ def export(repository: Repository, types: TypeRegistry, *, type: list[str] | Non
         found = repository.find(types, type=type, search=search, per_page=size_limit + 1, workspaces=workspaces)
         if found["total"] > size_limit:
             raise BoomError(f"Can't export more than {size_limit} objects", 400)
-        roots = sorted(found["saved_objects"], key=lambda o: o["id"])
+        roots = sorted(found["saved_objects"], key=lambda o: o["id"].encode("utf-16-be"))  # JavaScript's order
     else:
         raise BoomError("Either `type` or `objects` are required.", 400)
     exported, missing_references = list(roots), []

@@ -3,6 +3,7 @@ Boom error bodies, and its response headers."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -10,11 +11,11 @@ from flask import Response
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.formparser import parse_form_data
+from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
 from ..boom import BoomError, BoomProduct, boom_body
-from ..config_schema import coerce, config_schema_message
+from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
 from ..product import Call, Raw
 from ..schemas import OperationSchemas
@@ -31,6 +32,10 @@ HEADERS = {
 }
 
 
+def payload_too_large(max_bytes: int) -> BoomError:
+    return BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
+
+
 class DashboardsProduct(BoomProduct):
     def new_state(self, options: dict) -> DashboardsState:
         return DashboardsState(tuple(options.get("saved_object_types") or ()))
@@ -42,9 +47,12 @@ class DashboardsProduct(BoomProduct):
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
         """hapi reads a multipart payload before core's onPostAuth checks (XSRF, osd-version); then
         the request."""
+        settings = runtime.store.products[self.name].settings
         form = None
         if schemas.document.get("request", {}).get("contentType") == MULTIPART:
-            form = self.multipart(req, schemas, runtime.store.products[self.name].settings["max_import_payload_bytes"])
+            form = self.multipart(req, schemas, settings["max_import_payload_bytes"])
+        elif req.content_length is not None and req.content_length > settings["max_payload_bytes"]:
+            raise payload_too_large(settings["max_payload_bytes"])
         if req.method not in SAFE_METHODS and "osd-xsrf" not in req.headers and "osd-version" not in req.headers:
             raise BoomError("Request must contain a osd-xsrf header.", 400)
         sent_version = req.headers.get("osd-version")
@@ -68,10 +76,7 @@ class DashboardsProduct(BoomProduct):
             if len(values) > 1 or (kinds[0] == "array"):
                 query[name] = values  # a repeated parameter where a list is not taken is refused as an Array
             elif "object" in kinds:
-                try:
-                    query[name] = json.loads(values[-1])
-                except ValueError:
-                    query[name] = values[-1]
+                query[name] = json_text(values[-1], "object")
             else:
                 query[name] = coerce(values[-1], spec)
         return query
@@ -91,31 +96,29 @@ class DashboardsProduct(BoomProduct):
         """A multipart payload as hapi (subtext, pez) hands it to a route with ``output: 'stream'``:
         file parts as ``{"filename", "text"}``, other parts as strings, which config-schema reads as
         JSON where the schema takes an array or an object (``retries``)."""
-        too_large = BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
         if req.content_length is not None and req.content_length > max_bytes:
-            raise too_large
+            raise payload_too_large(max_bytes)
         if req.mimetype != MULTIPART:
             raise BoomError("Unsupported Media Type", 415)
         if not req.mimetype_params.get("boundary"):
             raise BoomError("Invalid content-type header: multipart missing boundary", 400)
+        boundary = req.mimetype_params["boundary"].encode("latin-1")
+        data = req.stream.read(max_bytes + 1)
+        # pez refuses a body that outgrows the limit without announcing its length, and one that
+        # does not end with the closing delimiter (an empty body among them), as bad multipart.
+        if len(data) > max_bytes or b"--" + boundary + b"--" not in data:
+            raise BoomError("Invalid multipart payload format", 400)
         try:
-            _, fields, files = parse_form_data(req.environ, max_content_length=max_bytes, silent=False)
-        except RequestEntityTooLarge:
-            raise too_large from None
-        except ValueError:
+            fields, files = MultiPartParser(max_form_parts=1000).parse(io.BytesIO(data), boundary, len(data))
+        except (RequestEntityTooLarge, ValueError):
             raise BoomError("Invalid multipart payload format", 400) from None
         properties = schemas.request_schema("body").get("properties", {})
         payload: dict[str, Any] = {}
         for name in fields:
             values = []
-            for value in fields.getlist(name):
-                kinds = properties.get(name, {}).get("type")
-                if kinds in ("array", "object") and value.lstrip()[:1] in ("[", "{"):
-                    try:
-                        value = json.loads(value)
-                    except ValueError:
-                        pass
-                values.append(value)
+            spec = properties.get(name, {})
+            for value in fields.getlist(name):  # a stream ("x-kbn-type") sent as text stays text
+                values.append(value if "x-kbn-type" in spec else json_text(value, spec.get("type")))
             payload[name] = values[0] if len(values) == 1 else values
         for name in files:
             parts = [{"filename": f.filename or "", "text": f.read().decode("utf-8", "replace")}

@@ -9,6 +9,8 @@ or write nothing when any error could still be resolved by the user.
 from __future__ import annotations
 
 import copy
+import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -21,6 +23,8 @@ from .types import TypeRegistry
 RESOLVABLE_ERRORS = ("conflict", "ambiguous_conflict", "missing_references")
 VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # validate_references.ts REF_TYPES_TO_VALIDATE
 TITLED_FOR_DATA_SOURCE = ("dashboard", "visualization", "search")
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+DATA_SOURCE_SCOPED_ID = re.compile(f"^{UUID}_{UUID}$", re.IGNORECASE)  # validate_object_id.ts
 JS_WHITESPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
                 "\u2028\u2029\u202f\u205f\u3000\ufeff"
 
@@ -206,13 +210,15 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
     and what would have been written is answered). Answers the created objects (with the file's id
     and a ``destinationId``); create errors join ``run.errors``."""
     failed = {(e["type"], e.get("id")) for e in accumulated}
-    remaining = [o for o in objects if key_of(o) not in failed]
+    remaining = [o for o in objects if key_of(o) not in failed
+                 and not (target.data_source and o["type"] == "data-source")]  # never written under another data source
     if not remaining:
         return []
     by_written_key: dict[Key, dict] = {key_of(o): o for o in remaining}
     to_create = []
     for obj in remaining:
-        prepared = {k: v for k, v in obj.items() if k != "version"}
+        # The file's version is not kept; its workspaces only where the write overwrites (repository's "index").
+        prepared = {k: v for k, v in obj.items() if k != "version" and (overwrite or k != "workspaces")}
         if obj.get("references") is not None:
             prepared["references"] = [
                 {**r, "id": run.id_map[(r["type"], r["id"])]["id"]} if (r["type"], r["id"]) in run.id_map else dict(r)
@@ -231,7 +237,7 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
         results = to_create
     else:
         results = target.repository.bulk_create(target.types, to_create, overwrite=overwrite,
-                                                workspaces=target.workspaces)["saved_objects"]
+                                                workspaces=None if overwrite else target.workspaces)["saved_objects"]
     created = []
     for result in results:
         original = by_written_key[(result["type"], result["id"])]
@@ -251,13 +257,50 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
 
 
 def _for_data_source(obj: dict, data_source: dict) -> None:
-    """With ?dataSourceId=: titles name the data source, index patterns point to it."""
-    title = obj.get("attributes", {}).get("title")
-    if obj["type"] in TITLED_FOR_DATA_SOURCE and isinstance(title, str):
-        obj["attributes"] = {**obj["attributes"], "title": f"{title}_{data_source['title']}"}
+    """With ?dataSourceId= (create_saved_objects.ts): titles name the data source, index patterns
+    point to it, and index pattern ids in search sources and controls are scoped to it."""
+    attributes = obj["attributes"] = copy.deepcopy(obj["attributes"])
+    if obj["type"] in TITLED_FOR_DATA_SOURCE and attributes.get("title") and data_source["title"]:
+        attributes["title"] = f"{attributes['title']}_{data_source['title']}"
     if obj["type"] == "index-pattern":
-        obj["references"] = [*[r for r in obj.get("references") or [] if r["type"] != "data-source"],
-                             {"id": data_source["id"], "type": "data-source", "name": "dataSource"}]
+        obj["references"] = [{"id": data_source["id"], "type": "data-source", "name": "dataSource"}]
+    if obj["type"] not in ("visualization", "search"):
+        return
+
+    def scoped(index_pattern_id: str) -> str:
+        return f"{data_source['id']}_{index_pattern_id.split('_')[-1]}"
+
+    meta = attributes.get("kibanaSavedObjectMeta")
+    source = _json_attribute(meta, "searchSourceJSON")
+    if isinstance(source, dict) and isinstance(source.get("index"), str):
+        source["index"] = scoped(source["index"])
+        meta["searchSourceJSON"] = _js_stringify(source)
+    state = _json_attribute(attributes, "visState")
+    controls = state.get("params", {}).get("controls") if isinstance(state, dict) else None
+    if isinstance(controls, list):
+        for control in controls:
+            if isinstance(control, dict) and isinstance(control.get("indexPattern"), str):
+                control["indexPattern"] = scoped(control["indexPattern"])
+        attributes["visState"] = _js_stringify(state)
+
+
+def _json_attribute(holder: Any, key: str) -> Any:
+    if not isinstance(holder, dict) or not isinstance(holder.get(key), str):
+        return None
+    try:
+        return json.loads(holder[key])
+    except ValueError:
+        return None
+
+
+def _js_stringify(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _refusal(so_type: str, so_id: str, title: Any) -> dict:
+    """The early answers' entry (the data source and config guards): ``error`` first, no icon."""
+    return {"error": {"type": "unsupported_type"}, "type": so_type, "id": so_id,
+            **({"title": title} if title is not None else {}), "meta": {"title": title} if title is not None else {}}
 
 
 def _meta(types: TypeRegistry, so_type: str, title: Any) -> dict:
@@ -286,10 +329,16 @@ def _result(types: TypeRegistry, run: ImportRun, successes: list[dict]) -> dict:
 # -- the two calls -------------------------------------------------------------------------------
 
 def import_objects(target: ImportTarget, file: dict, *, overwrite: bool = False, create_new_copies: bool = False,
-                   limit: int) -> dict:
+                   data_source_enabled: bool = False, limit: int) -> dict:
     """``POST /api/saved_objects/_import`` (import_saved_objects.ts)."""
     target.accept(file)
     run = collect(target, read_ndjson(file["text"]), limit)
+    if not data_source_enabled:
+        # Objects of a data source (or scoped to one) come in only where data sources are enabled.
+        refused = [_refusal(o["type"], o["id"], _title(o)) for o in run.objects
+                   if o["type"] == "data-source" or DATA_SOURCE_SCOPED_ID.match(o["id"])]
+        if refused:
+            return {"successCount": 0, "success": False, "errors": refused}
     validate_references(target, run)
     going_on = run.objects
     if create_new_copies:
@@ -315,6 +364,9 @@ def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict],
         raise BoomError(f"Non-unique retry destinations: [{','.join(duplicates)}]: Bad Request", 400)
     by_key = {(r["type"], r["id"]): r for r in retries}
     run = collect(target, read_ndjson(file["text"]), limit, wanted=lambda o: key_of(o) in by_key)
+    configs = [_refusal("config", o["id"], o["id"]) for o in run.objects if o["type"] == "config"]
+    if configs:  # advanced settings are not resolved: the call answers only that
+        return {"successCount": 0, "success": False, "errors": configs}
     for obj in run.objects:
         replacements = {(r["type"], r["from"]): r["to"] for r in by_key[key_of(obj)].get("replaceReferences", [])}
         for reference in obj.get("references") or []:
@@ -335,5 +387,6 @@ def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict],
         created = create(target, run, batch, accumulated, overwrite=overwrite)
         successes += [_success(target.types, c, overwrite=overwrite, create_new_copies=create_new_copies)
                       for c in created]
-    run.pending_overwrites.clear()  # resolve marks overwrites on successes only
+    # An error is marked as an overwrite where its retry asked for one.
+    run.pending_overwrites = {k for k, r in by_key.items() if r.get("overwrite")}
     return _result(target.types, run, successes)

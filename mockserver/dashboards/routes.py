@@ -64,6 +64,7 @@ def import_objects(call: Call):
     q = call.query
     return 200, imports.import_objects(_import_target(call), call.body["file"], overwrite=q.get("overwrite", False),
                                        create_new_copies=q.get("createNewCopies", False),
+                                       data_source_enabled=q.get("dataSourceEnabled", False),
                                        limit=call.state.settings["max_import_export_size"])
 
 

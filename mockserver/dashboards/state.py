@@ -26,8 +26,9 @@ from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fix
 class DashboardsState:
     def __init__(self, python_types: tuple[SavedObjectsType, ...] = ()):
         self.repository = Repository()
-        # savedObjects.maxImportExportSize and maxImportPayloadBytes, as OSD's config has them.
-        self.settings = {"max_import_export_size": 10000, "max_import_payload_bytes": 26214400}
+        # savedObjects.maxImportExportSize and maxImportPayloadBytes, and server.maxPayloadBytes, as OSD's config has them.
+        self.settings = {"max_import_export_size": 10000, "max_import_payload_bytes": 26214400,
+                         "max_payload_bytes": 1048576}
         self.fixture_types: dict[str, dict] = {}
         self.types_generation = 0
         self._python_types = tuple(python_types)
