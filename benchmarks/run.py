@@ -12,7 +12,9 @@ so only figures from the same run are compared).
   (goal: linear at worst);
 * OpenSearch Dashboards' get, create and _find with a search over states of 1,000, 10,000 and 100,000
   saved objects (goal: get and create flat; _find paying for what it matches in the types it asks
-  for, not for the whole state), and memory per object.
+  for, not for the whole state), and memory per object;
+* OpenSearch Dashboards' export of 10,000 objects and the import of that file into an empty state:
+  medians, each beside the time to just parse the same NDJSON (the floor), and peak memory.
 """
 
 from __future__ import annotations
@@ -276,6 +278,7 @@ def main() -> None:
           "grows with the working set (memory, not work)")
 
     dashboards_report(max(20, args.rounds // 10))
+    transfer_report(max(5, args.rounds // 50))
 
 
 def dashboards_report(rounds: int) -> None:
@@ -291,6 +294,87 @@ def dashboards_report(rounds: int) -> None:
         f"{n} {table[sizes[-1]][n] / table[sizes[0]][n]:.2f}" for n in names if n != "bytes/object"))
     print("  (find dashboards: the 100 dashboards, whatever else the state holds; find rare word: matches 1 in 1,000"
           " visualizations, so it grows with what it matches)")
+
+
+def multipart_file(text: str) -> tuple[dict, bytes]:
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+    import io
+
+    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")}))
+    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
+
+
+def peak_kib(call) -> float:
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 1024
+
+
+def transfer_report(rounds: int, size: int = 10000) -> None:
+    """Export of ``size`` objects (100 index patterns, visualizations each referencing one, dashboards
+    each referencing three visualizations) and the import of that file into an empty state."""
+    source = create_app(default_fixtures=False)
+    state = runtime_of(source).store["dashboards"]
+    types = state.types
+    dashboards = size // 10
+    for i in range(100):
+        state.repository.create(types, "index-pattern", {"id": f"p{i}", "attributes": {"title": f"logs-{i}-*"}})
+    visualizations = size - 100 - dashboards
+    for i in range(visualizations):
+        state.repository.create(types, "visualization", {"id": f"v{i}", "attributes": {
+            "title": f"{WORDS[i % 10]} panel {i}", "visState": '{"type":"line"}',
+            "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}},
+            "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": f"p{i % 100}"}]})
+    for i in range(dashboards):
+        state.repository.create(types, "dashboard", {"id": f"d{i}", "attributes": {"title": f"overview {i}", "panelsJSON": "[]"},
+                                                     "references": [{"name": f"panel_{j}", "type": "visualization",
+                                                                     "id": f"v{(3 * i + j) % visualizations}"} for j in range(3)]})
+    export_client = source.test_client()
+    body = json.dumps({"type": ["index-pattern", "visualization", "dashboard"]})
+    xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
+
+    def export():
+        reply = export_client.post("/api/saved_objects/_export", data=body, headers=xsrf)
+        assert reply.status_code == 200
+        return reply.get_data(as_text=True)
+
+    text = export()
+    assert text.count("\n") == size  # the objects and the details line
+
+    def parse():
+        return [json.loads(line) for line in text.split("\n")]
+
+    target = create_app(default_fixtures=False)
+    target_store, import_client = runtime_of(target).store, target.test_client()
+    headers, upload = multipart_file(text)
+
+    def import_file():
+        reply = import_client.post("/api/saved_objects/_import", data=upload, headers=headers)
+        assert reply.status_code == 200 and reply.get_json()["successCount"] == size, reply.get_data(as_text=True)[:300]
+
+    export_times, import_times, parse_times = [], [], []
+    for _ in range(rounds):
+        parse_times += timed(parse, 1)
+        export_times += timed(export, 1)
+        target_store.reset()  # an empty state again (not timed)
+        import_times += timed(import_file, 1)
+    floor = median_ms(parse_times)
+    target_store.reset()
+    memory = {"parse": peak_kib(parse), "export": peak_kib(export), "import": peak_kib(import_file)}
+    print(f"\nOpenSearch Dashboards export and import of {size:,} objects ({len(text.encode()) / 1024:,.0f} KiB of NDJSON;"
+          f" in-process, median of {rounds})")
+    print(f"  {'':>8}{'median ms':>12}{'x parse':>10}{'peak KiB':>12}{'x parse':>10}")
+    for name, times in (("parse", parse_times), ("export", export_times), ("import", import_times)):
+        print(f"  {name:>8}{median_ms(times):>12.1f}{median_ms(times) / floor:>10.1f}{memory[name]:>12,.0f}"
+              f"{memory[name] / memory['parse']:>10.1f}")
+    print("  (parse: json.loads of each line of the same file, the floor of any import; export and import go"
+          " through the HTTP layer, multipart included)")
 
 
 if __name__ == "__main__":

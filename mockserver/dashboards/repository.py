@@ -8,13 +8,13 @@ so that a call about one type never pays for the others.
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import uuid
 from datetime import datetime, timezone
 from typing import Any
 
 from ..boom import BoomError
+from ..jsonvalue import clone
 from . import kql
 from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
 from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry, semver
@@ -58,7 +58,7 @@ def deep_merge(target: dict, changes: dict) -> None:
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             deep_merge(target[key], value)
         else:
-            target[key] = copy.deepcopy(value)
+            target[key] = clone(value)
 
 
 class Repository:
@@ -115,10 +115,10 @@ class Repository:
         shown: dict[str, Any] = {"id": doc["id"], "type": doc["type"], "namespaces": self.namespaces(doc, saved_type)}
         for optional in ("originId", "updated_at", "workspaces", "permissions"):
             if doc.get(optional) is not None:
-                shown[optional] = copy.deepcopy(doc[optional])
+                shown[optional] = clone(doc[optional])
         shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
-        shown["attributes"] = copy.deepcopy(attributes)
-        shown["references"] = copy.deepcopy(doc.get("references", []))
+        shown["attributes"] = clone(attributes)
+        shown["references"] = clone(doc.get("references", []))
         if doc.get("migrationVersion"):
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         return shown
@@ -133,15 +133,15 @@ class Repository:
         if fields is not None:
             attributes = {k: v for k, v in attributes.items() if k in fields}
         if fields is None or attributes:  # none of the fields asked for: no attributes at all
-            shown["attributes"] = copy.deepcopy(attributes)
-        shown["references"] = copy.deepcopy(doc.get("references", []))
+            shown["attributes"] = clone(attributes)
+        shown["references"] = clone(doc.get("references", []))
         if doc.get("migrationVersion"):
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         shown["updated_at"] = doc["updated_at"]
         shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
         for optional in ("workspaces", "permissions"):
             if doc.get(optional) is not None and (fields is None or optional == "workspaces"):
-                shown[optional] = copy.deepcopy(doc[optional])
+                shown[optional] = clone(doc[optional])
         if saved_type.namespace_type != "agnostic":
             shown["namespaces"] = self.namespaces(doc, saved_type)
         return shown
@@ -180,8 +180,8 @@ class Repository:
         doc = {
             "id": body.get("id") or str(uuid.uuid1()),
             "type": so_type,
-            "attributes": copy.deepcopy(body["attributes"]),
-            "references": copy.deepcopy(body.get("references") or []),
+            "attributes": clone(body["attributes"]),
+            "references": clone(body.get("references") or []),
         }
         if body.get("migrationVersion") is not None:
             doc["migrationVersion"] = dict(body["migrationVersion"])
@@ -191,7 +191,7 @@ class Repository:
             doc["namespaces"] = list(body.get("initialNamespaces") or [DEFAULT_NAMESPACE])
         for optional in ("originId", "permissions"):
             if body.get(optional) is not None:
-                doc[optional] = copy.deepcopy(body[optional])
+                doc[optional] = clone(body[optional])
         chosen_workspaces = body.get("workspaces") or workspaces
         if chosen_workspaces:
             doc["workspaces"] = list(chosen_workspaces)
@@ -239,10 +239,10 @@ class Repository:
             seq_no, primary_term = decode_version(body["version"])
             if (seq_no, primary_term) != (doc["_seq_no"], doc["_primary_term"]):
                 raise conflict_error(seq_no, primary_term, doc)
-        updated = copy.deepcopy(doc)
+        updated = clone(doc)
         deep_merge(updated["attributes"], body["attributes"])
         if body.get("references") is not None:
-            updated["references"] = copy.deepcopy(body["references"])
+            updated["references"] = clone(body["references"])
         updated["updated_at"] = now
         written = self.write(updated, saved_type)
         answer: dict[str, Any] = {"id": so_id, "type": so_type, "updated_at": now,
@@ -251,8 +251,8 @@ class Repository:
         if written.get("originId") is not None:
             answer["originId"] = written["originId"]
         if body.get("references") is not None:
-            answer["references"] = copy.deepcopy(body["references"])
-        answer["attributes"] = copy.deepcopy(body["attributes"])
+            answer["references"] = clone(body["references"])
+        answer["attributes"] = clone(body["attributes"])
         return answer
 
     def update(self, types: TypeRegistry, so_type: str, so_id: str, body: dict) -> dict:

@@ -8,6 +8,7 @@ version). Migrations are applied to every object created or loaded from fixtures
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -46,6 +47,7 @@ class SavedObjectsType:
         return attributes.get(self.title_attribute) if self.title_attribute else None
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of versions, compared on every write
 def semver(version: str) -> tuple:
     parts = version.split("-")[0].split(".")
     return tuple(int(p) if p.isdigit() else 0 for p in parts)
