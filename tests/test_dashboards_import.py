@@ -159,6 +159,12 @@ def test_unsupported_types_do_not_block_the_rest(http):
     assert stored(http, "visualization", "fine") is not None
 
 
+def test_a_title_is_shown_whatever_its_type(http):
+    answer = imported(http, ndjson(viz("test-viz", 5), {"type": "url", "id": "u", "attributes": {"url": "/x"}}))
+    assert answer["errors"][0]["title"] == 5 and answer["errors"][0]["meta"]["title"] == 5
+    assert answer["successResults"][0]["meta"] == {"icon": "link"}
+
+
 def test_only_index_pattern_and_search_references_are_checked(http):
     answer = imported(http, ndjson(
         {"type": "dashboard", "id": "d", "attributes": {"title": "D"},
@@ -422,3 +428,26 @@ def test_resolve_request_errors(http, retries, message):
 def test_resolve_needs_retries(http):
     boom(upload(http, RESOLVE, ""), 400, "[request body.retries]: expected value of type [array] but got [undefined]")
     boom(upload(http, RESOLVE, "", filename="x.json", retries=[]), 400, "Invalid file extension .json")
+
+
+def test_export_and_import_over_a_live_server(mockserver_live):
+    """The documented curl calls over a socket: the export saved to a file, imported as new copies."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(mockserver_live.url)
+    conn = http.client.HTTPConnection(address.hostname, address.port)
+    conn.request("POST", "/api/saved_objects/_export", body='{"type": "index-pattern"}',
+                 headers={**XSRF, "Content-Type": "application/json"})
+    exported = conn.getresponse()
+    text = exported.read().decode()
+    assert exported.status == 200 and exported.getheader("Content-Type") == "application/ndjson"
+    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")}))
+    conn.request("POST", "/api/saved_objects/_import?createNewCopies=true", body=body,
+                 headers={**XSRF, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    reply = conn.getresponse()
+    answer = json.loads(reply.read())
+    conn.close()
+    assert reply.status == 200 and answer["success"] and answer["successCount"] == text.count("\n")
+    patterns = mockserver_live.state("dashboards").repository.by_type["index-pattern"]
+    assert all(r["destinationId"] in patterns for r in answer["successResults"])
