@@ -162,3 +162,11 @@ def test_a_reference_cycle_is_refused(tmp_path):
                    "b": {"attributes": {"title": "b"}, "references": [{"name": "r", "type": "search", "id": "a"}]}}}}})
     boom(http.post(EXPORT, json={"type": "search"}, headers=XSRF), 400,
          "circular reference: [search:a] ref-> [search:b] ref-> [search:a]")
+
+
+def test_docs_export_of_every_type_with_references(http):
+    lines, _ = export(http, {"type": ["config", "index-pattern", "search", "visualization", "dashboard", "url", "query"],
+                             "includeReferencesDeep": True})
+    details = lines[-1]
+    assert details["exportedCount"] == len(lines) - 1 and details["missingRefCount"] == 0
+    assert {"config", "index-pattern", "search", "visualization", "dashboard"} <= {o["type"] for o in lines[:-1]}

@@ -330,6 +330,8 @@ def test_the_payload_is_read_before_the_xsrf_check(tmp_path, http):
     ('{"a":"\\u12"}', "Bad Unicode escape in JSON at position 10"),
     ('{"a":"\t"}', "Bad control character in string literal in JSON at position 6"),
     ('{"a":1} x', "Unexpected non-whitespace character after JSON at position 8"),
+    ("\ufeff{}", "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON"),  # a byte order mark is not whitespace
+    ('{"a":"\U0001F600",}', "Expected double-quoted property name in JSON at position 10"),  # UTF-16 positions
 ])
 def test_a_line_that_is_not_json(http, line, message):
     boom(upload(http, IMPORT, ndjson(viz("fine", "F")) + "\n" + line), 400, message)
