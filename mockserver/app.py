@@ -11,7 +11,9 @@ from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from .control import CONTROL
+from .faults import DropMiddleware
 from .fixtures import read_fixture_paths
+from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE, PRODUCT_ENVIRON, Journal, JournalMiddleware
 from .product import Product
 from .resources import schemas_dir
 from .runtime import Runtime
@@ -53,6 +55,7 @@ def create_app(
     kibana_sync_interval: float | None = None,
     auth: str | None = None,
     saved_object_types: Iterable = (),
+    journal_size: int = DEFAULT_JOURNAL_SIZE,
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
@@ -66,7 +69,9 @@ def create_app(
     ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
     then needs its Basic credentials or an API key issued for them. ``saved_object_types``: more
     OpenSearch Dashboards saved-object types (:class:`mockserver.dashboards.SavedObjectsType`, with their
-    migrations), registered before the fixtures load, as plugins register them. A bad fixture raises :class:`mockserver.errors.FixtureError` here, at start.
+    migrations), registered before the fixtures load, as plugins register them. ``journal_size``: how
+    many requests the journal keeps (0: none). A bad fixture raises
+    :class:`mockserver.errors.FixtureError` here, at start.
     """
     if strict is None:
         strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
@@ -92,17 +97,18 @@ def create_app(
         documents.append(("create_app auth", {"security": {
             "enabled": True, "users": {username: {"password": password, "roles": ["superuser"]}}}}))
     store.seed(documents, started=lambda s: [p.started(s) for p in served.values()])
-    runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict)
+    runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict, journal=Journal(journal_size))
     for product in served.values():
         start_periodic(product, store)
 
-    app = Flask("mockserver")
+    app = Flask("mockserver", static_folder=None)  # no /static route: the real products have none
     app.json.sort_keys = False
     app.extensions["mockserver"] = runtime
     for product in [CONTROL, *served.values()]:
         app.register_blueprint(product.blueprint(runtime))
         product.restrict_methods(app.url_map)
         app.wsgi_app = product.wrap_wsgi(app.wsgi_app)
+    app.wsgi_app = DropMiddleware(JournalMiddleware(app.wsgi_app, runtime.journal))  # they see the path as sent
 
     @app.errorhandler(NotFound)
     @app.errorhandler(MethodNotAllowed)
@@ -112,6 +118,7 @@ def create_app(
             product = CONTROL
         else:  # a request no product claims gets the first served product's answer
             product = runtime.product_for(request) or next(iter(served.values()), CONTROL)
+        request.environ[PRODUCT_ENVIRON] = product.name
         return product.unrouted(request, allowed)
 
     return app

@@ -33,6 +33,9 @@ class BoomProduct(Product):
     def internal_error(self, message: str) -> ProductError:
         return BoomError(message, 500)
 
+    def fault_error(self, fault) -> ProductError:
+        return BoomError(fault.message or HTTPStatus(fault.status).phrase, fault.status)
+
     def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
         if not isinstance(error, BoomError):
             error = BoomError(error.message, error.status)

@@ -11,11 +11,14 @@ from werkzeug import Request
 
 from .boom import BoomError, BoomProduct, boom_body
 from .errors import FixtureError, ProductError
+from .faults import FaultRule
 from .product import Call
 from .schemas import OperationSchemas, describe
 
 
 class ControlAPI(BoomProduct):
+    faultable = False
+
     def authenticate(self, req: Request, runtime) -> None:
         return None  # the control API is the test's own, open to it
 
@@ -57,7 +60,7 @@ def health(call: Call):
 
 @CONTROL.operation("POST", "/_mock/reset", "reset")
 def reset(call: Call):
-    call.runtime.store.reset()
+    call.runtime.reset()
     return 200, {"acknowledged": True}
 
 
@@ -73,3 +76,48 @@ def state_load(call: Call):
     except FixtureError as e:
         raise BoomError(f"fixture document refused: at {e.place or '/'}: {e.problem}") from None
     return 200, {"acknowledged": True}
+
+
+@CONTROL.operation("GET", "/_mock/requests", "requests_get")
+def requests_get(call: Call):
+    q = call.query
+    entries = call.runtime.journal.requests(product=q.get("product"), method=q.get("method"), path=q.get("path"))
+    if "limit" in q:
+        entries = entries[len(entries) - int(q["limit"]):] if int(q["limit"]) else []
+    return 200, {"total": len(entries), "requests": [e.to_dict() for e in entries]}
+
+
+@CONTROL.operation("DELETE", "/_mock/requests", "requests_clear")
+def requests_clear(call: Call):
+    call.runtime.journal.clear()
+    return 200, {"acknowledged": True}
+
+
+@CONTROL.operation("GET", "/_mock/faults", "faults_get")
+def faults_get(call: Call):
+    return 200, {"faults": [rule.to_dict() for rule in call.runtime.faults.rules()]}
+
+
+@CONTROL.operation("POST", "/_mock/faults", "faults_add")
+def faults_add(call: Call):
+    rules = call.body if isinstance(call.body, list) else [call.body]
+    for rule in rules:  # all checked before any is added
+        try:
+            FaultRule(**{k: v for k, v in rule.items() if k not in ("id", "applied")})
+        except ValueError as e:
+            raise BoomError(f"fault rule refused: {e}") from None
+    added = [call.runtime.faults.add(**{k: v for k, v in rule.items() if k not in ("id", "applied")}) for rule in rules]
+    return 200, {"faults": [rule.to_dict() for rule in added]}
+
+
+@CONTROL.operation("DELETE", "/_mock/faults", "faults_clear")
+def faults_clear(call: Call):
+    call.runtime.faults.clear()
+    return 200, {"acknowledged": True}
+
+
+@CONTROL.operation("GET", "/_mock/openapi.json", "openapi")
+def openapi(call: Call):
+    from .openapi import openapi_document
+
+    return 200, openapi_document(call.runtime, CONTROL)

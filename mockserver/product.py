@@ -8,6 +8,7 @@ its schema when strict, render (the product's wire format). Handlers are thin: t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -16,6 +17,8 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
 from .errors import ProductError, ResponseSchemaViolation
+from .faults import DROP_ENVIRON, FaultRule
+from .journal import PATH_ENVIRON, PRODUCT_ENVIRON
 from .schemas import REQUEST_PARTS, OperationSchemas
 from .security import AuthenticationFailed, Principal
 
@@ -78,6 +81,8 @@ class Product:
     automatic_head_and_options: bool = True
     # Products whose state this one reads (Kibana's ML sync reads Elasticsearch's jobs).
     requires: tuple[str, ...] = ()
+    # Whether fault injection reaches its routes (the control API's never).
+    faultable: bool = True
 
     # -- declaration -------------------------------------------------------------------------
     def operation(self, method: str, rule: str, schema: str, authz: Any = None) -> Callable[[Handler], Handler]:
@@ -117,6 +122,11 @@ class Product:
     # -- the pipeline ------------------------------------------------------------------------
     def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime", path_args: dict) -> Response:
         req = request._get_current_object()  # once: each use of the proxy costs a lookup
+        req.environ[PRODUCT_ENVIRON] = self.name
+        if self.faultable:
+            fault = runtime.faults.take(self.name, req.method, req.environ.get(PATH_ENVIRON, req.path))
+            if fault is not None and (response := self.inject(fault, req)) is not None:
+                return response
         try:
             principal = self.authenticate(req, runtime)
             call = self.parse(req, schemas, path_args, runtime)
@@ -138,7 +148,24 @@ class Product:
                 status, body = self.error_response(self.internal_error(str(violation)), req)
         return self.render(status, body, req)
 
+    def inject(self, fault: FaultRule, req: Request) -> Response | None:
+        """A fault's effects: the latency, then a dropped connection or the product's error answer
+        (None: the call goes on, only later). Injected answers are not checked against the route's
+        schema: they are the test's own."""
+        if fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault.drop:  # carried out by DropMiddleware, outside Flask
+            req.environ[DROP_ENVIRON] = True
+            return Response(b"", status=500)
+        if fault.status is None:
+            return None
+        return self.render(*self.error_response(self.fault_error(fault), req), req)
+
     # -- hooks -------------------------------------------------------------------------------
+    def fault_error(self, fault: FaultRule) -> ProductError:
+        """The product's error for an injected status."""
+        raise NotImplementedError
+
     def new_state(self, options: dict) -> Any:
         """A fresh state; ``options`` are create_app's product options (e.g. ``saved_object_types``)."""
         return None

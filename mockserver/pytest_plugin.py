@@ -3,7 +3,15 @@
 * ``mockserver_app``: the Flask app (one per test session; settings from the ini options below).
 * ``mockserver_client``: its in-process test client; the state is reset before each test.
 * ``mockserver_live``: a live server on an ephemeral loopback port, in a thread of the test process
-  (started once per session, reset before each test); ``.url``, ``.runtime`` for the state.
+  (started once per session, reset before each test); ``.url``, ``.runtime`` for the state,
+  ``.journal``, ``.faults``, ``.load(...)``, ``.save_state(path)``.
+
+Markers, applied by both fixtures after the reset:
+
+* ``@pytest.mark.mockserver_state(*fixtures)``: more fixture files or folders (relative to the test
+  file's folder) or fixture documents (dicts) loaded for this test only.
+* ``@pytest.mark.mockserver_fault(**rule)``: a fault rule for this test (see :mod:`mockserver.faults`);
+  repeatable.
 
 ini options: ``mockserver_fixtures`` (paths, one a line), ``mockserver_default_fixtures`` (bool),
 ``mockserver_products`` (names), ``mockserver_strict`` (bool), ``mockserver_auth`` (USER:PASSWORD: security
@@ -18,8 +26,38 @@ from pathlib import Path
 import pytest
 
 from .app import create_app, runtime_of
+from .fixtures import read_fixture_paths
 from .runtime import Runtime
 from .server import LiveServer
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "mockserver_state(*fixtures): fixture files, folders or dicts loaded into "
+                                       "mockserver's state for this test")
+    config.addinivalue_line("markers", "mockserver_fault(**rule): a mockserver fault rule in force for this test")
+
+
+def load_fixtures(runtime: Runtime, fixtures, base: Path | None = None) -> None:
+    """Loads fixture documents (dicts) and files or folders (relative to ``base``) into the state."""
+    for fixture in fixtures:
+        if isinstance(fixture, dict):
+            runtime.store.load(fixture, "a fixture given in the test")
+            continue
+        path = Path(fixture)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        for source, document in read_fixture_paths([path], include_default=False):
+            runtime.store.load(document, source)
+
+
+def prepare(runtime: Runtime, request: pytest.FixtureRequest) -> None:
+    """A test's start: the seeded state, then what its markers ask for."""
+    runtime.reset()
+    base = Path(request.node.path).parent if getattr(request.node, "path", None) else None
+    for marker in reversed(list(request.node.iter_markers("mockserver_state"))):  # outermost (module) first
+        load_fixtures(runtime, marker.args, base)
+    for marker in request.node.iter_markers("mockserver_fault"):
+        runtime.faults.add(**marker.kwargs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,8 +91,24 @@ class Live:
     def state(self, product: str):
         return self.runtime.store[product]
 
+    @property
+    def journal(self):
+        return self.runtime.journal
+
+    @property
+    def faults(self):
+        return self.runtime.faults
+
     def reset(self) -> None:
-        self.runtime.store.reset()
+        self.runtime.reset()
+
+    def load(self, *fixtures) -> None:
+        """Loads fixture documents (dicts) or files and folders into the state."""
+        load_fixtures(self.runtime, fixtures)
+
+    def save_state(self, path: str | Path) -> Path:
+        """Writes the state as a fixture file (loading it again gives the same state)."""
+        return save_state(self.runtime, path)
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +123,17 @@ def mockserver_app(pytestconfig: pytest.Config):
     )
 
 
+def save_state(runtime: Runtime, path: str | Path) -> Path:
+    import json
+
+    path = Path(path)
+    path.write_text(json.dumps(runtime.store.dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
-def mockserver_client(mockserver_app):
-    runtime_of(mockserver_app).store.reset()
+def mockserver_client(mockserver_app, request):
+    prepare(runtime_of(mockserver_app), request)
     return mockserver_app.test_client()
 
 
@@ -83,6 +145,6 @@ def mockserver_live_session(mockserver_app):
 
 
 @pytest.fixture
-def mockserver_live(mockserver_live_session):
-    mockserver_live_session.reset()
+def mockserver_live(mockserver_live_session, request):
+    prepare(mockserver_live_session.runtime, request)
     return mockserver_live_session

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .faults import Faults
+from .journal import Journal
 from .product import Product
 from .schemas import SchemaRegistry
 from .state import StateStore
@@ -15,6 +17,14 @@ class Runtime:
     schemas: SchemaRegistry
     store: StateStore
     strict: bool = False
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+
+    def reset(self) -> None:
+        """The seeded state again, with no faults and an empty journal: a fresh start for a test."""
+        self.store.reset()
+        self.faults.clear()
+        self.journal.clear()
 
     def product_for(self, req) -> Product | None:
         """The product that answers a request no route matched."""

@@ -171,3 +171,17 @@ class MockInternalError(ElasticsearchError):
 
     type = "mockserver_internal_exception"
     status = 500
+
+
+# The exceptions Elasticsearch answers these statuses with most often, for injected faults.
+FAULT_TYPES = {400: "illegal_argument_exception", 401: "security_exception", 403: "security_exception",
+               404: "resource_not_found_exception", 409: "version_conflict_engine_exception",
+               429: "es_rejected_execution_exception", 503: "unavailable_shards_exception",
+               504: "process_cluster_event_timeout_exception"}
+
+
+def injected_error(status: int, reason: str | None = None, error_type: str | None = None) -> ElasticsearchError:
+    """An error answered by fault injection, in Elasticsearch's body."""
+    error = ElasticsearchError(reason or f"injected fault: status [{status}]", status)
+    error.type = error_type or FAULT_TYPES.get(status, "exception")
+    return error

@@ -32,6 +32,7 @@ from .errors import (
     StatusException,
     XContentEOF,
     XContentParseError,
+    injected_error,
 )
 from .state import ElasticsearchState
 
@@ -299,6 +300,9 @@ class ElasticsearchProduct(Product):
     # -- response ---------------------------------------------------------------------------
     def internal_error(self, message: str) -> ProductError:
         return MockInternalError(message)
+
+    def fault_error(self, fault) -> ProductError:
+        return injected_error(fault.status, fault.message, fault.error_type)
 
     def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
         if not isinstance(error, ElasticsearchError):

@@ -1,0 +1,169 @@
+"""The request journal: every request a product answered, with its response, for assertions in tests.
+
+Bounded (the oldest entries go first), cleared on reset, off with size 0. Read over HTTP at
+``GET /_mock/requests`` or from Python (``runtime_of(app).journal``, ``mockserver_live.journal``).
+Control API calls are not recorded; a connection dropped by fault injection is recorded with status 0.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+DEFAULT_SIZE = 1000
+BODY_LIMIT = 64 * 1024  # characters of a body kept per entry: the journal is for assertions, not archives
+PRODUCT_ENVIRON = "mockserver.product"  # set by whatever answers: a product's name
+PATH_ENVIRON = "mockserver.path"  # the path as the client sent it (before a product's middleware rewrites it)
+DROPPED_ENVIRON = "mockserver.drop"  # a dropped connection: recorded with status 0
+
+
+@dataclass
+class Entry:
+    id: int
+    time: str
+    product: str | None
+    method: str
+    path: str
+    query: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int
+    response_headers: dict[str, str]
+    response_body: str
+    duration_ms: float
+    truncated: bool = False
+
+    @property
+    def json(self) -> Any:
+        """The request body as JSON (None when it is empty or not JSON)."""
+        return _json_or_none(self.request_body)
+
+    @property
+    def response_json(self) -> Any:
+        return _json_or_none(self.response_body)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def matches_body(expected: Any, actual: Any) -> bool:
+    """``expected`` is contained in ``actual``: objects by subset of keys, recursively; anything else equal."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and matches_body(v, actual[k]) for k, v in expected.items())
+    return expected == actual
+
+
+class Journal:
+    def __init__(self, size: int = DEFAULT_SIZE):
+        self.size = size
+        self._entries: deque[Entry] = deque(maxlen=max(size, 1))
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def requests(self, product: str | None = None, method: str | None = None, path: str | None = None) -> list[Entry]:
+        """The recorded requests, oldest first; ``path`` is a glob (``/_connector/*``) or an exact path."""
+        with self._lock:
+            entries = list(self._entries)
+        return [e for e in entries
+                if (product is None or e.product == product) and (method is None or e.method == method.upper())
+                and (path is None or e.path == path or fnmatch.fnmatchcase(e.path, path))]
+
+    def count(self, method: str | None = None, path: str | None = None, **filters) -> int:
+        return len(self.requests(method=method, path=path, **filters))
+
+    def assert_called(self, method: str, path: str, *, times: int | None = None, body: Any = None,
+                      product: str | None = None) -> list[Entry]:
+        """Asserts that ``method path`` was called (``times`` times exactly, when given), with a body
+        containing ``body`` (a dict matched as a subset, a callable taking the parsed body, or text);
+        answers the matching entries."""
+        entries = self.requests(product=product, method=method, path=path)
+        if body is not None:
+            entries = [e for e in entries if _body_matches(body, e)]
+        if (times is None and not entries) or (times is not None and len(entries) != times):
+            seen = "\n".join(f"  {e.method} {e.path} -> {e.status} {e.request_body[:200]}" for e in self.requests())
+            wanted = f"{method.upper()} {path}" + (f" with body {body!r}" if body is not None else "")
+            count = "at least once" if times is None else f"{times} time(s)"
+            raise AssertionError(f"expected {wanted} {count}, found {len(entries)}; recorded:\n{seen or '  (nothing)'}")
+        return entries
+
+
+def _body_matches(expected: Any, entry: Entry) -> bool:
+    if callable(expected):
+        return bool(expected(entry.json))
+    if isinstance(expected, str):
+        return entry.request_body == expected
+    return matches_body(expected, entry.json)
+
+
+class JournalMiddleware:
+    """Records each request and response passing through the app (control API calls aside)."""
+
+    def __init__(self, wsgi_app: Callable, journal: Journal, skip_prefix: str = "/_mock/"):
+        self.wsgi_app = wsgi_app
+        self.journal = journal
+        self.skip_prefix = skip_prefix
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "") or "/"
+        environ.setdefault(PATH_ENVIRON, path)
+        if not self.journal.enabled or path.startswith(self.skip_prefix):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)  # the app reads it again
+        captured: dict[str, Any] = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        chunks = self.wsgi_app(environ, capture)
+        try:
+            content = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        request_text, response_text = body.decode("utf-8", "replace"), content.decode("utf-8", "replace")
+        status = 0 if environ.get(DROPPED_ENVIRON) else int(captured.get("status", "500").split()[0])
+        self.journal.record(Entry(
+            id=self.journal.next_id(), time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            product=environ.get(PRODUCT_ENVIRON), method=environ.get("REQUEST_METHOD", "GET"), path=path,
+            query=environ.get("QUERY_STRING", ""),
+            request_headers={k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+            | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
+            request_body=request_text[:BODY_LIMIT], status=status,
+            response_headers=dict(captured.get("headers", [])), response_body=response_text[:BODY_LIMIT],
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            truncated=len(request_text) > BODY_LIMIT or len(response_text) > BODY_LIMIT))
+        return [content]
