@@ -101,10 +101,15 @@ def create_app(
     for product in served.values():
         start_periodic(product, store)
 
+    return flask_app(runtime, served)
+
+
+def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
+    """A Flask app serving ``products`` (and the control API) from ``runtime``."""
     app = Flask("mockserver", static_folder=None)  # no /static route: the real products have none
     app.json.sort_keys = False
     app.extensions["mockserver"] = runtime
-    for product in [CONTROL, *served.values()]:
+    for product in [CONTROL, *products.values()]:
         app.register_blueprint(product.blueprint(runtime))
         product.restrict_methods(app.url_map)
         app.wsgi_app = product.wrap_wsgi(app.wsgi_app)
@@ -117,11 +122,24 @@ def create_app(
         if CONTROL.owns(request):
             product = CONTROL
         else:  # a request no product claims gets the first served product's answer
-            product = runtime.product_for(request) or next(iter(served.values()), CONTROL)
+            owner = runtime.product_for(request)
+            product = owner if owner is not None and owner.name in products else next(iter(products.values()), CONTROL)
         request.environ[PRODUCT_ENVIRON] = product.name
         return product.unrouted(request, allowed)
 
     return app
+
+
+def product_app(app: Flask, products: Iterable[str]) -> Flask:
+    """An app answering only the named products' routes (and the control API), sharing ``app``'s
+    state, journal and faults: a deployment's separate ports (Elasticsearch on 9200, Kibana on
+    5601, OpenSearch Dashboards on 5601 of its own host) in one process."""
+    runtime = runtime_of(app)
+    names = list(products)
+    unknown = [n for n in names if n not in runtime.products]
+    if unknown:
+        raise ValueError(f"product(s) {unknown} not served by this app; it serves {list(runtime.products)}")
+    return flask_app(runtime, {n: runtime.products[n] for n in names})
 
 
 def start_periodic(product: Product, store: StateStore) -> None:

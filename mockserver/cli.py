@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from . import __version__
-from .app import create_app
+from .app import create_app, product_app, runtime_of
+from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from .errors import FixtureError
 from .server import bind
 
@@ -26,6 +28,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--auth", metavar="USER:PASSWORD",
                        help="turn security on: every product route needs these credentials (a superuser) or an "
                             "API key issued for them")
+    serve.add_argument("--product-port", action="append", default=[], metavar="PRODUCT=PORT",
+                       help="serve a product on a port of its own, as a deployment does (repeatable: "
+                            "elasticsearch=9200, kibana=5601, dashboards=5602); --port serves the others")
+    serve.add_argument("--journal-size", type=int, default=DEFAULT_JOURNAL_SIZE, metavar="N",
+                       help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)")
     serve.add_argument("--kibana-version", metavar="X.Y.Z",
                        help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)")
     serve.add_argument("--kibana-sync-on-start", action="store_true",
@@ -35,28 +42,53 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def port_plan(app, product_ports: list[str], main_port: int) -> list[tuple[list[str], int]]:
+    """Which products each port serves: the ``PRODUCT=PORT`` ones, and the main port for the rest."""
+    served = list(runtime_of(app).products)
+    plan: list[tuple[list[str], int]] = []
+    for spec in product_ports:
+        name, _, port = spec.partition("=")
+        if name not in served or not port.isdigit():
+            raise ValueError(f"--product-port {spec!r}: expected PRODUCT=PORT with PRODUCT one of {served}")
+        plan.append(([name], int(port)))
+    rest = [n for n in served if n not in {names[0] for names, _ in plan}]
+    return ([(rest, main_port)] if rest else []) + plan
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
                          kibana_version=args.kibana_version, kibana_sync_on_start=args.kibana_sync_on_start or None,
-                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth)
+                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth, journal_size=args.journal_size)
+        plan = port_plan(app, args.product_port, args.port)
     except FixtureError as e:
         print(f"mockserver: bad fixture: {e}", file=sys.stderr)
         return 2
     except ValueError as e:
         print(f"mockserver: {e}", file=sys.stderr)
         return 2
+    servers = []
     try:
-        server = bind(app, args.host, args.port)
+        for products, port in plan:
+            port_app = app if not args.product_port else product_app(app, products)
+            servers.append((products, bind(port_app, args.host, port)))
     except OSError as e:
-        print(f"mockserver: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
+        print(f"mockserver: cannot bind {args.host}:{port}: {e}", file=sys.stderr)
+        for _, server in servers:
+            server.server_close()
         return 2
-    print(f"mockserver {__version__} serving on http://{args.host}:{server.server_address[1]}", flush=True)
+    for products, server in servers:
+        what = f" {', '.join(products)}" if args.product_port else ""
+        print(f"mockserver {__version__} serving{what} on http://{args.host}:{server.server_address[1]}", flush=True)
+    threads = [threading.Thread(target=server.serve_forever, daemon=True) for _, server in servers[1:]]
+    for thread in threads:
+        thread.start()
     try:
-        server.serve_forever()
+        servers[0][1].serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        for _, server in servers:
+            server.server_close()
     return 0
