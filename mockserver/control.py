@@ -100,13 +100,15 @@ def faults_get(call: Call):
 
 @CONTROL.operation("POST", "/_mock/faults", "faults_add")
 def faults_add(call: Call):
-    rules = call.body if isinstance(call.body, list) else [call.body]
+    # A rule as GET lists it may be posted back: its counters are the server's own.
+    rules = [{k: v for k, v in rule.items() if k not in ("id", "applied")}
+             for rule in (call.body if isinstance(call.body, list) else [call.body])]
     for rule in rules:  # all checked before any is added
         try:
-            FaultRule(**{k: v for k, v in rule.items() if k not in ("id", "applied")})
+            FaultRule(**rule)
         except ValueError as e:
             raise BoomError(f"fault rule refused: {e}") from None
-    added = [call.runtime.faults.add(**{k: v for k, v in rule.items() if k not in ("id", "applied")}) for rule in rules]
+    added = [call.runtime.faults.add(**rule) for rule in rules]
     return 200, {"faults": [rule.to_dict() for rule in added]}
 
 

@@ -88,3 +88,14 @@ def test_the_state_saves_as_a_fixture_that_loads_to_the_same_state(mockserver_li
     dumped = urllib.request.urlopen(f"{mockserver_live.url}/_mock/state").read()
     assert empty.post("/_mock/state", data=dumped, content_type="application/json").status_code == 200
     assert empty.get("/_mock/state").get_json() == json.loads(dumped)
+
+
+def test_the_document_from_python():
+    from mockserver.control import CONTROL
+    from mockserver.openapi import openapi_document
+
+    app = create_app(products=["dashboards"])
+    document = openapi_document(runtime_of(app), CONTROL)
+    assert set(document["paths"]) == {path for path, _ in served_routes(app)}
+    assert all(op["operationId"].split(".")[0] in ("mock", "dashboards")
+               for item in document["paths"].values() for op in item.values())
