@@ -56,6 +56,7 @@ def create_app(
     auth: str | None = None,
     saved_object_types: Iterable = (),
     journal_size: int = DEFAULT_JOURNAL_SIZE,
+    control_api: bool = True,
 ) -> Flask:
     """Builds a Flask app serving the mocked products.
 
@@ -70,7 +71,8 @@ def create_app(
     then needs its Basic credentials or an API key issued for them. ``saved_object_types``: more
     OpenSearch Dashboards saved-object types (:class:`mockserver.dashboards.SavedObjectsType`, with their
     migrations), registered before the fixtures load, as plugins register them. ``journal_size``: how
-    many requests the journal keeps (0: none). A bad fixture raises
+    many requests the journal keeps (0: none). ``control_api=False`` serves no ``/_mock/`` routes (a
+    stand-in that others share). A bad fixture raises
     :class:`mockserver.errors.FixtureError` here, at start.
     """
     if strict is None:
@@ -97,7 +99,8 @@ def create_app(
         documents.append(("create_app auth", {"security": {
             "enabled": True, "users": {username: {"password": password, "roles": ["superuser"]}}}}))
     store.seed(documents, started=lambda s: [p.started(s) for p in served.values()])
-    runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict, journal=Journal(journal_size))
+    runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict, journal=Journal(journal_size),
+                      control_api=control_api)
     for product in served.values():
         start_periodic(product, store)
 
@@ -109,7 +112,8 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     app = Flask("mockserver", static_folder=None)  # no /static route: the real products have none
     app.json.sort_keys = False
     app.extensions["mockserver"] = runtime
-    for product in [CONTROL, *products.values()]:
+    control = [CONTROL] if runtime.control_api else []
+    for product in [*control, *products.values()]:
         app.register_blueprint(product.blueprint(runtime))
         product.restrict_methods(app.url_map)
         app.wsgi_app = product.wrap_wsgi(app.wsgi_app)
@@ -119,7 +123,7 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     @app.errorhandler(MethodNotAllowed)
     def unrouted(error):
         allowed = sorted(error.valid_methods) if isinstance(error, MethodNotAllowed) else None
-        if CONTROL.owns(request):
+        if runtime.control_api and CONTROL.owns(request):
             product = CONTROL
         else:  # a request no product claims gets the first served product's answer
             owner = runtime.product_for(request)

@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--product-port", action="append", default=[], metavar="PRODUCT=PORT",
                        help="serve a product on a port of its own, as a deployment does (repeatable: "
                             "elasticsearch=9200, kibana=5601, dashboards=5602); --port serves the others")
+    serve.add_argument("--no-control-api", action="store_true",
+                       help="serve no /_mock/ routes (reset, state, faults, journal): for a stand-in others share")
     serve.add_argument("--journal-size", type=int, default=DEFAULT_JOURNAL_SIZE, metavar="N",
                        help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)")
     serve.add_argument("--kibana-version", metavar="X.Y.Z",
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
                          kibana_version=args.kibana_version, kibana_sync_on_start=args.kibana_sync_on_start or None,
-                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth, journal_size=args.journal_size)
+                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth, journal_size=args.journal_size,
+                         control_api=not args.no_control_api)
         plan = port_plan(app, args.product_port, args.port)
     except FixtureError as e:
         print(f"mockserver: bad fixture: {e}", file=sys.stderr)

@@ -19,8 +19,16 @@ from .schemas import OperationSchemas, describe
 class ControlAPI(BoomProduct):
     faultable = False
 
-    def authenticate(self, req: Request, runtime) -> None:
-        return None  # the control API is the test's own, open to it
+    def authenticate(self, req: Request, runtime):
+        """Open while security is off; with it on, the control API needs a superuser's credentials
+        (those of ``--auth``): a shared stand-in's state is not for every caller to reset."""
+        principal = super().authenticate(req, runtime)
+        if principal is not None and "superuser" not in principal.roles:
+            raise BoomError(f"the control API needs a superuser; [{principal.username}] is not one", 403)
+        return principal
+
+    def unauthenticated(self, failure, req: Request) -> ProductError:
+        return BoomError("the control API needs credentials" if failure.kind == "missing" else "invalid credentials", 401)
 
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
         body = None
@@ -37,7 +45,8 @@ class ControlAPI(BoomProduct):
         return BoomError(f"[request {part}] {describe(found[0])}")
 
     def render(self, status: int, body: Any, req: Request) -> Response:
-        return Response(json.dumps(body), status=status, mimetype="application/json")
+        headers = {"WWW-Authenticate": 'Basic realm="mockserver"'} if status == 401 else {}
+        return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
 
     def owns(self, req: Request) -> bool:
         return req.path.startswith("/_mock/")

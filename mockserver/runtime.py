@@ -19,6 +19,7 @@ class Runtime:
     strict: bool = False
     journal: Journal = field(default_factory=Journal)
     faults: Faults = field(default_factory=Faults)
+    control_api: bool = True  # whether /_mock/ is served
 
     def reset(self) -> None:
         """The seeded state again, with no faults and an empty journal: a fresh start for a test."""

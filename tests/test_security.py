@@ -214,8 +214,25 @@ def test_spaces_api_authorization(secured):
     assert secured.post("/api/spaces/space", json={"id": "x", "name": "x"}, headers={**ADMIN, "kbn-xsrf": "1"}).status == 200
 
 
-def test_control_api_stays_open(secured):
-    assert secured.get("/_mock/health").status == 200
+def test_the_control_api_needs_a_superuser_when_security_is_on(secured):
+    reply = secured.post("/_mock/reset")
+    assert (reply.status, reply.json) == (401, {"statusCode": 401, "error": "Unauthorized",
+                                                "message": "the control API needs credentials"})
+    assert reply.headers["WWW-Authenticate"] == 'Basic realm="mockserver"'
+    assert secured.get("/_mock/state", headers=basic("elastic", "wrong")).json["message"] == "invalid credentials"
+    reader = secured.get("/_mock/requests", headers=basic("ml_reader", "pw-ml"))
+    assert (reader.status, reader.json["message"]) == (403, "the control API needs a superuser; [ml_reader] is not one")
+    assert secured.get("/_mock/health", headers=ADMIN).status == 200
+    assert secured.post("/_mock/reset", headers=ADMIN).json == {"acknowledged": True}
+
+
+def test_no_control_api():
+    from conftest import Http
+
+    http = Http(create_app(control_api=False).test_client())
+    reply = http.post("/_mock/reset")
+    assert (reply.status, reply.json) == (400, {"error": "no handler found for uri [/_mock/reset] and method [POST]"})
+    assert http.get("/_connector/connector-1").status == 200
 
 
 def test_auth_option_is_checked():
