@@ -36,7 +36,7 @@ class ControlAPI(BoomProduct):
         if data:
             try:
                 body = json.loads(data)
-            except (ValueError, UnicodeDecodeError) as e:
+            except (ValueError, UnicodeDecodeError, RecursionError) as e:
                 raise BoomError(f"request body is not JSON: {e}") from None
         return Call(path=path_args, query=req.args.to_dict(), body=body, request=req, runtime=runtime)
 

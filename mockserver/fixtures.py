@@ -22,7 +22,13 @@ FixtureDocument = tuple[str, dict]  # (where it came from, the parsed document)
 def fixture_files(path: str | Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.glob("*.json") if p.is_file())
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        folder = path.resolve()
+        for file in files:
+            # A link out of the named folder would load what nobody named.
+            if not file.resolve().is_relative_to(folder):
+                raise FixtureError(str(file), "", f"resolves to {file.resolve()}, outside the folder {path}")
+        return files
     if path.is_file():
         return [path]
     raise FixtureError(str(path), "", "no such file or folder")

@@ -13,3 +13,28 @@ def clone(value: Any) -> Any:
     if isinstance(value, list):
         return [clone(v) for v in value]
     return value
+
+
+def deepest(text: str, limit: int) -> tuple[int, int]:
+    """Where JSON text first nests deeper than ``limit`` (or, short of that, where it nests deepest):
+    ``(depth, offset)``. Strings are skipped. Only for text a parser has refused as too deep."""
+    depth, worst, in_string, escaped = 0, (0, 0), False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > worst[0]:
+                worst = (depth, offset)
+                if depth > limit:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return worst

@@ -77,6 +77,40 @@ def _correct_where_the_source_differs(schemas: dict) -> None:
     properties["required"] = [r for r in properties.get("required", []) if r not in ("depends_on", "options")]
 
 
+OPAQUE_PREFIXES = ("_types.query_dsl.", "_types.aggregations.", "_types.mapping.", "_types.analysis.",
+                   "_global.search.")
+
+
+def fuzzable_document(served: set[tuple[str, str]]) -> dict:
+    """The contract for a fuzzer: only the ``(METHOD, path template)`` pairs the mock serves, with the
+    corrections above and the same reading of ``oneOf`` and "any" as the checks here."""
+    document = json.loads(CONTRACT.read_text())
+    _correct_where_the_source_differs(document["components"]["schemas"])
+    paths = {}
+    for template, methods in document["paths"].items():
+        kept = {m: op for m, op in methods.items() if m == "parameters" or (m.upper(), template) in served}
+        if set(kept) - {"parameters"}:
+            paths[template] = kept
+    document["paths"] = paths
+    # Search requests inside datafeeds and analytics (queries, aggregations, runtime mappings) are vast
+    # recursive grammars the mock takes as opaque JSON: a fuzzer drawing from them draws forever.
+    schemas = document["components"]["schemas"]
+    for name in schemas:
+        if name.startswith(OPAQUE_PREFIXES):
+            schemas[name] = {"type": "object"}
+    return _readable(document)
+
+
+def _readable(value):
+    """``oneOf`` as ``anyOf`` and the bare-object "any" as ``{}``, everywhere, references kept local."""
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {("anyOf" if k == "oneOf" else k): _readable(v) for k, v in value.items()}
+    return {} if out == {"type": "object"} else out
+
+
 def _absolute_refs(schema):
     """An inline schema of the document as JSON Schema 2020-12 reads it: local ``#/components/...``
     references made absolute, OpenAPI 3.0's ``nullable`` as a null type, and ``oneOf`` as the

@@ -237,3 +237,11 @@ def test_trained_model_get_missing_and_delete(http):
              "Unable to delete model [lang_ident_model_1] as it is required by machine learning")
     http.put("/_ml/trained_models/gone", json=MODEL)
     assert http.delete("/_ml/trained_models/gone").json == {"acknowledged": True}
+
+
+def test_a_tree_model_needs_its_input(http):
+    body = {"inference_config": {"regression": {}}, "definition": {"trained_model": {"tree": {
+        "feature_names": ["a"], "tree_structure": [{"node_index": 0, "leaf_value": 1.0}]}}}}
+    es_error(http.put("/_ml/trained_models/no-input", json=body), 400, "illegal_argument_exception",
+             "[input] must not be null.")
+    assert http.get("/_ml/trained_models/no-input").status == 404

@@ -88,7 +88,7 @@ class DashboardsProduct(BoomProduct):
             return None
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
             raise BoomError("Invalid request payload JSON format", 400) from None
 
     @staticmethod

@@ -40,6 +40,8 @@ def v8_syntax_error(text: str) -> str:
         _Scanner(text).parse()
     except JsonSyntaxError as error:
         return str(error)
+    except RecursionError:  # V8 parses any depth; here a line nested past Python's stack is refused
+        return "Maximum nesting depth exceeded"
     return "Unexpected end of JSON input"  # unreachable for text json.loads refused
 
 

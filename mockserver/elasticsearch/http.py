@@ -34,6 +34,7 @@ from .errors import (
     XContentParseError,
     injected_error,
 )
+from ..jsonvalue import deepest
 from .state import ElasticsearchState
 
 PRODUCT_HEADER = "X-elastic-product"
@@ -241,6 +242,12 @@ class ElasticsearchProduct(Product):
         raise SecurityException(f"action [{action[0]}] is unauthorized for {who}, this action is granted by the "
                                 f"cluster privileges [{','.join(grants)}]", 403)
 
+    def authenticate(self, req: Request, runtime):
+        # Netty's aggregator refuses a body over http.max_content_length before anything else runs.
+        if req.content_length is not None and req.content_length > MAX_CONTENT_LENGTH:
+            raise ContentTooLarge("Request Entity Too Large")
+        return super().authenticate(req, runtime)
+
     def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
         uri = req.full_path.rstrip("?") if req.query_string else req.path
         header = {"header": {"WWW-Authenticate": WWW_AUTHENTICATE}}
@@ -281,6 +288,8 @@ class ElasticsearchProduct(Product):
                                      caused_by=JsonParseError(reason)) from None
         except ValueError as e:
             raise json_syntax_error(text, e) from None
+        except RecursionError:
+            raise too_deep(text) from None
         return text, body
 
     # -- schema errors -> Elasticsearch errors ---------------------------------------------
@@ -310,6 +319,8 @@ class ElasticsearchProduct(Product):
         return error.status, error.body(Wire.of(req).trace)
 
     def render(self, status: int, body: Any, req: Request) -> Response:
+        if isinstance(body, TooLargeAnswer):  # Netty's own canned answer: no body, no product header
+            return Response(b"", status=413)
         wire = Wire.of(req)
         is_error = status >= 400
         if wire.filter_path and not is_error and body is not None:
@@ -438,6 +449,34 @@ def similarity(a: str, b: str) -> float:
 
 
 _JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
+
+
+MAX_NESTING_DEPTH = 1000  # Jackson's StreamReadConstraints default
+MAX_CONTENT_LENGTH = 100 * 1024 * 1024  # http.max_content_length (100mb)
+
+
+class TooLargeAnswer(dict):
+    """The body of a 413 that Netty answers itself (rendered as nothing)."""
+
+
+class ContentTooLarge(ElasticsearchError):
+    type = "content_too_large"
+    status = 413
+
+    def body(self, trace: bool = False) -> dict:
+        return TooLargeAnswer()
+
+
+def too_deep(text: str) -> ElasticsearchError:
+    """Jackson refuses a document nested deeper than its limit."""
+    depth, offset = deepest(text, MAX_NESTING_DEPTH)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    reason = (f"Document nesting depth ({max(depth, MAX_NESTING_DEPTH + 1)}) exceeds the maximum allowed "
+              f"({MAX_NESTING_DEPTH}, from `StreamReadConstraints.getMaxNestingDepth()`)")
+    cause = JsonParseError(reason)
+    cause.type = "stream_constraints_exception"
+    return XContentParseError(reason, (line, column), caused_by=cause)
 
 
 def json_syntax_error(text: str, error: ValueError) -> XContentParseError:

@@ -568,6 +568,8 @@ class Models:
         field_names = (body.get("input") or {}).get("field_names")
         if field_names == []:
             raise IllegalArgument("[input.field_names] must not be empty")
+        if body.get("input") is None and not nlp:  # TrainedModelConfig: only NLP configs have a default input
+            raise IllegalArgument("[input] must not be null.")
         if model_id in self.all_docs():
             raise ResourceAlreadyExists(f"Trained machine learning model [{model_id}] already exists")
         doc = {
@@ -582,7 +584,7 @@ class Models:
             "estimated_operations": body.get("estimated_operations", 0),
             "license_level": "platinum",
             "tags": tags,
-            "input": body.get("input") or ({"field_names": ["text_field"]} if nlp else None),
+            "input": body["input"] if body.get("input") is not None else {"field_names": ["text_field"]},
             "inference_config": inference_config_with_defaults(body["inference_config"]),
             "location": body.get("location") or ({"index": {"name": NATIVE_INFERENCE_INDEX}}
                                                  if model_type == "pytorch" else None),

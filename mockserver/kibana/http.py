@@ -24,6 +24,7 @@ from .state import KibanaState
 # core's getSpaceIdFromPath: a prefix match, so /s/aBC/... is space "a" and path "BC/...".
 SPACE_PREFIX = re.compile(r"^/s/([a-z0-9_\-]+)")
 SPACE_ENVIRON = "mockserver.kibana.space"
+MAX_PAYLOAD_BYTES = 1048576  # server.maxPayload
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 VERSIONED_ENVIRON = "mockserver.kibana.api_version"
 # Kibana answers these paths with its own 404 when no route matches (the others are Elasticsearch's).
@@ -100,7 +101,10 @@ class KibanaProduct(BoomProduct):
 
     # -- request ---------------------------------------------------------------------------
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
-        """Core's onPostAuth checks (XSRF, internal-API restriction), then the request itself."""
+        """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, internal-API
+        restriction), then the request itself."""
+        if req.content_length is not None and req.content_length > MAX_PAYLOAD_BYTES:
+            raise BoomError(f"Payload content length greater than maximum allowed: {MAX_PAYLOAD_BYTES}", 413)
         version = self.version_of(runtime)
         if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
             raise BoomError("Request must contain a kbn-xsrf header.", 400)
@@ -123,7 +127,7 @@ class KibanaProduct(BoomProduct):
         if data:
             try:
                 body = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
                 raise BoomError("Invalid request payload JSON format", 400) from None
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
 

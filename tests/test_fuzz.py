@@ -1,0 +1,73 @@
+"""Property-based fuzzing with schemathesis, bounded for CI (MOCKSERVER_FUZZ_EXAMPLES per operation,
+default 8): the mock's own OpenAPI document over every route it serves, and Elastic's own contract over
+the Elasticsearch routes the mock serves. No answer may be a 5xx; every answer must conform to its
+documented status and schema."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+import contract
+from mockserver import create_app, runtime_of
+from mockserver.server import LiveServer
+
+EXAMPLES = int(os.environ.get("MOCKSERVER_FUZZ_EXAMPLES", "8"))
+HEADERS = {"osd-xsrf": "true", "kbn-xsrf": "true"}  # past the XSRF checks, into the routes
+FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=list(HealthCheck))
+
+APP = create_app(strict=False)  # the fuzzer judges the answers itself
+OWN = schemathesis.openapi.from_wsgi("/_mock/openapi.json", APP)
+
+
+@pytest.fixture(scope="module")
+def fuzz_url():
+    """Calls go over a real socket: a generated id may hold any character, which only a real
+    client percent-encodes as it must."""
+    with LiveServer(APP) as server:
+        yield server.url
+
+
+@OWN.parametrize()
+@FUZZ_SETTINGS
+def test_the_mock_against_its_own_document(case, fuzz_url):
+    runtime_of(APP).reset()
+    case.call_and_validate(base_url=fuzz_url, headers=HEADERS,
+                           checks=[not_a_server_error, status_code_conformance, response_schema_conformance])
+
+
+def _served() -> set[tuple[str, str]]:
+    pairs = set()
+    for rule in APP.url_map.iter_rules():
+        template = re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule.rule)
+        pairs.update((method, template) for method in rule.methods)
+    return pairs
+
+
+def _contract_schema():
+    if not contract.available():
+        return None
+    return schemathesis.openapi.from_dict(contract.fuzzable_document(_served()))
+
+
+CONTRACT = _contract_schema()
+
+if CONTRACT is not None:
+    @CONTRACT.parametrize()
+    @FUZZ_SETTINGS
+    def test_the_mock_against_elastics_contract(case, fuzz_url):
+        runtime_of(APP).reset()
+        # The contract documents only success statuses (and some 201s as 200): the check is that no
+        # answer is a server error and that a documented answer has the documented shape.
+        case.call_and_validate(base_url=fuzz_url, checks=[not_a_server_error, response_schema_conformance])
+else:  # pragma: no cover - CI always has ../shared beside the checkout
+    @pytest.mark.skip(reason="../shared/contracts is not beside this checkout")
+    def test_the_mock_against_elastics_contract():
+        pass
