@@ -8,7 +8,6 @@ Control API calls are not recorded; a connection dropped by fault injection is r
 from __future__ import annotations
 
 import fnmatch
-import io
 import itertools
 import json
 import threading
@@ -19,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 DEFAULT_SIZE = 1000
-BODY_LIMIT = 64 * 1024  # characters of a body kept per entry: the journal is for assertions, not archives
+BODY_LIMIT = 64 * 1024  # bytes of a body kept per entry: the journal is for assertions, not archives
 PRODUCT_ENVIRON = "mockserver.product"  # set by whatever answers: a product's name
 PATH_ENVIRON = "mockserver.path"  # the path as the client sent it (before a product's middleware rewrites it)
 DROPPED_ENVIRON = "mockserver.drop"  # a dropped connection: recorded with status 0
@@ -139,9 +138,7 @@ class JournalMiddleware:
         if not self.journal.enabled or path.startswith(self.skip_prefix):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
-        environ["wsgi.input"] = io.BytesIO(body)  # the app reads it again
+        recorder = environ["wsgi.input"] = RecordingStream(environ["wsgi.input"], BODY_LIMIT)
         captured: dict[str, Any] = {}
 
         def capture(status, headers, exc_info=None):
@@ -154,7 +151,7 @@ class JournalMiddleware:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        request_text, response_text = body.decode("utf-8", "replace"), content.decode("utf-8", "replace")
+        request_text, response_text = recorder.recorded.decode("utf-8", "replace"), content.decode("utf-8", "replace")
         status = 0 if environ.get(DROPPED_ENVIRON) else int(captured.get("status", "500").split()[0])
         self.journal.record(Entry(
             id=self.journal.next_id(), time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -165,5 +162,37 @@ class JournalMiddleware:
             request_body=request_text[:BODY_LIMIT], status=status,
             response_headers=dict(captured.get("headers", [])), response_body=response_text[:BODY_LIMIT],
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            truncated=len(request_text) > BODY_LIMIT or len(response_text) > BODY_LIMIT))
+            truncated=recorder.overflow or len(response_text) > BODY_LIMIT))
         return [content]
+
+
+class RecordingStream:
+    """The request's input stream, keeping the first ``limit`` bytes the app reads: the body is
+    recorded as it is read, never read ahead (a huge body is refused by the app, not buffered here)."""
+
+    def __init__(self, stream, limit: int):
+        self.stream = stream
+        self.limit = limit
+        self.recorded = b""
+        self.overflow = False
+
+    def _keep(self, chunk: bytes) -> bytes:
+        room = self.limit - len(self.recorded)
+        if len(chunk) > room:
+            self.overflow = True
+        if room > 0:
+            self.recorded += chunk[:room]
+        return chunk
+
+    def read(self, *args) -> bytes:
+        return self._keep(self.stream.read(*args))
+
+    def readline(self, *args) -> bytes:
+        return self._keep(self.stream.readline(*args))
+
+    def readlines(self, *args) -> list[bytes]:
+        return [self._keep(line) for line in self.stream.readlines(*args)]
+
+    def __iter__(self):
+        for line in self.stream:
+            yield self._keep(line)

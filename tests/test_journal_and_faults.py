@@ -174,3 +174,18 @@ def test_the_official_client_retries_through_a_fault(mockserver_live, status):
     es = elasticsearch.Elasticsearch(mockserver_live.url, max_retries=3, retry_on_status=(429, 503))
     assert es.connector.get(connector_id="connector-1")["id"] == "connector-1"
     assert [e.status for e in mockserver_live.journal.requests(path="/_connector/connector-1")] == [status, status, 200]
+
+
+def test_the_journal_keeps_what_the_app_reads_and_no_more(mockserver_app, mockserver_client):
+    journal = runtime_of(mockserver_app).journal
+    big = json.dumps([{"type": "url", "id": f"u{i}", "attributes": {"url": "/" + "x" * 100}} for i in range(800)])
+    assert mockserver_client.post("/api/saved_objects/_bulk_create", data=big, headers={
+        **XSRF, "Content-Type": "application/json"}).status_code == 200
+    entry, = journal.requests(path="/api/saved_objects/_bulk_create")
+    assert entry.truncated and len(entry.request_body) == 64 * 1024 and big.startswith(entry.request_body)
+    # A body refused before it is read (over the payload limit) is not read for the journal either.
+    huge = b"x" * 2_000_000
+    assert mockserver_client.post("/api/spaces/space", data=huge, headers={
+        "kbn-xsrf": "1", "Content-Type": "application/json"}).status_code == 413
+    refused, = journal.requests(path="/api/spaces/space")
+    assert (refused.status, refused.request_body) == (413, "")
