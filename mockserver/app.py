@@ -10,7 +10,7 @@ from typing import Iterable
 from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from .control import CONTROL
+from .control import CONTROL, SERVED_EXTENSION
 from .faults import DropMiddleware
 from .fixtures import read_fixture_paths
 from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE, PRODUCT_ENVIRON, Journal, JournalMiddleware
@@ -112,6 +112,7 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     app = Flask("mockserver", static_folder=None)  # no /static route: the real products have none
     app.json.sort_keys = False
     app.extensions["mockserver"] = runtime
+    app.extensions[SERVED_EXTENSION] = products
     control = [CONTROL] if runtime.control_api else []
     for product in [*control, *products.values()]:
         app.register_blueprint(product.blueprint(runtime))

@@ -20,8 +20,15 @@ class BoomError(ProductError):
         self.attributes = attributes
 
 
+def phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status with no standard reason (an injected 499, say): Boom says "Unknown"
+        return "Unknown"
+
+
 def boom_body(error: BoomError) -> dict:
-    body = {"statusCode": error.status, "error": HTTPStatus(error.status).phrase, "message": error.message}
+    body = {"statusCode": error.status, "error": phrase(error.status), "message": error.message}
     if error.attributes is not None:
         body["attributes"] = error.attributes
     return body
@@ -34,7 +41,7 @@ class BoomProduct(Product):
         return BoomError(message, 500)
 
     def fault_error(self, fault) -> ProductError:
-        return BoomError(fault.message or HTTPStatus(fault.status).phrase, fault.status)
+        return BoomError(fault.message or phrase(fault.status), fault.status)
 
     def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
         if not isinstance(error, BoomError):

@@ -48,10 +48,15 @@ def port_plan(app, product_ports: list[str], main_port: int) -> list[tuple[list[
     """Which products each port serves: the ``PRODUCT=PORT`` ones, and the main port for the rest."""
     served = list(runtime_of(app).products)
     plan: list[tuple[list[str], int]] = []
+    if not 0 <= main_port <= 65535:
+        raise ValueError(f"--port {main_port}: a port is between 0 and 65535")
     for spec in product_ports:
         name, _, port = spec.partition("=")
-        if name not in served or not port.isdigit():
-            raise ValueError(f"--product-port {spec!r}: expected PRODUCT=PORT with PRODUCT one of {served}")
+        if name not in served or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError(f"--product-port {spec!r}: expected PRODUCT=PORT with PRODUCT one of {served} and a port "
+                             "between 0 and 65535")
+        if any(name in names for names, _ in plan):
+            raise ValueError(f"--product-port {spec!r}: {name} already has a port")
         plan.append(([name], int(port)))
     rest = [n for n in served if n not in {names[0] for names, _ in plan}]
     return ([(rest, main_port)] if rest else []) + plan

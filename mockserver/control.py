@@ -5,20 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
 from .boom import BoomError, BoomProduct, boom_body
 from .errors import FixtureError, ProductError
 from .faults import FaultRule
+
+SERVED_EXTENSION = "mockserver.served"  # the products one Flask app serves
 from .product import Call
 from .schemas import OperationSchemas, describe
 
 
-class ControlAPI(BoomProduct):
-    faultable = False
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
 
+
+class ControlAPI(BoomProduct):
     def authenticate(self, req: Request, runtime):
         """Open while security is off; with it on, the control API needs a superuser's credentials
         (those of ``--auth``): a shared stand-in's state is not for every caller to reset."""
@@ -35,7 +39,7 @@ class ControlAPI(BoomProduct):
         data = req.get_data(cache=True)
         if data:
             try:
-                body = json.loads(data)
+                body = json.loads(data, parse_constant=_no_constants)
             except (ValueError, UnicodeDecodeError, RecursionError) as e:
                 raise BoomError(f"request body is not JSON: {e}") from None
         return Call(path=path_args, query=req.args.to_dict(), body=body, request=req, runtime=runtime)
@@ -59,12 +63,17 @@ class ControlAPI(BoomProduct):
         return self.render(error.status, boom_body(error), req)
 
 
-CONTROL = ControlAPI("mock")
+CONTROL = ControlAPI("mock", faultable=False)
+
+
+def served_products_of(call: Call) -> dict:
+    """The products this app answers for (a port of its own serves one), not all the runtime holds."""
+    return current_app.extensions.get(SERVED_EXTENSION, call.runtime.products)
 
 
 @CONTROL.operation("GET", "/_mock/health", "health")
 def health(call: Call):
-    return 200, {"status": "ready", "products": list(call.runtime.products)}
+    return 200, {"status": "ready", "products": list(served_products_of(call))}
 
 
 @CONTROL.operation("POST", "/_mock/reset", "reset")
@@ -92,7 +101,7 @@ def requests_get(call: Call):
     q = call.query
     entries = call.runtime.journal.requests(product=q.get("product"), method=q.get("method"), path=q.get("path"))
     if "limit" in q:
-        entries = entries[len(entries) - int(q["limit"]):] if int(q["limit"]) else []
+        entries = entries[-int(q["limit"]):] if int(q["limit"]) else []
     return 200, {"total": len(entries), "requests": [e.to_dict() for e in entries]}
 
 
@@ -131,4 +140,4 @@ def faults_clear(call: Call):
 def openapi(call: Call):
     from .openapi import openapi_document
 
-    return 200, openapi_document(call.runtime, CONTROL)
+    return 200, openapi_document(call.runtime, CONTROL, served_products_of(call))

@@ -15,8 +15,11 @@ import itertools
 import random
 import socket
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+
+MAX_LATENCY_MS = 600_000
 
 
 class ConnectionDropped(ConnectionError):
@@ -47,6 +50,8 @@ class FaultRule:
             raise ValueError(f"status must be an error status (400-599), not {self.status}")
         if not 0 <= self.probability <= 1:
             raise ValueError("probability is between 0 and 1")
+        if not 0 <= self.latency_ms <= MAX_LATENCY_MS:
+            raise ValueError(f"latency_ms is between 0 and {MAX_LATENCY_MS}")
         if self.method:
             self.method = self.method.upper()
         self._random = random.Random(self.seed)
@@ -60,7 +65,7 @@ class FaultRule:
         return self.times is not None and self.applied >= self.times
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
 
 class Faults:

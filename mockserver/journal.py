@@ -17,11 +17,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from .faults import DROP_ENVIRON
+
 DEFAULT_SIZE = 1000
 BODY_LIMIT = 64 * 1024  # bytes of a body kept per entry: the journal is for assertions, not archives
 PRODUCT_ENVIRON = "mockserver.product"  # set by whatever answers: a product's name
 PATH_ENVIRON = "mockserver.path"  # the path as the client sent it (before a product's middleware rewrites it)
-DROPPED_ENVIRON = "mockserver.drop"  # a dropped connection: recorded with status 0
 
 
 @dataclass
@@ -79,11 +80,9 @@ class Journal:
         return self.size > 0
 
     def record(self, entry: Entry) -> None:
-        with self._lock:
+        with self._lock:  # ids in journal order
+            entry.id = next(self._ids)
             self._entries.append(entry)
-
-    def next_id(self) -> int:
-        return next(self._ids)
 
     def clear(self) -> None:
         with self._lock:
@@ -151,10 +150,11 @@ class JournalMiddleware:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
+        recorder.finish(int(environ.get("CONTENT_LENGTH") or 0))
         request_text, response_text = recorder.recorded.decode("utf-8", "replace"), content.decode("utf-8", "replace")
-        status = 0 if environ.get(DROPPED_ENVIRON) else int(captured.get("status", "500").split()[0])
+        status = 0 if environ.get(DROP_ENVIRON) else int(captured.get("status", "500").split()[0])
         self.journal.record(Entry(
-            id=self.journal.next_id(), time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+            id=0, time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             product=environ.get(PRODUCT_ENVIRON), method=environ.get("REQUEST_METHOD", "GET"), path=path,
             query=environ.get("QUERY_STRING", ""),
             request_headers={k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
@@ -175,6 +175,7 @@ class RecordingStream:
         self.limit = limit
         self.recorded = b""
         self.overflow = False
+        self.consumed = 0
 
     def _keep(self, chunk: bytes) -> bytes:
         room = self.limit - len(self.recorded)
@@ -185,14 +186,27 @@ class RecordingStream:
         return chunk
 
     def read(self, *args) -> bytes:
-        return self._keep(self.stream.read(*args))
+        chunk = self.stream.read(*args)
+        self.consumed += len(chunk)
+        return self._keep(chunk)
+
+    def finish(self, content_length: int) -> None:
+        """A body the app answered without reading (a fault, a refused header) is still recorded,
+        up to the limit: what is left of a declared length, when that fits."""
+        left = content_length - self.consumed
+        room = self.limit - len(self.recorded)
+        if 0 < left <= room:
+            self.read(left)
+        elif left > room:
+            self.overflow = True
 
     def readline(self, *args) -> bytes:
-        return self._keep(self.stream.readline(*args))
+        line = self.stream.readline(*args)
+        self.consumed += len(line)
+        return self._keep(line)
 
     def readlines(self, *args) -> list[bytes]:
-        return [self._keep(line) for line in self.stream.readlines(*args)]
+        return list(iter(self.readline, b""))
 
     def __iter__(self):
-        for line in self.stream:
-            yield self._keep(line)
+        return iter(self.readline, b"")

@@ -52,11 +52,11 @@ class Bundler:
         return f"#/components/schemas/{name}"
 
 
-def openapi_document(runtime, control) -> dict:
-    """The document for an app's runtime: its products' routes and the control API's."""
+def openapi_document(runtime, control, products: dict | None = None) -> dict:
+    """The document of an app: its products' routes (default: all the runtime holds) and the control API's."""
     bundler = Bundler(runtime.schemas)
     paths: dict[str, dict] = {}
-    for product in [control, *runtime.products.values()]:
+    for product in [control, *(runtime.products if products is None else products).values()]:
         for op in product.operations:
             path = RULE_PARAMETER.sub(r"{\1}", op.rule)
             prefixes = ("", SPACE_PREFIX) if product.name == "kibana" else ("",)

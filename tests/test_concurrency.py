@@ -82,6 +82,7 @@ def test_mixed_writes_from_eight_threads(mockserver_live):
         thread.start()
     for thread in threads:
         thread.join(120)
+    assert not any(thread.is_alive() for thread in threads)
     assert not failures, failures[0]
     assert not any(s >= 500 for mine in outcome.values() for s in mine["statuses"])
 

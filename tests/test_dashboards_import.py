@@ -453,3 +453,17 @@ def test_export_and_import_over_a_live_server(mockserver_live):
     assert reply.status == 200 and answer["success"] and answer["successCount"] == text.count("\n")
     patterns = mockserver_live.state("dashboards").repository.by_type["index-pattern"]
     assert all(r["destinationId"] in patterns for r in answer["successResults"])
+
+
+@pytest.mark.parametrize("line, problem", [
+    ({"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": "x"},
+     'expected "migrationVersion" to be an object of version strings'),
+    ({"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": {"visualization": 5}},
+     'expected "migrationVersion" to be an object of version strings'),
+    ({"type": "visualization", "id": "x", "attributes": {}, "workspaces": 5}, 'expected "workspaces" to be an array of strings'),
+    ({}, 'expected "type" to be a non-empty string'),
+    ([], "expected a JSON object"),
+])
+def test_malformed_saved_objects_are_named(http, line, problem):
+    for query in (None, {"overwrite": "true"}, {"createNewCopies": "true"}):
+        boom(upload(http, IMPORT, json.dumps(line), query=query), 400, f"Invalid saved object on line 1 of the file: {problem}")

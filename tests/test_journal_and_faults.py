@@ -189,3 +189,60 @@ def test_the_journal_keeps_what_the_app_reads_and_no_more(mockserver_app, mockse
         "kbn-xsrf": "1", "Content-Type": "application/json"}).status_code == 413
     refused, = journal.requests(path="/api/spaces/space")
     assert (refused.status, refused.request_body) == (413, "")
+
+
+# -- regressions found in review ---------------------------------------------------------------
+
+def test_a_rule_for_every_product_leaves_the_control_api_alone(mockserver_client):
+    mockserver_client.post("/_mock/faults", json={"status": 503})
+    assert mockserver_client.get("/_connector/connector-1").status_code == 503
+    assert mockserver_client.delete("/_mock/faults").status_code == 200
+    assert mockserver_client.get("/_connector/connector-1").status_code == 200
+
+
+def test_a_status_without_a_standard_phrase(mockserver_client):
+    mockserver_client.post("/_mock/faults", json={"product": "kibana", "status": 499})
+    reply = mockserver_client.get("/api/spaces/space")
+    assert (reply.status_code, reply.get_json()) == (499, {"statusCode": 499, "error": "Unknown", "message": "Unknown"})
+
+
+@pytest.mark.parametrize("body", [b'{"latency_ms": 1e300}', b'{"latency_ms": NaN}', b'{"latency_ms": Infinity}',
+                                  b'{"status": 500, "probability": NaN}'])
+def test_latency_and_probability_must_be_sane(mockserver_client, body):
+    reply = mockserver_client.post("/_mock/faults", data=body, content_type="application/json")
+    assert reply.status_code == 400
+    assert mockserver_client.get("/_mock/faults").get_json() == {"faults": []}
+
+
+def test_a_limit_past_the_total(mockserver_client):
+    for _ in range(3):
+        mockserver_client.get("/_connector/connector-1")
+    assert [mockserver_client.get(f"/_mock/requests?limit={n}").get_json()["total"] for n in (0, 2, 3, 5)] == [0, 2, 3, 3]
+
+
+def test_a_body_answered_unread_is_still_recorded(mockserver_app, mockserver_client):
+    journal = runtime_of(mockserver_app).journal
+    journal_body = {"attributes": {"title": "retried"}}
+    mockserver_client.post("/_mock/faults", json={"product": "dashboards", "status": 503, "times": 1})
+    for expected in (503, 200):
+        reply = mockserver_client.post("/api/saved_objects/visualization/r1", json=journal_body, headers=XSRF)
+        assert reply.status_code == expected
+    entries = journal.assert_called("POST", "/api/saved_objects/visualization/r1", times=2, body=journal_body)
+    assert [e.status for e in entries] == [503, 200]
+
+
+def test_space_prefixes_do_not_reach_the_control_api(mockserver_client):
+    reply = mockserver_client.delete("/s/marketing/_mock/requests")
+    assert (reply.status_code, reply.get_json()["statusCode"]) == (404, 404)
+
+
+def test_elasticsearch_refuses_an_announced_huge_body_without_reading_it(mockserver_live):
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(mockserver_live.url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
+        sock.sendall(b"POST /_connector/_sync_job HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 209715200\r\n\r\n{")
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")

@@ -84,3 +84,21 @@ def test_the_cli_refuses_an_unknown_product_port():
     result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--product-port", "logstash=9600"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "PRODUCT=PORT" in result.stderr
+
+
+def test_a_port_documents_and_reports_only_its_products():
+    app = product_app(create_app(), ["elasticsearch"])
+    client = app.test_client()
+    assert client.get("/_mock/health").get_json()["products"] == ["elasticsearch"]
+    paths = client.get("/_mock/openapi.json").get_json()["paths"]
+    assert "/_connector" in paths and not any(p.startswith(("/api/", "/s/")) for p in paths)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--port", "70000"], "between 0 and 65535"),
+    (["--product-port", "kibana=0", "--product-port", "kibana=0"], "kibana already has a port"),
+])
+def test_the_cli_refuses_bad_ports(args, message):
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", *args], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and message in result.stderr

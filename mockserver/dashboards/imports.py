@@ -47,8 +47,9 @@ def read_ndjson(text: str) -> list[dict]:
         if line.strip(JS_WHITESPACE) == "":
             continue
         value = js_json_parse(line)
-        if not value or (isinstance(value, dict) and value.get("exportedCount")):
-            continue  # JavaScript falsy values (null, 0, "", false) and the details line
+        if value is None or value is False or value == "" or (type(value) in (int, float) and value == 0) \
+                or (isinstance(value, dict) and value.get("exportedCount")):
+            continue  # JavaScript's falsy values (null, false, "", 0) and the details line
         problem = _not_a_saved_object(value)
         if problem:
             # Upstream such a line fails later with a TypeError (a 500); here it is named.
@@ -69,6 +70,14 @@ def _not_a_saved_object(value: Any) -> str | None:
     if references is not None and not (isinstance(references, list) and all(
             isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str) for r in references)):
         return 'expected "references" to be an array of {"name", "type", "id"} objects'
+    versions = value.get("migrationVersion")
+    if versions is not None and not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
+        return 'expected "migrationVersion" to be an object of version strings'
+    for key in ("workspaces",):
+        if value.get(key) is not None and not (isinstance(value[key], list) and all(isinstance(w, str) for w in value[key])):
+            return f'expected "{key}" to be an array of strings'
+    if value.get("originId") is not None and not isinstance(value["originId"], str):
+        return 'expected "originId" to be a string'
     return None
 
 

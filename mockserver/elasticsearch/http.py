@@ -145,7 +145,9 @@ class Wire:
         self.content_type = "application/json"
         self.accept = self.sent = None
         self.problem: ElasticsearchError | None = None
-        self.has_body = bool(req.get_data(cache=True))
+        # Whether a body was sent, from the headers: reading it here would read a body the 413 refuses.
+        self.has_body = bool(req.content_length) or (req.content_length is None and "chunked" in
+                                                     req.headers.get("Transfer-Encoding", "").lower())
         problems = []
         for header in ("Accept", "Content-Type"):
             try:

@@ -59,7 +59,7 @@ class SpacePrefix:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         match = SPACE_PREFIX.match(path)
-        if match:
+        if match and not path[match.end():].startswith("/_mock/"):  # the control API is not Kibana's
             environ[SPACE_ENVIRON] = match.group(1)
             environ["PATH_INFO"] = path[match.end():] or "/"
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + match.group(0)
