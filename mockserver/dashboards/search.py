@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .. import levenshtein
 from .analysis import analyze, normalize
 from .types import SavedObjectsType
 
@@ -272,34 +273,20 @@ class Searcher:
             results = [self.run(clause) for clause in node.clauses]
             if not results:
                 return {}
-            if node.occur == "must":
-                common = set.intersection(*(set(r) for r in results))
-                return {i: sum(r[i] for r in results) for i in common}
-            merged: dict[str, float] = {}
-            for result in results:
-                for doc_id, score in result.items():
-                    merged[doc_id] = merged.get(doc_id, 0.0) + score
-            return merged
+            return scores_of_all(results) if node.occur == "must" else scores_of_any(results)
         return self.leaf(node)
 
     def leaf(self, leaf: Leaf) -> dict[str, float]:
         if leaf.kind == "all":
             return {i: 1.0 for i in self.all_ids}
-        scores: dict[str, float] = {}
-
-        def add(found: dict[str, float]) -> None:
-            for doc_id, score in found.items():
-                scores[doc_id] = scores.get(doc_id, 0.0) + score
-
+        found = []
         for name, boost in self.fields:
             index = self.index.fields[name]
-            if index.kind == "text":
-                add(self.text_leaf(index, name, leaf, boost))
-            else:
-                add(self.exact_leaf(index, leaf, boost))
+            found.append(self.text_leaf(index, name, leaf, boost) if index.kind == "text"
+                         else self.exact_leaf(index, leaf, boost))
         if self.include_type_field:  # the root "type" keyword is one of the fields "*" reaches
-            add(self.exact_values({self.index.type_name: self.all_ids}, leaf, 1.0))
-        return scores
+            found.append(self.exact_values({self.index.type_name: self.all_ids}, leaf, 1.0))
+        return scores_of_any(found)
 
     def text_leaf(self, index: FieldIndex, name: str, leaf: Leaf, boost: float) -> dict[str, float]:
         if leaf.kind == "term":
@@ -307,14 +294,7 @@ class Searcher:
             parts = [index.bm25(t, boost) for t in tokens]
             if not parts:
                 return {}
-            if self.and_terms:
-                common = set.intersection(*(set(p) for p in parts))
-                return {i: sum(p[i] for p in parts) for i in common}
-            merged: dict[str, float] = {}
-            for part in parts:
-                for doc_id, score in part.items():
-                    merged[doc_id] = merged.get(doc_id, 0.0) + score
-            return merged
+            return scores_of_all(parts) if self.and_terms else scores_of_any(parts)
         if leaf.kind == "prefix":
             prefix = normalize(leaf.text)
             return {doc_id: boost for token, posting in index.postings.items() if token.startswith(prefix)
@@ -391,13 +371,22 @@ def _in_order(positions: list[list[int]], k: int, previous: int, slop: int) -> b
                for p in positions[k] if previous < p and p - previous - 1 <= slop)
 
 
+def scores_of_any(results: list[dict[str, float]]) -> dict[str, float]:
+    """A disjunction: every document any clause matched, scored by the sum of the clauses' scores."""
+    merged: dict[str, float] = {}
+    for result in results:
+        for doc_id, score in result.items():
+            merged[doc_id] = merged.get(doc_id, 0.0) + score
+    return merged
+
+
+def scores_of_all(results: list[dict[str, float]]) -> dict[str, float]:
+    """A conjunction: the documents every clause matched, scored by the sum (``results`` not empty)."""
+    common = set.intersection(*(set(r) for r in results))
+    return {doc_id: sum(r[doc_id] for r in results) for doc_id in common}
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
-    if abs(len(a) - len(b)) > limit:
+    if abs(len(a) - len(b)) > limit:  # no need to count: the lengths alone are too far apart
         return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    return levenshtein.distance(a, b)

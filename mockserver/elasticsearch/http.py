@@ -13,7 +13,9 @@ from flask import Response
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
+from .. import levenshtein
 from ..errors import ProductError
+from ..jsonvalue import deepest
 from ..product import Call, Product
 from ..schemas import OperationSchemas
 from . import xcontent
@@ -34,7 +36,6 @@ from .errors import (
     XContentParseError,
     injected_error,
 )
-from ..jsonvalue import deepest
 from .state import ElasticsearchState
 
 PRODUCT_HEADER = "X-elastic-product"
@@ -441,13 +442,7 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1.0 - previous[-1] / max(len(a), len(b))
+    return 1.0 - levenshtein.distance(a, b) / max(len(a), len(b))
 
 
 _JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
