@@ -20,6 +20,11 @@ class BoomError(ProductError):
         self.attributes = attributes
 
 
+def payload_too_large(max_bytes: int) -> BoomError:
+    """hapi's 413 for a body over a route's maxBytes."""
+    return BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
+
+
 def phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase

@@ -14,7 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
-from ..boom import BoomError, BoomProduct, boom_body
+from ..boom import BoomError, BoomProduct, boom_body, payload_too_large
 from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
 from ..product import Call, Raw
@@ -30,10 +30,6 @@ HEADERS = {
     "osd-name": "mockserver",
     "cache-control": "private, no-cache, no-store, must-revalidate",
 }
-
-
-def payload_too_large(max_bytes: int) -> BoomError:
-    return BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
 
 
 class DashboardsProduct(BoomProduct):

@@ -73,9 +73,9 @@ def _not_a_saved_object(value: Any) -> str | None:
     versions = value.get("migrationVersion")
     if versions is not None and not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
         return 'expected "migrationVersion" to be an object of version strings'
-    for key in ("workspaces",):
-        if value.get(key) is not None and not (isinstance(value[key], list) and all(isinstance(w, str) for w in value[key])):
-            return f'expected "{key}" to be an array of strings'
+    workspaces = value.get("workspaces")
+    if workspaces is not None and not (isinstance(workspaces, list) and all(isinstance(w, str) for w in workspaces)):
+        return 'expected "workspaces" to be an array of strings'
     if value.get("originId") is not None and not isinstance(value["originId"], str):
         return 'expected "originId" to be a string'
     return None
@@ -258,11 +258,9 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
             created.append(remapped)
             continue
         # extract_errors.ts: a 409 is a conflict, anything else an unknown error.
-        title = _title(original)
         error = ({"type": "conflict", **({"destinationId": remapped["destinationId"]} if "destinationId" in remapped else {})}
                  if result["error"].get("statusCode") == 409 else {**result["error"], "type": "unknown"})
-        run.errors.append({"id": original["id"], "type": result["type"], **({"title": title} if title is not None else {}),
-                           "meta": {"title": title} if title is not None else {}, "error": error})
+        run.errors.append(_entry(original, error))
     return created
 
 

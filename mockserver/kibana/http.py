@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.http import http_date
 
-from ..boom import BoomError, BoomProduct, boom_body
+from ..boom import BoomError, BoomProduct, boom_body, payload_too_large
 from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
 from ..product import Call
@@ -104,7 +104,7 @@ class KibanaProduct(BoomProduct):
         """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, internal-API
         restriction), then the request itself."""
         if req.content_length is not None and req.content_length > MAX_PAYLOAD_BYTES:
-            raise BoomError(f"Payload content length greater than maximum allowed: {MAX_PAYLOAD_BYTES}", 413)
+            raise payload_too_large(MAX_PAYLOAD_BYTES)
         version = self.version_of(runtime)
         if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
             raise BoomError("Request must contain a kbn-xsrf header.", 400)
