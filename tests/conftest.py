@@ -81,6 +81,24 @@ def http(client) -> Http:
     return Http(client)
 
 
+def boom(reply: Reply, status: int, message: str, **extra) -> dict:
+    """Asserts a Boom error body (Kibana, OpenSearch Dashboards, the control API), exactly."""
+    from http import HTTPStatus
+
+    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
+                                                   "message": message, **extra}), reply.text
+    return reply.json
+
+
+def fixture_app(tmp_path, document: dict, **options) -> Http:
+    """An app seeded with one more fixture document (written under ``tmp_path``), through ``Http``."""
+    from mockserver import create_app
+
+    path = tmp_path / "fixture.json"
+    path.write_text(jsonlib.dumps(document))
+    return Http(create_app(fixtures=[str(path)], **options).test_client())
+
+
 def es_error(reply: Reply, status: int, type_: str, reason: str | None = None) -> dict:
     """Asserts an Elasticsearch error body and returns its ``error`` object."""
     assert reply.status == status, reply.text

@@ -9,20 +9,13 @@ import re
 
 import pytest
 
-from conftest import Http
+from conftest import Http, boom
 from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
 XSRF = {"osd-xsrf": "true"}
 UUID = re.compile(r"^[0-9a-f-]{36}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-
-
-def boom(reply, status: int, message: str) -> None:
-    from http import HTTPStatus
-
-    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
-                                                   "message": message}), reply.text
 
 
 def create(http, so_type: str, body: dict, so_id: str | None = None, **query) -> dict:

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from conftest import Http
-from mockserver import create_app
+from conftest import boom, fixture_app
 
 XSRF = {"osd-xsrf": "true"}
 EXPORT = "/api/saved_objects/_export"
@@ -18,21 +17,6 @@ def export(http, body: dict) -> tuple[list[dict], object]:
     reply = http.post(EXPORT, json=body, headers=XSRF)
     assert reply.status == 200, reply.text
     return [json.loads(line) for line in reply.text.split("\n") if line], reply
-
-
-def boom(reply, status: int, message: str) -> dict:
-    from http import HTTPStatus
-
-    assert reply.status == status, reply.text
-    body = reply.json
-    assert (body["statusCode"], body["error"], body["message"]) == (status, HTTPStatus(status).phrase, message)
-    return body
-
-
-def app_with(tmp_path, document: dict, **options) -> Http:
-    path = tmp_path / "fixture.json"
-    path.write_text(json.dumps(document))
-    return Http(create_app(fixtures=[str(path)], default_fixtures=False, **options).test_client())
 
 
 def test_readme_export_lines_exactly(http):
@@ -140,14 +124,14 @@ def test_no_body_and_no_xsrf(http):
 
 
 def test_a_missing_object_is_named(http):
-    body = boom(http.post(EXPORT, json={"objects": [{"type": "dashboard", "id": "1"}]}, headers=XSRF), 400, "Bad Request")
-    assert body["attributes"] == {"objects": [{"id": "1", "type": "dashboard", "error": {
-        "statusCode": 404, "error": "Not Found", "message": "Saved object [dashboard/1] not found"}}]}
+    boom(http.post(EXPORT, json={"objects": [{"type": "dashboard", "id": "1"}]}, headers=XSRF), 400, "Bad Request",
+         attributes={"objects": [{"id": "1", "type": "dashboard", "error": {
+             "statusCode": 404, "error": "Not Found", "message": "Saved object [dashboard/1] not found"}}]})
 
 
 def test_the_size_limit(tmp_path):
-    http = app_with(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}, "saved_objects": {
-        "url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}}}})
+    http = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}, "saved_objects": {
+        "url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}}}}, default_fixtures=False)
     boom(http.post(EXPORT, json={"type": "url"}, headers=XSRF), 400, "Can't export more than 2 objects")
     # Too many objects is refused by the route's schema (its maxSize), before the exporter's own check.
     boom(http.post(EXPORT, json={"objects": [{"type": "url", "id": str(i)} for i in range(3)]}, headers=XSRF), 400,
@@ -157,9 +141,10 @@ def test_the_size_limit(tmp_path):
 
 
 def test_a_reference_cycle_is_refused(tmp_path):
-    http = app_with(tmp_path, {"dashboards": {"saved_objects": {
+    http = fixture_app(tmp_path, {"dashboards": {"saved_objects": {
         "search": {"a": {"attributes": {"title": "a"}, "references": [{"name": "r", "type": "search", "id": "b"}]},
-                   "b": {"attributes": {"title": "b"}, "references": [{"name": "r", "type": "search", "id": "a"}]}}}}})
+                   "b": {"attributes": {"title": "b"}, "references": [{"name": "r", "type": "search", "id": "a"}]}}}}},
+                       default_fixtures=False)
     boom(http.post(EXPORT, json={"type": "search"}, headers=XSRF), 400,
          "circular reference: [search:a] ref-> [search:b] ref-> [search:a]")
 

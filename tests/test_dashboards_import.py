@@ -12,7 +12,7 @@ import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from conftest import Http
+from conftest import Http, boom, fixture_app
 from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
@@ -50,22 +50,9 @@ def resolved(http, text: str, retries: list[dict], **query) -> dict:
     return reply.json
 
 
-def boom(reply, status: int, message: str) -> None:
-    from http import HTTPStatus
-
-    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
-                                                   "message": message}), reply.text
-
-
 def stored(http, so_type: str, so_id: str) -> dict | None:
     reply = http.get(f"/api/saved_objects/{so_type}/{so_id}")
     return reply.json if reply.status == 200 else None
-
-
-def app_with(tmp_path, document: dict, **options) -> Http:
-    path = tmp_path / "fixture.json"
-    path.write_text(json.dumps(document))
-    return Http(create_app(fixtures=[str(path)], **options).test_client())
 
 
 def viz(so_id: str, title: str, *references: tuple[str, str], **extra) -> dict:
@@ -195,7 +182,7 @@ def test_the_file_version_and_timestamps_are_not_kept_but_origin_id_is(http):
 def test_duplicates_and_the_object_limit(tmp_path, http):
     boom(upload(http, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("a", "A2"), viz("b", "B"))), 400,
          "Non-unique import objects detected: [visualization:a,visualization:b]: Bad Request")
-    small = app_with(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}}})
+    small = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}}})
     boom(upload(small, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("c", "C"))), 400, "Can't import more than 2 objects")
     assert imported(small, ndjson(viz("a", "A"), viz("b", "B")))["successCount"] == 2
 
@@ -237,7 +224,7 @@ DATA_SOURCE = "3b4a7c1e-0c5d-4a58-9e7a-1f3c3a3c9d11"
 
 @pytest.fixture
 def with_data_source(tmp_path) -> Http:
-    return app_with(tmp_path, {"dashboards": {
+    return fixture_app(tmp_path, {"dashboards": {
         "types": {"data-source": {"management": {"importableAndExportable": True, "icon": "database"}}},
         "saved_objects": {"data-source": {DATA_SOURCE: {"attributes": {"title": "remote"}}}}}})
 
@@ -298,7 +285,7 @@ def test_the_payload_is_read_before_the_xsrf_check(tmp_path, http):
          "Invalid content-type header: multipart missing boundary")
     boom(http.request("POST", IMPORT, data=b"--b\r\n", headers={"Content-Type": "multipart/form-data; boundary=b"}), 400,
          "Invalid multipart payload format")
-    small = app_with(tmp_path, {"dashboards": {"settings": {"max_import_payload_bytes": 100, "max_payload_bytes": 50}}})
+    small = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_payload_bytes": 100, "max_payload_bytes": 50}}})
     boom(upload(small, IMPORT, "x" * 200, headers={}), 413, "Payload content length greater than maximum allowed: 100")
     boom(small.post("/api/saved_objects/_bulk_create", json=[viz("a", "A" * 100)], headers=XSRF), 413,
          "Payload content length greater than maximum allowed: 50")

@@ -6,18 +6,12 @@ import time
 
 import pytest
 
+from conftest import boom
 from mockserver import create_app
 
 XSRF = {"kbn-xsrf": "true"}
 DEFAULT = {"id": "default", "name": "Default", "description": "This is your default space!", "color": "#00bfb3",
            "disabledFeatures": [], "_reserved": True}
-
-
-def boom(reply, status: int, message: str) -> None:
-    from http import HTTPStatus
-
-    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
-                                                   "message": message}), reply.text
 
 
 def test_default_space(http):

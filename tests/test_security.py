@@ -9,6 +9,7 @@ import json
 import pytest
 
 from conftest import Http, es_error
+from conftest import boom as boom_body  # this file's boom adds Kibana's header checks
 from mockserver import create_app
 
 ROLES = {
@@ -142,10 +143,7 @@ def test_official_client_with_credentials(secured_app, major):
 
 def boom(reply, status: int, message: str, from_the_route: bool = False):
     """A Kibana error; one from before the route ran (401, privileges) carries no API version."""
-    from http import HTTPStatus
-
-    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
-                                                   "message": message}), reply.text
+    boom_body(reply, status, message)
     assert "WWW-Authenticate" not in reply.headers
     assert ("elastic-api-version" in reply.headers) == from_the_route
 
