@@ -151,7 +151,6 @@ class JournalMiddleware:
             if hasattr(chunks, "close"):
                 chunks.close()
         recorder.finish(int(environ.get("CONTENT_LENGTH") or 0))
-        request_text, response_text = recorder.recorded.decode("utf-8", "replace"), content.decode("utf-8", "replace")
         status = 0 if environ.get(DROP_ENVIRON) else int(captured.get("status", "500").split()[0])
         self.journal.record(Entry(
             id=0, time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
@@ -159,10 +158,12 @@ class JournalMiddleware:
             query=environ.get("QUERY_STRING", ""),
             request_headers={k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
             | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
-            request_body=request_text[:BODY_LIMIT], status=status,
-            response_headers=dict(captured.get("headers", [])), response_body=response_text[:BODY_LIMIT],
+            # Both bodies are cut at BODY_LIMIT bytes before decoding: a large answer is not decoded whole.
+            request_body=recorder.recorded.decode("utf-8", "replace"), status=status,
+            response_headers=dict(captured.get("headers", [])),
+            response_body=content[:BODY_LIMIT].decode("utf-8", "replace"),
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            truncated=recorder.overflow or len(response_text) > BODY_LIMIT))
+            truncated=recorder.overflow or len(content) > BODY_LIMIT))
         return [content]
 
 

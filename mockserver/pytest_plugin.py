@@ -21,6 +21,7 @@ state.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -124,8 +125,6 @@ def mockserver_app(pytestconfig: pytest.Config):
 
 
 def save_state(runtime: Runtime, path: str | Path) -> Path:
-    import json
-
     path = Path(path)
     path.write_text(json.dumps(runtime.store.dump(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
