@@ -50,6 +50,7 @@ def create_app(
     default_fixtures: bool = True,
     products: Iterable[str] | None = None,
     strict: bool | None = None,
+    elasticsearch_version: str | None = None,
     kibana_version: str | None = None,
     kibana_sync_on_start: bool | None = None,
     kibana_sync_interval: float | None = None,
@@ -67,7 +68,9 @@ def create_app(
     to 1 or true). ``kibana_version``: the Kibana version to behave as (its sync's response format and
     defaults); ``kibana_sync_on_start`` and ``kibana_sync_interval`` (seconds): Kibana's own create-only
     ML pass at start and periodically (both off by default); these three win over what fixtures say.
-    ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
+    ``elasticsearch_version``: the Elasticsearch release to behave as (``GET /``, which endpoints exist,
+    the compatible-with majors; default 9.6.0), like ``settings.version`` of the fixtures' elasticsearch
+    section. ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
     then needs its Basic credentials or an API key issued for them. ``saved_object_types``: more
     OpenSearch Dashboards saved-object types (:class:`mockserver.dashboards.SavedObjectsType`, with their
     migrations), registered before the fixtures load, as plugins register them. ``journal_size``: how
@@ -92,6 +95,8 @@ def create_app(
     documents = list(read_fixture_paths(fixtures, include_default=default_fixtures))
     if settings and "kibana" in served:
         documents.append(("create_app options", {"kibana": {"settings": settings}}))
+    if elasticsearch_version is not None and "elasticsearch" in served:
+        documents.append(("create_app options", {"elasticsearch": {"settings": {"version": elasticsearch_version}}}))
     if auth is not None:
         username, _, password = auth.partition(":")
         if not username or not password:

@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
                        help="serve no /_mock/ routes (reset, state, faults, journal): for a stand-in others share")
     serve.add_argument("--journal-size", type=int, default=DEFAULT_JOURNAL_SIZE, metavar="N",
                        help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)")
+    serve.add_argument("--elasticsearch-version", metavar="X.Y.Z",
+                       help="the Elasticsearch release to behave as (GET /, which APIs exist; default 9.6.0)")
     serve.add_argument("--kibana-version", metavar="X.Y.Z",
                        help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)")
     serve.add_argument("--kibana-sync-on-start", action="store_true",
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
-                         kibana_version=args.kibana_version, kibana_sync_on_start=args.kibana_sync_on_start or None,
+                         elasticsearch_version=args.elasticsearch_version, kibana_version=args.kibana_version,
+                         kibana_sync_on_start=args.kibana_sync_on_start or None,
                          kibana_sync_interval=args.kibana_sync_interval, auth=args.auth, journal_size=args.journal_size,
                          control_api=not args.no_control_api)
         plan = port_plan(app, args.product_port, args.port)

@@ -141,6 +141,8 @@ class Product:
                 status, body = op.handler(call)
         except ProductError as error:
             status, body = self.error_response(error, req)
+        except Exception as bug:  # the mock's own bug: answered in the product's format, saying so
+            status, body = self.error_response(self.internal_error(f"mockserver bug: {type(bug).__name__}: {bug}"), req)
         if runtime.strict:
             try:
                 schemas.check_response(status, body.checked if isinstance(body, Raw) else body)

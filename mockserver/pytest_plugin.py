@@ -15,8 +15,8 @@ Markers, applied by both fixtures after the reset:
 
 ini options: ``mockserver_fixtures`` (paths, one a line), ``mockserver_default_fixtures`` (bool),
 ``mockserver_products`` (names), ``mockserver_strict`` (bool), ``mockserver_auth`` (USER:PASSWORD: security
-on), ``mockserver_kibana_version``. Each pytest-xdist worker is its own session, with its own server and
-state.
+on), ``mockserver_elasticsearch_version``, ``mockserver_kibana_version``. Each pytest-xdist worker is its
+own session, with its own server and state.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_strict", "check every mockserver response against its schema", type="bool",
                   default=False)
     parser.addini("mockserver_auth", "USER:PASSWORD: mockserver's routes need these credentials", default="")
+    parser.addini("mockserver_elasticsearch_version", "the Elasticsearch release mockserver behaves as", default="")
     parser.addini("mockserver_kibana_version", "the Kibana version mockserver behaves as", default="")
 
 
@@ -120,6 +121,7 @@ def mockserver_app(pytestconfig: pytest.Config):
         products=pytestconfig.getini("mockserver_products") or None,
         strict=pytestconfig.getini("mockserver_strict"),
         auth=pytestconfig.getini("mockserver_auth") or None,
+        elasticsearch_version=pytestconfig.getini("mockserver_elasticsearch_version") or None,
         kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
     )
 

@@ -41,6 +41,11 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
     "monitor_ml": ("monitor_ml", "manage_ml", "monitor", "manage", "all"),
     "monitor": ("monitor", "manage", "all"),
     "manage_own_api_key": ("manage_own_api_key", "manage_api_key", "manage_security", "all"),
+    # manage_connector leaves the secrets out (ClusterPrivilegeResolver's CONNECTOR_SECRETS_PATTERN).
+    "read_connector_secrets": ("read_connector_secrets", "all"),
+    "write_connector_secrets": ("write_connector_secrets", "all"),
+    "read_pipeline": ("read_pipeline", "manage_ingest_pipelines", "manage_pipeline", "manage", "all"),
+    "manage_pipeline": ("manage_ingest_pipelines", "manage_pipeline", "manage", "all"),
 }
 
 # Kibana's ML capabilities: the feature's "all" grants the admin set, "read" the user set.

@@ -11,7 +11,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "elasticsearch.openapi.json"
+# The extended document: the connector, ML and security routes, and the document, index, search, ingest
+# and license routes besides.
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "elasticsearch.extended.openapi.json"
 _URI = "https://contract.invalid/elasticsearch.openapi.json"
 
 
@@ -70,9 +72,19 @@ def _correct_where_the_source_differs(schemas: dict) -> None:
 
     * configuration/ConfigurationDisplayType.java has ``text`` besides the five display types listed;
     * ConnectorConfiguration.toXContent writes ``depends_on`` and ``options`` only when they are set,
-      so they are not required.
+      so they are not required;
+    * GET and list of connectors and sync jobs answer the stored source as it is (ConnectorsAPISearchResult,
+      since 8.13): a field written through the document APIs comes back, null or missing as stored;
+    * a script may be given as its source alone, a string (Script.parse reads VALUE_STRING as the source),
+      as the ingest processors' ``if`` conditions of search-default-ingestion are.
     """
     schemas["connector._types.DisplayType"]["enum"] = ["text", *schemas["connector._types.DisplayType"]["enum"]]
+    if "_types.Script" in schemas:
+        schemas["_types.Script"] = {"oneOf": [{"type": "string"}, schemas["_types.Script"]]}
+    for name in ("connector._types.Connector", "connector._types.ConnectorSyncJob"):
+        raw = schemas[name]
+        raw["required"] = [r for r in raw.get("required", []) if r == "id"]
+        raw["properties"] = {k: {"anyOf": [v, {"type": "null"}]} for k, v in raw["properties"].items()}
     properties = schemas["connector._types.ConnectorConfigProperties"]
     properties["required"] = [r for r in properties.get("required", []) if r not in ("depends_on", "options")]
 

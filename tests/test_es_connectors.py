@@ -102,7 +102,7 @@ def test_put_index_name_in_use(http):
 
 def test_put_body_errors(http):
     es_error(http.put("/_connector/x", json={"nam": "x"}), 400, "x_content_parse_exception",
-             "[1:2] [connector_put_request] unknown field [nam]")
+             "[1:2] [connector_put_request] unknown field [nam] did you mean [name]?")
     es_error(http.put("/_connector/x", data='{"name": null}', headers={"Content-Type": "application/json"}), 400,
              "x_content_parse_exception", "[1:10] [connector_put_request] name doesn't support values of type: VALUE_NULL")
     es_error(http.put("/_connector/x", json={"is_native": "yes"}), 400, "x_content_parse_exception")
@@ -256,9 +256,9 @@ def test_native(http):
     doc = connector(http, "n")
     assert (doc["is_native"], doc["status"]) == (True, "configured")
     es_error(http.put("/_connector/my-connector/_native", json={"is_native": True}), 400, "status_exception",
-             "The index name [search-google-drive] attached to the connector [my-connector] must start with the "
-             "required prefix: [content-] to be Elastic-managed. Please update the attached index first to comply "
-             "with this requirement.")
+             "The index name [search-google-drive-my-connector] attached to the connector [my-connector] must start "
+             "with the required prefix: [content-] to be Elastic-managed. Please update the attached index first to "
+             "comply with this requirement.")
     es_error(http.put("/_connector/my-connector/_native", json={}), 400, "illegal_argument_exception",
              "Required [is_native]")
 
@@ -459,7 +459,7 @@ def test_features_merge(http):
     assert connector(http, "my-connector")["features"] == {"document_level_security": {"enabled": True},
                                                            "sync_rules": {"basic": {"enabled": True}}}
     es_error(http.put("/_connector/my-connector/_features", json={"featuresss": {}}), 400, "x_content_parse_exception",
-             "[1:2] [connector_update_features_request] unknown field [featuresss]")
+             "[1:2] [connector_update_features_request] unknown field [featuresss] did you mean [features]?")
 
 
 def test_timestamps_are_utc_instants(http):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+
+import time
 from datetime import datetime
 
 import pytest
@@ -181,7 +183,10 @@ def test_fresh_server_lists_seeded_jobs_by_status_and_connector(http):
 
 
 def test_list_is_newest_first_and_pages(http):
-    ids = [create(http) for _ in range(3)]
+    ids = []
+    for _ in range(3):
+        ids.append(create(http))
+        time.sleep(0.002)  # created_at is a date field: millisecond resolution
     listed = http.get("/_connector/_sync_job").json
     assert [j["id"] for j in listed["results"][:3]] == ids[::-1]
     created = [instant(j["created_at"]) for j in listed["results"]]
@@ -190,6 +195,19 @@ def test_list_is_newest_first_and_pages(http):
     assert page["count"] == listed["count"] and [j["id"] for j in page["results"]] == [ids[1]]
     empty = http.get("/_connector/_sync_job", query={"size": 0}).json
     assert empty == {"count": listed["count"], "results": []}
+
+
+def test_list_ties_keep_the_order_of_writes(tmp_path):
+    """Jobs created in the same millisecond tie on created_at (a date field): like Lucene, the
+    tie keeps the index order (oldest write first), whatever the sort's direction."""
+    from conftest import fixture_app
+
+    same = "2026-01-05T09:00:00.000Z"
+    http = fixture_app(tmp_path, {"elasticsearch": {"sync_jobs": {
+        job: {"connector": {"id": "connector-1"}, "created_at": same} for job in ("tie-a", "tie-b", "tie-c")}}})
+    listed = [j["id"] for j in http.get("/_connector/_sync_job", query={"connector_id": "connector-1"}).json["results"]]
+    ties = [j for j in listed if j.startswith("tie-")]
+    assert ties == ["tie-a", "tie-b", "tie-c"]
 
 
 def test_list_filters_combine(http):

@@ -127,7 +127,7 @@ def test_a_response_that_breaks_its_schema_is_a_500_naming_schema_and_violation(
     reply = app.test_client().get("/_connector/_sync_job/x")
     assert reply.status_code == 500
     reason = reply.json["error"]["reason"]
-    assert "elasticsearch/connector.sync_job_get" in reason and "required property" in reason
+    assert "elasticsearch/connector.sync_job_get" in reason and "/status: 'weird'" in reason
     # Without strict, the same answer goes out as it is.
     loose = create_app(strict=False)
     monkeypatch.setattr(type(runtime_of(loose).store["elasticsearch"].sync_jobs), "get",

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ..boom import BoomError
-from .analysis import analyze
+from ..analysis import analyze
 from .search import values_at
 from .types import ROOT_FIELDS, TypeRegistry
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .. import levenshtein
-from .analysis import analyze, normalize
+from ..analysis import analyze, normalize
 from .types import SavedObjectsType
 
 K1, B = 1.2, 0.75

@@ -1,6 +1,7 @@
-"""Elasticsearch: the connector and connector sync job APIs (and, later, the ML job APIs)."""
+"""Elasticsearch: the connector and sync job APIs over its system indices, the document store
+(indices, documents, search, bulk, ingest pipelines), the ML APIs, the license and security."""
 
 from .http import ELASTICSEARCH
-from . import routes  # noqa: F401  (declares the routes on ELASTICSEARCH)
+from . import routes, index_routes  # noqa: F401  (declare the routes on ELASTICSEARCH)
 
 __all__ = ["ELASTICSEARCH"]

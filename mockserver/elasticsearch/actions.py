@@ -41,4 +41,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ml.get_trained_models": ("cluster:monitor/xpack/ml/inference/get", "monitor_ml"),
     "ml.delete_trained_model": ("cluster:admin/xpack/ml/inference/delete", "manage_ml"),
     "security.create_api_key": ("cluster:admin/xpack/security/api_key/create", "manage_own_api_key"),
+    "connector.secret_get": (CONNECTOR + "secret/get", "read_connector_secrets"),
+    **{f"connector.secret_{name}": (CONNECTOR + f"secret/{name}", "write_connector_secrets")
+       for name in ("post", "put", "delete")},
+    "license.get": ("cluster:monitor/xpack/license/get", "monitor"),
+    "ingest.get_pipeline": ("cluster:admin/ingest/pipeline/get", "read_pipeline"),
+    "ingest.put_pipeline": ("cluster:admin/ingest/pipeline/put", "manage_pipeline"),
+    "ingest.delete_pipeline": ("cluster:admin/ingest/pipeline/delete", "manage_pipeline"),
 }

@@ -12,6 +12,9 @@ import copy
 import re
 from typing import Any
 
+from .documents import merge_source
+from .indices import index_name_problem
+from .system_indices import CONNECTORS_INDEX, SystemIndex
 from .errors import (
     ActionRequestValidation,
     DocumentMissing,
@@ -20,8 +23,6 @@ from .errors import (
     StatusException,
 )
 
-CONNECTORS_INDEX = ".elastic-connectors-v1"
-CONNECTORS_INDEX_UUID = "mOcKcOnNeCtOrSiNdExUuId"
 CONNECTOR_STATUSES = ("created", "needs_configuration", "configured", "connected", "error")
 DEFAULT_CRON = "0 0 0 * * ?"
 NATIVE_INDEX_PREFIX = "content-"
@@ -52,30 +53,11 @@ CONFIGURATION_ENTRY_OPTIONAL = ("category", "depends_on", "display", "options", 
 RULE_FIELDS = ("created_at", "field", "id", "order", "policy", "rule", "updated_at", "value")
 FEATURE_FLAGS = ("document_level_security", "incremental_sync", "native_connector_api_keys")
 
-_INDEX_NAME_FORBIDDEN = ("\\", "/", "*", "?", '"', "<", ">", "|", " ", ",")
-
-
 def index_name_problems(name: str) -> list[str]:
     """MetadataCreateIndexService.validateIndexOrAliasName, as the connector APIs use it (no
     lower-case rule there), worded as the validation exception lists it."""
-    if name == "":
-        problem = "must not be empty"
-    elif any(c in name for c in _INDEX_NAME_FORBIDDEN):
-        problem = "must not contain the following characters " + \
-            "[" + ",".join(f"'{c}'" for c in sorted(_INDEX_NAME_FORBIDDEN)) + "]"
-    elif "#" in name:
-        problem = "must not contain '#'"
-    elif ":" in name:
-        problem = "must not contain ':'"
-    elif name[0] in "_-+":
-        problem = "must not start with '_', '-', or '+'"
-    elif len(name.encode("utf-8")) > 255:
-        problem = f"index name is too long, ({len(name.encode('utf-8'))} > 255)"
-    elif name in (".", ".."):
-        problem = "must not be '.' or '..'"
-    else:
-        return []
-    return [f"[{name}] InvalidIndexNameException[Invalid index name [{name}], {problem}]"]
+    problem = index_name_problem(name, lowercase=False)
+    return [] if problem is None else [f"[{name}] InvalidIndexNameException[Invalid index name [{name}], {problem}]"]
 
 
 def default_rule(now: str, order: int = 0, created_at: str | None = None) -> dict:
@@ -100,23 +82,20 @@ def default_scheduling() -> dict:
     return {kind: {"enabled": False, "interval": DEFAULT_CRON} for kind in ("access_control", "full", "incremental")}
 
 
-def deep_merge(target: dict, changes: dict) -> None:
-    """Elasticsearch's partial update: objects merge key by key, anything else is replaced."""
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            deep_merge(target[key], value)
-        else:
-            target[key] = copy.deepcopy(value)
-
-
 class Connectors:
     """The connectors, keyed by id; each value is the stored document (without ``id``)."""
 
-    def __init__(self, clock, ids):
+    def __init__(self, clock, ids, indices):
         self.clock = clock
         self.ids = ids
-        self.docs: dict[str, dict] = {}
+        # The documents live in the system index, where the document APIs reach them too.
+        self.store = SystemIndex(indices, CONNECTORS_INDEX)
         self.sync_jobs = None  # set by the state: deleting a connector may delete its jobs
+
+    @property
+    def docs(self):
+        """The stored connectors by id (read-only: writes go through :attr:`store`)."""
+        return self.store.sources
 
     # -- reading ---------------------------------------------------------------------------
     def live_doc(self, connector_id: str) -> dict | None:
@@ -195,7 +174,7 @@ class Connectors:
         created = connector_id is None or connector_id not in self.docs
         if connector_id is None:
             connector_id = self.ids.new_id()
-        self.docs[connector_id] = self.with_defaults(fields)
+        self.store.write(connector_id, self.with_defaults(fields))
         return connector_id, "created" if created else "updated"
 
     def _check_index_name_free(self, index_name: str, own_id: str | None) -> None:
@@ -208,9 +187,9 @@ class Connectors:
         if hard:
             if connector_id not in self.docs:
                 raise ResourceNotFound(f"connector [{connector_id}] not found")
-            del self.docs[connector_id]
+            self.store.remove(connector_id)
         else:
-            self._lookup(connector_id)["deleted"] = True
+            self.store.write(connector_id, {**self._lookup(connector_id), "deleted": True})
         if delete_sync_jobs:
             self.sync_jobs.delete_for_connector(connector_id)
 
@@ -220,12 +199,12 @@ class Connectors:
         a soft-deleted one is updated all the same."""
         doc = self.docs.get(connector_id)
         if doc is None:
-            raise DocumentMissing(connector_id, CONNECTORS_INDEX, CONNECTORS_INDEX_UUID)
+            index = self.store.for_write()  # the update request creates the index it writes to
+            raise DocumentMissing(connector_id, index.name, index.uuid)
         updated = copy.deepcopy(doc)
-        deep_merge(updated, changes)
-        if updated == doc:
+        if not merge_source(updated, changes):
             return "noop"
-        self.docs[connector_id] = updated
+        self.store.write(connector_id, updated)
         return "updated"
 
     def check_in(self, connector_id: str) -> str:
@@ -290,9 +269,10 @@ class Connectors:
             raise ActionRequestValidation(["[configuration] and [values] cannot both be provided in the same request."])
         doc = self._lookup(connector_id)
         if configuration is not None:
-            doc = self.docs[connector_id] = copy.deepcopy(doc)
+            doc = copy.deepcopy(doc)
             doc["configuration"] = {key: _configuration_entry(entry) for key, entry in configuration.items()}
             doc["status"] = "configured"
+            self.store.write(connector_id, doc)
             return "updated"
         unknown = [key for key in values if key not in doc.get("configuration", {})]
         if unknown:

@@ -185,3 +185,160 @@ def injected_error(status: int, reason: str | None = None, error_type: str | Non
     error = ElasticsearchError(reason or f"injected fault: status [{status}]", status)
     error.type = error_type or FAULT_TYPES.get(status, "exception")
     return error
+
+
+# -- indices and documents ---------------------------------------------------------------------
+
+def index_metadata(index: str, index_uuid: str = "_na_", shard: str | None = None) -> dict[str, Any]:
+    """The ``index_uuid``/``shard``/``index`` an error names (ElasticsearchException.setIndex/setShard)."""
+    metadata: dict[str, Any] = {"index_uuid": index_uuid}
+    if shard is not None:
+        metadata["shard"] = shard
+    metadata["index"] = index
+    return metadata
+
+
+class IndexNotFound(ElasticsearchError):
+    type = "index_not_found_exception"
+    status = 404
+
+    def __init__(self, index: str, reason: str | None = None):
+        super().__init__(reason or f"no such index [{index}]",
+                         metadata={"resource.type": "index_or_alias", "resource.id": index, **index_metadata(index)})
+
+
+class IndexAlreadyExists(ResourceAlreadyExists):
+    def __init__(self, index: str, index_uuid: str):
+        super().__init__(f"index [{index}/{index_uuid}] already exists", metadata=index_metadata(index, index_uuid))
+
+
+class InvalidIndexName(ElasticsearchError):
+    type = "invalid_index_name_exception"
+    status = 400
+
+    def __init__(self, index: str, problem: str):
+        super().__init__(f"Invalid index name [{index}], {problem}", metadata=index_metadata(index))
+
+
+class InvalidAliasName(ElasticsearchError):
+    type = "invalid_alias_name_exception"
+    status = 400
+
+    def __init__(self, alias: str, problem: str):
+        super().__init__(f"Invalid alias name [{alias}]: {problem}", metadata=index_metadata(alias))
+
+
+class AliasesNotFound(ElasticsearchError):
+    type = "aliases_not_found_exception"
+    status = 404
+
+    def __init__(self, names: list[str]):
+        super().__init__(f"aliases [{', '.join(names)}] missing", metadata={
+            "resource.type": "aliases", "resource.id": names[0] if len(names) == 1 else list(names)})
+
+
+class VersionConflict(ElasticsearchError):
+    type = "version_conflict_engine_exception"
+    status = 409
+
+    def __init__(self, reason: str, index: str, index_uuid: str):
+        super().__init__(reason, metadata=index_metadata(index, index_uuid, "0"))
+
+
+class DocumentParsingError(ElasticsearchError):
+    """A document the mapping refuses (``document_parsing_exception`` since 8.8)."""
+
+    type = "document_parsing_exception"
+    status = 400
+
+    def __init__(self, reason: str, location: tuple[int, int] | None = None, **kwargs):
+        if location is not None:
+            reason = f"[{location[0]}:{location[1]}] {reason}"
+        super().__init__(reason, **kwargs)
+
+
+class StrictDynamicMapping(DocumentParsingError):
+    type = "strict_dynamic_mapping_exception"
+
+
+class MapperParsingError(ElasticsearchError):
+    type = "mapper_parsing_exception"
+    status = 400
+
+
+class ParsingError(ElasticsearchError):
+    """``parsing_exception``: a request body the query parsers refuse, with its line and column."""
+
+    type = "parsing_exception"
+    status = 400
+
+    def __init__(self, reason: str, location: tuple[int, int] | None = None, **kwargs):
+        metadata = {"line": location[0], "col": location[1]} if location else {}
+        super().__init__(reason, metadata=metadata, **kwargs)
+
+
+class SearchPhaseExecution(ElasticsearchError):
+    """A search that failed on every shard (``all shards failed``): the shard failures' causes are the
+    root causes. The top-level ``caused_by`` is what the server's rendering gives for the cause's kind:
+    a plain Java exception twice over, a shard-level Elasticsearch exception none, a missing search
+    context once."""
+
+    type = "search_phase_execution_exception"
+    status = 400
+
+    def __init__(self, cause: ElasticsearchError, index: str | None, phase: str = "query", status: int | None = None,
+                 shard: int = 0, failures: list[tuple[str | None, ElasticsearchError]] | None = None):
+        super().__init__("all shards failed", status if status is not None else cause.status)
+        self.cause, self.index, self.phase, self.shard = cause, index, phase, shard
+        self.failures = failures or [(index, cause)]
+
+    def root_causes(self) -> list[ElasticsearchError]:
+        causes: list[ElasticsearchError] = []
+        for _, cause in self.failures:
+            for root in cause.root_causes():
+                if all((r.type, r.reason) != (root.type, root.reason) for r in causes):
+                    causes.append(root)
+        return causes
+
+    def to_xcontent(self, trace: bool = False) -> dict:
+        failed = [shard_failure(index, cause, self.shard, trace) for index, cause in self.failures]
+        body: dict[str, Any] = {"type": self.type, "reason": self.reason, "phase": self.phase, "grouped": True,
+                                "failed_shards": failed}
+        if self.cause.plain_java:
+            inner = self.cause.to_xcontent(trace)
+            body["caused_by"] = {**inner, "caused_by": dict(inner)}
+        elif isinstance(self.cause, SearchContextMissing):
+            body["caused_by"] = self.cause.to_xcontent(trace)
+        return body
+
+
+def shard_failure(index: str | None, cause: ElasticsearchError, shard: int = 0, trace: bool = False) -> dict:
+    """One shard's failure, as failed_shards and _shards.failures list it (no node when no shard)."""
+    failure: dict[str, Any] = {"shard": shard, "index": index}
+    if shard >= 0:
+        failure["node"] = NODE_ID
+    failure["reason"] = cause.to_xcontent(trace)
+    return failure
+
+
+class SearchContextMissing(ElasticsearchError):
+    type = "search_context_missing_exception"
+    status = 404
+
+
+class QueryShardError(ElasticsearchError):
+    type = "query_shard_exception"
+    status = 400
+
+
+class NotMocked(ElasticsearchError):
+    """What the mock does not mock: a part of a request it would otherwise have to answer wrongly."""
+
+    type = "mockserver_not_mocked_exception"
+    status = 501
+
+    def __init__(self, what: str):
+        super().__init__(f"{what} is not mocked by mockserver")
+
+
+NODE_ID = "mOcKnOdE0000000000000w"

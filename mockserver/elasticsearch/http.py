@@ -16,7 +16,7 @@ from werkzeug import Request
 from .. import levenshtein
 from ..errors import ProductError
 from ..jsonvalue import deepest
-from ..product import Call, Product
+from ..product import Call, Product, Raw
 from ..schemas import OperationSchemas
 from . import xcontent
 from ..security import AuthenticationFailed
@@ -37,14 +37,13 @@ from .errors import (
     injected_error,
 )
 from .state import ElasticsearchState
+from .versions import Release
 
 PRODUCT_HEADER = "X-elastic-product"
 # The schemes a secured cluster offers, in the order it lists them (DefaultAuthenticationFailureHandler).
 WWW_AUTHENTICATE = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"]
 # Parameters every REST handler accepts: the channel and the controller read them.
 UNIVERSAL_PARAMS = ("pretty", "human", "error_trace", "filter_path", "format")
-CURRENT_MAJOR = "9"
-COMPATIBLE_MAJORS = ("9", "8")
 _MEDIA_TYPE = re.compile(r"^\s*([^\s/;]+)/([^\s/;]+)\s*(;.*)?$")
 # The JSON request bodies; the server also reads SMILE, YAML and CBOR, which the mock refuses (406).
 _JSON_SUBTYPES = {"json", "x-ndjson", "vnd.elasticsearch+json", "vnd.elasticsearch+x-ndjson"}
@@ -96,8 +95,10 @@ def _bad_header(headers: list[str], cause: ElasticsearchError) -> MediaTypeHeade
     return MediaTypeHeaderError(f"Invalid media-type value on headers [{', '.join(headers)}]", caused_by=cause)
 
 
-def check_compatible_versions(accept: MediaType | None, content_type: MediaType | None, has_body: bool) -> None:
-    """RestCompatibleVersionHelper: a 9.x server takes compatible-with 9 or 8, the same on both headers."""
+def check_compatible_versions(accept: MediaType | None, content_type: MediaType | None, has_body: bool,
+                              majors: tuple[str, str]) -> None:
+    """RestCompatibleVersionHelper: a server takes compatible-with its own major or the one before
+    (9.x: 9 or 8), the same on both headers."""
     def text(media: MediaType | None) -> str:
         return media.raw if media else "null"
 
@@ -105,14 +106,14 @@ def check_compatible_versions(accept: MediaType | None, content_type: MediaType 
         raise _bad_header(["Accept", "Content-Type"], StatusException(reason))
 
     accept_version = accept.version if accept and accept.vendor else None
-    if accept_version is not None and accept_version not in COMPATIBLE_MAJORS:
-        refuse(f"Accept version must be either version {' or '.join(COMPATIBLE_MAJORS)}, but found {accept_version}. "
+    if accept_version is not None and accept_version not in majors:
+        refuse(f"Accept version must be either version {' or '.join(majors)}, but found {accept_version}. "
                f"Accept={text(accept)}")
     if not has_body:
         return
     body_version = content_type.version if content_type and content_type.vendor else None
-    if body_version is not None and body_version not in COMPATIBLE_MAJORS:
-        refuse(f"Content-Type version must be either version {' or '.join(COMPATIBLE_MAJORS)}, but found "
+    if body_version is not None and body_version not in majors:
+        refuse(f"Content-Type version must be either version {' or '.join(majors)}, but found "
                f"{body_version}. Content-Type={text(content_type)}")
     if (accept_version is None) != (body_version is None):
         refuse("A compatible version is required on both Content-Type and Accept headers if either one has "
@@ -136,7 +137,7 @@ class Wire:
     """How one request came and wants its answer, read once per request. Reading never raises
     (errors must render too); :meth:`check` raises what the server refuses before routing."""
 
-    def __init__(self, req: Request):
+    def __init__(self, req: Request, majors: tuple[str, str]):
         args = req.args
         self.filter_path = args.get("filter_path")
         self.trace = args.get("error_trace") in ("", "true")
@@ -160,7 +161,7 @@ class Wire:
         try:
             if problems:
                 raise _bad_header([h for h, _ in problems], problems[0][1])
-            check_compatible_versions(self.accept, self.sent, self.has_body)
+            check_compatible_versions(self.accept, self.sent, self.has_body, majors)
         except ElasticsearchError as e:
             self.problem = e  # the server drops the headers it refuses, so this answers in plain JSON
             return
@@ -174,7 +175,7 @@ class Wire:
     def of(cls, req: Request) -> "Wire":
         wire = req.environ.get("mockserver.es.wire")
         if wire is None:
-            wire = req.environ["mockserver.es.wire"] = cls(req)
+            wire = req.environ["mockserver.es.wire"] = cls(req, release_of_app().compatible_majors)
         return wire
 
     def check(self, req: Request) -> None:
@@ -191,6 +192,22 @@ class Wire:
                 raise SimpleError(e.reason, 400) from None
 
 
+def release_of_app() -> Release:
+    """The release the serving app's Elasticsearch behaves as."""
+    from flask import current_app
+
+    return current_app.extensions["mockserver"].store["elasticsearch"].release
+
+
+class NoHandler(ElasticsearchError):
+    """A route this release does not have: RestController's bad request, with its bare body."""
+
+    status = 400
+
+    def body(self, trace: bool = False) -> dict:
+        return {"error": self.reason}
+
+
 class ElasticsearchProduct(Product):
     """RestController answers OPTIONS itself, and HEAD only where a handler registered it."""
 
@@ -204,16 +221,23 @@ class ElasticsearchProduct(Product):
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
         wire = Wire.of(req)
         wire.check(req)
+        if not runtime.store["elasticsearch"].release.has(schemas.name.split("/", 1)[1]):
+            raise NoHandler(f"no handler found for uri [{request_uri(req)}] and method [{req.method}]")
         if wire.has_body:
             if wire.sent is None:
                 raise SimpleError("Content-Type header is missing", 406)
             if not wire.sent.is_json:
                 raise SimpleError(f"Content-Type header [{req.headers.get('Content-Type')}] is not supported", 406)
         query = self._query(req, schemas)
+        body_schema = schemas.request_schema("body")
         takes_body = "body" in schemas.document.get("request", {})
+        if body_schema.get("x-es-ndjson"):  # _bulk: the lines are parsed by the route, one by one
+            text = self._text(req.get_data(cache=True)) if wire.has_body else ""
+            return Call(path=path_args, query=self._query(req, schemas), body=text, request=req, runtime=runtime,
+                        body_text=text)
         text, body = self._body(req.get_data(cache=True)) if wire.has_body and takes_body else ("", None)
         if body is not None:
-            body = normalise_enums(body, schemas.request_schema("body"), schemas.document)
+            body = normalise_enums(body, body_schema, schemas.document)
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, body_text=text)
 
     def admit(self, call: Call, schemas: OperationSchemas) -> None:
@@ -252,7 +276,7 @@ class ElasticsearchProduct(Product):
         return super().authenticate(req, runtime)
 
     def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
-        uri = req.full_path.rstrip("?") if req.query_string else req.path
+        uri = request_uri(req)
         header = {"header": {"WWW-Authenticate": WWW_AUTHENTICATE}}
         if failure.kind == "user":
             return SecurityException(f"unable to authenticate user [{failure.username}] for REST request [{uri}]",
@@ -275,25 +299,17 @@ class ElasticsearchProduct(Product):
         return query
 
     @staticmethod
-    def _body(data: bytes) -> tuple[str, Any]:
+    def _text(data: bytes) -> str:
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as e:
             reason = f"Invalid UTF-8 start byte 0x{data[e.start]:02x}"
             raise XContentParseError(reason, (1, e.start + 1), caused_by=JsonParseError(reason)) from None
-        try:
-            body = xcontent.loads(text)
-        except xcontent.DuplicateField as e:
-            locations = xcontent.Locations(text)
-            place = max((p for p in locations.order if p[-1] == e.name), key=lambda p: locations.keys[p], default=())
-            reason = f"Duplicate field '{e.name}'"
-            raise XContentParseError(reason, locations.key(place) if place else (1, 1),
-                                     caused_by=JsonParseError(reason)) from None
-        except ValueError as e:
-            raise json_syntax_error(text, e) from None
-        except RecursionError:
-            raise too_deep(text) from None
-        return text, body
+
+    @classmethod
+    def _body(cls, data: bytes) -> tuple[str, Any]:
+        text = cls._text(data)
+        return text, parse_json(text)
 
     # -- schema errors -> Elasticsearch errors ---------------------------------------------
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
@@ -325,6 +341,12 @@ class ElasticsearchProduct(Product):
         if isinstance(body, TooLargeAnswer):  # Netty's own canned answer: no body, no product header
             return Response(b"", status=413)
         wire = Wire.of(req)
+        extra_headers: dict[str, str] = {}
+        if isinstance(body, Raw):
+            if not body.content_type.startswith("application/json"):  # an empty HEAD answer
+                return Response(body.content, status=status, headers={PRODUCT_HEADER: "Elasticsearch", **body.headers},
+                                content_type=body.content_type)
+            body, extra_headers = body.checked, body.headers  # JSON with headers of its own (Location)
         is_error = status >= 400
         if wire.filter_path and not is_error and body is not None:
             body = xcontent.filter_path(body, wire.filter_path)
@@ -333,7 +355,7 @@ class ElasticsearchProduct(Product):
         if status in (401, 403):  # the server takes its product header off these (RestResponse.filterHeaders)
             headers = [("WWW-Authenticate", value) for value in WWW_AUTHENTICATE] if status == 401 else []
         else:
-            headers = [(PRODUCT_HEADER, "Elasticsearch")]
+            headers = [(PRODUCT_HEADER, "Elasticsearch"), *extra_headers.items()]
         return Response(text, status=status, headers=headers, content_type=wire.content_type)
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
@@ -341,7 +363,7 @@ class ElasticsearchProduct(Product):
             Wire.of(req).check(req)
         except ElasticsearchError as error:
             return self.render(*self.error_response(error, req), req)
-        uri = req.full_path.rstrip("?") if req.query_string else req.path
+        uri = request_uri(req)
         order = ("GET", "POST", "PUT", "DELETE", "HEAD")
         allowed = [m for m in order if m in (allowed_methods or ())]
         if req.method == "OPTIONS":
@@ -360,6 +382,28 @@ class ElasticsearchProduct(Product):
         return self.render(400, {"error": f"no handler found for uri [{uri}] and method [{req.method}]"}, req)
 
 
+def parse_json(text: str, line: bool = False) -> Any:
+    """A JSON text as the server's strict parser reads it, refusing what it refuses with its errors
+    (a field given twice, syntax, nesting past Jackson's limit); ``line``: a bulk line (fast path)."""
+    try:
+        return xcontent.loads_line(text) if line else xcontent.loads(text)
+    except xcontent.DuplicateField as e:
+        locations = xcontent.Locations(text)
+        place = max((p for p in locations.order if p[-1] == e.name), key=lambda p: locations.keys[p], default=())
+        reason = f"Duplicate field '{e.name}'"
+        raise XContentParseError(reason, locations.key(place) if place else (1, 1),
+                                 caused_by=JsonParseError(reason)) from None
+    except ValueError as e:
+        raise json_syntax_error(text, e) from None
+    except RecursionError:
+        raise too_deep(text) from None
+
+
+def request_uri(req: Request) -> str:
+    """The uri as RestController's messages quote it (with the query string)."""
+    return req.full_path.rstrip("?") if req.query_string else req.path
+
+
 def coerce_param(name: str, raw: str, spec: dict) -> Any:
     """A query string value as the handler reads it (RestRequest.paramAsInt / paramAsBoolean / ...)."""
     kind = spec.get("type")
@@ -368,6 +412,11 @@ def coerce_param(name: str, raw: str, spec: dict) -> Any:
             return int(raw)
         except ValueError:
             raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{raw}]") from None
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            raise IllegalArgument(f"Failed to parse float parameter [{name}] with value [{raw}]") from None
     if kind == "boolean":
         # paramAsBoolean: an empty value means the default, unlike ?pretty where it means true.
         return bool(spec.get("default", False)) if raw == "" else parse_flag(name, raw)
@@ -422,18 +471,21 @@ def param_error(error: ValidationError) -> ElasticsearchError:
 
 def unrecognized_params(path: str, names: list[str], candidates: list[str]) -> IllegalArgument:
     """BaseRestHandler.unrecognized: names in order, each with its ``did you mean`` suggestions."""
-    parts = []
-    for name in sorted(set(names)):
-        scored = sorted(((similarity(name, c), c) for c in set(candidates)), key=lambda sc: (-sc[0], sc[1]))
-        close = [c for score, c in scored if score > 0.5]
-        if len(close) == 1:
-            parts.append(f"[{name}] -> did you mean [{close[0]}]?")
-        elif close:
-            parts.append(f"[{name}] -> did you mean any of [{', '.join(close)}]?")
-        else:
-            parts.append(f"[{name}]")
+    parts = [f"[{name}]" + did_you_mean(name, candidates).replace(" did you", " -> did you", 1)
+             for name in sorted(set(names))]
     noun = "parameter" if len(parts) == 1 else "parameters"
     return IllegalArgument(f"request [{path}] contains unrecognized {noun}: {', '.join(parts)}")
+
+
+def did_you_mean(name: str, candidates) -> str:
+    """SuggestingErrorOnUnknown: the candidates more than half alike, most alike first."""
+    scored = sorted(((similarity(name, c), c) for c in set(candidates)), key=lambda sc: (-sc[0], sc[1]))
+    close = [c for score, c in scored if score > 0.5]
+    if not close:
+        return ""
+    if len(close) == 1:
+        return f" did you mean [{close[0]}]?"
+    return f" did you mean any of [{', '.join(close)}]?"
 
 
 def similarity(a: str, b: str) -> float:
@@ -532,8 +584,9 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
             elif error.validator == "additionalProperties":
                 for key in body:
                     if key not in error.schema.get("properties", {}):
+                        known = error.schema.get("properties", {})
                         field_errors.setdefault(key, XContentParseError(
-                            f"[{parser}] unknown field [{key}]", locations.key((key,))))
+                            f"[{parser}] unknown field [{key}]{did_you_mean(key, known)}", locations.key((key,))))
             continue
         top = path[0]
         if len(path) == 1 and _is_enum_error(error) and top in constructor_args:

@@ -14,7 +14,7 @@ route = ELASTICSEARCH.operation
 @route("GET,HEAD", "/", "info")
 def info(call: Call):
     """GET / and HEAD / (the server drops the body of a HEAD answer, keeping its length)."""
-    return 200, cluster_info()
+    return 200, cluster_info(call.state.release)
 
 
 # -- connectors ---------------------------------------------------------------------------------

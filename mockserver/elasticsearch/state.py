@@ -1,8 +1,14 @@
-"""Elasticsearch's state: connectors and sync jobs, and their fixture section.
+"""Elasticsearch's state: the indices and their documents (the connector system indices among
+them), the ML resources, ingest pipelines, connector secrets, the license and the settings.
 
-Fixture section: ``{"connectors": {id: document}, "sync_jobs": {id: document}}``, documents as the
-server stores them (what GET returns, without ``id``). Fields a fixture leaves out get the defaults
-the server gives on create, so a fixture may be as short as ``{"index_name": ..., "service_type": ...}``.
+Fixture section (``schemas/elasticsearch/_fixture.json``):
+
+* ``settings``: ``{"version": "9.6.0"}``, the Elasticsearch release to behave as;
+* ``connectors`` and ``sync_jobs``: ``{id: document}``, documents as the server stores them (what GET
+  returns, without ``id``); fields a fixture leaves out get the defaults the server gives on create;
+* ``indices``: ``{name: {"settings", "mappings", "aliases", "documents": {id: source}}}``;
+* ``ingest_pipelines``: ``{id: definition}``; ``connector_secrets``: ``{id: value}``; ``license``;
+* ``ml``: see :data:`ML_KINDS`.
 """
 
 from __future__ import annotations
@@ -12,30 +18,69 @@ import copy
 from ..errors import FixtureError
 from .clock import Clock, IdGenerator
 from .connectors import Connectors
+from .documents import Documents
 from .errors import ElasticsearchError
+from .indices import Indices
+from .ingest import Pipelines
+from .license import License
 from .ml import Ml
+from .search import Scrolls
+from .secrets import Secrets
 from .sync_jobs import SyncJobs
+from .system_indices import CONNECTORS_INDEX, SYNC_JOBS_INDEX, TEMPLATES
+from .versions import DEFAULT_VERSION, Release
 
 # The ml fixture section: each kind, and the field whose presence marks a complete stored document
 # (a state dump), kept as it is; anything else is a PUT body, put through the API's rules.
 ML_KINDS = (("anomaly_detectors", "jobs", "create_time"), ("datafeeds", "datafeeds", "query_delay"),
             ("data_frame_analytics", "analytics", "create_time"), ("trained_models", "models", "created_by"))
+# Indices the state dump writes in sections of their own (the connector APIs' documents).
+OWN_SECTIONS = {CONNECTORS_INDEX, SYNC_JOBS_INDEX}
 
 
 class ElasticsearchState:
     def __init__(self):
+        self.release = Release(DEFAULT_VERSION)
         self.clock = Clock()
         self.ids = IdGenerator()
-        self.connectors = Connectors(self.clock, self.ids)
-        self.sync_jobs = SyncJobs(self.connectors, self.clock, self.ids)
+        self.indices = Indices(self.release.index_version)
+        self.indices.templates.update(TEMPLATES)
+        self.connectors = Connectors(self.clock, self.ids, self.indices)
+        self.sync_jobs = SyncJobs(self.connectors, self.clock, self.ids, self.indices)
         self.connectors.sync_jobs = self.sync_jobs
+        self.pipelines = Pipelines()
+        self.documents = Documents(self.indices, self.ids, self.pipelines)
+        self.scrolls = Scrolls()
+        self.secrets = Secrets(self.ids)
+        self.license = License()
         self.ml = Ml()
 
+    def set_version(self, version: str) -> None:
+        self.release = Release(version)
+        self.indices.version_created = self.release.index_version
+
     def load(self, section: dict, source: str) -> None:
+        settings = section.get("settings", {})
+        if "version" in settings:
+            try:
+                self.set_version(settings["version"])
+            except ValueError as e:
+                raise FixtureError(source, "/elasticsearch/settings/version", str(e)) from None
+        if "license" in section:
+            self.license.load(section["license"])
+        for pipeline_id, definition in section.get("ingest_pipelines", {}).items():
+            try:
+                self.pipelines.put(pipeline_id, copy.deepcopy(definition))
+            except ElasticsearchError as e:
+                raise FixtureError(source, f"/elasticsearch/ingest_pipelines/{pipeline_id}", e.reason) from None
+        for secret_id, value in section.get("connector_secrets", {}).items():
+            self.secrets.store(secret_id, value)
+        for name, spec in section.get("indices", {}).items():
+            self._load_index(name, spec, source)
         for connector_id, doc in section.get("connectors", {}).items():
-            self.connectors.docs[connector_id] = self.connectors.from_fixture(copy.deepcopy(doc))
+            self.connectors.store.write(connector_id, self.connectors.from_fixture(copy.deepcopy(doc)))
         for job_id, doc in section.get("sync_jobs", {}).items():
-            self.sync_jobs.store(job_id, self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source))
+            self.sync_jobs.store.write(job_id, self._sync_job_from_fixture(job_id, copy.deepcopy(doc), source))
         for kind, attribute, stored_marker in ML_KINDS:
             resources = getattr(self.ml, attribute)
             for resource_id, doc in section.get("ml", {}).get(kind, {}).items():
@@ -47,6 +92,19 @@ class ElasticsearchState:
                     resources.put(resource_id, copy.deepcopy(doc))
                 except ElasticsearchError as e:
                     raise FixtureError(source, f"/elasticsearch/ml/{kind}/{resource_id}", e.reason) from None
+
+    def _load_index(self, name: str, spec: dict, source: str) -> None:
+        """An index from a fixture: created (or replaced whole) with its settings, mappings and aliases,
+        then its documents indexed as ``PUT {name}/_doc/{id}`` would."""
+        place = f"/elasticsearch/indices/{name}"
+        self.indices.delete([name])
+        try:
+            index = self.indices.create(name, {k: spec[k] for k in ("settings", "mappings", "aliases") if k in spec})
+            for doc_id, doc in spec.get("documents", {}).items():
+                place = f"/elasticsearch/indices/{name}/documents/{doc_id}"
+                self.documents.index(index.name, doc_id, copy.deepcopy(doc))
+        except ElasticsearchError as e:
+            raise FixtureError(source, place, e.reason) from None
 
     def _sync_job_from_fixture(self, job_id: str, doc: dict, source: str) -> dict:
         snapshot = doc.get("connector") or {}
@@ -78,8 +136,20 @@ class ElasticsearchState:
         return dict(sorted(defaults.items()))
 
     def dump(self) -> dict:
+        indices = {}
+        for name, index in self.indices.by_name.items():
+            if name in OWN_SECTIONS:
+                continue
+            indices[name] = {"settings": index.given_settings(), "mappings": index.mapping.to_xcontent(),
+                             "aliases": copy.deepcopy(index.aliases),
+                             "documents": {doc_id: copy.deepcopy(source) for doc_id, source in index.items()}}
         return {
-            "connectors": copy.deepcopy(self.connectors.docs),
-            "sync_jobs": copy.deepcopy(self.sync_jobs.docs),
+            "settings": {"version": self.release.version},
+            "license": self.license.dump(),
+            "connectors": copy.deepcopy(dict(self.connectors.docs.items())),
+            "sync_jobs": copy.deepcopy(dict(self.sync_jobs.docs.items())),
+            "indices": indices,
+            "ingest_pipelines": copy.deepcopy(self.pipelines.definitions),
+            "connector_secrets": dict(self.secrets.values),
             "ml": {kind: copy.deepcopy(getattr(self.ml, attribute).docs) for kind, attribute, _ in ML_KINDS},
         }

@@ -6,10 +6,13 @@ and the sync job REST actions (see ../shared/specs/elasticsearch-connectors.md Â
 
 from __future__ import annotations
 
-import bisect
+import copy
 from typing import Any
 
-from .clock import instant_sort_key
+from .documents import merge_source
+from .query import Bool, Term, Terms
+from .search import Searcher, SearchRequest, SortKey
+from .system_indices import SYNC_JOBS_INDEX, SystemIndex
 from .errors import (
     ActionRequestValidation,
     IllegalArgument,
@@ -46,30 +49,31 @@ def check_transition(current: str, target: str) -> None:
 
 
 class SyncJobs:
-    """The sync jobs, keyed by id; each value is the document source as Elasticsearch stores it."""
+    """The sync jobs, keyed by id; each document is stored in the sync job system index, as
+    Elasticsearch stores it (without its id)."""
 
-    def __init__(self, connectors, clock, ids):
+    def __init__(self, connectors, clock, ids, indices):
         self.connectors = connectors
         self.clock = clock
         self.ids = ids
-        self.docs: dict[str, dict] = {}
-        # (created_at, id) of every job, oldest first: listing (newest first) never sorts.
-        self.by_creation: list[tuple[Any, str]] = []
-        # Until the first job is written, Elasticsearch has no sync job index, and some calls
-        # word their 404 differently.
-        self.index_exists = False
+        self.store = SystemIndex(indices, SYNC_JOBS_INDEX)
 
-    def store(self, job_id: str, doc: dict) -> None:
-        """Writes a job document (new or replacing one with the same id)."""
-        if job_id in self.docs:
-            self.remove(job_id)
-        self.docs[job_id] = doc
-        bisect.insort(self.by_creation, (instant_sort_key(doc.get("created_at", "")), job_id))
-        self.index_exists = True
+    @property
+    def docs(self):
+        """The stored jobs by id (read-only: writes go through :attr:`store`)."""
+        return self.store.sources
 
-    def remove(self, job_id: str) -> None:
-        doc = self.docs.pop(job_id)
-        self.by_creation.remove((instant_sort_key(doc.get("created_at", "")), job_id))
+    @property
+    def index_exists(self) -> bool:
+        # Until the first job is written, Elasticsearch has no sync job index, and some calls word
+        # their 404 differently.
+        return self.store.index is not None
+
+    def _update(self, job_id: str, changes: dict) -> None:
+        """A partial update of a stored job (objects merge, the rest is replaced)."""
+        doc = copy.deepcopy(self.docs[job_id])
+        merge_source(doc, changes)
+        self.store.write(job_id, doc)
 
     # -- reading ---------------------------------------------------------------------------
     def _doc(self, job_id: str, missing_reason: str | None = None) -> dict:
@@ -85,23 +89,23 @@ class SyncJobs:
 
     def list(self, *, from_: int = 0, size: int = 100, connector_id: str | None = None,
              status: str | None = None, job_types: list[str] | None = None) -> tuple[int, list[dict]]:
-        """Matching jobs, newest first (the server sorts ``created_at`` descending)."""
+        """Matching jobs, newest first: the search the server runs on the sync job index."""
         if from_ < 0:
             raise IllegalArgument("Parameter [from] cannot be < 0")
         if size < 0:
             raise IllegalArgument("Parameter [size] cannot be < 0")
-        docs, end = self.docs, from_ + size
-        count, page = 0, []
-        for _, job_id in reversed(self.by_creation):
-            doc = docs[job_id]
-            if connector_id is not None and doc["connector"].get("id") != connector_id:
-                continue
-            if (status is not None and doc["status"] != status) or (job_types and doc["job_type"] not in job_types):
-                continue
-            if from_ <= count < end:
-                page.append({"id": job_id, **doc})
-            count += 1
-        return count, page
+        index = self.store.index
+        if index is None:
+            return 0, []
+        filters = [Term("connector.id", connector_id)] if connector_id is not None else []
+        if status is not None:
+            filters.append(Term("status", status))
+        if job_types:
+            filters.append(Terms("job_type", job_types))
+        request = SearchRequest(query=Bool(filter=filters), sort=[SortKey("created_at", descending=True)],
+                                from_=from_, size=size)
+        hits, total, _ = Searcher([index]).hits(request)
+        return total, [{"id": hit.doc_id, **hit.doc.source} for hit in hits[from_:from_ + size]]
 
     # -- writing ---------------------------------------------------------------------------
     def create(self, connector_id: str, job_type: str | None = None, trigger_method: str | None = None) -> str:
@@ -125,7 +129,7 @@ class SyncJobs:
             )
         now = self.clock.now()
         job_id = self.ids.new_id()
-        self.store(job_id, {
+        self.store.write(job_id, {
             "connector": snapshot,
             "created_at": now,
             "deleted_document_count": 0,
@@ -161,11 +165,15 @@ class SyncJobs:
 
     def delete(self, job_id: str) -> None:
         self._doc(job_id)
-        self.remove(job_id)
+        self.store.remove(job_id)
 
     def delete_for_connector(self, connector_id: str) -> None:
-        for job_id in [j for j, doc in self.docs.items() if doc.get("connector", {}).get("id") == connector_id]:
-            self.remove(job_id)
+        """A delete by query on ``connector.id``."""
+        index = self.store.index
+        if index is None:
+            return
+        for job_id in list(Term("connector.id", connector_id).run(index)):
+            index.delete(job_id)
 
     def cancel(self, job_id: str) -> None:
         """Pending or suspended jobs are canceled at once; a running one is asked to cancel."""
@@ -173,29 +181,32 @@ class SyncJobs:
         now = self.clock.now()
         if doc["status"] in ("pending", "suspended"):
             check_transition(doc["status"], "canceled")
-            doc.update(status="canceled", cancelation_requested_at=now, canceled_at=now, completed_at=now)
+            self._update(job_id, {"status": "canceled", "cancelation_requested_at": now, "canceled_at": now,
+                                  "completed_at": now})
         else:
             check_transition(doc["status"], "canceling")
-            doc.update(status="canceling", cancelation_requested_at=now)
+            self._update(job_id, {"status": "canceling", "cancelation_requested_at": now})
 
     def check_in(self, job_id: str) -> None:
-        doc = self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
-        doc["last_seen"] = self.clock.now()
+        self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
+        self._update(job_id, {"last_seen": self.clock.now()})
 
     def claim(self, job_id: str, worker_hostname: str, sync_cursor: dict | None = None) -> None:
         """No state check: the real server lets any job be claimed."""
-        doc = self._doc(job_id)
+        self._doc(job_id)
         now = self.clock.now()
-        doc.update(worker_hostname=worker_hostname, status="in_progress", last_seen=now, started_at=now)
+        changes: dict[str, Any] = {"worker_hostname": worker_hostname, "status": "in_progress", "last_seen": now,
+                                   "started_at": now}
         if sync_cursor is not None:
-            doc["connector"]["sync_cursor"] = sync_cursor
+            changes["connector"] = {"sync_cursor": sync_cursor}
+        self._update(job_id, changes)
 
     def set_error(self, job_id: str, error: str) -> None:
         if not error:
             raise ActionRequestValidation(["[error] of the connector sync job cannot be null or empty"])
         doc = self._doc(job_id)
         check_transition(doc["status"], "error")
-        doc.update(error=error, status="error")
+        self._update(job_id, {"error": error, "status": "error"})
 
     def update_stats(self, job_id: str, *, deleted_document_count: int, indexed_document_count: int,
                      indexed_document_volume: int, total_document_count: int | None = None,
@@ -209,8 +220,9 @@ class SyncJobs:
         negative = [f"[{name}] cannot be negative." for name, value in counters.items() if value is not None and value < 0]
         if negative:
             raise ActionRequestValidation(negative)
-        doc = self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
-        doc.update({name: value for name, value in counters.items() if value is not None})
-        doc["last_seen"] = last_seen or self.clock.now()
-        if metadata is not None:
-            doc["metadata"] = metadata
+        self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
+        changes: dict[str, Any] = {name: value for name, value in counters.items() if value is not None}
+        changes["last_seen"] = last_seen or self.clock.now()
+        if metadata is not None:  # merged into the stored metadata, as any partial update
+            changes["metadata"] = metadata
+        self._update(job_id, changes)

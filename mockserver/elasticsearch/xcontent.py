@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+
+import orjson
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +34,18 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
 def loads(text: str) -> Any:
     """Parses a request body; like the server's parser, refuses a field given twice."""
     return json.loads(text, object_pairs_hook=_no_duplicates)
+
+
+def loads_line(text: str) -> Any:
+    """A bulk line, fast: orjson parses it, and when writing the result back gives the very text, no
+    field was given twice (what the strict parser refuses); otherwise the careful parse decides."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return loads(text)
+    if isinstance(value, (dict, list)) and orjson.dumps(value) != text.encode():
+        return loads(text)
+    return value
 
 
 def token_kind(value: Any) -> str:
@@ -108,11 +122,36 @@ class Locations:
         return self.line_column(self.values.get(path, 0))
 
 
+class Locator:
+    """Where a path of a text starts, (line, column): called for a value, ``.key`` for a field name.
+    The text is walked only when an error asks."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._locations: Locations | None = None
+
+    def _walked(self) -> Locations:
+        if self._locations is None:
+            self._locations = Locations(self.text)
+        return self._locations
+
+    def __call__(self, path: tuple) -> tuple[int, int]:
+        return self._walked().value(path)
+
+    def key(self, path: tuple) -> tuple[int, int]:
+        return self._walked().key(path)
+
+
 # -- output ---------------------------------------------------------------------------------
 
-def dumps(body: Any, pretty: bool = False) -> str:
+def dumps(body: Any, pretty: bool = False) -> str | bytes:
+    """The body as the server writes it: compact (orjson: large answers such as a bulk's or a search's
+    are most of a call's time in the stdlib encoder), or Jackson's pretty printer."""
     if not pretty:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        try:
+            return orjson.dumps(body)
+        except (TypeError, orjson.JSONEncodeError):  # beyond orjson (an integer past 64 bits, say)
+            return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return _pretty(body, 0) + "\n"
 
 
@@ -202,3 +241,34 @@ def filter_path(body: Any, expression: str) -> Any:
 
     result = walk(body, [], bool(includes))
     return {} if result is _NOTHING else result
+
+
+# -- Java's HashMap order ---------------------------------------------------------------------
+
+def java_string_hash(text: str) -> int:
+    """java.lang.String.hashCode, over UTF-16 code units."""
+    value = 0
+    data = text.encode("utf-16-be")
+    for i in range(0, len(data), 2):
+        value = (31 * value + ((data[i] << 8) | data[i + 1])) & 0xFFFFFFFF
+    return value
+
+
+def java_hashmap_order(keys: list[str], initial_capacity: int = 16) -> list[str]:
+    """The iteration order of a java.util.HashMap filled with ``keys`` in this order: where a server
+    writes a HashMap (settings, error metadata), its JSON has this order."""
+    capacity = 1
+    while capacity < initial_capacity:
+        capacity *= 2
+    threshold = int(capacity * 0.75)
+    for size in range(1, len(keys) + 1):
+        if size > threshold:
+            capacity *= 2
+            threshold = int(capacity * 0.75)
+
+    def bucket(key: str) -> int:
+        h = java_string_hash(key)
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    position = {key: i for i, key in enumerate(keys)}
+    return sorted(keys, key=lambda k: (bucket(k), position[k]))

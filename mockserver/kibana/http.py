@@ -59,7 +59,9 @@ class SpacePrefix:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         match = SPACE_PREFIX.match(path)
-        if match and not path[match.end():].startswith("/_mock/"):  # the control API is not Kibana's
+        # Only a Kibana path under the prefix is Kibana's: on a port shared with Elasticsearch,
+        # /s/_doc/1 is a document of the index "s" (and the control API is nobody's but its own).
+        if match and path[match.end():].startswith(OWNED_PREFIXES):
             environ[SPACE_ENVIRON] = match.group(1)
             environ["PATH_INFO"] = path[match.end():] or "/"
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + match.group(0)

@@ -1,4 +1,5 @@
-"""Text as OpenSearch's standard analyzer sees it: lower-cased words split at Unicode word boundaries."""
+"""Text as the standard analyzer sees it (Lucene's StandardAnalyzer, in OpenSearch and Elasticsearch
+alike): lower-cased words split at Unicode word boundaries."""
 
 from __future__ import annotations
 

@@ -1,0 +1,139 @@
+"""Dates as Elasticsearch reads them: the default date format of a ``date`` field
+(``strict_date_optional_time||epoch_millis``) and date math (``now-300s``, ``2026-01-01||+1M/d``),
+as JavaDateMathParser evaluates it. Everything is epoch milliseconds, UTC."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+_ISO = re.compile(
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
+_MATH = re.compile(r"([+-]\d*[yMwdhHms])|(/[yMwdhHms])")
+_UNIT_MILLIS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "H": 3_600_000, "m": 60_000, "s": 1000}
+
+
+class DateParseError(ValueError):
+    """A value the date format does not read (the caller words the server's error)."""
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> int:
+    """``strict_date_optional_time||epoch_millis``: ISO 8601 (date, optional time, optional zone) or
+    a number of milliseconds."""
+    match = _ISO.match(text)
+    if match is None:
+        try:
+            return int(text)
+        except ValueError:
+            raise DateParseError(text) from None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+                          int(second or 0), tzinfo=timezone.utc)
+    except ValueError:
+        raise DateParseError(text) from None
+    millis = calendar.timegm(moment.utctimetuple()) * 1000 + (int((fraction or "0").ljust(9, "0")[:3]))
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) > 2 else 0)
+        millis -= sign * offset * 60_000
+    return millis
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether ``strict_date_optional_time`` reads the text (epoch millis aside)."""
+    if _ISO.match(text) is None:
+        return False
+    try:
+        parse_date(text)
+    except DateParseError:
+        return False
+    return True
+
+
+def date_value(value) -> int:
+    """A document's or a query's date value as epoch milliseconds."""
+    if isinstance(value, bool):
+        raise DateParseError(str(value).lower())
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        return parse_date(value)
+    raise DateParseError(str(value))
+
+
+def now_millis() -> int:
+    return int(time.time() * 1000)
+
+
+def parse_math(text: str, round_up: bool, now: int | None = None) -> int:
+    """Date math: ``now`` or ``<date>||`` followed by ``+N<unit>``, ``-N<unit>`` and ``/<unit>``
+    steps. Rounding goes to the unit's start, or (``round_up``, for ``lte`` and ``gt``) to its last
+    millisecond."""
+    if text.startswith("now"):
+        base, math = (now if now is not None else now_millis()), text[3:]
+    else:
+        anchor, sep, math = text.partition("||")
+        base = parse_date(anchor)
+        if not sep:
+            return base
+    moment = datetime.fromtimestamp(base / 1000, tz=timezone.utc)
+    position = 0
+    while position < len(math):
+        step = _MATH.match(math, position)
+        if step is None:
+            raise DateParseError(text)
+        position = step.end()
+        if step.group(1):
+            sign = 1 if step.group(1)[0] == "+" else -1
+            amount = int(step.group(1)[1:-1] or 1) * sign
+            moment = _add(moment, amount, step.group(1)[-1])
+        else:
+            moment = _round(moment, step.group(2)[1], round_up)
+    return int(moment.timestamp() * 1000)
+
+
+def _add(moment: datetime, amount: int, unit: str) -> datetime:
+    if unit == "y":
+        return _add_months(moment, 12 * amount)
+    if unit == "M":
+        return _add_months(moment, amount)
+    return moment + timedelta(milliseconds=amount * _UNIT_MILLIS[unit])
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    total = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(total, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _round(moment: datetime, unit: str, round_up: bool) -> datetime:
+    if unit == "y":
+        start = moment.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        following = start.replace(year=start.year + 1)
+    elif unit == "M":
+        start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        following = _add_months(start, 1)
+    elif unit == "w":
+        day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = day - timedelta(days=day.weekday())
+        following = start + timedelta(days=7)
+    else:
+        size = _UNIT_MILLIS[unit]
+        millis = int(moment.timestamp() * 1000)
+        start = datetime.fromtimestamp((millis - millis % size) / 1000, tz=timezone.utc)
+        following = start + timedelta(milliseconds=size)
+    return following - timedelta(milliseconds=1) if round_up else start
+
+
+def format_millis(millis: int) -> str:
+    """strict_date_optional_time as Elasticsearch prints it: milliseconds, UTC, ``Z``."""
+    moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
