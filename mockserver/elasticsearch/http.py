@@ -28,6 +28,7 @@ from .errors import (
     JsonParseError,
     MediaTypeHeaderError,
     MockInternalError,
+    NotMocked,
     ParseException,
     SecurityException,
     SimpleError,
@@ -192,6 +193,34 @@ class Wire:
                 raise SimpleError(e.reason, 400) from None
 
 
+# The first path segments of Elasticsearch's REST APIs, and the second ones of its /{index}/_x APIs: a
+# path the mock has no route for that starts with one is an API it does not mock (501), not a 400 no
+# handler (which would tell the client that Elasticsearch has no such API). Namespaces the mock serves
+# whole (_connector, _doc, _bulk, ...) are not here: a path of theirs it has no route for has none in ES.
+API_NAMESPACES = frozenset((
+    "_aliases", "_alias", "_analyze", "_application", "_async_search", "_autoscaling", "_cache", "_capabilities",
+    "_cat", "_ccr", "_cluster", "_component_template", "_dangling", "_data_stream",
+    "_enrich", "_eql", "_esql", "_explain", "_features", "_field_caps", "_fleet", "_flush",
+    "_forcemerge", "_graph", "_health_report", "_ilm", "_index_template", "_inference", "_info", "_ingest", "_knn_search",
+    "_license", "_logstash", "_mapping", "_mget", "_migration", "_ml", "_monitoring", "_msearch", "_mtermvectors",
+    "_nodes", "_open", "_close", "_pit", "_query", "_query_rules", "_rank_eval", "_recovery", "_reindex",
+    "_remote", "_render", "_resolve", "_rollover", "_rollup", "_scripts", "_search", "_search_application",
+    "_search_shards", "_searchable_snapshots", "_security", "_segments", "_settings", "_shard_stores", "_shrink",
+    "_slm", "_snapshot", "_split", "_clone", "_sql", "_stats", "_streams", "_synonyms", "_tasks",
+    "_template", "_terms_enum", "_termvectors", "_text_structure", "_transform", "_update_by_query",
+    "_validate", "_watcher", "_xpack", "_block", "_disk_usage", "_field_usage_stats", "_lifecycle", "_migrate",
+    "_unfreeze", "_freeze", "_upgrade", "_ssl", "_downsample", "_failure_store", "_project", "_internal",
+))
+
+
+def not_mocked_api(req: Request) -> NotMocked | None:
+    """The not-mocked answer for a path of an Elasticsearch API the mock has no route for."""
+    segments = [s for s in req.path.split("/") if s]
+    if segments and (segments[0] in API_NAMESPACES or (len(segments) > 1 and segments[1] in API_NAMESPACES)):
+        return NotMocked(f"the API [{req.method} {req.path}]")
+    return None
+
+
 def release_of_app() -> Release:
     """The release the serving app's Elasticsearch behaves as."""
     from flask import current_app
@@ -223,6 +252,8 @@ class ElasticsearchProduct(Product):
         wire.check(req)
         if not runtime.store["elasticsearch"].release.has(schemas.name.split("/", 1)[1]):
             raise NoHandler(f"no handler found for uri [{request_uri(req)}] and method [{req.method}]")
+        if path_args.get("index", "").split(",")[0] in API_NAMESPACES:  # /_cat, /_nodes: APIs, not indices
+            raise NotMocked(f"the API [{req.method} {req.path}]")
         if wire.has_body:
             if wire.sent is None:
                 raise SimpleError("Content-Type header is missing", 406)
@@ -372,6 +403,9 @@ class ElasticsearchProduct(Product):
             if allowed:
                 response.headers["Allow"] = ",".join(allowed)
             return response
+        not_mocked = not_mocked_api(req) if not allowed_methods else None
+        if not_mocked is not None:
+            return self.render(*self.error_response(not_mocked, req), req)
         if allowed_methods:
             error = SimpleError(f"Incorrect HTTP method for uri [{uri}] and method [{req.method}], "
                                 f"allowed: [{', '.join(allowed)}]", 405)

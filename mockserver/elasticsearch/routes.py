@@ -215,5 +215,7 @@ def security_authenticate(call: Call):
               "enabled": True, "authentication_realm": realm, "lookup_realm": dict(realm),
               "authentication_type": "api_key" if principal.api_key_id else "realm"}
     if principal.api_key_id:
-        answer["api_key"] = {"id": principal.api_key_id, "name": principal.api_key_name}
+        # ES 9 names who manages the key (Authentication#toXContent; cloud keys say "cloud")
+        answer["api_key"] = {"id": principal.api_key_id, "name": principal.api_key_name,
+                             "managed_by": "elasticsearch"}
     return 200, answer
