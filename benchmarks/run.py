@@ -25,12 +25,13 @@ import gc
 import http.client
 import pstats
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_ms, timed  # noqa: E402 (beside this script)
 
 from flask import Flask, Response  # noqa: E402
 
@@ -38,19 +39,6 @@ from mockserver import create_app, runtime_of  # noqa: E402
 from mockserver.server import LiveServer  # noqa: E402
 
 JSON = {"Content-Type": "application/json"}
-
-
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def timed(call, rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 class Operations:

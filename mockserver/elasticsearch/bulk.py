@@ -25,6 +25,7 @@ ACTIONS = ("create", "delete", "index", "update")
 ACTION_PARAMS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "version", "version_type", "pipeline",
                  "require_alias", "retry_on_conflict", "_source", "dynamic_templates", "list_executed_pipelines",
                  "require_data_stream", "op_type"}
+NOT_MOCKED_PARAMS = frozenset(("version", "version_type", "routing", "dynamic_templates"))
 UPDATE_FIELDS = {"doc", "upsert", "doc_as_upsert", "detect_noop", "scripted_upsert", "script", "_source", "lang",
                  "params"}
 
@@ -75,12 +76,12 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
             if isinstance(value, (dict, list)) and key not in ("_source", "dynamic_templates"):
                 raise IllegalArgument(f"Malformed action/metadata line [{number}], expected a simple value for field "
                                       f"[{key}] but found [{xcontent.token_kind(value)}]")
-        for unsupported in ("version", "version_type", "routing", "dynamic_templates"):
-            if unsupported in meta:
-                raise NotMocked(f"[{unsupported}] in a bulk action")
-        meta = dict(meta)
-        meta.setdefault("_index", default_index)
-        if action == "index" and str(meta.get("op_type", "index")).lower() == "create":
+        if not NOT_MOCKED_PARAMS.isdisjoint(meta):
+            unsupported = next(key for key in ("version", "version_type", "routing", "dynamic_templates") if key in meta)
+            raise NotMocked(f"[{unsupported}] in a bulk action")
+        if "_index" not in meta:
+            meta["_index"] = default_index  # the line's own dict, parsed for this item
+        if action == "index" and "op_type" in meta and str(meta["op_type"]).lower() == "create":
             action = "create"  # the item is keyed by the request's op type
         if action == "delete":
             items.append(BulkItem(action, number, meta))
@@ -91,7 +92,7 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
         position += 1
         number += 1
         if action == "update":
-            source = _parse_line(source_text, number, "update")
+            source = parse_json(source_text, line=True)
             if not isinstance(source, dict):
                 raise XContentParseError(f"[UpdateRequest] Expected START_OBJECT but was: {xcontent.token_kind(source)}",
                                          (1, 1))
@@ -111,10 +112,6 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
 class ParseRequired(ElasticsearchError):
     type = "parse_exception"
     status = 400
-
-
-def _parse_line(raw: str, number: int, what: str) -> Any:
-    return parse_json(raw, line=True)
 
 
 def _parse_action(raw: str, number: int) -> Any:
@@ -175,8 +172,8 @@ def _run_item(documents: Documents, item: BulkItem, params: dict, refresh: bool,
     doc_id = meta.get("_id")
     if doc_id is not None:
         doc_id = str(doc_id)
-    if_seq_no = _int_meta(meta, "if_seq_no")
-    if_primary_term = _int_meta(meta, "if_primary_term")
+    if_seq_no = _int_meta(meta, "if_seq_no") if "if_seq_no" in meta else None
+    if_primary_term = _int_meta(meta, "if_primary_term") if "if_primary_term" in meta else None
     if item.action == "delete":
         if doc_id is None:
             raise ActionRequestValidation(["id is missing"])
@@ -195,7 +192,7 @@ def _run_item(documents: Documents, item: BulkItem, params: dict, refresh: bool,
                                 locate=xcontent.Locator(item.source_text))
     source_text = item.source_text
     try:
-        source = _parse_line(source_text, item.line, "source")
+        source = parse_json(source_text, line=True)
     except ElasticsearchError as cause:  # the document parser's failure, for this item only
         raise DocumentParsingError(f"[1:1] failed to parse: {cause.reason}", caused_by=cause) from None
     return documents.index(index_name, doc_id, source, op_type="create" if item.action == "create" else "index",

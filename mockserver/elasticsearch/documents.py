@@ -32,9 +32,7 @@ def _no_location(path: tuple) -> tuple[int, int]:
 
 def shards_info(index: Index) -> dict:
     """A write's ``_shards``: the primary and its replicas, of which one node holds the primary."""
-    replicas = 0 if index.settings.get("index.auto_expand_replicas", "false") not in ("false", "") else int(
-        index.settings.get("index.number_of_replicas", "1"))
-    return {"total": 1 + replicas, "successful": 1, "failed": 0}
+    return {"total": index.shard_copies, "successful": 1, "failed": 0}
 
 
 def write_answer(index: Index, doc_id: str, doc: Doc, result: str, forced_refresh: bool = False,

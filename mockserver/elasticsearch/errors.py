@@ -86,14 +86,18 @@ class ParseException(ElasticsearchError):
     status = 400
 
 
-class XContentParseError(ElasticsearchError):
-    type = "x_content_parse_exception"
-    status = 400
+class LocatedError(ElasticsearchError):
+    """An error about a place in the request body: the reason starts with its ``[line:column]``."""
 
     def __init__(self, reason: str, location: tuple[int, int] | None = None, **kwargs):
         if location is not None:
             reason = f"[{location[0]}:{location[1]}] {reason}"
         super().__init__(reason, **kwargs)
+
+
+class XContentParseError(LocatedError):
+    type = "x_content_parse_exception"
+    status = 400
 
 
 class ActionRequestValidation(ElasticsearchError):
@@ -245,16 +249,11 @@ class VersionConflict(ElasticsearchError):
         super().__init__(reason, metadata=index_metadata(index, index_uuid, "0"))
 
 
-class DocumentParsingError(ElasticsearchError):
+class DocumentParsingError(LocatedError):
     """A document the mapping refuses (``document_parsing_exception`` since 8.8)."""
 
     type = "document_parsing_exception"
     status = 400
-
-    def __init__(self, reason: str, location: tuple[int, int] | None = None, **kwargs):
-        if location is not None:
-            reason = f"[{location[0]}:{location[1]}] {reason}"
-        super().__init__(reason, **kwargs)
 
 
 class StrictDynamicMapping(DocumentParsingError):

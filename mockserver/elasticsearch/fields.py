@@ -21,8 +21,6 @@ def normalise(kind: str, value: Any) -> Any:
     if kind == "keyword":
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, float) and value.is_integer():
-            return str(value)
         return value if isinstance(value, str) else str(value)
     if kind == "number":
         if isinstance(value, bool):

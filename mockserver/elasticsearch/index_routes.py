@@ -130,10 +130,7 @@ def _refresh(call: Call):
 
 
 def _copies(index: Index) -> int:
-    shards = int(index.settings.get("index.number_of_shards", "1"))
-    replicas = 0 if index.settings.get("index.auto_expand_replicas", "false") != "false" else int(
-        index.settings.get("index.number_of_replicas", "1"))
-    return shards * (1 + replicas)
+    return int(index.settings.get("index.number_of_shards", "1")) * index.shard_copies
 
 
 for _rule in ("/_refresh", "/<index>/_refresh"):

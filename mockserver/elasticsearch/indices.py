@@ -129,6 +129,9 @@ class Index:
         self.uuid = new_uuid()
         self.creation_date = created if created is not None else int(time.time() * 1000)
         self.settings = {**DEFAULT_SETTINGS, **flat_settings(settings)}
+        # The primary and its replicas, as a write counts them (settings do not change after creation).
+        auto_expand = self.settings.get("index.auto_expand_replicas", "false") not in ("false", "")
+        self.shard_copies = 1 + (0 if auto_expand else int(self.settings.get("index.number_of_replicas", "1")))
         self.version_created = version_created
         self.mapping = Mapping(mappings)
         self.aliases: dict[str, dict] = dict(aliases or {})
@@ -236,11 +239,6 @@ class Index:
 
     def field(self, path: str) -> Field | None:
         return self.mapping.fields.get(path)
-
-    def mapping_changed(self) -> None:
-        """A field's type may have been learnt since its view was built: drop the stale views."""
-        for path in [p for p, built in self.fields.items() if self.mapping.fields.get(p) != built.field]:
-            del self.fields[path]
 
 
 class Indices:

@@ -33,6 +33,8 @@ DYNAMIC_KEYWORD = {"type": "keyword", "ignore_above": 256}
 # Types whose fields take any JSON scalar as it is (a keyword indexes a number's text).
 ACCEPT_ANY_SCALAR = {"keyword", "text", "match_only_text", "wildcard", "constant_keyword", "flattened", "binary",
                      "search_as_you_type", "version"}
+_CHECKED_TYPES = NUMERIC_TYPES | {"boolean", "date", "date_nanos"}  # the types _check_value checks
+_SCALARS = (str, int, float, bool)
 _SLASHED_DATE = re.compile(r"^\d{4}/\d{2}/\d{2}( \d{2}:\d{2}:\d{2})? [+-]\d{4}$")
 _INTEGER_LIMITS = {"long": 2**63, "integer": 2**31, "short": 2**15, "byte": 2**7}
 
@@ -108,6 +110,11 @@ class Mapping:
                     walk(spec["properties"], path + ".")
 
         walk(self.body.get("properties", {}), "")
+        # The top level's concrete fields, for index_document's fast path: a scalar for one of them
+        # needs at most its value checked (the type when it has a check, None when any scalar goes).
+        self._scalar_fields = {name: (kind if kind in _CHECKED_TYPES else None)
+                               for name, spec in self.body.get("properties", {}).items()
+                               if (kind := spec.get("type")) is not None and kind not in ("object", "nested")}
 
     def to_xcontent(self) -> dict:
         """The mapping as GET _mapping writes it: an object shows ``"type": "object"`` only when it has
@@ -149,8 +156,14 @@ class Mapping:
         mapping changes only when the whole document is fine). ``location(path)`` gives the line and
         column of a value, for the error."""
         additions: dict = {}
-        self._document_object(source, self.body.get("properties", {}), additions, "", (), self.body.get("dynamic", True),
-                              doc_id, location)
+        properties, dynamic, scalar_fields = self.body.get("properties", {}), self.body.get("dynamic", True), self._scalar_fields
+        for key, value in source.items():
+            if key in scalar_fields and type(value) in _SCALARS:
+                kind = scalar_fields[key]
+                if kind is not None:
+                    _check_value(key, kind, value, doc_id, lambda key=key: location((key,)))
+                continue
+            self._document_object({key: value}, properties, additions, "", (), dynamic, doc_id, location)
         if additions:
             self._merge_properties(self.body.setdefault("properties", {}), additions, "")
             self.body["properties"] = _sorted_properties(self.body["properties"])
@@ -172,8 +185,8 @@ class Mapping:
                 continue
             if not key or key.strip() == "" or key.startswith(".") or key.endswith(".") or ".." in key:
                 reason = (f"field name cannot contain only whitespace: ['{key}']" if key and not key.strip()
-                          else f"field name cannot be an empty string" if not key
-                          else f"object field cannot contain only dots" if not key.strip(".")
+                          else "field name cannot be an empty string" if not key
+                          else "object field cannot contain only dots" if not key.strip(".")
                           else f"field name '{key}' cannot contain '..'" if ".." in key
                           else f"field name cannot start or end with a dot: '{key}'" if key.startswith(".")
                           else f"field name [{key}] cannot end with '.'")
@@ -327,6 +340,8 @@ def _looks_like_date(text: str) -> bool:
 
 def _check_value(path: str, kind: str, value: Any, doc_id: str | None, where: Callable[[], tuple[int, int]]) -> None:
     """A value against its field's type (``where`` gives its line and column, for the error only)."""
+    if type(value) is int and kind in _INTEGER_LIMITS and -_INTEGER_LIMITS[kind] <= value < _INTEGER_LIMITS[kind]:
+        return  # the common case, first
     if kind in NUMERIC_TYPES:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise _field_error(path, kind, value, doc_id, where)

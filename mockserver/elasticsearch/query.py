@@ -457,14 +457,9 @@ class Bool(Query):
             if self.should:
                 scored = {}
                 for doc_id, total in candidates.items():
-                    matched = 0
-                    for query in self.should:
-                        score = query.test(index, doc_id)
-                        if score is not None:
-                            matched += 1
-                            total += score
+                    matched, should_score = self._should_matches(index, doc_id)
                     if matched >= needed_should:
-                        scored[doc_id] = total
+                        scored[doc_id] = total + should_score
         elif self.should:
             counts: dict[str, int] = {}
             scored = {}
@@ -485,6 +480,16 @@ class Bool(Query):
             scored = {d: s * self.boost for d, s in scored.items()}
         return scored
 
+    def _should_matches(self, index: Index, doc_id: str) -> tuple[int, float]:
+        """How many ``should`` clauses a document matches, and their summed score."""
+        matched, total = 0, 0.0
+        for query in self.should:
+            score = query.test(index, doc_id)
+            if score is not None:
+                matched += 1
+                total += score
+        return matched, total
+
     def test(self, index: Index, doc_id: str) -> float | None:
         total = 0.0
         for query in self.must:
@@ -499,14 +504,10 @@ class Bool(Query):
             if query.test(index, doc_id) is not None:
                 return None
         needed = self._required_should()
-        matched = 0
-        for query in self.should:
-            score = query.test(index, doc_id)
-            if score is not None:
-                matched += 1
-                total += score
+        matched, should_score = self._should_matches(index, doc_id)
         if matched < needed:
             return None
+        total += should_score
         if not (self.must or self.filter or self.should):
             if doc_id not in index.docs:
                 return None
