@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 
@@ -38,3 +40,34 @@ def deepest(text: str, limit: int) -> tuple[int, int]:
         elif char in "]}":
             depth -= 1
     return worst
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str, upper: bool = False) -> str:
+    """JSON text written with ``ensure_ascii=False``, its lone surrogates (a ``"\\ud800"`` a client
+    sent, which Python keeps as it is and UTF-8 cannot carry) as ``\\uXXXX`` escapes, as V8's
+    well-formed JSON.stringify (lower case) and Jackson's generator (``upper``) write them."""
+    if not _LONE_SURROGATE.search(text):
+        return text
+    form = "\\u%04X" if upper else "\\u%04x"
+    return _LONE_SURROGATE.sub(lambda match: form % ord(match.group()), text)
+
+
+class NonStandardToken(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in JSON text: what Python's parser takes and no product's does."""
+
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
+
+
+def refuse_constant(token: str) -> Any:
+    """``parse_constant`` for ``json.loads``: the products' parsers refuse the non-standard numbers."""
+    raise NonStandardToken(token)
+
+
+def strict_loads(text: str | bytes) -> Any:
+    """JSON as standard parsers read it (JSON.parse, Jackson): Python's extensions refused."""
+    return json.loads(text, parse_constant=refuse_constant)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..jsonvalue import escape_surrogates
 from ..boom import BoomError
 from .repository import Repository
 from .types import TypeRegistry
@@ -19,7 +20,7 @@ DROPPED_ON_EXPORT = ("namespaces", "score", "sort")
 
 def stable_json(value: Any) -> str:
     """json-stable-stringify: compact, keys sorted at every level, non-ASCII as it is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return escape_surrogates(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 
 def export(repository: Repository, types: TypeRegistry, *, type: list[str] | None = None,

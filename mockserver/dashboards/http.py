@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
+from ..jsonvalue import strict_loads
 from ..boom import BoomError, BoomProduct, boom_body, payload_too_large
 from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
@@ -83,7 +84,7 @@ class DashboardsProduct(BoomProduct):
         if not data:
             return None
         try:
-            return json.loads(data)
+            return strict_loads(data)  # JSON.parse: no NaN, no Infinity
         except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
             raise BoomError("Invalid request payload JSON format", 400) from None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..boom import BoomError
-from ..jsonvalue import clone
+from ..jsonvalue import clone, escape_surrogates
 from .jsparse import js_json_parse
 from .repository import Repository, not_found
 from .types import TypeRegistry
@@ -302,7 +302,7 @@ def _json_attribute(holder: Any, key: str) -> Any:
 
 
 def _js_stringify(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return escape_surrogates(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 def _refusal(so_type: str, so_id: str, title: Any) -> dict:

@@ -15,7 +15,7 @@ from werkzeug import Request
 
 from .. import levenshtein
 from ..errors import ProductError
-from ..jsonvalue import deepest
+from ..jsonvalue import NonStandardToken, deepest
 from ..product import Call, Product, Raw
 from ..schemas import OperationSchemas
 from . import xcontent
@@ -421,6 +421,8 @@ def parse_json(text: str, line: bool = False) -> Any:
     (a field given twice, syntax, nesting past Jackson's limit); ``line``: a bulk line (fast path)."""
     try:
         return xcontent.loads_line(text) if line else xcontent.loads(text)
+    except NonStandardToken as e:
+        raise non_standard_token(text, e.token) from None
     except xcontent.DuplicateField as e:
         locations = xcontent.Locations(text)
         place = max((p for p in locations.order if p[-1] == e.name), key=lambda p: locations.keys[p], default=())
@@ -560,6 +562,21 @@ def too_deep(text: str) -> ElasticsearchError:
     cause = JsonParseError(reason)
     cause.type = "stream_constraints_exception"
     return XContentParseError(reason, (line, column), caused_by=cause)
+
+
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN', re.S)
+
+
+def non_standard_token(text: str, token: str) -> XContentParseError:
+    """Jackson's refusal of ``NaN`` / ``Infinity`` (ALLOW_NON_NUMERIC_NUMBERS is off), reported where
+    the token ends."""
+    scanned = xcontent.without_comments(text)
+    end = next((m.end() for m in _STRING_OR_CONSTANT.finditer(scanned) if m.group() == token), len(scanned))
+    line = scanned.count("\n", 0, end) + 1
+    column = end - (scanned.rfind("\n", 0, end) + 1) + 1
+    jackson = (f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n"
+               f" at [Source: {_JACKSON_SOURCE}; line: {line}, column: {column}]")
+    return XContentParseError(jackson, (line, column), caused_by=JsonParseError(jackson))
 
 
 def json_syntax_error(text: str, error: ValueError) -> XContentParseError:

@@ -10,6 +10,8 @@ import orjson
 from functools import lru_cache
 from typing import Any
 
+from ..jsonvalue import escape_surrogates, refuse_constant
+
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -32,8 +34,28 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def loads(text: str) -> Any:
-    """Parses a request body; like the server's parser, refuses a field given twice."""
-    return json.loads(text, object_pairs_hook=_no_duplicates)
+    """Parses a request body as the server's parser does: a field given twice and the non-standard
+    numbers (``NaN``, ``Infinity``) refused, comments (``/* */``, ``//``; ALLOW_COMMENTS) taken."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=refuse_constant)
+    except json.JSONDecodeError:
+        uncommented = without_comments(text)
+        if uncommented is text:
+            raise
+        return json.loads(uncommented, object_pairs_hook=_no_duplicates, parse_constant=refuse_constant)
+
+
+# A string (kept) or a comment (blanked); a comment's newlines stay, so that positions stay true.
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n\r]*', re.S)
+
+
+def without_comments(text: str) -> str:
+    """The text with its comments as white space (the very text when it has none)."""
+    if "/*" not in text and "//" not in text:
+        return text
+    blanked = _STRING_OR_COMMENT.sub(
+        lambda m: m.group() if m.group()[0] == '"' else re.sub(r"[^\n\r]", " ", m.group()), text)
+    return text if blanked == text else blanked
 
 
 def loads_line(text: str) -> Any:
@@ -68,7 +90,7 @@ class Locations:
     1-based, keyed by the path to the value. Computed only when an error needs a location."""
 
     def __init__(self, text: str):
-        self.text = text
+        text = self.text = without_comments(text)
         self.keys: dict[tuple, int] = {}
         self.values: dict[tuple, int] = {}
         self.order: list[tuple] = []  # paths of object fields, in the order they appear
@@ -150,9 +172,9 @@ def dumps(body: Any, pretty: bool = False) -> str | bytes:
     if not pretty:
         try:
             return orjson.dumps(body)
-        except (TypeError, orjson.JSONEncodeError):  # beyond orjson (an integer past 64 bits, say)
-            return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return _pretty(body, 0) + "\n"
+        except (TypeError, orjson.JSONEncodeError):  # beyond orjson (a lone surrogate, an integer past 64 bits)
+            return escape_surrogates(json.dumps(body, separators=(",", ":"), ensure_ascii=False), upper=True)
+    return escape_surrogates(_pretty(body, 0) + "\n", upper=True)
 
 
 def _pretty(value: Any, depth: int) -> str:
