@@ -115,6 +115,8 @@ def create_app(
 def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     """A Flask app serving ``products`` (and the control API) from ``runtime``."""
     app = Flask("mockserver", static_folder=None)  # no /static route: the real products have none
+    # An empty segment is the request's own (werkzeug would answer an HTML redirect to the merged path).
+    app.url_map.merge_slashes = False
     app.json.sort_keys = False
     app.extensions["mockserver"] = runtime
     app.extensions[SERVED_EXTENSION] = products
