@@ -156,7 +156,8 @@ class JournalMiddleware:
             id=0, time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             product=environ.get(PRODUCT_ENVIRON), method=environ.get("REQUEST_METHOD", "GET"), path=path,
             query=environ.get("QUERY_STRING", ""),
-            request_headers={k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+            request_headers={k[5:].replace("_", "-").title(): redacted(k, v) for k, v in environ.items()
+                             if k.startswith("HTTP_")}
             | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
             # Both bodies are cut at BODY_LIMIT bytes before decoding: a large answer is not decoded whole.
             request_body=recorder.recorded.decode("utf-8", "replace"), status=status,
@@ -165,6 +166,18 @@ class JournalMiddleware:
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             truncated=recorder.overflow or len(content) > BODY_LIMIT))
         return [content]
+
+
+# Headers that carry credentials: the journal keeps their scheme, never the secret.
+CREDENTIAL_HEADERS = {"HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_ES_SECONDARY_AUTHORIZATION", "HTTP_COOKIE"}
+
+
+def redacted(environ_key: str, value: str) -> str:
+    """A request header as the journal keeps it: ``Basic [redacted]`` for a credential."""
+    if environ_key not in CREDENTIAL_HEADERS:
+        return value
+    scheme, _, secret = value.partition(" ")
+    return f"{scheme} [redacted]" if secret and environ_key != "HTTP_COOKIE" else "[redacted]"
 
 
 class RecordingStream:

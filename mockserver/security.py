@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import hmac
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,7 @@ class SecurityState:
             except (binascii.Error, UnicodeDecodeError):
                 raise AuthenticationFailed("missing") from None
             user = self.users.get(username)
-            if user is None or user.get("password") != password or user.get("enabled") is False:
+            if user is None or not _same_secret(user.get("password"), password) or user.get("enabled") is False:
                 raise AuthenticationFailed("user", username=username)
             return Principal(username, list(user.get("roles", [])), full_name=user.get("full_name"),
                              email=user.get("email"), metadata=dict(user.get("metadata", {})),
@@ -120,7 +121,7 @@ class SecurityState:
             key = self.api_keys.get(key_id)
             if key is None:
                 raise AuthenticationFailed("api_key", detail=f"unable to find apikey with id {key_id}")
-            if key.get("api_key") != secret:
+            if not _same_secret(key.get("api_key"), secret):
                 raise AuthenticationFailed("api_key", detail=f"invalid credentials for API key [{key_id}]")
             owner = self.users.get(key["owner"], {})
             return Principal(key["owner"], list(owner.get("roles", [])), api_key_id=key_id, api_key_name=key.get("name"),
@@ -189,3 +190,8 @@ def _expiration_millis(expiration: str) -> int:
     seconds = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
     amount = int(match.group(1)) * seconds[match.group(2)] if match else 0
     return int((time.time() + amount) * 1000)
+
+
+def _same_secret(stored: Any, given: str) -> bool:
+    """A password or key secret compared in constant time (the time says nothing of how much matched)."""
+    return isinstance(stored, str) and hmac.compare_digest(stored.encode("utf-8"), given.encode("utf-8"))
