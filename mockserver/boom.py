@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug import Request
 
 from .errors import ProductError
+from .jsonvalue import strict_loads
 from .product import Product
 
 
@@ -23,6 +24,14 @@ class BoomError(ProductError):
 def payload_too_large(max_bytes: int) -> BoomError:
     """hapi's 413 for a body over a route's maxBytes."""
     return BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
+
+
+def payload_json(data: bytes) -> Any:
+    """A JSON payload as hapi parses it (JSON.parse: no NaN, no Infinity), or its 400."""
+    try:
+        return strict_loads(data)
+    except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
+        raise BoomError("Invalid request payload JSON format", 400) from None
 
 
 def phrase(status: int) -> str:

@@ -11,15 +11,12 @@ from werkzeug import Request
 
 from .boom import BoomError, BoomProduct, boom_body
 from .errors import FixtureError, ProductError
+from .jsonvalue import strict_loads
 from .faults import FaultRule
 
 SERVED_EXTENSION = "mockserver.served"  # the products one Flask app serves
 from .product import Call
 from .schemas import OperationSchemas, describe
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not JSON")
 
 
 class ControlAPI(BoomProduct):
@@ -39,7 +36,7 @@ class ControlAPI(BoomProduct):
         data = req.get_data(cache=True)
         if data:
             try:
-                body = json.loads(data, parse_constant=_no_constants)
+                body = strict_loads(data)
             except (ValueError, UnicodeDecodeError, RecursionError) as e:
                 raise BoomError(f"request body is not JSON: {e}") from None
         return Call(path=path_args, query=req.args.to_dict(), body=body, request=req, runtime=runtime)

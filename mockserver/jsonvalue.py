@@ -59,7 +59,7 @@ class NonStandardToken(ValueError):
     """``NaN``, ``Infinity`` or ``-Infinity`` in JSON text: what Python's parser takes and no product's does."""
 
     def __init__(self, token: str):
-        super().__init__(token)
+        super().__init__(f"{token} is not JSON")
         self.token = token
 
 

@@ -14,8 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
-from ..jsonvalue import strict_loads
-from ..boom import BoomError, BoomProduct, boom_body, payload_too_large
+from ..boom import BoomError, BoomProduct, boom_body, payload_json, payload_too_large
 from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
 from ..product import Call, Raw
@@ -83,10 +82,7 @@ class DashboardsProduct(BoomProduct):
         data = req.get_data(cache=True)
         if not data:
             return None
-        try:
-            return strict_loads(data)  # JSON.parse: no NaN, no Infinity
-        except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
-            raise BoomError("Invalid request payload JSON format", 400) from None
+        return payload_json(data)
 
     @staticmethod
     def multipart(req: Request, schemas: OperationSchemas, max_bytes: int) -> dict[str, Any]:

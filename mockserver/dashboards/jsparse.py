@@ -8,10 +8,10 @@ only text that fails is walked again, the way V8 walks it, to find the message V
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..boom import BoomError
+from ..jsonvalue import strict_loads
 
 WHITESPACE = " \t\n\r"
 CONTEXT = 10  # kMaxContextCharacters: characters of the source quoted each side of a bad token
@@ -25,13 +25,9 @@ class JsonSyntaxError(Exception):
 def js_json_parse(text: str) -> Any:
     """The value of a JSON text, or a 400 whose message is V8's SyntaxError message."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return strict_loads(text)
     except (ValueError, RecursionError):
         raise BoomError(v8_syntax_error(text), 400) from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
 
 
 def v8_syntax_error(text: str) -> str:

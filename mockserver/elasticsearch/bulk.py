@@ -25,7 +25,7 @@ ACTIONS = ("create", "delete", "index", "update")
 ACTION_PARAMS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "version", "version_type", "pipeline",
                  "require_alias", "retry_on_conflict", "_source", "dynamic_templates", "list_executed_pipelines",
                  "require_data_stream", "op_type"}
-NOT_MOCKED_PARAMS = frozenset(("version", "version_type", "routing", "dynamic_templates"))
+NOT_MOCKED_PARAMS = ("version", "version_type", "routing", "dynamic_templates")
 UPDATE_FIELDS = {"doc", "upsert", "doc_as_upsert", "detect_noop", "scripted_upsert", "script", "_source", "lang",
                  "params"}
 
@@ -76,8 +76,8 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
             if isinstance(value, (dict, list)) and key not in ("_source", "dynamic_templates"):
                 raise IllegalArgument(f"Malformed action/metadata line [{number}], expected a simple value for field "
                                       f"[{key}] but found [{xcontent.token_kind(value)}]")
-        if not NOT_MOCKED_PARAMS.isdisjoint(meta):
-            unsupported = next(key for key in ("version", "version_type", "routing", "dynamic_templates") if key in meta)
+        unsupported = next((key for key in NOT_MOCKED_PARAMS if key in meta), None)
+        if unsupported is not None:
             raise NotMocked(f"[{unsupported}] in a bulk action")
         if "_index" not in meta:
             meta["_index"] = default_index  # the line's own dict, parsed for this item

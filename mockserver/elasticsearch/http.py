@@ -555,8 +555,7 @@ class ContentTooLarge(ElasticsearchError):
 def too_deep(text: str) -> ElasticsearchError:
     """Jackson refuses a document nested deeper than its limit."""
     depth, offset = deepest(text, MAX_NESTING_DEPTH)
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = xcontent.line_column(text, offset)
     reason = (f"Document nesting depth ({max(depth, MAX_NESTING_DEPTH + 1)}) exceeds the maximum allowed "
               f"({MAX_NESTING_DEPTH}, from `StreamReadConstraints.getMaxNestingDepth()`)")
     cause = JsonParseError(reason)
@@ -564,7 +563,7 @@ def too_deep(text: str) -> ElasticsearchError:
     return XContentParseError(reason, (line, column), caused_by=cause)
 
 
-_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN', re.S)
+_STRING_OR_CONSTANT = re.compile(xcontent.JSON_STRING + r"|-?Infinity|NaN", re.S)
 
 
 def non_standard_token(text: str, token: str) -> XContentParseError:
@@ -572,8 +571,7 @@ def non_standard_token(text: str, token: str) -> XContentParseError:
     the token ends."""
     scanned = xcontent.without_comments(text)
     end = next((m.end() for m in _STRING_OR_CONSTANT.finditer(scanned) if m.group() == token), len(scanned))
-    line = scanned.count("\n", 0, end) + 1
-    column = end - (scanned.rfind("\n", 0, end) + 1) + 1
+    line, column = xcontent.line_column(scanned, end)
     jackson = (f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n"
                f" at [Source: {_JACKSON_SOURCE}; line: {line}, column: {column}]")
     return XContentParseError(jackson, (line, column), caused_by=JsonParseError(jackson))

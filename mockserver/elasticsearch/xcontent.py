@@ -45,8 +45,14 @@ def loads(text: str) -> Any:
         return json.loads(uncommented, object_pairs_hook=_no_duplicates, parse_constant=refuse_constant)
 
 
+JSON_STRING = r'"(?:[^"\\]|\\.)*"'  # a string literal, escapes and all (what a scan outside strings skips)
 # A string (kept) or a comment (blanked); a comment's newlines stay, so that positions stay true.
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|/\*.*?\*/|//[^\n\r]*', re.S)
+_STRING_OR_COMMENT = re.compile(JSON_STRING + r'|/\*.*?\*/|//[^\n\r]*', re.S)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """Jackson's (line, column) of an offset, both 1-based."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def without_comments(text: str) -> str:
@@ -133,9 +139,7 @@ class Locations:
         return end
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        line = self.text.count("\n", 0, offset) + 1
-        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return line, column
+        return line_column(self.text, offset)
 
     def key(self, path: tuple) -> tuple[int, int]:
         return self.line_column(self.keys.get(path, 0))

@@ -13,8 +13,7 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.http import http_date
 
-from ..jsonvalue import strict_loads
-from ..boom import BoomError, BoomProduct, boom_body, payload_too_large
+from ..boom import BoomError, BoomProduct, boom_body, payload_json, payload_too_large
 from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
 from ..product import Call
@@ -128,10 +127,7 @@ class KibanaProduct(BoomProduct):
         body = None
         data = req.get_data(cache=True)
         if data:
-            try:
-                body = strict_loads(data)  # JSON.parse: no NaN, no Infinity
-            except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
-                raise BoomError("Invalid request payload JSON format", 400) from None
+            body = payload_json(data)
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
 
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
