@@ -127,15 +127,29 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
         app.wsgi_app = product.wrap_wsgi(app.wsgi_app)
     app.wsgi_app = DropMiddleware(JournalMiddleware(app.wsgi_app, runtime.journal))  # they see the path as sent
 
+    def answering() -> Product:
+        """The product that answers for a request, before or without a route of its own."""
+        if request.url_rule is not None:
+            return next(p for p in [*control, *products.values()] if request.url_rule.endpoint.startswith(f"{p.name}."))
+        if runtime.control_api and CONTROL.owns(request):
+            return CONTROL
+        # A request no product claims gets the first served product's answer.
+        owner = runtime.product_for(request)
+        return owner if owner is not None and owner.name in products else next(iter(products.values()), CONTROL)
+
+    @app.before_request
+    def refused_by_server():
+        product = answering()
+        refusal = product.server_refusal(request, runtime)
+        if refusal is not None:
+            request.environ[PRODUCT_ENVIRON] = product.name
+        return refusal
+
     @app.errorhandler(NotFound)
     @app.errorhandler(MethodNotAllowed)
     def unrouted(error):
         allowed = sorted(error.valid_methods) if isinstance(error, MethodNotAllowed) else None
-        if runtime.control_api and CONTROL.owns(request):
-            product = CONTROL
-        else:  # a request no product claims gets the first served product's answer
-            owner = runtime.product_for(request)
-            product = owner if owner is not None and owner.name in products else next(iter(products.values()), CONTROL)
+        product = answering()
         request.environ[PRODUCT_ENVIRON] = product.name
         return product.unrouted(request, allowed)
 
@@ -152,6 +166,13 @@ def product_app(app: Flask, products: Iterable[str]) -> Flask:
     if unknown:
         raise ValueError(f"product(s) {unknown} not served by this app; it serves {list(runtime.products)}")
     return flask_app(runtime, {n: runtime.products[n] for n in names})
+
+
+def largest_body(app: Flask) -> int:
+    """The largest request body any route of the app takes: what its server may buffer."""
+    runtime = runtime_of(app)
+    served = [*app.extensions[SERVED_EXTENSION].values(), *([CONTROL] if runtime.control_api else [])]
+    return max(product.max_body_bytes(runtime) for product in served)
 
 
 def start_periodic(product: Product, store: StateStore) -> None:

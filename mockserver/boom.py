@@ -6,11 +6,12 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from flask import Response
 from werkzeug import Request
 
 from .errors import ProductError
 from .jsonvalue import strict_loads
-from .product import Product
+from .product import CLOSE_AFTER, TRANSPORT_ERROR, Product
 
 
 class BoomError(ProductError):
@@ -61,3 +62,24 @@ class BoomProduct(Product):
         if not isinstance(error, BoomError):
             error = BoomError(error.message, error.status)
         return error.status, boom_body(error)
+
+    def route_body_limit(self, req: Request, runtime) -> int:
+        """The payload limit of the route the request was routed to (hapi's ``payload.maxBytes``)."""
+        return self.max_body_bytes(runtime)
+
+    def too_large_error(self, req: Request, runtime) -> ProductError:
+        """The 413 for a body over the route's limit (hapi's, of ``payload.maxBytes``)."""
+        return payload_too_large(self.route_body_limit(req, runtime))
+
+    def server_refusal(self, req: Request, runtime) -> Response | None:
+        problem = req.environ.get(TRANSPORT_ERROR)
+        if problem is None or problem[0] == "length_and_chunked":
+            return None
+        if problem[0] == "too_large":
+            error = self.too_large_error(req, runtime)
+        elif problem[0] == "internal":
+            error = self.internal_error("mockserver bug: the HTTP server failed on this request")
+        else:
+            error = BoomError("Bad Request", 400)
+        req.environ[CLOSE_AFTER] = True
+        return self.render(*self.error_response(error, req), req)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 import threading
 
@@ -10,7 +11,7 @@ from . import __version__
 from .app import create_app, product_app, runtime_of
 from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from .errors import FixtureError
-from .server import bind
+from .server import Server
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,6 +65,16 @@ def port_plan(app, product_ports: list[str], main_port: int) -> list[tuple[list[
     return ([(rest, main_port)] if rest else []) + plan
 
 
+def loopback(host: str) -> bool:
+    """Whether an address to bind is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve beyond loopback
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -83,15 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for products, port in plan:
             port_app = app if not args.product_port else product_app(app, products)
-            servers.append((products, bind(port_app, args.host, port)))
+            servers.append((products, Server(port_app, args.host, port)))
     except OSError as e:
         print(f"mockserver: cannot bind {args.host}:{port}: {e}", file=sys.stderr)
         for _, server in servers:
-            server.server_close()
+            server.close()
         return 2
+    if not args.auth and not loopback(args.host):
+        print(f"mockserver: warning: serving on {args.host}, beyond loopback, without --auth: anyone who can reach "
+              "it may read and change every product's state (and the control API's)", file=sys.stderr, flush=True)
     for products, server in servers:
         what = f" {', '.join(products)}" if args.product_port else ""
-        print(f"mockserver {__version__} serving{what} on http://{args.host}:{server.server_address[1]}", flush=True)
+        print(f"mockserver {__version__} serving{what} on http://{args.host}:{server.port}", flush=True)
     threads = [threading.Thread(target=server.serve_forever, daemon=True) for _, server in servers[1:]]
     for thread in threads:
         thread.start()
@@ -101,5 +115,6 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         for _, server in servers:
-            server.server_close()
+            server.shutdown()
+            server.close()
     return 0

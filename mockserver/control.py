@@ -15,6 +15,8 @@ from .jsonvalue import strict_loads
 from .faults import FaultRule
 
 SERVED_EXTENSION = "mockserver.served"  # the products one Flask app serves
+# The largest request body the control API reads: a state document of some 100,000 saved objects.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 from .product import Call
 from .schemas import OperationSchemas, describe
 
@@ -24,20 +26,31 @@ class ControlAPI(BoomProduct):
         """Open while security is off; with it on, the control API needs a superuser's credentials
         (those of ``--auth``): a shared stand-in's state is not for every caller to reset."""
         principal = super().authenticate(req, runtime)
-        if principal is not None and "superuser" not in principal.roles:
+        # An API key of a superuser is one only when its role descriptors do not limit it.
+        if principal is not None and not runtime.store["security"].is_superuser(principal):
             raise BoomError(f"the control API needs a superuser; [{principal.username}] is not one", 403)
         return principal
 
     def unauthenticated(self, failure, req: Request) -> ProductError:
         return BoomError("the control API needs credentials" if failure.kind == "missing" else "invalid credentials", 401)
 
+    def max_body_bytes(self, runtime) -> int:
+        return MAX_BODY_BYTES
+
+    def too_large_error(self, req: Request, runtime) -> ProductError:
+        return too_large()
+
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
+        if req.content_length is not None and req.content_length > MAX_BODY_BYTES:
+            raise too_large()
         body = None
         data = req.get_data(cache=True)
         if data:
             try:
                 body = strict_loads(data)
-            except (ValueError, UnicodeDecodeError, RecursionError) as e:
+            except RecursionError:
+                raise too_deep() from None
+            except (ValueError, UnicodeDecodeError) as e:
                 raise BoomError(f"request body is not JSON: {e}") from None
         return Call(path=path_args, query=req.args.to_dict(), body=body, request=req, runtime=runtime)
 
@@ -63,6 +76,15 @@ class ControlAPI(BoomProduct):
 CONTROL = ControlAPI("mock", faultable=False)
 
 
+def too_large() -> BoomError:
+    return BoomError(f"request body is larger than the control API's limit of {MAX_BODY_BYTES} bytes", 413)
+
+
+def too_deep() -> BoomError:
+    # Python's stack is the bound (some hundreds of levels, fewer than the products' own 1000).
+    return BoomError("request body nests too deeply for the control API to read", 400)
+
+
 def served_products_of(call: Call) -> dict:
     """The products this app answers for (a port of its own serves one), not all the runtime holds."""
     return current_app.extensions.get(SERVED_EXTENSION, call.runtime.products)
@@ -84,12 +106,17 @@ def state_get(call: Call):
     return 200, call.runtime.store.dump()
 
 
-@CONTROL.operation("POST", "/_mock/state", "state_load")
+@CONTROL.operation("POST", "/_mock/state", "state_load", locked=False)
 def state_load(call: Call):
+    # Checked before the lock is taken: every other route waits only for the load itself.
+    store = call.runtime.store
     try:
-        call.runtime.store.load(call.body, "request body")
+        store.check(call.body, "request body")
+        store.load(call.body, "request body", checked=True)
     except FixtureError as e:
         raise BoomError(f"fixture document refused: at {e.place or '/'}: {e.problem}") from None
+    except RecursionError:
+        raise too_deep() from None
     return 200, {"acknowledged": True}
 
 

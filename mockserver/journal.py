@@ -3,6 +3,7 @@
 Bounded (the oldest entries go first), cleared on reset, off with size 0. Read over HTTP at
 ``GET /_mock/requests`` or from Python (``runtime_of(app).journal``, ``mockserver_live.journal``).
 Control API calls are not recorded; a connection dropped by fault injection is recorded with status 0.
+The secrets of an answer (a created API key's ``api_key`` and ``encoded``) are recorded as ``[redacted]``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ DEFAULT_SIZE = 1000
 BODY_LIMIT = 64 * 1024  # bytes of a body kept per entry: the journal is for assertions, not archives
 PRODUCT_ENVIRON = "mockserver.product"  # set by whatever answers: a product's name
 PATH_ENVIRON = "mockserver.path"  # the path as the client sent it (before a product's middleware rewrites it)
+SECRETS_ENVIRON = "mockserver.journal.secrets"  # fields of a JSON answer the journal keeps as "[redacted]"
+REDACTED = "[redacted]"
+
+
+def keep_secret(environ: dict, *fields: str) -> None:
+    """Marks top-level fields of the answer to this request as secrets (an API key's): the journal
+    records the answer with their values as ``[redacted]``, the rest as it was."""
+    environ[SECRETS_ENVIRON] = fields
 
 
 @dataclass
@@ -162,10 +171,27 @@ class JournalMiddleware:
             # Both bodies are cut at BODY_LIMIT bytes before decoding: a large answer is not decoded whole.
             request_body=recorder.recorded.decode("utf-8", "replace"), status=status,
             response_headers=dict(captured.get("headers", [])),
-            response_body=content[:BODY_LIMIT].decode("utf-8", "replace"),
+            response_body=recorded_answer(content, environ.get(SECRETS_ENVIRON, ())),
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             truncated=recorder.overflow or len(content) > BODY_LIMIT))
         return [content]
+
+
+def recorded_answer(content: bytes, secrets: tuple[str, ...]) -> str:
+    """An answer's body as the journal keeps it: cut at BODY_LIMIT; with secrets, re-encoded (compact)
+    with their values redacted, or not kept at all when it does not parse as a JSON object."""
+    if not secrets:
+        return content[:BODY_LIMIT].decode("utf-8", "replace")
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    for name in secrets:
+        if name in body:
+            body[name] = REDACTED
+    return json.dumps(body, separators=(",", ":"))[:BODY_LIMIT]
 
 
 # Headers that carry credentials: the journal keeps their scheme, never the secret.
@@ -177,7 +203,7 @@ def redacted(environ_key: str, value: str) -> str:
     if environ_key not in CREDENTIAL_HEADERS:
         return value
     scheme, _, secret = value.partition(" ")
-    return f"{scheme} [redacted]" if secret and environ_key != "HTTP_COOKIE" else "[redacted]"
+    return f"{scheme} {REDACTED}" if secret and environ_key != "HTTP_COOKIE" else REDACTED
 
 
 class RecordingStream:

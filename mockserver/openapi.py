@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from . import __version__
 from .schemas import BASE_URI, SchemaRegistry
 
-RULE_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
+RULE_PARAMETER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>")  # <conv(args):name>
 NO_BODY_METHODS = ("GET", "HEAD", "DELETE", "OPTIONS")
 SPACE_PREFIX = "/s/{space_id}"
 

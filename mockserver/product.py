@@ -25,6 +25,31 @@ from .security import AuthenticationFailed, Principal
 if TYPE_CHECKING:  # pragma: no cover
     from .runtime import Runtime
 
+# Set by the HTTP server (mockserver.server) in the environ of a request it refused before the app saw
+# it whole: ``(kind, detail)``. Kinds: "bad_length" (a Content-Length that is not one number; detail:
+# the value as sent, repeated ones joined by ", "), "bad_chunk" (a chunked body that does not parse),
+# "bad_request" (a request line or header that does not parse), "too_large" (a body over the largest
+# the app takes; CONTENT_LENGTH says how big, as far as it was read), "header_too_large",
+# "not_implemented" (a Transfer-Encoding other than chunked), "internal" (the server's own failure),
+# and "length_and_chunked" (both framings sent: read as chunked, the request otherwise whole). The
+# body is never there, but for "length_and_chunked".
+TRANSPORT_ERROR = "mockserver.transport_error"
+# Set by a product's answer that its server closes the connection after (the server reads it).
+CLOSE_AFTER = "mockserver.close_after"
+
+
+def head_size(environ: dict) -> tuple[int, int]:
+    """The bytes of the request line and of the header lines, as the client sent them (near enough:
+    header names as the WSGI environ spells them)."""
+    target = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO", "")
+    line = len(environ.get("REQUEST_METHOD", "")) + len(target) + len(environ.get("SERVER_PROTOCOL", "")) + 2
+    headers = sum(len(key) - 5 + len(value) + 4 for key, value in environ.items()
+                  if key.startswith("HTTP_") and isinstance(value, str))
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers += len(key) + len(environ[key]) + 4
+    return line, headers
+
 
 @dataclass
 class Call:
@@ -43,6 +68,13 @@ class Call:
 
 
 Handler = Callable[[Call], tuple[int, Any]]
+
+
+def bodiless(status: int, headers: dict[str, str] | None = None) -> Response:
+    """An answer with no body and so no type (werkzeug would call it text/html)."""
+    response = Response(b"", status=status, headers=headers)
+    del response.headers["Content-Type"]
+    return response
 
 
 @dataclass
@@ -65,6 +97,9 @@ class Operation:
     endpoint: str = ""
     # What the caller must be allowed: an Elasticsearch cluster privilege, Kibana privileges, ...
     authz: Any = None
+    # Whether the handler runs under the state lock (False: it takes the lock itself, for as short
+    # as it can, as loading a large state does).
+    locked: bool = True
 
 
 @dataclass
@@ -85,12 +120,14 @@ class Product:
     faultable: bool = True
 
     # -- declaration -------------------------------------------------------------------------
-    def operation(self, method: str, rule: str, schema: str, authz: Any = None) -> Callable[[Handler], Handler]:
+    def operation(self, method: str, rule: str, schema: str, authz: Any = None,
+                  locked: bool = True) -> Callable[[Handler], Handler]:
         """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``; ``authz`` is what a
-        caller must be allowed when security is on (its meaning is the product's)."""
+        caller must be allowed when security is on (its meaning is the product's); ``locked=False``
+        runs the handler without the state lock (it takes the lock itself)."""
         def register(handler: Handler) -> Handler:
             endpoint = f"{handler.__name__}_{len(self.operations)}"
-            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz))
+            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz, locked))
             return handler
 
         return register
@@ -136,8 +173,11 @@ class Product:
             if any(errors.values()):
                 raise self.reject(errors, call, schemas)
             self.admit(call, schemas)
-            with runtime.store.lock:
-                call.state = runtime.store.products.get(self.name)
+            call.state = runtime.store.products.get(self.name)
+            if op.locked:
+                with runtime.store.lock:
+                    status, body = op.handler(call)
+            else:
                 status, body = op.handler(call)
         except ProductError as error:
             status, body = self.error_response(error, req)
@@ -228,3 +268,20 @@ class Product:
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         """The answer for a path no route matches, or a method the path does not take."""
         raise NotImplementedError
+
+    def max_body_bytes(self, runtime: "Runtime") -> int:
+        """The largest request body any of the product's routes takes: the server buffers no more."""
+        raise NotImplementedError
+
+    def server_refusal(self, req: Request, runtime: "Runtime") -> Response | None:
+        """What the product's own HTTP server answers before any route runs, if it refuses the
+        request: what the mock's server refused (:data:`TRANSPORT_ERROR`), a request line or headers
+        over the product's limits. None: the request goes on to its route."""
+        raise NotImplementedError
+
+    def operation_of(self, req: Request) -> Operation | None:
+        """The operation the request was routed to, if it was routed to one of this product's."""
+        endpoint = (req.url_rule.endpoint if req.url_rule is not None else "").partition(".")
+        if endpoint[0] != self.name:
+            return None
+        return next((op for op in self.operations if op.endpoint == endpoint[2]), None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -23,6 +23,9 @@ from .errors import ResponseSchemaViolation
 
 BASE_URI = "https://mockserver.invalid/schemas/"
 REQUEST_PARTS = ("path", "query", "body")
+# The ``format`` values schemas may name: none built in; a product registers the ones it reads
+# (``FORMATS.checks(name)``), and a value its check refuses is a ``format`` validation error.
+FORMATS = FormatChecker(formats=())
 
 
 @dataclass
@@ -101,7 +104,8 @@ class SchemaRegistry:
             uri += "#" + pointer
         validator = self._validators.get(uri)
         if validator is None:
-            validator = self._validators[uri] = Draft202012Validator({"$ref": uri}, registry=self.registry)
+            validator = self._validators[uri] = Draft202012Validator({"$ref": uri}, registry=self.registry,
+                                                                     format_checker=FORMATS)
         return validator
 
     def part_validator(self, name: str, part: dict) -> Draft202012Validator:
@@ -111,7 +115,7 @@ class SchemaRegistry:
         standalone = {**part, "$id": BASE_URI + name + ".json"}
         if "$defs" in self.documents[name]:
             standalone["$defs"] = {**self.documents[name]["$defs"], **part.get("$defs", {})}
-        return Draft202012Validator(standalone, registry=self.registry)
+        return Draft202012Validator(standalone, registry=self.registry, format_checker=FORMATS)
 
     def operation(self, name: str) -> OperationSchemas:
         """The validators of one route, compiled on first use (the app asks for all at start)."""

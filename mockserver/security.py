@@ -11,6 +11,16 @@ Fixture section::
      "users": {"ml_reader": {"password": "secret", "roles": ["ml_read"]}},
      "roles": {"ml_read": {"cluster": ["monitor_ml"],
                            "kibana": [{"spaces": ["space1"], "feature": {"ml": ["read"]}}]}}}
+
+API keys (ApiKeyService): a key acts with the intersection of two role sets, as LimitedRole checks
+them: the snapshot of its owner's roles taken when it was created (``limited_by``; a key a fixture
+gives without one follows its owner's current roles) and its own ``role_descriptors`` when they are
+not empty (an empty set, ``{}`` or none at all, means the snapshot alone). An action is allowed when
+each set allows it, so a key limited to ``monitor_ml`` of an owner with ``manage`` may read ML jobs,
+and nothing else. Kibana privileges are intersected the same way: a descriptor grants Kibana what
+its ``applications`` entries for ``kibana-.kibana`` say (``all``/``read`` and ``space_all``/
+``space_read`` as base privileges, ``feature_<id>.<privilege>`` as feature privileges, on resources
+``*`` or ``space:<id>``), so a limited key without them has no Kibana privilege at all.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import binascii
 import copy
 import hmac
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +53,13 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
     "monitor_ml": ("monitor_ml", "manage_ml", "monitor", "manage", "all"),
     "monitor": ("monitor", "manage", "all"),
     "manage_own_api_key": ("manage_own_api_key", "manage_api_key", "manage_security", "all"),
+    # Reading API keys: manage_own_api_key only for the caller's own (the request says which), and
+    # read_security besides (ClusterPrivilegeResolver's READ_SECURITY takes the get and query actions);
+    # invalidating someone else's keys takes manage_api_key, a cross-cluster key's manage_security.
+    "read_own_api_keys": ("manage_own_api_key", "read_security", "manage_api_key", "manage_security", "all"),
+    "read_api_keys": ("read_security", "manage_api_key", "manage_security", "all"),
+    "manage_api_key": ("manage_api_key", "manage_security", "all"),
+    "manage_security": ("manage_security", "all"),
     # manage_connector leaves the secrets out (ClusterPrivilegeResolver's CONNECTOR_SECRETS_PATTERN).
     "read_connector_secrets": ("read_connector_secrets", "all"),
     "write_connector_secrets": ("write_connector_secrets", "all"),
@@ -67,11 +85,22 @@ class Principal:
     email: str | None = None
     metadata: dict = field(default_factory=dict)
     realm: str = "native"
+    # An API key's: the realm its owner authenticated with when it was created, the owner's role
+    # snapshot it is limited by (None: the owner's current roles) and its own role descriptors.
+    source_realm: str | None = None
+    limited_by: dict[str, dict] | None = None
+    role_descriptors: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def owner_realm(self) -> str:
+        """The realm of the user behind the credentials (an API key's: its creator's)."""
+        return self.source_realm or self.realm
 
 
 class AuthenticationFailed(Exception):
-    """Why a request could not be authenticated: ``missing``, ``user`` (wrong name or password) or
-    ``api_key`` (with the detail Elasticsearch gives)."""
+    """Why a request could not be authenticated: ``missing``, ``user`` (wrong name or password),
+    ``api_key`` (with the detail Elasticsearch gives) or ``terminated`` (an API key Elasticsearch
+    refuses outright, its reason in ``detail``: a cross-cluster key on the REST interface)."""
 
     def __init__(self, kind: str, username: str | None = None, detail: str | None = None):
         super().__init__(kind)
@@ -91,7 +120,15 @@ class SecurityState:
             self.enabled = bool(section["enabled"])
         self.users.update(copy.deepcopy(section.get("users", {})))
         self.roles.update(copy.deepcopy(section.get("roles", {})))
-        self.api_keys.update(copy.deepcopy(section.get("api_keys", {})))
+        for key_id, key in copy.deepcopy(section.get("api_keys", {})).items():
+            # What create gives a key, for one a fixture leaves it out of. A key without ``limited_by``
+            # follows its owner's current roles; without ``realm``, its owner's realm.
+            key.setdefault("type", "rest")
+            key.setdefault("creation", now_millis())
+            key.setdefault("invalidated", False)
+            key.setdefault("role_descriptors", {})
+            key.setdefault("metadata", {})
+            self.api_keys[key_id] = key
 
     def dump(self) -> dict:
         return {"enabled": self.enabled, "users": copy.deepcopy(self.users), "roles": copy.deepcopy(self.roles),
@@ -118,78 +155,179 @@ class SecurityState:
                 key_id, _, secret = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 raise AuthenticationFailed("api_key", detail="invalid ApiKey value") from None
-            key = self.api_keys.get(key_id)
-            if key is None:
-                raise AuthenticationFailed("api_key", detail=f"unable to find apikey with id {key_id}")
-            if not _same_secret(key.get("api_key"), secret):
-                raise AuthenticationFailed("api_key", detail=f"invalid credentials for API key [{key_id}]")
-            owner = self.users.get(key["owner"], {})
-            return Principal(key["owner"], list(owner.get("roles", [])), api_key_id=key_id, api_key_name=key.get("name"),
-                             realm="_es_api_key")
+            return self._authenticate_api_key(key_id, secret)
         raise AuthenticationFailed("missing")
 
-    def create_api_key(self, owner: Principal, name: str, expiration: str | None = None) -> dict:
-        """``POST /_security/api_key``: a key for the authenticated user, with the user's privileges."""
+    def _authenticate_api_key(self, key_id: str, secret: str) -> Principal:
+        """ApiKeyService.validateApiKeyCredentials, in its order: an invalidated key is refused before
+        its secret is checked; its type and expiry after."""
+        key = self.api_keys.get(key_id)
+        if key is None:
+            raise AuthenticationFailed("api_key", detail=f"unable to find apikey with id {key_id}")
+        if key.get("invalidated"):
+            raise AuthenticationFailed("api_key", detail="api key has been invalidated")
+        if not _same_secret(key.get("api_key"), secret):
+            raise AuthenticationFailed("api_key", detail=f"invalid credentials for API key [{key_id}]")
+        if key.get("type", "rest") != "rest":
+            raise AuthenticationFailed("terminated", detail=f"authentication expected API key type of [rest], but API "
+                                                            f"key [{key_id}] has type [{key['type']}]")
+        expiration = key.get("expiration")
+        if expiration is not None and expiration <= now_millis():
+            raise AuthenticationFailed("api_key", detail="api key is expired")
+        owner = self.users.get(key["owner"], {})
+        return Principal(key["owner"], list(owner.get("roles", [])), api_key_id=key_id, api_key_name=key.get("name"),
+                         full_name=owner.get("full_name"), email=owner.get("email"),
+                         metadata=dict(owner.get("metadata", {})), realm="_es_api_key",
+                         source_realm=key.get("realm") or self.user_realm(key["owner"]),
+                         limited_by=copy.deepcopy(key["limited_by"]) if "limited_by" in key else None,
+                         role_descriptors=copy.deepcopy(key.get("role_descriptors") or {}))
+
+    def user_realm(self, username: str) -> str:
+        """The realm a user authenticates with (``--auth``'s superuser is the reserved one)."""
+        return "reserved" if "superuser" in self.users.get(username, {}).get("roles", []) else "native"
+
+    def create_api_key(self, owner: Principal, name: str, expiration: int | None = None,
+                       role_descriptors: dict | None = None, metadata: dict | None = None,
+                       created: int | None = None) -> tuple[str, str]:
+        """A key for the authenticated user (``expiration``: epoch millis), limited by a snapshot of the
+        user's roles; answers its id and secret. A key made with an API key is limited by nothing the
+        creating key has (ApiKeyUserRoleDescriptorResolver: the user of an API key has no roles)."""
         key_id = base64.urlsafe_b64encode(os.urandom(15)).decode().rstrip("=")
         secret = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
-        self.api_keys[key_id] = {"api_key": secret, "name": name, "owner": owner.username}
-        answer = {"id": key_id, "name": name}
+        if owner.api_key_id is not None:
+            snapshot: dict[str, dict] = {}
+        else:
+            snapshot = {role: copy.deepcopy(self.role(role)) for role in owner.roles if self.role(role)}
+        key = {"api_key": secret, "name": name, "owner": owner.username, "realm": owner.owner_realm,
+               "realm_type": owner.owner_realm, "type": "rest",
+               "creation": created if created is not None else now_millis(), "invalidated": False,
+               "role_descriptors": copy.deepcopy(role_descriptors or {}), "limited_by": snapshot,
+               "metadata": copy.deepcopy(metadata or {})}
         if expiration is not None:
-            answer["expiration"] = _expiration_millis(expiration)
-        encoded = base64.b64encode(f"{key_id}:{secret}".encode()).decode()
-        return {**answer, "api_key": secret, "encoded": encoded}
+            key["expiration"] = expiration
+        self.api_keys[key_id] = key
+        return key_id, secret
 
     # -- authorization -------------------------------------------------------------------------
     def role(self, name: str) -> dict:
         return self.roles.get(name) or BUILT_IN_ROLES.get(name) or {}
 
-    def cluster_privileges(self, principal: Principal) -> set[str]:
-        return {p for role in principal.roles for p in self.role(role).get("cluster", [])}
+    def role_sets(self, principal: Principal) -> list[list[dict]]:
+        """The sets of roles that must each allow what the principal does: a user's roles; an API key's
+        owner snapshot, and its own role descriptors when it has some (LimitedRole)."""
+        if principal.api_key_id is None:
+            return [[self.role(role) for role in principal.roles]]
+        if principal.limited_by is not None:
+            limited_by = list(principal.limited_by.values())
+        else:
+            limited_by = [self.role(role) for role in principal.roles]
+        sets = [limited_by]
+        if principal.role_descriptors:
+            sets.append([descriptor_role(d) for d in principal.role_descriptors.values()])
+        return sets
+
+    def has_cluster_privilege(self, principal: Principal, needed: str) -> bool:
+        """Whether each role set grants one of the privileges that grant the action family ``needed``."""
+        grants = set(CLUSTER_GRANTS[needed])
+        return all(any(grants & set(role.get("cluster", [])) for role in roles) for roles in self.role_sets(principal))
 
     def missing_cluster_privilege(self, principal: Principal, needed: str) -> tuple[str, ...] | None:
         """The privileges that would grant the action, when the principal has none of them."""
-        grants = CLUSTER_GRANTS[needed]
-        return None if self.cluster_privileges(principal) & set(grants) else grants
+        return None if self.has_cluster_privilege(principal, needed) else CLUSTER_GRANTS[needed]
+
+    def is_superuser(self, principal: Principal) -> bool:
+        """A user with the superuser role, or an API key of one that its descriptors do not limit
+        (descriptors limit it unless one grants the cluster and every index: ``all`` on ``*``)."""
+        if principal.api_key_id is None:
+            return "superuser" in principal.roles
+        owner_roles = principal.limited_by if principal.limited_by is not None else dict.fromkeys(principal.roles)
+        if "superuser" not in owner_roles:
+            return False
+        return not principal.role_descriptors or any(_grants_everything(d) for d in principal.role_descriptors.values())
 
     def kibana_privileges(self, principal: Principal, space: str) -> set[str]:
         """What the principal may do in a Kibana space (the ML capabilities and ``login``)."""
-        granted: set[str] = set()
-        for role in principal.roles:
-            for entry in self.role(role).get("kibana", []):
-                if ALL_SPACES not in entry.get("spaces", []) and space not in entry.get("spaces", []):
-                    continue
-                granted.add("login")
-                base = entry.get("base", [])
-                ml = entry.get("feature", {}).get("ml", [])
-                if "all" in base or "all" in ml:
-                    granted.update(ML_ADMIN)
-                elif "read" in base or "read" in ml:
-                    granted.update(ML_USER)
-                if "all" in base and ALL_SPACES in entry.get("spaces", []):
-                    granted.add("space:manage")
-        return granted
+        sets = [_kibana_privileges(roles, space) for roles in self.role_sets(principal)]
+        return set.intersection(*sets) if sets else set()
 
     def visible_spaces(self, principal: Principal | None) -> set[str] | None:
         """The spaces the principal sees (None: all of them)."""
         if principal is None:
             return None
-        spaces: set[str] = set()
-        for role in principal.roles:
-            for entry in self.role(role).get("kibana", []):
-                if ALL_SPACES in entry.get("spaces", []):
-                    return None
-                spaces.update(entry.get("spaces", []))
-        return spaces
+        visible: set[str] | None = None
+        for roles in self.role_sets(principal):
+            spaces = _visible_spaces(roles)
+            if spaces is not None:
+                visible = spaces if visible is None else visible & spaces
+        return visible
 
 
-def _expiration_millis(expiration: str) -> int:
-    import re
-    import time
+def _kibana_privileges(roles: list[dict], space: str) -> set[str]:
+    granted: set[str] = set()
+    for role in roles:
+        for entry in role.get("kibana", []):
+            if ALL_SPACES not in entry.get("spaces", []) and space not in entry.get("spaces", []):
+                continue
+            granted.add("login")
+            base = entry.get("base", [])
+            ml = entry.get("feature", {}).get("ml", [])
+            if "all" in base or "all" in ml:
+                granted.update(ML_ADMIN)
+            elif "read" in base or "read" in ml:
+                granted.update(ML_USER)
+            if "all" in base and ALL_SPACES in entry.get("spaces", []):
+                granted.add("space:manage")
+    return granted
 
-    match = re.match(r"^(\d+)(ms|s|m|h|d)$", expiration)
-    seconds = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-    amount = int(match.group(1)) * seconds[match.group(2)] if match else 0
-    return int((time.time() + amount) * 1000)
+
+def _visible_spaces(roles: list[dict]) -> set[str] | None:
+    spaces: set[str] = set()
+    for role in roles:
+        for entry in role.get("kibana", []):
+            if ALL_SPACES in entry.get("spaces", []):
+                return None
+            spaces.update(entry.get("spaces", []))
+    return spaces
+
+
+# -- Elasticsearch role descriptors (an API key's) -----------------------------------------------
+KIBANA_APPLICATION = "kibana-.kibana"  # the application Kibana's privileges are registered under
+
+
+def descriptor_role(descriptor: dict) -> dict:
+    """An Elasticsearch role descriptor as the mock's roles say it: its cluster privileges, and the
+    Kibana privileges of its ``kibana-.kibana`` (or ``*``) application entries."""
+    kibana = []
+    for app in descriptor.get("applications", descriptor.get("application", [])) or []:
+        if app.get("application") not in (KIBANA_APPLICATION, "*"):
+            continue
+        resources = app.get("resources", [])
+        spaces = [ALL_SPACES if r == "*" else r[len("space:"):] for r in resources if r == "*" or r.startswith("space:")]
+        if not spaces:
+            continue
+        base: list[str] = []
+        feature: dict[str, list[str]] = {}
+        for privilege in app.get("privileges", []):
+            if privilege in ("*", "all", "space_all"):
+                base.append("all")
+            elif privilege in ("read", "space_read"):
+                base.append("read")
+            elif privilege.startswith("feature_") and "." in privilege:
+                name, _, level = privilege[len("feature_"):].partition(".")
+                feature.setdefault(name, []).append(level)
+        kibana.append({"spaces": spaces, "base": base, "feature": feature})
+    return {"cluster": list(descriptor.get("cluster", [])), "kibana": kibana}
+
+
+def _grants_everything(descriptor: dict) -> bool:
+    indices = descriptor.get("indices", descriptor.get("index", [])) or []
+    every_index = any("*" in ([i["names"]] if isinstance(i.get("names"), str) else i.get("names", []))
+                      and "all" in i.get("privileges", []) for i in indices)
+    return "all" in descriptor.get("cluster", []) and every_index
+
+
+def now_millis() -> int:
+    return int(time.time() * 1000)
 
 
 def _same_secret(stored: Any, given: str) -> bool:

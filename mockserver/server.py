@@ -1,51 +1,207 @@
-"""Serving the app over HTTP: a threaded werkzeug server, in the foreground or in a thread."""
+"""Serving the app over HTTP with waitress, in the foreground (``mockserver serve``) or in a thread
+(the live-server fixture): the same layer for both.
+
+waitress gives what the real servers give: HTTP/1.1 keep-alive and pipelining, request bodies read by
+the main loop into buffers (spilled to a temporary file when large) and handed over whole, so a slow
+or dishonest client holds no thread and a declared chunk size allocates nothing; a read timeout; a
+bounded number of connections; and a strict parser (two Content-Length headers, a bad chunk, a
+Transfer-Encoding it does not know are refused). Three things are changed here, each because the
+real products answer otherwise:
+
+* what waitress refuses itself (a broken chunk, a body over the limit, headers too large) is answered
+  by the app in the product's own format (:data:`TRANSPORT_ERROR` in the environ), not waitress's text;
+* no ``Date`` or ``Server`` header unless the product sends one (Elasticsearch sends neither);
+* a dropped-connection fault closes the socket without an answer.
+"""
 
 from __future__ import annotations
 
-import socket
+import io
+import logging
+import re
 import threading
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher, WSGITask
+from waitress.utilities import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, ServerNotImplemented
+
+from .boom import phrase
+from .faults import ConnectionDropped
+from .product import CLOSE_AFTER, TRANSPORT_ERROR
+
+THREADS = 8  # requests served at once; waiting connections cost no thread
+CONNECTION_LIMIT = 200  # open connections; beyond it, new ones wait in the listen backlog
+READ_TIMEOUT = 120  # whole seconds a connection may stay silent (Kibana's server.socketTimeout)
+# The request line and headers, all told: above every product's own limit, which the app enforces
+# in the product's format; beyond this one, the app still answers, for an unparsed request.
+MAX_HEADER_BYTES = 256 * 1024
+
+FOREIGN_APP_BODY_LIMIT = 100 * 1024 * 1024  # for an app not the mock's (a benchmark's bare one)
+
+_DATE_LINE = re.compile(rb"\r\nDate: [^\r]*")
+
+# waitress logs every refused request and dropped client; the app answers them, nothing to log.
+logging.getLogger("waitress").setLevel(logging.CRITICAL)
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """HTTP/1.1 with keep-alive, as the real servers speak it, and without the headers the real
-    products do not send (``Server``, ``Date``): each product adds its own in its renderer."""
-
-    protocol_version = "HTTP/1.1"
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        self.log_request(code)
-        self.send_response_only(code, message)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+# waitress's messages for a chunked body it cannot read (receiver.py)
+_CHUNK_ERRORS = ("Chunk not properly terminated", "Invalid chunk extension", "Invalid chunk size")
 
 
-def bind(app: Flask, host: str = "127.0.0.1", port: int = 0) -> BaseWSGIServer:
-    """Binds at once: a port in use raises ``OSError`` here. (werkzeug would print and exit the
-    process, so the socket is bound here and werkzeug is handed its descriptor.)"""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-        # werkzeug takes a duplicate of the descriptor; this one closes on leaving the block.
-        return make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler, fd=sock.fileno())
+def _transport_error(request) -> tuple[str, str]:
+    """What waitress refused, as :data:`TRANSPORT_ERROR` names it."""
+    error = request.error
+    if isinstance(error, RequestEntityTooLarge):
+        return "too_large", error.body
+    if isinstance(error, RequestHeaderFieldsTooLarge):
+        return "header_too_large", error.body
+    if isinstance(error, ServerNotImplemented):
+        return "not_implemented", error.body
+    if error.code != 400:
+        return "internal", error.body
+    if error.body == "Content-Length is invalid":
+        return "bad_length", request.headers.get("CONTENT_LENGTH", "")
+    return ("bad_chunk" if error.body in _CHUNK_ERRORS else "bad_request"), error.body
+
+
+class RequestParser(HTTPRequestParser):
+    """waitress's parser, noting a request that sends both a length and chunks (it reads the chunks)."""
+
+    both_framings = False
+
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        self.both_framings = self.chunked and "CONTENT_LENGTH" in self.headers
+
+
+class AppTask(WSGITask):
+    """A request answered by the app."""
+
+    def get_environment(self) -> dict:
+        environ = super().get_environment()
+        if getattr(self.request, "both_framings", False):
+            environ[TRANSPORT_ERROR] = ("length_and_chunked", "")
+        return environ
+
+    def execute(self) -> None:
+        try:
+            super().execute()
+        except ConnectionDropped:  # a fault: no answer, the connection closes
+            self.close_on_finish = True
+            self.wrote_header = True  # so that finish() writes nothing
+
+    def build_response_header(self) -> bytes:
+        # The standard reason phrase, as Netty and Node write it (werkzeug's status says "BAD REQUEST").
+        code = self.status.partition(" ")[0]
+        self.status = f"{code} {phrase(int(code))}"
+        if self.environ is not None and self.environ.get(CLOSE_AFTER):
+            self.set_close_on_finish()
+        dated = any(name.lower() == "date" for name, _ in self.response_headers)
+        head = super().build_response_header()
+        return head if dated else _DATE_LINE.sub(b"", head, count=1)
+
+
+class TransportErrorTask(AppTask):
+    """A request waitress refused (what it read of it, and why), answered by the app, which renders
+    the product's answer; then the connection closes, as after any refused request."""
+
+    def get_environment(self) -> dict:
+        request = self.request
+        # What never parsed (a broken request line, a server failure) reads as a bare GET /.
+        for name, default in (("command", "GET"), ("path", "/"), ("query", ""), ("url_scheme", "http")):
+            setattr(request, name, getattr(request, name, None) or default)
+        request.request_uri = getattr(request, "request_uri", None) or request.path
+        environ = super().get_environment()
+        environ[TRANSPORT_ERROR] = _transport_error(request)
+        environ["wsgi.input"] = io.BytesIO()
+        # A declared length may be what was refused ("5, 6"); a 413 says how much came, as far as counted.
+        environ["CONTENT_LENGTH"] = (str(max(getattr(request, "content_length", 0), request.body_bytes_received))
+                                     if request.error.code == 413 else "0")
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return environ
+
+    def execute(self) -> None:
+        self.set_close_on_finish()
+        super().execute()
+
+
+class Channel(HTTPChannel):
+    parser_class = RequestParser
+    task_class = AppTask
+    error_task_class = TransportErrorTask
+
+
+class AppServer(TcpWSGIServer):
+    channel_class = Channel
+
+
+class Server:
+    """One listening socket serving a Flask app. Binding happens here: a port in use raises
+    ``OSError`` at once."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, *, threads: int = THREADS,
+                 read_timeout: int = READ_TIMEOUT, connection_limit: int = CONNECTION_LIMIT):
+        from .app import largest_body  # the app's own limits decide what the server may buffer
+
+        body_limit = largest_body(app) if "mockserver" in app.extensions else FOREIGN_APP_BODY_LIMIT
+
+        self._dispatcher = ThreadedTaskDispatcher()
+        self._dispatcher.set_thread_count(threads)
+        self._map: dict = {}
+        self._server = AppServer(
+            app, map=self._map, dispatcher=self._dispatcher, host=host, port=port, ident="",
+            # waitress counts in whole seconds; the idle check runs every quarter of the timeout.
+            threads=threads, connection_limit=connection_limit, channel_timeout=max(1, int(read_timeout)),
+            cleanup_interval=max(1, min(30, int(read_timeout) // 4)), asyncore_loop_timeout=1,
+            max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=body_limit + 1,
+            # Bodies spill to a file beyond this, so a large one does not sit in memory while it arrives.
+            inbuf_overflow=1024 * 1024, expose_tracebacks=False, log_socket_errors=False,
+            clear_untrusted_proxy_headers=False)
+        self.host = host
+        self.port = int(self._server.effective_port)  # waitress gives it as text
+        self._closed = threading.Event()
+
+    def serve_forever(self) -> None:
+        """Serves until :meth:`shutdown` (from another thread) or KeyboardInterrupt."""
+        try:
+            self._server.run()
+        finally:
+            self._closed.set()
+
+    def shutdown(self) -> None:
+        """Stops serving: every socket closes, from the serving loop's own thread."""
+        def close_all() -> None:
+            for dispatcher in list(self._map.values()):
+                dispatcher.close()
+
+        if not self._closed.is_set():
+            try:
+                self._server.trigger.pull_trigger(close_all)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """Closes the sockets and stops the request threads (after :meth:`serve_forever` returned, or
+        instead of serving)."""
+        if not self._closed.is_set():
+            for dispatcher in list(self._map.values()):
+                dispatcher.close()
+            self._closed.set()
+        self._dispatcher.shutdown(timeout=1)
 
 
 class LiveServer:
     """The app served from a background thread: start, use ``url``, stop (fast)."""
 
-    # How often the serving loop looks for a stop request: bounds the time ``stop`` takes.
-    POLL_INTERVAL = 0.005
-
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, **options):
         self.app = app
         self.host = host
         self.port = port
-        self._server: BaseWSGIServer | None = None
+        self.options = options  # Server's: threads, read_timeout, connection_limit
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -54,18 +210,17 @@ class LiveServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> "LiveServer":
-        self._server = bind(self.app, self.host, self.port)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": self.POLL_INTERVAL},
-                                        name=f"mockserver:{self.port}", daemon=True)
+        self._server = Server(self.app, self.host, self.port, **self.options)
+        self.port = self._server.port
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"mockserver:{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
-            self._server.server_close()
             self._thread.join()
+            self._server.close()
             self._server = self._thread = None
 
     def __enter__(self) -> "LiveServer":

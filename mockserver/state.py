@@ -46,13 +46,18 @@ class StateStore:
                 started(self)
             self._seed = pickle.dumps(self.products, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def load(self, document: dict, source: str) -> None:
+    def check(self, document: dict, source: str) -> None:
+        """Refuses a document that is not a fixture document (needs no lock)."""
+        check_fixture_shape(self._fixture_validator, document, source)
+
+    def load(self, document: dict, source: str, checked: bool = False) -> None:
         """Adds a fixture document to the state; objects with the same id are replaced.
 
-        The document is checked whole before anything is loaded, and a product section that fails
-        its own checks leaves that product as it was.
+        The document is checked whole before anything is loaded (unless it was, with :meth:`check`),
+        and a product section that fails its own checks leaves that product as it was.
         """
-        check_fixture_shape(self._fixture_validator, document, source)
+        if not checked:
+            self.check(document, source)
         with self.lock:
             for product, section in document.items():
                 if product not in self.products:

@@ -49,7 +49,17 @@ def not_a_server_error_but_not_mocked(ctx, response, case):
     return not_a_server_error(ctx, response, case)
 
 
-CHECKS = [not_a_server_error_but_not_mocked]
+def never_html(ctx, response, case):
+    """No answer is HTML (werkzeug's pages) or Python text: each is the product's JSON, or empty."""
+    kind = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
+    kind = kind[0] if isinstance(kind, list) else kind
+    text = response.content[:200].lstrip()
+    if "html" in kind.lower() or text.startswith((b"<", b"Traceback")):
+        raise AssertionError(f"{response.status_code} answered as {kind!r}: {text[:80]!r}")
+    return None
+
+
+CHECKS = [not_a_server_error_but_not_mocked, never_html]
 
 
 @OWN.parametrize()
@@ -64,7 +74,7 @@ def test_the_mock_against_its_own_document(case, fuzz_url):
 def _served() -> set[tuple[str, str]]:
     pairs = set()
     for rule in APP.url_map.iter_rules():
-        template = re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule.rule)
+        template = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule.rule)
         pairs.update((method, template) for method in rule.methods)
     return pairs
 

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 
 from mockserver import create_app, runtime_of
 
-RULE_PARAMETER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+RULE_PARAMETER = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
 
 
 def served_routes(app) -> set[tuple[str, str]]:

@@ -14,10 +14,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
-from ..boom import BoomError, BoomProduct, boom_body, payload_json, payload_too_large
+from ..boom import BoomError, boom_body, payload_too_large
+from ..hapi import HapiProduct, decoded
 from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
-from ..product import Call, Raw
+from ..product import Call, Raw, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from .state import DashboardsState
@@ -32,23 +33,33 @@ HEADERS = {
 }
 
 
-class DashboardsProduct(BoomProduct):
+class DashboardsProduct(HapiProduct):
     def new_state(self, options: dict) -> DashboardsState:
         return DashboardsState(tuple(options.get("saved_object_types") or ()))
 
     def owns(self, req: Request) -> bool:
         return req.path.startswith(OWNED_PREFIXES)
 
+    def max_body_bytes(self, runtime) -> int:
+        settings = runtime.store.products[self.name].settings
+        return max(settings["max_payload_bytes"], settings["max_import_payload_bytes"])
+
+    def route_body_limit(self, req: Request, runtime) -> int:
+        settings = runtime.store.products[self.name].settings
+        op = self.operation_of(req)
+        multipart = op is not None and runtime.schemas.operation(op.schema).document.get(
+            "request", {}).get("contentType") == MULTIPART
+        return settings["max_import_payload_bytes" if multipart else "max_payload_bytes"]
+
     # -- request ---------------------------------------------------------------------------
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
         """hapi reads a multipart payload before core's onPostAuth checks (XSRF, osd-version); then
         the request."""
         settings = runtime.store.products[self.name].settings
-        form = None
         if schemas.document.get("request", {}).get("contentType") == MULTIPART:
-            form = self.multipart(req, schemas, settings["max_import_payload_bytes"])
-        elif req.content_length is not None and req.content_length > settings["max_payload_bytes"]:
-            raise payload_too_large(settings["max_payload_bytes"])
+            body = self.multipart(req, schemas, settings["max_import_payload_bytes"])
+        else:
+            body = self.payload(req, schemas, settings["max_payload_bytes"])
         if req.method not in SAFE_METHODS and "osd-xsrf" not in req.headers and "osd-version" not in req.headers:
             raise BoomError("Request must contain a osd-xsrf header.", 400)
         sent_version = req.headers.get("osd-version")
@@ -56,7 +67,6 @@ class DashboardsProduct(BoomProduct):
             raise BoomError(f'Browser client is out of date, please refresh the page ("osd-version" header was '
                             f'"{sent_version}" but should be "{DEFAULT_VERSION}")', 400,
                             attributes={"expected": DEFAULT_VERSION, "got": sent_version})
-        body = form if form is not None else self.body(req, schemas)
         return Call(path=path_args, query=self.query(req, schemas), body=body, request=req, runtime=runtime)
 
     @staticmethod
@@ -78,13 +88,6 @@ class DashboardsProduct(BoomProduct):
         return query
 
     @staticmethod
-    def body(req: Request, schemas: OperationSchemas) -> Any:
-        data = req.get_data(cache=True)
-        if not data:
-            return None
-        return payload_json(data)
-
-    @staticmethod
     def multipart(req: Request, schemas: OperationSchemas, max_bytes: int) -> dict[str, Any]:
         """A multipart payload as hapi (subtext, pez) hands it to a route with ``output: 'stream'``:
         file parts as ``{"filename", "text"}``, other parts as strings, which config-schema reads as
@@ -96,7 +99,7 @@ class DashboardsProduct(BoomProduct):
         if not req.mimetype_params.get("boundary"):
             raise BoomError("Invalid content-type header: multipart missing boundary", 400)
         boundary = req.mimetype_params["boundary"].encode("latin-1")
-        data = req.stream.read(max_bytes + 1)
+        data = decoded(req, req.stream.read(max_bytes + 1), max_bytes)
         # pez refuses a body that outgrows the limit without announcing its length, and one that
         # does not end with the closing delimiter (an empty body among them), as bad multipart.
         if len(data) > max_bytes or b"--" + boundary + b"--" not in data:
@@ -136,7 +139,7 @@ class DashboardsProduct(BoomProduct):
         if isinstance(body, Raw):
             return Response(body.content, status=status, headers={**headers, **body.headers}, content_type=body.content_type)
         if body is None:
-            return Response(b"", status=status, headers=headers)
+            return bodiless(status, headers)
         return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
                         content_type="application/json; charset=utf-8")
 
@@ -144,7 +147,7 @@ class DashboardsProduct(BoomProduct):
         if req.method == "GET" and len(req.path) > 1 and req.path.endswith("/"):
             # The legacy server's catch-all: a GET ending in "/" is sent to the path without it.
             query = f"?{req.query_string.decode()}" if req.query_string else ""
-            response = Response(b"", status=301, headers={**HEADERS, "Location": req.path.rstrip("/") + query})
+            response = bodiless(301, headers={**HEADERS, "Location": req.path.rstrip("/") + query})
             return response
         return self.render(404, boom_body(BoomError("Not Found", 404)), req)
 

@@ -15,10 +15,9 @@ snapshot that reset restores.
 
 from __future__ import annotations
 
-import copy
-
 from ..boom import BoomError
 from ..errors import FixtureError
+from ..jsonvalue import clone
 from .repository import Repository, decode_version, migrate, now_iso
 from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
 
@@ -49,7 +48,7 @@ class DashboardsState:
     def load(self, section: dict, source: str) -> None:
         self.settings.update(section.get("settings", {}))
         if section.get("types"):
-            self.fixture_types.update(copy.deepcopy(section["types"]))
+            self.fixture_types.update(clone(section["types"]))
             self.types_generation += 1
             try:
                 self.types
@@ -62,8 +61,8 @@ class DashboardsState:
                 raise FixtureError(source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]")
             for so_id, stored in objects.items():
                 place = f"/dashboards/saved_objects/{so_type}/{so_id}"
-                doc = {"id": so_id, "type": so_type, "attributes": copy.deepcopy(stored["attributes"]),
-                       "references": copy.deepcopy(stored.get("references", []))}
+                doc = {"id": so_id, "type": so_type, "attributes": clone(stored["attributes"]),
+                       "references": clone(stored.get("references", []))}
                 if stored.get("migrationVersion") is not None:
                     doc["migrationVersion"] = dict(stored["migrationVersion"])
                 try:
@@ -73,7 +72,7 @@ class DashboardsState:
                 doc["updated_at"] = stored.get("updated_at") or now_iso()
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if stored.get(optional) is not None:
-                        doc[optional] = copy.deepcopy(stored[optional])
+                        doc[optional] = clone(stored[optional])
                 counter = self.repository.seq_no
                 written = self.repository.write(doc, saved_type)
                 if stored.get("version"):  # a dump, or a documented object: it keeps its version
@@ -91,11 +90,11 @@ class DashboardsState:
         objects: dict[str, dict] = {}
         for so_type, by_id in self.repository.by_type.items():
             for so_id, doc in by_id.items():
-                entry = {k: copy.deepcopy(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")
+                entry = {k: clone(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")
                          if k in doc}
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if doc.get(optional) is not None:
-                        entry[optional] = copy.deepcopy(doc[optional])
+                        entry[optional] = clone(doc[optional])
                 entry["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
                 objects.setdefault(so_type, {})[so_id] = entry
-        return {"settings": dict(self.settings), "types": copy.deepcopy(self.fixture_types), "saved_objects": objects}
+        return {"settings": dict(self.settings), "types": clone(self.fixture_types), "saved_objects": objects}

@@ -41,6 +41,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ml.get_trained_models": ("cluster:monitor/xpack/ml/inference/get", "monitor_ml"),
     "ml.delete_trained_model": ("cluster:admin/xpack/ml/inference/delete", "manage_ml"),
     "security.create_api_key": ("cluster:admin/xpack/security/api_key/create", "manage_own_api_key"),
+    # What these need depends on the request (the caller's own keys or anyone's): api_keys.required_privilege.
+    "security.get_api_key": ("cluster:admin/xpack/security/api_key/get", "read_api_keys"),
+    "security.query_api_keys": ("cluster:admin/xpack/security/api_key/query", "read_api_keys"),
+    "security.invalidate_api_key": ("cluster:admin/xpack/security/api_key/invalidate", "manage_api_key"),
     "connector.secret_get": (CONNECTOR + "secret/get", "read_connector_secrets"),
     **{f"connector.secret_{name}": (CONNECTOR + f"secret/{name}", "write_connector_secrets")
        for name in ("post", "put", "delete")},

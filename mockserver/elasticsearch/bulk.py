@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from . import xcontent
-from .documents import Documents
+from .documents import Documents, doc_id_problems
 from .http import parse_json
 from .errors import (
     ActionRequestValidation,
@@ -103,9 +103,15 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
             items.append(BulkItem(action, number, meta, source, source_text))
         else:
             items.append(BulkItem(action, number, meta, None, source_text))
-    missing = [i for i, item in enumerate(items) if not item.meta.get("_index")]
-    if missing:
-        raise ActionRequestValidation(["index is missing"] * len(missing))
+    # BulkRequest.validate(): what each item's own validate() refuses fails the whole request
+    problems = []
+    for item in items:
+        if not item.meta.get("_index"):
+            problems.append("index is missing")
+        if item.action in ("index", "create") and item.meta.get("_id") is not None:
+            problems += doc_id_problems(str(item.meta["_id"]))
+    if problems:
+        raise ActionRequestValidation(problems)
     return items
 
 

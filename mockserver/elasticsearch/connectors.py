@@ -12,7 +12,8 @@ import copy
 import re
 from typing import Any
 
-from .documents import merge_source
+from .dates import normalise_instant
+from .documents import doc_id_problems, merge_source
 from .indices import index_name_problem
 from .system_indices import CONNECTORS_INDEX, SystemIndex
 from .errors import (
@@ -52,6 +53,19 @@ CONFIGURATION_ENTRY_OPTIONAL = ("category", "depends_on", "display", "options", 
                                 "type", "ui_restrictions", "validations")
 RULE_FIELDS = ("created_at", "field", "id", "order", "policy", "rule", "updated_at", "value")
 FEATURE_FLAGS = ("document_level_security", "incremental_sync", "native_connector_api_keys")
+# The _last_sync fields read as instants (ConnectorUtils.parseNullableInstant), stored as written back.
+LAST_SYNC_INSTANTS = ("last_access_control_sync_scheduled_at", "last_incremental_sync_scheduled_at",
+                      "last_sync_scheduled_at", "last_synced")
+EMPTY_ID = '[connector_id] cannot be [null] or [""].'
+
+
+def validate(connector_id: str, *problems: str | None) -> None:
+    """An update action's validate(): the empty id first (a path such as ``/_connector//_error``
+    routes with one), then the action's own checks, refused together."""
+    found = ([EMPTY_ID] if not connector_id else []) + [problem for problem in problems if problem]
+    if found:
+        raise ActionRequestValidation(found)
+
 
 def index_name_problems(name: str) -> list[str]:
     """MetadataCreateIndexService.validateIndexOrAliasName, as the connector APIs use it (no
@@ -171,6 +185,9 @@ class Connectors:
             raise ActionRequestValidation(problems)
         if index_name is not None:
             self._check_index_name_free(index_name, connector_id)
+        id_problems = doc_id_problems(connector_id)  # the IndexRequest's validate(), after the index name check
+        if id_problems:
+            raise ActionRequestValidation(id_problems)
         created = connector_id is None or connector_id not in self.docs
         if connector_id is None:
             connector_id = self.ids.new_id()
@@ -208,22 +225,21 @@ class Connectors:
         return "updated"
 
     def check_in(self, connector_id: str) -> str:
+        validate(connector_id)
         return self._update(connector_id, {"last_seen": self.clock.now()})
 
     def set_error(self, connector_id: str, error: str | None) -> str:
+        validate(connector_id)
         return self._update(connector_id, {"error": error, "status": "error" if error else "connected"})
 
     def set_name(self, connector_id: str, name: str | None, description: str | None) -> str:
-        if name is None and description is None:
-            raise ActionRequestValidation(["[name] and [description] cannot both be [null]. "
-                                           "Please provide a value for at least one of them."])
+        validate(connector_id, "[name] and [description] cannot both be [null]. Please provide a value for at least "
+                               "one of them." if name is None and description is None else None)
         return self._update(connector_id, _present(name=name, description=description))
 
     def set_index_name(self, connector_id: str, index_name: str | None) -> str:
+        validate(connector_id, *(index_name_problems(index_name) if index_name is not None else ()))
         if index_name is not None:
-            problems = index_name_problems(index_name)
-            if problems:
-                raise ActionRequestValidation(problems)
             self._check_index_name_free(index_name, connector_id)
         doc = self._lookup(connector_id)
         if doc.get("is_native") and index_name is not None and not index_name.startswith(NATIVE_INDEX_PREFIX):
@@ -233,13 +249,13 @@ class Connectors:
         return self._update(connector_id, {"index_name": index_name})
 
     def set_service_type(self, connector_id: str, service_type: str) -> str:
-        if not service_type:
-            raise ActionRequestValidation(['[service_type] cannot be [null] or [""].'])
+        validate(connector_id, None if service_type else '[service_type] cannot be [null] or [""].')
         doc = self._lookup(connector_id)
         status = "created" if doc.get("status") == "created" else "needs_configuration"
         return self._update(connector_id, {"service_type": service_type, "status": status})
 
     def set_native(self, connector_id: str, is_native: bool) -> str:
+        validate(connector_id)
         doc = self._lookup(connector_id)
         index_name = doc.get("index_name")
         if is_native and index_name is not None and not index_name.startswith(NATIVE_INDEX_PREFIX):
@@ -252,8 +268,7 @@ class Connectors:
 
     def set_status(self, connector_id: str, status: str | None) -> str:
         """The one update that follows ConnectorStateMachine."""
-        if status is None:
-            raise ActionRequestValidation(["[status] cannot be [null]."])
+        validate(connector_id, "[status] cannot be [null]." if status is None else None)
         current = self._lookup(connector_id).get("status")
         if status not in STATUS_TRANSITIONS.get(current, set()):
             reason = (f"Invalid transition attempt from [{current}] to [{status}]. "
@@ -263,10 +278,11 @@ class Connectors:
 
     def set_configuration(self, connector_id: str, configuration: dict | None, values: dict | None) -> str:
         """Either the whole configuration (replaced) or values of known fields; both make it configured."""
-        if configuration is None and values is None:
-            raise ActionRequestValidation(["[configuration] and [values] cannot both be null."])
-        if configuration is not None and values is not None:
-            raise ActionRequestValidation(["[configuration] and [values] cannot both be provided in the same request."])
+        validate(connector_id,
+                 "[configuration] and [values] cannot both be null." if configuration is None and values is None
+                 else None,
+                 "[configuration] and [values] cannot both be provided in the same request."
+                 if configuration is not None and values is not None else None)
         doc = self._lookup(connector_id)
         if configuration is not None:
             doc = copy.deepcopy(doc)
@@ -284,25 +300,26 @@ class Connectors:
     def set_scheduling(self, connector_id: str, scheduling: dict) -> str:
         # The server checks `incremental` twice and `access_control` never, so a body with only
         # `access_control` is refused too.
-        if "full" not in scheduling and "incremental" not in scheduling:
-            raise ActionRequestValidation(["[scheduling] object needs to define at least one schedule type: "
-                                           "[full | incremental | access_control]"])
+        validate(connector_id, "[scheduling] object needs to define at least one schedule type: "
+                               "[full | incremental | access_control]"
+                 if "full" not in scheduling and "incremental" not in scheduling else None)
         changes = {kind: {"enabled": value["enabled"], "interval": value["interval"]}
                    for kind, value in scheduling.items() if kind in ("access_control", "full", "incremental")}
         return self._update(connector_id, {"scheduling": changes})
 
     def set_pipeline(self, connector_id: str, pipeline: dict) -> str:
+        validate(connector_id)
         keys = ("extract_binary_content", "name", "reduce_whitespace", "run_ml_inference")
         return self._update(connector_id, {"pipeline": {k: pipeline[k] for k in keys}})
 
     def set_filtering(self, connector_id: str, filtering: list | None, rules: list | None,
                       advanced_snippet: dict | None) -> str:
         """The whole filtering list, or (the usual way) a new draft of rules and/or advanced snippet."""
-        if filtering is None and rules is None and advanced_snippet is None:
-            raise ActionRequestValidation(["[advanced_snippet] and [rules] cannot be both [null]."])
-        if filtering is not None and (rules is not None or advanced_snippet is not None):
-            raise ActionRequestValidation(["If [filtering] is specified, [rules] and [advanced_snippet] "
-                                           "should not be present in the request body."])
+        validate(connector_id,
+                 "[advanced_snippet] and [rules] cannot be both [null]."
+                 if filtering is None and rules is None and advanced_snippet is None else None,
+                 "If [filtering] is specified, [rules] and [advanced_snippet] should not be present in the request "
+                 "body." if filtering is not None and (rules is not None or advanced_snippet is not None) else None)
         now = self.clock.now()
         if filtering is not None:
             normalised = [{"active": _rules_block(f["active"], now), "domain": "DEFAULT",
@@ -321,6 +338,7 @@ class Connectors:
         return self._update(connector_id, {"filtering": filtering})
 
     def set_filtering_validation(self, connector_id: str, validation: dict) -> str:
+        validate(connector_id)
         doc = self._lookup(connector_id)
         filtering = copy.deepcopy(doc.get("filtering") or default_filtering(self.clock.now()))
         filtering[0]["draft"]["validation"] = {
@@ -330,6 +348,7 @@ class Connectors:
         return self._update(connector_id, {"filtering": filtering})
 
     def activate_filtering(self, connector_id: str) -> str:
+        validate(connector_id)
         doc = self._lookup(connector_id)
         filtering = copy.deepcopy(doc.get("filtering") or default_filtering(self.clock.now()))
         state = filtering[0]["draft"].get("validation", {}).get("state")
@@ -341,18 +360,20 @@ class Connectors:
         return self._update(connector_id, {"filtering": filtering})
 
     def set_last_sync(self, connector_id: str, stats: dict) -> str:
-        """Writes the given, non-null sync info fields; nulls are ignored, not cleared."""
-        return self._update(connector_id, {k: stats[k] for k in LAST_SYNC_FIELDS if stats.get(k) is not None})
+        """Writes the given, non-null sync info fields; nulls are ignored, not cleared. The instants are
+        stored as the server writes an Instant back (UTC, ``Z``, 3 to 9 fraction digits)."""
+        validate(connector_id)
+        return self._update(connector_id, {k: normalise_instant(stats[k]) if k in LAST_SYNC_INSTANTS else stats[k]
+                                           for k in LAST_SYNC_FIELDS if stats.get(k) is not None})
 
     def set_api_key_id(self, connector_id: str, api_key_id: str | None, api_key_secret_id: str | None) -> str:
-        if api_key_id is None and api_key_secret_id is None:
-            raise ActionRequestValidation(["[api_key_id] and [api_key_secret_id] cannot both be [null]. "
-                                           "Please provide a value for at least one of them."])
+        validate(connector_id, "[api_key_id] and [api_key_secret_id] cannot both be [null]. Please provide a value "
+                               "for at least one of them."
+                 if api_key_id is None and api_key_secret_id is None else None)
         return self._update(connector_id, _present(api_key_id=api_key_id, api_key_secret_id=api_key_secret_id))
 
     def set_features(self, connector_id: str, features: dict | None) -> str:
-        if features is None:
-            raise ActionRequestValidation(["[features] cannot be [null]."])
+        validate(connector_id, "[features] cannot be [null]." if features is None else None)
         changes: dict[str, Any] = {flag: {"enabled": features[flag]["enabled"]}
                                    for flag in FEATURE_FLAGS if features.get(flag) is not None}
         sync_rules = features.get("sync_rules")
@@ -381,15 +402,21 @@ def _configuration_entry(entry: dict) -> dict:
     return dict(sorted(normalised.items()))
 
 
+def _instant(value: str | None, now: str) -> str:
+    """A timestamp of the request, as the server writes the Instant it parsed; now when not given."""
+    return normalise_instant(value) if value else now
+
+
 def _rule(rule: dict, now: str) -> dict:
-    full = {"created_at": now, "updated_at": now, **{k: rule[k] for k in RULE_FIELDS if rule.get(k) is not None}}
+    full = {**{k: rule[k] for k in RULE_FIELDS if rule.get(k) is not None},
+            "created_at": _instant(rule.get("created_at"), now), "updated_at": _instant(rule.get("updated_at"), now)}
     full["policy"] = full["policy"].lower()
     return {k: full[k] for k in RULE_FIELDS}
 
 
 def _advanced_snippet(snippet: dict, now: str) -> dict:
-    return {"created_at": snippet.get("created_at") or now, "updated_at": snippet.get("updated_at") or now,
-            "value": snippet["value"]}
+    return {"created_at": _instant(snippet.get("created_at"), now),
+            "updated_at": _instant(snippet.get("updated_at"), now), "value": snippet["value"]}
 
 
 def _rules_block(block: dict, now: str) -> dict:

@@ -137,3 +137,86 @@ def format_millis(millis: int) -> str:
     """strict_date_optional_time as Elasticsearch prints it: milliseconds, UTC, ``Z``."""
     moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+
+
+# -- instants (the connector APIs' timestamps) ------------------------------------------------
+
+_INSTANT_ISO = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?")
+_EPOCH_MILLIS = re.compile(r"(-?)(\d{1,19})(?:\.(\d{1,6}))?")
+INSTANT_FORMAT = "strict_date_optional_time||epoch_millis"
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (any year, as java.time counts them)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _civil_from_days(days: int) -> tuple[int, int, int]:
+    days += 719468
+    era = days // 146097
+    doe = days - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + (3 if mp < 10 else -9)
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def parse_instant(text: str) -> tuple[int, int]:
+    """An instant as TimeUtils.parseTimeFieldToInstant reads a string (the default date format,
+    ``strict_date_optional_time||epoch_millis``): (epoch seconds, nanoseconds). A time or zone left
+    out is midnight, UTC."""
+    match = _INSTANT_ISO.fullmatch(text)
+    if match is None:
+        millis = _EPOCH_MILLIS.fullmatch(text)
+        if millis is None:
+            raise DateParseError(text)
+        sign = -1 if millis.group(1) else 1
+        whole = sign * int(millis.group(2))
+        nanos_of_milli = sign * int((millis.group(3) or "0").ljust(6, "0"))
+        total = whole * 1_000_000 + nanos_of_milli
+        if not -2**63 <= whole < 2**63:
+            raise DateParseError(text)
+        seconds, nanos = divmod(total, 1_000_000_000)
+        return seconds, nanos
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    month, day = int(month or 1), int(day or 1)
+    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
+    leap = int(year) % 4 == 0 and (int(year) % 100 != 0 or int(year) % 400 == 0)
+    days_in_month = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not (1 <= month <= 12 and 1 <= day <= days_in_month[month - 1] and hour < 24 and minute < 60
+            and second < 60):
+        raise DateParseError(text)
+    offset = 0
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 18 or minutes > 59 or (hours == 18 and minutes):
+            raise DateParseError(text)
+        offset = (1 if zone[0] == "+" else -1) * (hours * 3600 + minutes * 60)
+    seconds = _days_from_civil(int(year), month, day) * 86400 + hour * 3600 + minute * 60 + second - offset
+    return seconds, int((fraction or "0").ljust(9, "0"))
+
+
+def format_instant_nanos(seconds: int, nanos: int) -> str:
+    """An Instant as XContentBuilder writes it (strict_date_optional_time_nanos, UTC): the fraction
+    of a second with 3 to 9 digits, trailing zeros dropped, then ``Z``."""
+    days, rest = divmod(seconds, 86400)
+    year, month, day = _civil_from_days(days)
+    fraction = f"{nanos:09d}".rstrip("0").ljust(3, "0")
+    year_text = f"+{year}" if year > 9999 else (f"-{-year:04d}" if year < 0 else f"{year:04d}")
+    return (f"{year_text}-{month:02d}-{day:02d}T{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}."
+            f"{fraction}Z")
+
+
+def normalise_instant(text: str) -> str:
+    """A timestamp from a request as the server stores and answers it (parsed, then written back)."""
+    return format_instant_nanos(*parse_instant(text))

@@ -65,14 +65,15 @@ class Documents:
     def index(self, index_name: str, doc_id: str | None, source: Any, *, op_type: str | None = None,
               if_seq_no: int | None = None, if_primary_term: int | None = None, pipeline: str | None = None,
               refresh: bool = False, locate: Locate = _no_location) -> tuple[int, dict]:
-        if if_seq_no is not None or if_primary_term is not None or (doc_id is not None and len(doc_id) > 128):
-            problems = []
+        if (if_seq_no is not None or if_primary_term is not None or pipeline == ""
+                or (doc_id is not None and len(doc_id) > MAX_ID_BYTES // 4)):  # IndexRequest.validate()
+            problems = cas_problems(if_seq_no, if_primary_term)  # (a negative one is refused before)
             if op_type == "create" and (if_seq_no is not None or if_primary_term is not None):
-                problems.append("create operations do not support compare and set. use index instead")
-            problems += cas_problems(if_seq_no, if_primary_term)
-            if doc_id is not None and len(doc_id.encode("utf-8")) > 512:
-                problems.append(f"id [{doc_id}] is too long, must be no longer than 512 bytes but was: "
-                                f"{len(doc_id.encode('utf-8'))}")
+                problems = ["create operations do not support compare and set. use index instead"]  # and no more
+            else:
+                problems += doc_id_problems(doc_id)
+                if pipeline == "":
+                    problems.append("pipeline cannot be an empty string")
             if problems:
                 raise ActionRequestValidation(problems)
         if doc_id == "":
@@ -202,6 +203,17 @@ class Documents:
             return
         answer["get"] = {"_seq_no": doc.seq_no, "_primary_term": index.primary_term, "found": True,
                          "_source": doc.source if source is True else filter_source(doc.source, *source)}
+
+
+MAX_ID_BYTES = 512  # IndexRequest.MAX_DOCUMENT_ID_LENGTH_IN_BYTES
+
+
+def doc_id_problems(doc_id: str | None) -> list[str]:
+    """DocWriteRequest.validateDocIdLength: an id over 512 bytes of UTF-8."""
+    size = len(doc_id.encode("utf-8", "replace")) if doc_id is not None and len(doc_id) > MAX_ID_BYTES // 4 else 0
+    if size > MAX_ID_BYTES:
+        return [f"id [{doc_id}] is too long, must be no longer than {MAX_ID_BYTES} bytes but was: {size}"]
+    return []
 
 
 def cas_problems(if_seq_no: int | None, if_primary_term: int | None) -> list[str]:

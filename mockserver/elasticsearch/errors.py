@@ -148,6 +148,14 @@ class SimpleError(ElasticsearchError):
         return {"error": self.reason, "status": self.status}
 
 
+class TransportDecodingError(ElasticsearchError):
+    """An exception of Netty's HTTP decoder, as dispatchBadRequest renders it."""
+
+    def __init__(self, error_type: str, reason: str | None):
+        super().__init__(reason, 400)
+        self.type = error_type
+
+
 class MediaTypeHeaderError(ElasticsearchError):
     type = "media_type_header_exception"
     status = 400
@@ -168,6 +176,28 @@ class JsonParseError(ElasticsearchError):
 
 class JsonEOFError(JsonParseError):
     type = "json_e_o_f_exception"
+
+
+class InputCoercionError(JsonParseError):
+    """Jackson's refusal of a number its caller reads as a narrower type (a long, an int)."""
+
+    type = "input_coercion_exception"
+
+
+class NumberFormat(ElasticsearchError):
+    """java.lang.NumberFormatException (Integer.parseInt and friends)."""
+
+    type = "number_format_exception"
+    status = 400
+    plain_java = True
+
+
+class DateTimeParse(ElasticsearchError):
+    """java.time.format.DateTimeParseException, under a date formatter's refusal."""
+
+    type = "date_time_parse_exception"
+    status = 400
+    plain_java = True
 
 
 class MockInternalError(ElasticsearchError):

@@ -16,12 +16,15 @@ from werkzeug import Request
 from .. import levenshtein
 from ..errors import ProductError
 from ..jsonvalue import NonStandardToken, deepest
-from ..product import Call, Product, Raw
-from ..schemas import OperationSchemas
+from ..product import CLOSE_AFTER, TRANSPORT_ERROR, Call, Product, Raw, bodiless, head_size
+from ..schemas import FORMATS, OperationSchemas
 from . import xcontent
 from ..security import AuthenticationFailed
+from . import api_keys
 from .actions import ACTIONS
+from .dates import INSTANT_FORMAT, DateParseError, parse_instant
 from .errors import (
+    DateTimeParse,
     ElasticsearchError,
     IllegalArgument,
     JsonEOFError,
@@ -29,10 +32,12 @@ from .errors import (
     MediaTypeHeaderError,
     MockInternalError,
     NotMocked,
+    NumberFormat,
     ParseException,
     SecurityException,
     SimpleError,
     StatusException,
+    TransportDecodingError,
     XContentEOF,
     XContentParseError,
     injected_error,
@@ -243,6 +248,33 @@ class ElasticsearchProduct(Product):
     def new_state(self, options: dict) -> ElasticsearchState:
         return ElasticsearchState()
 
+    def max_body_bytes(self, runtime) -> int:
+        return MAX_CONTENT_LENGTH
+
+    def server_refusal(self, req: Request, runtime) -> Response | None:
+        """What Netty's pipeline answers before the REST layer runs: the aggregator's bodiless 413,
+        and what the decoder could not read, sent to RestController.dispatchBadRequest as a 400
+        naming the decoder's exception."""
+        problem = req.environ.get(TRANSPORT_ERROR)
+        if problem is None:
+            line, headers = head_size(req.environ)
+            if line > MAX_INITIAL_LINE_LENGTH:
+                error: ElasticsearchError = TransportDecodingError("too_long_http_line_exception",
+                                                                   f"An HTTP line is larger than {MAX_INITIAL_LINE_LENGTH} bytes.")
+            elif headers > MAX_HEADER_SIZE:
+                error = TransportDecodingError("too_long_http_header_exception",
+                                               f"HTTP header is larger than {MAX_HEADER_SIZE} bytes.")
+            else:
+                return None
+        else:
+            kind, detail = problem
+            if kind == "length_and_chunked":  # Netty drops the length and reads the chunks
+                return None
+            error = decoding_error(kind, detail)
+        # After a decoding failure Netty's decoder discards the rest of what the connection sends.
+        req.environ[CLOSE_AFTER] = True
+        return self.render(*self.error_response(error, req), req)
+
     def owns(self, req: Request) -> bool:
         return req.path == "/" or (req.path.startswith("/_") and not req.path.startswith("/_mock/"))
 
@@ -278,7 +310,10 @@ class ElasticsearchProduct(Product):
         if "body" not in schemas.document.get("request", {}) and req.get_data(cache=True):
             raise IllegalArgument(f"request [{req.method} {req.path}] does not support having a body")
         if call.principal is not None:
-            self.authorize(call, schemas.name.split("/", 1)[1])
+            operation = schemas.name.split("/", 1)[1]
+            if operation in api_keys.OPERATIONS:  # ActionRequest.validate runs before the security filter
+                api_keys.prepare(operation, call)
+            self.authorize(call, operation)
 
     @staticmethod
     def authorize(call: Call, operation: str) -> None:
@@ -286,7 +321,12 @@ class ElasticsearchProduct(Product):
         if action is None:
             return
         security, principal = call.runtime.store["security"], call.principal
-        grants = security.missing_cluster_privilege(principal, action[1])
+        needed = action[1]
+        if operation in api_keys.OPERATIONS:  # what an API key request needs depends on what it asks
+            needed = api_keys.required_privilege(operation, principal, call.query, call.body)
+            if needed is None:
+                return
+        grants = security.missing_cluster_privilege(principal, needed)
         if grants is None:
             return
         if principal.api_key_id is not None:
@@ -316,6 +356,8 @@ class ElasticsearchProduct(Product):
             return SecurityException("unable to authenticate with provided credentials and anonymous access is not "
                                      "allowed for this request", 401,
                                      metadata={"additional_unsuccessful_credentials": f"API key: {failure.detail}", **header})
+        if failure.kind == "terminated":  # ApiKeyAuthenticator: Exceptions.authenticationError(the reason)
+            return SecurityException(failure.detail, 401, metadata=header)
         return SecurityException(f"missing authentication credentials for REST request [{uri}]", 401, metadata=header)
 
     def _query(self, req: Request, schemas: OperationSchemas) -> dict[str, Any]:
@@ -370,7 +412,7 @@ class ElasticsearchProduct(Product):
 
     def render(self, status: int, body: Any, req: Request) -> Response:
         if isinstance(body, TooLargeAnswer):  # Netty's own canned answer: no body, no product header
-            return Response(b"", status=413)
+            return bodiless(413)
         wire = Wire.of(req)
         extra_headers: dict[str, str] = {}
         if isinstance(body, Raw):
@@ -440,14 +482,20 @@ def request_uri(req: Request) -> str:
     return req.full_path.rstrip("?") if req.query_string else req.path
 
 
+_JAVA_INTEGER = re.compile(r"[+-]?\d+")  # Character.digit reads any Unicode digit, as \d does
+
+
 def coerce_param(name: str, raw: str, spec: dict) -> Any:
     """A query string value as the handler reads it (RestRequest.paramAsInt / paramAsBoolean / ...)."""
     kind = spec.get("type")
     if kind == "integer":
-        try:
-            return int(raw)
-        except ValueError:
-            raise IllegalArgument(f"Failed to parse int parameter [{name}] with value [{raw}]") from None
+        # Integer.parseInt / Long.parseLong: an optional sign and digits, within the Java type's range
+        java_type, low, high = xcontent.JAVA_INTEGERS[spec.get("format", "int32")]
+        value = int(raw) if _JAVA_INTEGER.fullmatch(raw) else None
+        if value is None or not low <= value <= high:
+            raise IllegalArgument(f"Failed to parse {java_type} parameter [{name}] with value [{raw}]",
+                                  caused_by=NumberFormat(f'For input string: "{raw}"'))
+        return value
     if kind == "number":
         try:
             return float(raw)
@@ -533,11 +581,35 @@ def similarity(a: str, b: str) -> float:
     return 1.0 - levenshtein.distance(a, b) / max(len(a), len(b))
 
 
-_JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
+_JACKSON_SOURCE = xcontent.JACKSON_SOURCE
 
 
 MAX_NESTING_DEPTH = 1000  # Jackson's StreamReadConstraints default
 MAX_CONTENT_LENGTH = 100 * 1024 * 1024  # http.max_content_length (100mb)
+
+
+MAX_INITIAL_LINE_LENGTH = 4096  # http.max_initial_line_length (4kb)
+MAX_HEADER_SIZE = 16384  # http.max_header_size (16kb)
+
+
+def decoding_error(kind: str, detail: str) -> ElasticsearchError:
+    """The Netty decoder's exception for what the mock's server refused (Netty 4.1.105 and later)."""
+    if kind == "too_large":
+        return ContentTooLarge("Request Entity Too Large")
+    if kind == "internal":
+        return MockInternalError("mockserver bug: the HTTP server failed on this request")
+    if kind == "bad_length":  # HttpUtil.normalizeAndGetContentLength
+        values = [v.strip() for v in detail.split(",")]
+        if len(values) > 1:
+            return IllegalArgument(f"Multiple Content-Length values found: [{', '.join(values)}]")
+        return IllegalArgument(f"Content-Length value is not a number: {detail}")
+    if kind == "bad_chunk":
+        if detail == "Chunk not properly terminated":
+            return TransportDecodingError("invalid_chunk_termination_exception", None)
+        return TransportDecodingError("number_format_exception", "Invalid character in chunk size")
+    if kind == "header_too_large":
+        return TransportDecodingError("too_long_http_header_exception", f"HTTP header is larger than {MAX_HEADER_SIZE} bytes.")
+    return IllegalArgument(detail)
 
 
 class TooLargeAnswer(dict):
@@ -603,6 +675,84 @@ def json_syntax_error(text: str, error: ValueError) -> XContentParseError:
 
 # -- body schema errors -----------------------------------------------------------------------
 
+# The values a field's reader refuses that JSON Schema cannot see, as ``format``s: a number beyond
+# the Java integer type it is read as ("int64": declareLong, "int32": declareInt), and a string that
+# is no instant ("es-instant": ConnectorUtils.parseInstant, the default date format).
+VALUE_FORMATS = (*xcontent.JAVA_INTEGERS, "es-instant")
+
+
+@FORMATS.checks("int64")
+def _fits_long(value: Any) -> bool:
+    return xcontent.in_java_range(value, "int64")
+
+
+@FORMATS.checks("int32")
+def _fits_int(value: Any) -> bool:
+    return xcontent.in_java_range(value, "int32")
+
+
+@FORMATS.checks("es-instant")
+def _is_instant(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        parse_instant(value)
+    except DateParseError:
+        return False
+    return True
+
+
+def instant_refusal(text: str) -> IllegalArgument:
+    """JavaDateFormatter.parse's refusal of a string the default date format does not read."""
+    if not text:
+        return IllegalArgument("cannot parse empty date")
+    return IllegalArgument(f"failed to parse date field [{text}] with format [{INSTANT_FORMAT}]",
+                           caused_by=DateTimeParse("Failed to parse with all enclosed parsers"))
+
+
+def _value_error(error: ValidationError, path: tuple, root: dict, parser: str, locations: xcontent.Locations,
+                 document: dict) -> ElasticsearchError:
+    """A value its field's reader refuses, wrapped by each object parser on the way
+    (``[parser] failed to parse field [name]``), every wrapper placed where the value starts: the
+    parser has not moved past it when the exception goes up."""
+    start = locations.value(path)
+    if error.validator_value in xcontent.JAVA_INTEGERS:
+        literal = xcontent.number_literal(locations.text, locations.values.get(path, 0)) or str(error.instance)
+        cause: ElasticsearchError = xcontent.number_out_of_range(literal, start, error.validator_value)
+    else:
+        cause = instant_refusal(error.instance)
+    for owner, name in reversed(_object_parsers(root, path, parser, document)):
+        cause = XContentParseError(f"[{owner}] failed to parse field [{name}]", start, caused_by=cause)
+    return cause
+
+
+def _object_parsers(root: dict, path: tuple, parser: str, document: dict) -> list[tuple[str, str]]:
+    """(parser, field) for each field on the path an object parser reads; the keys of a map (an
+    object schema without ``x-es-parser``) are read by no object parser, and add no wrapper."""
+    levels = []
+    schema, owner = root, parser
+    for step in path:
+        schema = _local(schema, document)
+        if isinstance(step, int):
+            schema = schema.get("items", {})
+        else:
+            if owner:
+                levels.append((owner, step))
+            extra = schema.get("additionalProperties")
+            schema = schema.get("properties", {}).get(step, extra if isinstance(extra, dict) else {})
+        owner = _local(schema, document).get("x-es-parser")
+    return levels
+
+
+def _local(spec: Any, document: dict) -> dict:
+    """A schema with its local ``$ref``s followed."""
+    while isinstance(spec, dict) and spec.get("$ref", "").startswith("#/"):
+        target: Any = document
+        for step in spec["$ref"][2:].split("/"):
+            target = target.get(step, {})
+        spec = target
+    return spec if isinstance(spec, dict) else {}
+
 def body_error(errors: list[ValidationError], call: Call, schemas: OperationSchemas) -> ElasticsearchError:
     """The error the server's strict ObjectParser gives for a body that breaks its schema.
 
@@ -638,7 +788,9 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
                             f"[{parser}] unknown field [{key}]{did_you_mean(key, known)}", locations.key((key,))))
             continue
         top = path[0]
-        if len(path) == 1 and _is_enum_error(error) and top in constructor_args:
+        if error.validator == "format" and error.validator_value in VALUE_FORMATS:
+            field_errors.setdefault(top, _value_error(error, path, root, parser, locations, schemas.document))
+        elif len(path) == 1 and _is_enum_error(error) and top in constructor_args:
             enum_failures.setdefault(top, error)
         elif len(path) == 1 and error.validator == "type":
             field_errors.setdefault(top, XContentParseError(

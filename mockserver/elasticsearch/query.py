@@ -22,6 +22,7 @@ from .errors import (
     ElasticsearchError,
     IllegalArgument,
     NotMocked,
+    NumberFormat,
     ParsingError,
     QueryShardError,
     XContentParseError,
@@ -203,12 +204,6 @@ def _term_value(kind: str, value: Any, field_name: str) -> Any:
                                   "[false]", caused_by=IllegalArgument(
                                       f"Can't parse boolean value [{value}], expected [true] or [false]"))
     return normalised
-
-
-class NumberFormat(ElasticsearchError):
-    type = "number_format_exception"
-    status = 400
-    plain_java = True
 
 
 def _failed_to_parse_date(value: Any, field_name: str) -> QueryShardError:

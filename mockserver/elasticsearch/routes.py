@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from ..journal import keep_secret
 from ..product import Call
+from . import api_keys
 from .cluster import cluster_info
 from .errors import IllegalArgument
 from .http import ELASTICSEARCH
+from .xcontent import Locator
 
 route = ELASTICSEARCH.operation
 
@@ -18,6 +21,11 @@ def info(call: Call):
 
 
 # -- connectors ---------------------------------------------------------------------------------
+# An id segment that may be empty: RestController's PathTrie matches an empty segment between two
+# others (``/_connector//_error``) to a {param}, and the action's validate() refuses the empty id.
+# (An empty last segment is dropped by its path split: ``/_connector/`` is ``/_connector``.)
+MAYBE_EMPTY = "string(minlength=0):"
+
 def _put(call: Call, connector_id: str | None):
     connector_id, result = call.state.connectors.put(connector_id, call.body or {})
     return (201 if result == "created" else 200), {"id": connector_id, "result": result}
@@ -68,7 +76,7 @@ def _update(suffix: str, schema: str, apply):
         return 200, {"result": apply(call.state.connectors, call.path["connector_id"], call.body or {})}
 
     handler.__name__ = schema.replace(".", "_")
-    route("PUT", f"/_connector/<connector_id>/{suffix}", schema)(handler)
+    route("PUT", f"/_connector/<{MAYBE_EMPTY}connector_id>/{suffix}", schema)(handler)
 
 
 _update("_check_in", "connector.check_in", lambda c, cid, b: c.check_in(cid))
@@ -122,32 +130,32 @@ def sync_job_delete(call: Call):
     return 200, {"acknowledged": True}
 
 
-@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_cancel", "connector.sync_job_cancel")
+@route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_cancel", "connector.sync_job_cancel")
 def sync_job_cancel(call: Call):
     call.state.sync_jobs.cancel(call.path["connector_sync_job_id"])
     return 200, {"result": "updated"}
 
 
-@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_check_in", "connector.sync_job_check_in")
+@route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_check_in", "connector.sync_job_check_in")
 def sync_job_check_in(call: Call):
     call.state.sync_jobs.check_in(call.path["connector_sync_job_id"])
     return 200, {"result": "updated"}
 
 
-@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_claim", "connector.sync_job_claim")
+@route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_claim", "connector.sync_job_claim")
 def sync_job_claim(call: Call):
     call.state.sync_jobs.claim(call.path["connector_sync_job_id"], call.body["worker_hostname"],
                                call.body.get("sync_cursor"))
     return 200, {"result": "updated"}
 
 
-@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_error", "connector.sync_job_error")
+@route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_error", "connector.sync_job_error")
 def sync_job_error(call: Call):
     call.state.sync_jobs.set_error(call.path["connector_sync_job_id"], call.body["error"])
     return 200, {"result": "updated"}
 
 
-@route("PUT", "/_connector/_sync_job/<connector_sync_job_id>/_stats", "connector.sync_job_update_stats")
+@route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_stats", "connector.sync_job_update_stats")
 def sync_job_update_stats(call: Call):
     call.state.sync_jobs.update_stats(call.path["connector_sync_job_id"], **call.body)
     return 200, {"result": "updated"}
@@ -194,14 +202,35 @@ SECURITY_OFF = ("Security must be explicitly enabled when using a [basic] licens
                 "[xpack.security.enabled] to [true] in the elasticsearch.yml file and restart the node.")
 
 
+def _security(call: Call):
+    """The security state, for a caller security knows (with it off, these APIs are not there)."""
+    if call.principal is None:
+        raise IllegalArgument(SECURITY_OFF)
+    return call.runtime.store["security"]
+
+
 @route("POST", "/_security/api_key", "security.create_api_key")
 @route("PUT", "/_security/api_key", "security.create_api_key")
 def security_create_api_key(call: Call):
-    """An API key for the caller, with the caller's privileges (security must be on)."""
-    if call.principal is None:
-        raise IllegalArgument(SECURITY_OFF)
-    body = call.body
-    return 200, call.runtime.store["security"].create_api_key(call.principal, body["name"], body.get("expiration"))
+    """An API key for the caller, limited by the caller's privileges (and its role descriptors)."""
+    answer = api_keys.create(_security(call), call.principal, call.body)
+    keep_secret(call.request.environ, "api_key", "encoded")
+    return 200, answer
+
+
+@route("GET", "/_security/api_key", "security.get_api_key")
+def security_get_api_key(call: Call):
+    return api_keys.get(_security(call), call.principal, call.query)
+
+
+@route("GET,POST", "/_security/_query/api_key", "security.query_api_keys")
+def security_query_api_keys(call: Call):
+    return 200, api_keys.query(_security(call), call.principal, call.body, call.query, Locator(call.body_text))
+
+
+@route("DELETE", "/_security/api_key", "security.invalidate_api_key")
+def security_invalidate_api_key(call: Call):
+    return 200, api_keys.invalidate(_security(call), call.principal, call.body)
 
 
 @route("GET", "/_security/_authenticate", "security.authenticate")

@@ -27,7 +27,7 @@ from .errors import (
 )
 from .indices import Doc, Index, Indices
 from .query import Locate, MatchAll, Query, float32, parse_query
-from .xcontent import token_kind
+from .xcontent import in_java_range, number_out_of_range, token_kind
 
 MAX_RESULT_WINDOW = 10000
 DEFAULT_TRACK_TOTAL_HITS = 10000
@@ -204,12 +204,21 @@ def source_param(params: dict) -> Any:
 
 
 def _int_field(name: str, value: Any, at: tuple, locate: Locate) -> int:
+    """XContentParser.intValue, as SearchSourceBuilder reads ``from``, ``size``, ``terminate_after``:
+    Jackson refuses a number beyond an int; a string is read as a double, then checked."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ParsingError(f"[{name}] doesn't support values of type: {token_kind(value)}", locate(at))
+    if isinstance(value, int):
+        if not in_java_range(value, "int32"):
+            raise number_out_of_range(str(value), locate(at), "int32")
+        return value
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ParsingError(f"[{name}] failed to parse field", locate(at)) from None
+    if not in_java_range(number, "int32"):
+        raise IllegalArgument(f"Value [{value}] is out of range for an integer")
+    return number
 
 
 def _track_total_hits(value: Any) -> int | bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .dates import normalise_instant
 from .documents import merge_source
 from .query import Bool, Term, Terms
 from .search import Searcher, SearchRequest, SortKey
@@ -37,6 +38,15 @@ TRANSITIONS = {
 }
 
 ACCESS_CONTROL_INDEX_PREFIX = ".search-acl-filter-"
+EMPTY_ID = "[connector_sync_job_id] of the connector sync job cannot be null or empty."  # ConnectorSyncJobConstants
+
+
+def validate(job_id: str, *problems: str | None) -> None:
+    """A sync job action's validate(): the empty id first (``/_connector/_sync_job//_cancel`` routes
+    with one), then the action's own checks, refused together."""
+    found = ([EMPTY_ID] if not job_id else []) + [problem for problem in problems if problem]
+    if found:
+        raise ActionRequestValidation(found)
 
 
 def check_transition(current: str, target: str) -> None:
@@ -177,6 +187,7 @@ class SyncJobs:
 
     def cancel(self, job_id: str) -> None:
         """Pending or suspended jobs are canceled at once; a running one is asked to cancel."""
+        validate(job_id)
         doc = self._doc(job_id)
         now = self.clock.now()
         if doc["status"] in ("pending", "suspended"):
@@ -188,11 +199,13 @@ class SyncJobs:
             self._update(job_id, {"status": "canceling", "cancelation_requested_at": now})
 
     def check_in(self, job_id: str) -> None:
+        validate(job_id)
         self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
         self._update(job_id, {"last_seen": self.clock.now()})
 
     def claim(self, job_id: str, worker_hostname: str, sync_cursor: dict | None = None) -> None:
         """No state check: the real server lets any job be claimed."""
+        validate(job_id)
         self._doc(job_id)
         now = self.clock.now()
         changes: dict[str, Any] = {"worker_hostname": worker_hostname, "status": "in_progress", "last_seen": now,
@@ -202,8 +215,7 @@ class SyncJobs:
         self._update(job_id, changes)
 
     def set_error(self, job_id: str, error: str) -> None:
-        if not error:
-            raise ActionRequestValidation(["[error] of the connector sync job cannot be null or empty"])
+        validate(job_id, None if error else "[error] of the connector sync job cannot be null or empty")
         doc = self._doc(job_id)
         check_transition(doc["status"], "error")
         self._update(job_id, {"error": error, "status": "error"})
@@ -217,12 +229,11 @@ class SyncJobs:
             "indexed_document_volume": indexed_document_volume,
             "total_document_count": total_document_count,
         }
-        negative = [f"[{name}] cannot be negative." for name, value in counters.items() if value is not None and value < 0]
-        if negative:
-            raise ActionRequestValidation(negative)
+        validate(job_id, *(f"[{name}] cannot be negative." for name, value in counters.items()
+                           if value is not None and value < 0))
         self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
         changes: dict[str, Any] = {name: value for name, value in counters.items() if value is not None}
-        changes["last_seen"] = last_seen or self.clock.now()
+        changes["last_seen"] = normalise_instant(last_seen) if last_seen else self.clock.now()
         if metadata is not None:  # merged into the stored metadata, as any partial update
             changes["metadata"] = metadata
         self._update(job_id, changes)

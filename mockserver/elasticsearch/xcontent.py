@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..jsonvalue import escape_surrogates, refuse_constant
+from .errors import InputCoercionError, XContentParseError
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -74,6 +75,41 @@ def loads_line(text: str) -> Any:
     if isinstance(value, (dict, list)) and orjson.dumps(value) != text.encode():
         return loads(text)
     return value
+
+
+# How Jackson names the input in its messages: the server parses a request body from this stream.
+JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
+# The Java integer types a parser reads a number as (ObjectParser's declareLong / declareInt,
+# XContentParser.longValue / intValue), by their JSON Schema format names.
+JAVA_INTEGERS = {"int64": ("long", -2**63, 2**63 - 1), "int32": ("int", -2**31, 2**31 - 1)}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def in_java_range(value: Any, java_format: str) -> bool:
+    """Whether a JSON number fits the Java integer type (a fraction is truncated, as Jackson does)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return True
+    _, low, high = JAVA_INTEGERS[java_format]
+    return value != value or low <= value <= high  # NaN is refused by the reader itself
+
+
+def number_literal(text: str, offset: int) -> str:
+    """The number token at an offset of a JSON text, as written (Jackson quotes it so)."""
+    match = _NUMBER.match(text, offset)
+    return match.group() if match else ""
+
+
+def number_out_of_range(literal: str, start: tuple[int, int], java_format: str) -> XContentParseError:
+    """Jackson's refusal of a number beyond the Java integer type its reader asks for
+    (ParserMinimalBase.reportOverflowLong / reportOverflowInt): an input_coercion_exception, which
+    the x-content parser wraps, both placed where the number ends (the parser's current location)."""
+    java_type, low, high = JAVA_INTEGERS[java_format]
+    digits = len(literal) - literal.startswith("-")
+    shown = literal if len(literal) < 1000 else f"[Integer with {digits} digits]"  # _longIntegerDesc
+    line, column = start[0], start[1] + len(literal)
+    jackson = (f"Numeric value ({shown}) out of range of {java_type} ({low} - {high})\n"
+               f" at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]")
+    return XContentParseError(jackson, (line, column), caused_by=InputCoercionError(jackson))
 
 
 def token_kind(value: Any) -> str:

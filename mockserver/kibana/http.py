@@ -13,10 +13,11 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.http import http_date
 
-from ..boom import BoomError, BoomProduct, boom_body, payload_json, payload_too_large
+from ..boom import BoomError, boom_body, payload_too_large
+from ..hapi import HapiProduct
 from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
-from ..product import Call
+from ..product import Call, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from .state import KibanaState
@@ -72,7 +73,7 @@ def space_of(req: Request) -> str:
     return req.environ.get(SPACE_ENVIRON, "default")
 
 
-class KibanaProduct(BoomProduct):
+class KibanaProduct(HapiProduct):
     def new_state(self, options: dict) -> KibanaState:
         return KibanaState()
 
@@ -97,6 +98,9 @@ class KibanaProduct(BoomProduct):
     def owns(self, req: Request) -> bool:
         return SPACE_ENVIRON in req.environ or req.path.startswith(OWNED_PREFIXES)
 
+    def max_body_bytes(self, runtime) -> int:
+        return MAX_PAYLOAD_BYTES
+
     @staticmethod
     def version_of(runtime) -> tuple[int, ...]:
         return runtime.store.products["kibana"].version
@@ -106,7 +110,7 @@ class KibanaProduct(BoomProduct):
         """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, internal-API
         restriction), then the request itself."""
         if req.content_length is not None and req.content_length > MAX_PAYLOAD_BYTES:
-            raise payload_too_large(MAX_PAYLOAD_BYTES)
+            raise payload_too_large(MAX_PAYLOAD_BYTES)  # before the XSRF check, as hapi reads first
         version = self.version_of(runtime)
         if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
             raise BoomError("Request must contain a kbn-xsrf header.", 400)
@@ -124,10 +128,7 @@ class KibanaProduct(BoomProduct):
         properties = schemas.request_schema("query").get("properties", {})
         query = {name: coerce(raw, properties.get(name, {})) for name, raw in req.args.items()
                  if not (internal and name == "elasticInternalOrigin")}
-        body = None
-        data = req.get_data(cache=True)
-        if data:
-            body = payload_json(data)
+        body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
 
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
@@ -181,8 +182,8 @@ class KibanaProduct(BoomProduct):
         if VERSIONED_ENVIRON in req.environ:
             headers["elastic-api-version"] = req.environ[VERSIONED_ENVIRON]
         headers["Date"] = http_date()
-        if body is None:
-            return Response(b"", status=status, headers=headers)
+        if body is None:  # a 204
+            return bodiless(status, headers)
         return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
                         content_type="application/json; charset=utf-8")
 

@@ -13,9 +13,8 @@ Fixture section::
 
 from __future__ import annotations
 
-import copy
-
 from ..errors import FixtureError
+from ..jsonvalue import clone
 from .saved_objects import MlSavedObjects, job_object_id
 from .spaces import Spaces
 
@@ -35,7 +34,7 @@ class KibanaState:
     def load(self, section: dict, source: str) -> None:
         self.settings.update({k: v for k, v in section.get("settings", {}).items() if v is not None})
         for space_id, space in section.get("spaces", {}).items():
-            self.spaces.put(space_id, copy.deepcopy(space))
+            self.spaces.put(space_id, clone(space))
         for so_type, objects in section.get("saved_objects", {}).items():
             for so_id, so in objects.items():
                 attributes = so["attributes"]
@@ -44,7 +43,7 @@ class KibanaState:
                 if so_id != expected:
                     raise FixtureError(source, f"/kibana/saved_objects/{so_type}/{so_id}",
                                        f"an {so_type} saved object's id is [{expected}], from its attributes")
-                self.saved_objects.put(so_type, so_id, copy.deepcopy(attributes), list(so.get("namespaces", ["default"])))
+                self.saved_objects.put(so_type, so_id, clone(attributes), list(so.get("namespaces", ["default"])))
 
     def dump(self) -> dict:
         return {

@@ -1,0 +1,165 @@
+"""The serving layer, measured in one run: the mock's server (waitress) beside the werkzeug threaded
+server it replaced, both serving the same app, calls alternated so both see the same machine.
+
+    python3 benchmarks/serving.py [--rounds N]
+
+* latency per call on one keep-alive connection, median (goal: no slower than before, ratio <= 1);
+* the same with a new connection per call;
+* requests answered on one pipelined connection (sent back to back before reading);
+* the server's memory while clients declare a chunk of 4 GiB and send a little of it, then drop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import http.client
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_ms, timed  # noqa: E402 (beside this script)
+
+from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
+
+from mockserver import create_app  # noqa: E402
+from mockserver.server import LiveServer  # noqa: E402
+
+CALLS = {
+    "get": ("GET", "/_connector/connector-1", None),
+    "list": ("GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None),
+    "create": ("POST", "/_connector/_sync_job", json.dumps({"id": "connector-1"})),
+    "kibana": ("GET", "/api/ml/saved_objects/sync?simulate=true", None),
+}
+
+
+class Before(WSGIRequestHandler):
+    """The handler the mock served with until the serving change (HTTP/1.1, no log)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, *args) -> None:
+        pass
+
+
+class WerkzeugServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Before)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def keep_alive_call(port: int, method: str, path: str, body: str | None):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+
+    def call():
+        conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+        reply = conn.getresponse()
+        reply.read()
+        if reply.getheader("Connection", "").lower() == "close":
+            conn.close()  # the server closes: http.client reconnects on the next request
+    return call
+
+
+def fresh_call(port: int, method: str, path: str, body: str | None):
+    def call():
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+        conn.getresponse().read()
+        conn.close()
+    return call
+
+
+def paired(after, before, rounds: int) -> tuple[float, float]:
+    for _ in range(20):
+        after()
+        before()
+    a, b = [], []
+    for _ in range(rounds):
+        a += timed(after, 1)
+        b += timed(before, 1)
+    return median_ms(a), median_ms(b)
+
+
+def pipelined(port: int, count: int) -> int:
+    """How many of ``count`` requests sent back to back on one connection are answered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: bench\r\n\r\n" * count)
+        data = b""
+        try:
+            while data.count(b"HTTP/1.1 200") < count:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            pass
+    return data.count(b"HTTP/1.1 200")
+
+
+def rss_mib() -> float:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def chunk_attack(port: int, clients: int = 8, seconds: float = 3.0) -> float:
+    """Peak RSS (MiB) of this process while ``clients`` connections each declare a 4 GiB chunk and
+    send 1 MiB of it, then drop."""
+    peak = rss_mib()
+    payload = b"x" * (1024 * 1024)
+    socks = []
+    for _ in range(clients):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"PUT /_connector/attack HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\nffffffff\r\n" + payload)
+        socks.append(sock)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        peak = max(peak, rss_mib())
+        time.sleep(0.05)
+    for sock in socks:
+        sock.close()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=300)
+    args = parser.parse_args()
+
+    app = create_app()
+    before = WerkzeugServer(app)
+    with LiveServer(app) as after:
+        print(f"Latency per call, median ms over {args.rounds} rounds (goal: after/before <= 1)")
+        for title, make in (("one keep-alive connection", keep_alive_call), ("a connection per call", fresh_call)):
+            print(f"  {title}")
+            print(f"    {'call':<8}{'after':>9}{'before':>9}{'ratio':>8}")
+            for name, (method, path, body) in CALLS.items():
+                a, b = paired(make(after.port, method, path, body), make(before.port, method, path, body), args.rounds)
+                print(f"    {name:<8}{a:>9.3f}{b:>9.3f}{a / b:>8.2f}{'  ok' if a <= b else '  over'}")
+        count = 100
+        print(f"\nPipelined: {count} requests sent at once on one connection, answered: after {pipelined(after.port, count)}, "
+              f"before {pipelined(before.port, count)}")
+        gc.collect()
+        base = rss_mib()
+        peak = chunk_attack(after.port)
+        print(f"\nChunk attack (8 clients each declaring ffffffff and sending 1 MiB): RSS {base:.0f} MiB before, "
+              f"peak {peak:.0f} MiB during (+{peak - base:.0f} MiB; the bodies spill to temporary files)")
+    before.stop()
+
+
+if __name__ == "__main__":
+    main()
