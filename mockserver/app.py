@@ -145,6 +145,15 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
             request.environ[PRODUCT_ENVIRON] = product.name
         return refusal
 
+    @app.errorhandler(Exception)
+    def mock_bug(error):
+        """A bug of the mock's outside a route's pipeline (which answers its own): the product's 500,
+        saying so, never Flask's HTML page."""
+        product = answering()
+        request.environ[PRODUCT_ENVIRON] = product.name
+        bug = product.internal_error(f"mockserver bug: {type(error).__name__}: {error}")
+        return product.render(*product.error_response(bug, request), request)
+
     @app.errorhandler(NotFound)
     @app.errorhandler(MethodNotAllowed)
     def unrouted(error):

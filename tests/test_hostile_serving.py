@@ -388,3 +388,21 @@ def test_serve_on_loopback_does_not_warn():
         process.terminate()
         _, err = process.communicate(timeout=10)
     assert "warning" not in err
+
+
+# -- the mock's own bugs -------------------------------------------------------------------------------
+@pytest.mark.parametrize("path, product", [("/_connector/connector-1", "elasticsearch"),
+                                           ("/api/saved_objects/config/x", "dashboards"),
+                                           ("/api/ml/saved_objects/sync", "kibana"), ("/_mock/health", "mock")])
+def test_a_bug_outside_the_routes_is_the_products_500_not_html(mockserver_live, monkeypatch, path, product):
+    from mockserver.control import CONTROL
+
+    served = mockserver_live.runtime.products.get(product, CONTROL)
+
+    def broken(req, runtime):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(served, "server_refusal", broken)
+    (status, headers, answer), = exchange(mockserver_live, request("GET", path, headers={**OSD, **KBN}), 1)
+    assert status == 500 and "html" not in headers.get("content-type", "")
+    assert "mockserver bug: RuntimeError: kaboom" in answer.decode()
