@@ -274,7 +274,7 @@ def test_headers_over_elasticsearchs_limit(mockserver_live):
 
 # -- hapi payloads ----------------------------------------------------------------------------------
 def test_hapi_reads_text_and_forms_as_subtext_and_config_schema_do(mockserver_live):
-    url = f"/api/saved_objects/config/typed"
+    url = "/api/saved_objects/config/typed"
     # text/plain: a string, which config-schema parses as JSON where it takes an object.
     (status, _, answer), = exchange(mockserver_live, request("POST", url, b"not json", {"Content-Type": "text/plain", **OSD}), 1)
     assert status == 400 and json.loads(answer)["message"] == "[request body]: could not parse object value from json input"

@@ -15,9 +15,9 @@ from werkzeug.formparser import MultiPartParser
 from werkzeug.http import http_date
 
 from ..boom import BoomError, boom_body, payload_too_large
-from ..hapi import HapiProduct, decoded
 from ..config_schema import coerce, config_schema_message, json_text
 from ..errors import ProductError
+from ..hapi import HapiProduct, decoded
 from ..product import Call, Raw, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed

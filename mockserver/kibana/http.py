@@ -14,9 +14,9 @@ from werkzeug import Request
 from werkzeug.http import http_date
 
 from ..boom import BoomError, boom_body, payload_too_large
-from ..hapi import HapiProduct
 from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
+from ..hapi import HapiProduct
 from ..product import Call, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
