@@ -149,6 +149,7 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     def mock_bug(error):
         """A bug of the mock's outside a route's pipeline (which answers its own): the product's 500,
         saying so, never Flask's HTML page."""
+        error = getattr(error, "original_exception", None) or error  # what a failing handler raised
         product = answering()
         request.environ[PRODUCT_ENVIRON] = product.name
         bug = product.internal_error(f"mockserver bug: {type(error).__name__}: {error}")

@@ -115,6 +115,5 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         for _, server in servers:
-            server.shutdown()
             server.close()
     return 0

@@ -61,6 +61,8 @@ class HapiProduct(BoomProduct):
         """The body as a route with ``payload.parse`` sees it (subtext), then config-schema: JSON by
         its type (the default when none is sent); text as a string, which config-schema parses as
         JSON where the schema takes an object or an array; a form as its fields; any other type 415."""
+        if req.method in ("GET", "HEAD"):  # hapi reads no payload for these (route.js)
+            return None
         if req.content_length is not None and req.content_length > max_bytes:
             raise payload_too_large(max_bytes)
         data = decoded(req, req.get_data(cache=True), max_bytes)

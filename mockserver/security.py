@@ -275,7 +275,9 @@ def _kibana_privileges(roles: list[dict], space: str) -> set[str]:
                 granted.update(ML_ADMIN)
             elif "read" in base or "read" in ml:
                 granted.update(ML_USER)
-            if "all" in base and ALL_SPACES in entry.get("spaces", []):
+            # Managing spaces is the global "all" (Kibana roles' base, a descriptor's on resource "*");
+            # a space_* privilege or a space:* resource stays within spaces.
+            if "all" in base and ALL_SPACES in entry.get("spaces", []) and entry.get("global", True):
                 granted.add("space:manage")
     return granted
 
@@ -315,7 +317,10 @@ def descriptor_role(descriptor: dict) -> dict:
             elif privilege.startswith("feature_") and "." in privilege:
                 name, _, level = privilege[len("feature_"):].partition(".")
                 feature.setdefault(name, []).append(level)
-        kibana.append({"spaces": spaces, "base": base, "feature": feature})
+        if not base and not feature:  # privileges Kibana does not know grant nothing, not even login
+            continue
+        is_global = "*" in resources and any(p in ("*", "all") for p in app.get("privileges", []))
+        kibana.append({"spaces": spaces, "base": base, "feature": feature, "global": is_global})
     return {"cluster": list(descriptor.get("cluster", [])), "kibana": kibana}
 
 

@@ -100,7 +100,12 @@ class AppTask(WSGITask):
         if self.environ is not None and self.environ.get(CLOSE_AFTER):
             self.set_close_on_finish()
         dated = any(name.lower() == "date" for name, _ in self.response_headers)
+        closing = self.close_on_finish or self.request.connection_close
         head = super().build_response_header()
+        if not self.has_body and not closing and self.version == "1.1":
+            # waitress closes after any answer without a length, a 204 too; it needs none to end.
+            self.close_on_finish = False
+            head = head.replace(b"\r\nConnection: close", b"", 1)
         return head if dated else _DATE_LINE.sub(b"", head, count=1)
 
 
@@ -163,34 +168,40 @@ class Server:
         self.host = host
         self.port = int(self._server.effective_port)  # waitress gives it as text
         self._closed = threading.Event()
+        self._running = False
 
     def serve_forever(self) -> None:
-        """Serves until :meth:`shutdown` (from another thread) or KeyboardInterrupt."""
+        """Serves until :meth:`shutdown` (from another thread) or KeyboardInterrupt; then every socket
+        closes, on this thread (the serving loop's own)."""
+        self._running = True
         try:
             self._server.run()
         finally:
+            self._close_sockets()
             self._closed.set()
 
     def shutdown(self) -> None:
-        """Stops serving: every socket closes, from the serving loop's own thread."""
-        def close_all() -> None:
-            for dispatcher in list(self._map.values()):
-                dispatcher.close()
-
+        """Asks the serving loop to stop (from another thread)."""
         if not self._closed.is_set():
             try:
-                self._server.trigger.pull_trigger(close_all)
+                self._server.trigger.pull_trigger(self._close_sockets)
             except OSError:
                 pass
 
     def close(self) -> None:
-        """Closes the sockets and stops the request threads (after :meth:`serve_forever` returned, or
-        instead of serving)."""
-        if not self._closed.is_set():
-            for dispatcher in list(self._map.values()):
-                dispatcher.close()
+        """Stops serving if it still does, closes the sockets and stops the request threads."""
+        if self._running and not self._closed.is_set():
+            self.shutdown()
+            self._closed.wait(2)
+        if not self._closed.is_set():  # never served
+            self._close_sockets()
             self._closed.set()
         self._dispatcher.shutdown(timeout=1)
+
+    def _close_sockets(self) -> None:
+        # handle_close, not close: a request thread waiting to write is woken, not left waiting.
+        for dispatcher in list(self._map.values()):
+            dispatcher.handle_close()
 
 
 class LiveServer:

@@ -132,7 +132,17 @@ def test_a_204_has_no_content_type(mockserver_live):
     assert exchange(mockserver_live, request("POST", "/api/spaces/space", space, {**JSON, **KBN}), 1)[0][0] == 200
     (status, headers, body), = exchange(mockserver_live, request("DELETE", "/api/spaces/space/doomed", headers=KBN), 1)
     assert status == 204 and body == b""
-    assert "content-type" not in headers
+    assert "content-type" not in headers and "connection" not in headers
+    with connect(mockserver_live) as sock:  # and the connection stays open for the next request
+        sock.sendall(request("POST", "/api/spaces/space", space, {**JSON, **KBN}))
+        assert read_answers(sock, 1)[0][0] == 200
+        sock.sendall(request("DELETE", "/api/spaces/space/doomed", headers=KBN) + request("GET", "/_mock/health"))
+        assert [a[0] for a in read_answers(sock, 2)] == [204, 200]
+
+
+def test_hapi_reads_no_payload_on_get(mockserver_live):
+    raw = request("GET", "/api/ml/saved_objects/status", b"<not>json</not>", {"Content-Type": "application/xml"})
+    assert exchange(mockserver_live, raw, 1)[0][0] == 200
 
 
 # -- framing -----------------------------------------------------------------------------------------

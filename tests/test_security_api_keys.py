@@ -573,3 +573,19 @@ def test_the_official_client_manages_api_keys_unchanged(es):
         assert caught.value.body["error"]["additional_unsuccessful_credentials"] == "API key: api key has been invalidated"
     finally:
         client.close()
+
+
+def test_kibana_space_privileges_of_a_descriptor_stay_within_spaces():
+    """space_all on every space, or all on space:*, is not the global all that manages spaces; a
+    privilege Kibana does not know grants nothing, not even login."""
+    from mockserver.security import _kibana_privileges, _visible_spaces, descriptor_role
+
+    def role(privileges, resources):
+        return descriptor_role({"applications": [{"application": "kibana-.kibana", "privileges": privileges,
+                                                  "resources": resources}]})
+
+    assert "space:manage" in _kibana_privileges([role(["all"], ["*"])], "default")
+    assert "space:manage" not in _kibana_privileges([role(["space_all"], ["*"])], "default")
+    assert "space:manage" not in _kibana_privileges([role(["all"], ["space:*"])], "default")
+    assert _kibana_privileges([role(["bogus"], ["*"])], "default") == set()
+    assert _visible_spaces([role(["bogus"], ["*"])]) == set()

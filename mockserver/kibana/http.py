@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 from werkzeug.http import http_date
 
-from ..boom import BoomError, boom_body, payload_too_large
+from ..boom import BoomError, boom_body
 from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
 from ..hapi import HapiProduct
@@ -109,8 +109,7 @@ class KibanaProduct(HapiProduct):
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
         """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, internal-API
         restriction), then the request itself."""
-        if req.content_length is not None and req.content_length > MAX_PAYLOAD_BYTES:
-            raise payload_too_large(MAX_PAYLOAD_BYTES)  # before the XSRF check, as hapi reads first
+        body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)  # before the XSRF check: hapi reads first
         version = self.version_of(runtime)
         if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
             raise BoomError("Request must contain a kbn-xsrf header.", 400)
@@ -128,7 +127,6 @@ class KibanaProduct(HapiProduct):
         properties = schemas.request_schema("query").get("properties", {})
         query = {name: coerce(raw, properties.get(name, {})) for name, raw in req.args.items()
                  if not (internal and name == "elasticInternalOrigin")}
-        body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)
         return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
 
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
