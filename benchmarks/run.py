@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import median_ms, timed  # noqa: E402 (beside this script)
+from timing import median_ms, paired, timed  # noqa: E402 (beside this script)
 
 from flask import Flask, Response  # noqa: E402
 
@@ -69,18 +69,6 @@ def bare_app(ops: Operations) -> Flask:
     app.add_url_rule("/_connector/_sync_job", "list", lambda: answer("list"), methods=["GET"])
     app.add_url_rule("/_connector/_sync_job/<job_id>", "get", lambda job_id: answer("get"), methods=["GET"])
     return app
-
-
-def paired(mock_call, bare_call, rounds: int) -> tuple[float, float]:
-    """Medians of the two calls, alternated call by call so that both see the same machine."""
-    for _ in range(20):  # warm up
-        mock_call()
-        bare_call()
-    mock, bare = [], []
-    for _ in range(rounds):
-        mock += timed(mock_call, 1)
-        bare += timed(bare_call, 1)
-    return median_ms(mock), median_ms(bare)
 
 
 def http_call(conn: http.client.HTTPConnection, method: str, path: str, body: str | None):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import median_ms, timed  # noqa: E402 (beside this script)
+from timing import paired  # noqa: E402 (beside this script)
 
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
@@ -80,17 +80,6 @@ def fresh_call(port: int, method: str, path: str, body: str | None):
         conn.getresponse().read()
         conn.close()
     return call
-
-
-def paired(after, before, rounds: int) -> tuple[float, float]:
-    for _ in range(20):
-        after()
-        before()
-    a, b = [], []
-    for _ in range(rounds):
-        a += timed(after, 1)
-        b += timed(before, 1)
-    return median_ms(a), median_ms(b)
 
 
 def pipelined(port: int, count: int) -> int:

@@ -121,7 +121,8 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     app.extensions["mockserver"] = runtime
     app.extensions[SERVED_EXTENSION] = products
     control = [CONTROL] if runtime.control_api else []
-    for product in [*control, *products.values()]:
+    answerers = [*control, *products.values()]
+    for product in answerers:
         app.register_blueprint(product.blueprint(runtime))
         product.restrict_methods(app.url_map)
         app.wsgi_app = product.wrap_wsgi(app.wsgi_app)
@@ -130,7 +131,7 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     def answering() -> Product:
         """The product that answers for a request, before or without a route of its own."""
         if request.url_rule is not None:
-            return next(p for p in [*control, *products.values()] if request.url_rule.endpoint.startswith(f"{p.name}."))
+            return next(p for p in answerers if request.url_rule.endpoint.startswith(f"{p.name}."))
         if runtime.control_api and CONTROL.owns(request):
             return CONTROL
         # A request no product claims gets the first served product's answer.

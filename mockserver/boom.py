@@ -11,7 +11,7 @@ from werkzeug import Request
 
 from .errors import ProductError
 from .jsonvalue import strict_loads
-from .product import CLOSE_AFTER, TRANSPORT_ERROR, Product
+from .product import CLOSE_AFTER, SERVER_FAILURE, TRANSPORT_ERROR, Product
 
 
 class BoomError(ProductError):
@@ -78,7 +78,7 @@ class BoomProduct(Product):
         if problem[0] == "too_large":
             error = self.too_large_error(req, runtime)
         elif problem[0] == "internal":
-            error = self.internal_error("mockserver bug: the HTTP server failed on this request")
+            error = self.internal_error(SERVER_FAILURE)
         else:
             error = BoomError("Bad Request", 400)
         req.environ[CLOSE_AFTER] = True

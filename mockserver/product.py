@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # and "length_and_chunked" (both framings sent: read as chunked, the request otherwise whole). The
 # body is never there, but for "length_and_chunked".
 TRANSPORT_ERROR = "mockserver.transport_error"
+# The message of the product's 500 for a request the HTTP server failed on (kind "internal").
+SERVER_FAILURE = "mockserver bug: the HTTP server failed on this request"
 # Set by a product's answer that its server closes the connection after (the server reads it).
 CLOSE_AFTER = "mockserver.close_after"
 

@@ -149,7 +149,7 @@ class SecurityState:
                 raise AuthenticationFailed("user", username=username)
             return Principal(username, list(user.get("roles", [])), full_name=user.get("full_name"),
                              email=user.get("email"), metadata=dict(user.get("metadata", {})),
-                             realm="reserved" if "superuser" in user.get("roles", []) else "native")
+                             realm=self.user_realm(username))
         if scheme == "apikey":
             try:
                 key_id, _, secret = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")

@@ -5,12 +5,14 @@ waitress gives what the real servers give: HTTP/1.1 keep-alive and pipelining, r
 the main loop into buffers (spilled to a temporary file when large) and handed over whole, so a slow
 or dishonest client holds no thread and a declared chunk size allocates nothing; a read timeout; a
 bounded number of connections; and a strict parser (two Content-Length headers, a bad chunk, a
-Transfer-Encoding it does not know are refused). Three things are changed here, each because the
-real products answer otherwise:
+Transfer-Encoding it does not know are refused). What is changed here, each because the real
+products answer otherwise:
 
 * what waitress refuses itself (a broken chunk, a body over the limit, headers too large) is answered
   by the app in the product's own format (:data:`TRANSPORT_ERROR` in the environ), not waitress's text;
-* no ``Date`` or ``Server`` header unless the product sends one (Elasticsearch sends neither);
+  a length sent beside chunks is noted for the app, which decides;
+* no ``Date`` or ``Server`` header unless the product sends one (Elasticsearch sends neither), the
+  standard reason phrases, and a 204 that keeps the connection open;
 * a dropped-connection fault closes the socket without an answer.
 """
 

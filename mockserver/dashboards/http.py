@@ -33,6 +33,11 @@ HEADERS = {
 }
 
 
+def takes_multipart(schemas: OperationSchemas) -> bool:
+    """Whether a route reads a multipart payload (an import's), with its own limit."""
+    return schemas.document.get("request", {}).get("contentType") == MULTIPART
+
+
 class DashboardsProduct(HapiProduct):
     def new_state(self, options: dict) -> DashboardsState:
         return DashboardsState(tuple(options.get("saved_object_types") or ()))
@@ -47,8 +52,7 @@ class DashboardsProduct(HapiProduct):
     def route_body_limit(self, req: Request, runtime) -> int:
         settings = runtime.store.products[self.name].settings
         op = self.operation_of(req)
-        multipart = op is not None and runtime.schemas.operation(op.schema).document.get(
-            "request", {}).get("contentType") == MULTIPART
+        multipart = op is not None and takes_multipart(runtime.schemas.operation(op.schema))
         return settings["max_import_payload_bytes" if multipart else "max_payload_bytes"]
 
     # -- request ---------------------------------------------------------------------------
@@ -56,7 +60,7 @@ class DashboardsProduct(HapiProduct):
         """hapi reads a multipart payload before core's onPostAuth checks (XSRF, osd-version); then
         the request."""
         settings = runtime.store.products[self.name].settings
-        if schemas.document.get("request", {}).get("contentType") == MULTIPART:
+        if takes_multipart(schemas):
             body = self.multipart(req, schemas, settings["max_import_payload_bytes"])
         else:
             body = self.payload(req, schemas, settings["max_payload_bytes"])
@@ -147,8 +151,7 @@ class DashboardsProduct(HapiProduct):
         if req.method == "GET" and len(req.path) > 1 and req.path.endswith("/"):
             # The legacy server's catch-all: a GET ending in "/" is sent to the path without it.
             query = f"?{req.query_string.decode()}" if req.query_string else ""
-            response = bodiless(301, headers={**HEADERS, "Location": req.path.rstrip("/") + query})
-            return response
+            return bodiless(301, headers={**HEADERS, "Location": req.path.rstrip("/") + query})
         return self.render(404, boom_body(BoomError("Not Found", 404)), req)
 
 

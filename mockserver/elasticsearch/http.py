@@ -16,7 +16,7 @@ from werkzeug import Request
 from .. import levenshtein
 from ..errors import ProductError
 from ..jsonvalue import NonStandardToken, deepest
-from ..product import CLOSE_AFTER, TRANSPORT_ERROR, Call, Product, Raw, bodiless, head_size
+from ..product import CLOSE_AFTER, SERVER_FAILURE, TRANSPORT_ERROR, Call, Product, Raw, bodiless, head_size
 from ..schemas import FORMATS, OperationSchemas
 from . import xcontent
 from ..security import AuthenticationFailed
@@ -255,22 +255,14 @@ class ElasticsearchProduct(Product):
         """What Netty's pipeline answers before the REST layer runs: the aggregator's bodiless 413,
         and what the decoder could not read, sent to RestController.dispatchBadRequest as a 400
         naming the decoder's exception."""
-        problem = req.environ.get(TRANSPORT_ERROR)
-        if problem is None:
+        kind, detail = req.environ.get(TRANSPORT_ERROR) or (None, "")
+        if kind is None:  # what the mock's server took, Netty's limits may still refuse
             line, headers = head_size(req.environ)
-            if line > MAX_INITIAL_LINE_LENGTH:
-                error: ElasticsearchError = TransportDecodingError("too_long_http_line_exception",
-                                                                   f"An HTTP line is larger than {MAX_INITIAL_LINE_LENGTH} bytes.")
-            elif headers > MAX_HEADER_SIZE:
-                error = TransportDecodingError("too_long_http_header_exception",
-                                               f"HTTP header is larger than {MAX_HEADER_SIZE} bytes.")
-            else:
-                return None
-        else:
-            kind, detail = problem
-            if kind == "length_and_chunked":  # Netty drops the length and reads the chunks
-                return None
-            error = decoding_error(kind, detail)
+            kind = "line_too_long" if line > MAX_INITIAL_LINE_LENGTH else (
+                "header_too_large" if headers > MAX_HEADER_SIZE else None)
+        if kind is None or kind == "length_and_chunked":  # Netty drops the length and reads the chunks
+            return None
+        error = decoding_error(kind, detail)
         # After a decoding failure Netty's decoder discards the rest of what the connection sends.
         req.environ[CLOSE_AFTER] = True
         return self.render(*self.error_response(error, req), req)
@@ -522,13 +514,7 @@ def normalise_enum(value: Any, spec: dict) -> Any:
 
 def normalise_enums(value: Any, spec: dict, document: dict) -> Any:
     """:func:`normalise_enum` over a whole body, following the schema (and its local ``$ref``s)."""
-    while isinstance(spec, dict) and spec.get("$ref", "").startswith("#/"):
-        target = document
-        for step in spec["$ref"][2:].split("/"):
-            target = target.get(step, {})
-        spec = target
-    if not isinstance(spec, dict):
-        return value
+    spec = local_schema(spec, document)
     if isinstance(value, dict):
         properties = spec.get("properties", {})
         extra = spec.get("additionalProperties")
@@ -597,7 +583,7 @@ def decoding_error(kind: str, detail: str) -> ElasticsearchError:
     if kind == "too_large":
         return ContentTooLarge("Request Entity Too Large")
     if kind == "internal":
-        return MockInternalError("mockserver bug: the HTTP server failed on this request")
+        return MockInternalError(SERVER_FAILURE)
     if kind == "bad_length":  # HttpUtil.normalizeAndGetContentLength
         values = [v.strip() for v in detail.split(",")]
         if len(values) > 1:
@@ -607,6 +593,9 @@ def decoding_error(kind: str, detail: str) -> ElasticsearchError:
         if detail == "Chunk not properly terminated":
             return TransportDecodingError("invalid_chunk_termination_exception", None)
         return TransportDecodingError("number_format_exception", "Invalid character in chunk size")
+    if kind == "line_too_long":  # the mock's own kind: a request line over http.max_initial_line_length
+        return TransportDecodingError("too_long_http_line_exception",
+                                      f"An HTTP line is larger than {MAX_INITIAL_LINE_LENGTH} bytes.")
     if kind == "header_too_large":
         return TransportDecodingError("too_long_http_header_exception", f"HTTP header is larger than {MAX_HEADER_SIZE} bytes.")
     return IllegalArgument(detail)
@@ -732,7 +721,7 @@ def _object_parsers(root: dict, path: tuple, parser: str, document: dict) -> lis
     levels = []
     schema, owner = root, parser
     for step in path:
-        schema = _local(schema, document)
+        schema = local_schema(schema, document)
         if isinstance(step, int):
             schema = schema.get("items", {})
         else:
@@ -740,11 +729,11 @@ def _object_parsers(root: dict, path: tuple, parser: str, document: dict) -> lis
                 levels.append((owner, step))
             extra = schema.get("additionalProperties")
             schema = schema.get("properties", {}).get(step, extra if isinstance(extra, dict) else {})
-        owner = _local(schema, document).get("x-es-parser")
+        owner = local_schema(schema, document).get("x-es-parser")
     return levels
 
 
-def _local(spec: Any, document: dict) -> dict:
+def local_schema(spec: Any, document: dict) -> dict:
     """A schema with its local ``$ref``s followed."""
     while isinstance(spec, dict) and spec.get("$ref", "").startswith("#/"):
         target: Any = document
