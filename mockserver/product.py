@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from flask import Blueprint, Response, request
 from jsonschema.exceptions import ValidationError
@@ -120,6 +120,8 @@ class Product:
     requires: tuple[str, ...] = ()
     # Whether fault injection reaches its routes (the control API's never).
     faultable: bool = True
+    # The Authorization schemes it takes (lower case); any other is as if none was sent.
+    auth_schemes: ClassVar[tuple[str, ...]] = ("basic", "apikey")
 
     # -- declaration -------------------------------------------------------------------------
     def operation(self, method: str, rule: str, schema: str, authz: Any = None,
@@ -178,9 +180,9 @@ class Product:
             call.state = runtime.store.products.get(self.name)
             if op.locked:
                 with runtime.store.lock:
-                    status, body = op.handler(call)
+                    status, body = self.run(call)
             else:
-                status, body = op.handler(call)
+                status, body = self.run(call)
         except ProductError as error:
             status, body = self.error_response(error, req)
         except Exception as bug:  # the mock's own bug: answered in the product's format, saying so
@@ -220,12 +222,16 @@ class Product:
         if security is None or not security.enabled:
             return None
         try:
-            return security.authenticate(req.headers.get("Authorization"))
+            return security.authenticate(req.headers.get("Authorization"), self.auth_schemes)
         except AuthenticationFailed as failure:
             raise self.unauthenticated(failure, req) from None
 
     def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
         raise NotImplementedError
+
+    def run(self, call: Call) -> tuple[int, Any]:
+        """The route's handler, on the state (under its lock when the operation takes it)."""
+        return call.operation.handler(call)
 
     def check_access(self, call: Call) -> None:
         """Access checks that come before request validation (raise the product's 403)."""

@@ -10,7 +10,12 @@ Fixture section::
     {"enabled": true,
      "users": {"ml_reader": {"password": "secret", "roles": ["ml_read"]}},
      "roles": {"ml_read": {"cluster": ["monitor_ml"],
+                           "indices": [{"names": ["logs-*"], "privileges": ["read"]}],
                            "kibana": [{"spaces": ["space1"], "feature": {"ml": ["read"]}}]}}}
+
+Index privileges are IndexPrivilege's: each grants a set of action patterns, on the names of the
+entry (``*``/``?`` wildcards, or a ``/regex/``); Elasticsearch's checks of them are in
+``mockserver.elasticsearch.authorization``. Restricted indices (``.security*``) are not modelled.
 
 API keys (ApiKeyService): a key acts with the intersection of two role sets, as LimitedRole checks
 them: the snapshot of its owner's roles taken when it was created (``limited_by``; a key a fixture
@@ -28,20 +33,35 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import hmac
 import os
+import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 ALL_SPACES = "*"
 
+_ML_RESULTS = [".ml-anomalies*", ".ml-notifications*"]
+_READ_ALL = [{"names": ["*"], "privileges": ["read", "view_index_metadata"]}]
+
+# ReservedRolesStore's, as far as the mock has their indices and applications.
 BUILT_IN_ROLES: dict[str, dict[str, Any]] = {
-    "superuser": {"cluster": ["all"], "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
-    "machine_learning_admin": {"cluster": ["manage_ml"], "kibana": [{"feature": {"ml": ["all"]}, "spaces": [ALL_SPACES]}]},
-    "machine_learning_user": {"cluster": ["monitor_ml"], "kibana": [{"feature": {"ml": ["read"]}, "spaces": [ALL_SPACES]}]},
-    "viewer": {"cluster": ["monitor"], "kibana": [{"base": ["read"], "spaces": [ALL_SPACES]}]},
-    "editor": {"cluster": [], "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
+    "superuser": {"cluster": ["all"], "indices": [{"names": ["*"], "privileges": ["all"]}],
+                  "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
+    "machine_learning_admin": {
+        "cluster": ["manage_ml"],
+        "indices": [{"names": [*_ML_RESULTS, ".ml-state*"], "privileges": ["view_index_metadata", "read"]},
+                    {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]}],
+        "kibana": [{"feature": {"ml": ["all"]}, "spaces": [ALL_SPACES]}]},
+    "machine_learning_user": {
+        "cluster": ["monitor_ml"],
+        "indices": [{"names": _ML_RESULTS, "privileges": ["view_index_metadata", "read"]},
+                    {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]}],
+        "kibana": [{"feature": {"ml": ["read"]}, "spaces": [ALL_SPACES]}]},
+    "viewer": {"cluster": ["monitor"], "indices": _READ_ALL, "kibana": [{"base": ["read"], "spaces": [ALL_SPACES]}]},
+    "editor": {"cluster": [], "indices": _READ_ALL, "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
 }
 
 # Which cluster privileges grant an action, in the order Elasticsearch names them in a 403
@@ -65,6 +85,40 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
     "write_connector_secrets": ("write_connector_secrets", "all"),
     "read_pipeline": ("read_pipeline", "manage_ingest_pipelines", "manage_pipeline", "manage", "all"),
     "manage_pipeline": ("manage_ingest_pipelines", "manage_pipeline", "manage", "all"),
+}
+
+# The index privileges (IndexPrivilege): the action patterns each grants (``*`` matches anything), in
+# the order Elasticsearch names them in a 403 (sortByAccessLevel: those implied by more privileges
+# first, then by name). A role may also name an action pattern itself (``indices:data/read/*``).
+INDEX_PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "create_doc": ("indices:data/write/index", "indices:data/write/index[*", "indices:data/write/index:op_type/create",
+                   "indices:data/write/bulk*"),
+    "create": ("indices:data/write/index*", "indices:data/write/bulk*"),
+    "auto_configure": ("indices:admin/mapping/auto_put", "indices:admin/auto_create"),
+    "create_index": ("indices:admin/create", "indices:admin/auto_create", "indices:admin/data_stream/create"),
+    "delete": ("indices:data/write/delete*", "indices:data/write/bulk*"),
+    "delete_index": ("indices:admin/delete", "indices:admin/data_stream/delete"),
+    "index": ("indices:data/write/index*", "indices:data/write/bulk*", "indices:data/write/update*"),
+    "maintenance": ("indices:admin/refresh*", "indices:admin/flush*", "indices:admin/synced_flush",
+                    "indices:admin/forcemerge*"),
+    "manage_follow_index": ("indices:admin/xpack/ccr/put_follow", "indices:admin/xpack/ccr/unfollow",
+                            "indices:admin/close*", "indices:admin/data_stream/promote", "indices:admin/rollover"),
+    "manage_ilm": ("indices:admin/ilm/*",),
+    "manage_leader_index": ("indices:admin/xpack/ccr/forget_follower*",),
+    "monitor": ("indices:monitor/*",),
+    "view_index_metadata": ("indices:admin/aliases/get", "indices:admin/get", "indices:admin/mappings/fields/get*",
+                            "indices:admin/mappings/get", "indices:admin/shards/search_shards",
+                            "indices:admin/validate/query*", "indices:monitor/settings/get", "indices:admin/ilm/explain",
+                            "indices:admin/data_stream/get", "indices:admin/resolve/index",
+                            "indices:data/read/field_caps*", "indices:data/read/xpack/rollup/get/index/caps*",
+                            "indices:monitor/transform/checkpoint*"),
+    "manage": ("indices:monitor/*", "indices:admin/*", "indices:data/read/field_caps*",
+               "indices:data/read/xpack/rollup/get/index/caps*"),
+    "read": ("indices:data/read/*",),
+    "read_cross_cluster": ("internal:transport/proxy/indices:data/read/*", "indices:admin/shards/search_shards"),
+    "write": ("indices:data/write/*", "indices:admin/mapping/auto_put"),
+    "all": ("indices:*", "internal:transport/proxy/indices:*"),
 }
 
 # Kibana's ML capabilities: the feature's "all" grants the admin set, "read" the user set.
@@ -135,10 +189,13 @@ class SecurityState:
                 "api_keys": copy.deepcopy(self.api_keys)}
 
     # -- authentication ----------------------------------------------------------------------
-    def authenticate(self, authorization: str | None) -> Principal:
-        """The principal an ``Authorization`` header names (Basic or ApiKey), or why not."""
+    def authenticate(self, authorization: str | None, schemes: tuple[str, ...] = ("basic", "apikey")) -> Principal:
+        """The principal an ``Authorization`` header names (Basic or ApiKey, of the ``schemes`` the product
+        knows), or why not; a scheme it does not know is no credentials at all."""
         scheme, _, credentials = (authorization or "").partition(" ")
         scheme = scheme.lower()
+        if scheme not in schemes:
+            raise AuthenticationFailed("missing")
         if scheme == "basic":
             try:
                 username, _, password = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")
@@ -235,6 +292,17 @@ class SecurityState:
         """The privileges that would grant the action, when the principal has none of them."""
         return None if self.has_cluster_privilege(principal, needed) else CLUSTER_GRANTS[needed]
 
+    def may_act_on_some_index(self, principal: Principal, action: str) -> bool:
+        """Role.checkIndicesAction: whether each role set grants the index action on some index."""
+        return all(any(_grants_action(entry, action) for entry in _index_entries(roles))
+                   for roles in self.role_sets(principal))
+
+    def index_matcher(self, principal: Principal, action: str) -> Callable[[str], bool]:
+        """allowedIndicesMatcher: whether each role set grants the action on a name (an index or an alias)."""
+        sets = [[_names_pattern(tuple(_names(entry))) for entry in _index_entries(roles) if _grants_action(entry, action)]
+                for roles in self.role_sets(principal)]
+        return lambda name: all(any(pattern.fullmatch(name) for pattern in patterns) for patterns in sets)
+
     def is_superuser(self, principal: Principal) -> bool:
         """A user with the superuser role, or an API key of one that its descriptors do not limit
         (descriptors limit it unless one grants the cluster and every index: ``all`` on ``*``)."""
@@ -260,6 +328,48 @@ class SecurityState:
             if spaces is not None:
                 visible = spaces if visible is None else visible & spaces
         return visible
+
+
+def index_privileges_granting(action: str) -> list[str]:
+    """IndexPrivilege.findPrivilegesThatGrant, in its order."""
+    return [name for name, patterns in INDEX_PRIVILEGES.items() if _actions_pattern(patterns).fullmatch(action)]
+
+
+def _index_entries(roles: list[dict]) -> list[dict]:
+    return [entry for role in roles for entry in role.get("indices", role.get("index", [])) or []]
+
+
+def _names(entry: dict) -> list[str]:
+    names = entry.get("names", [])
+    return [names] if isinstance(names, str) else list(names)
+
+
+def _grants_action(entry: dict, action: str) -> bool:
+    patterns: list[str] = []
+    for privilege in entry.get("privileges", []):
+        privilege = str(privilege).lower()
+        if privilege in INDEX_PRIVILEGES:
+            patterns.extend(INDEX_PRIVILEGES[privilege])
+        elif privilege.startswith(("indices:", "internal:transport/proxy/indices:")):  # an action pattern
+            patterns.append(privilege + "*")
+    return bool(patterns) and bool(_actions_pattern(tuple(patterns)).fullmatch(action))
+
+
+@functools.lru_cache(maxsize=1024)
+def _actions_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(".*".join(map(re.escape, p.split("*"))) for p in patterns) or "(?!)")
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """Automatons.patterns over index names: ``*`` and ``?`` wildcards, or a ``/regex/``."""
+    parts = []
+    for name in names:
+        if len(name) > 1 and name.startswith("/") and name.endswith("/"):
+            parts.append(f"(?:{name[1:-1]})")
+        else:
+            parts.append("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in name))
+    return re.compile("|".join(parts) or "(?!)")
 
 
 def _kibana_privileges(roles: list[dict], space: str) -> set[str]:
@@ -321,7 +431,7 @@ def descriptor_role(descriptor: dict) -> dict:
             continue
         is_global = "*" in resources and any(p in ("*", "all") for p in app.get("privileges", []))
         kibana.append({"spaces": spaces, "base": base, "feature": feature, "global": is_global})
-    return {"cluster": list(descriptor.get("cluster", [])), "kibana": kibana}
+    return {"cluster": list(descriptor.get("cluster", [])), "indices": _index_entries([descriptor]), "kibana": kibana}
 
 
 def _grants_everything(descriptor: dict) -> bool:

@@ -21,7 +21,7 @@ def app(mockserver_app):
     """The mock's app under pytest-flask's name, for its ``client`` fixture (state reset per test)."""
     from mockserver import runtime_of
 
-    runtime_of(mockserver_app).store.reset()
+    runtime_of(mockserver_app).reset()  # the state, the journal and the faults, as the plugin's fixtures do
     return mockserver_app
 
 

@@ -7,6 +7,7 @@ ManageOwnApiKeyClusterPrivilege, RBACEngine, the api_key/*.yml REST tests)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import json
 import time
@@ -110,14 +111,21 @@ def unauthorized_key(reply: Reply, detail: str) -> None:
     assert reply.headers.get_all("WWW-Authenticate") == WWW
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    fixture = tmp_path_factory.mktemp("api-keys") / "security.json"
-    fixture.write_text(json.dumps({"security": {"users": USERS, "roles": ROLES},
-                                   "kibana": {"spaces": {"space1": {"name": "Space 1"}}}}))
+@contextlib.contextmanager
+def secured_server(folder, document: dict):
+    """A live server with security on (``elastic:changeme`` the superuser), seeded with ``document``."""
+    fixture = folder / "security.json"
+    fixture.write_text(json.dumps(document))
     app = create_app([fixture], auth="elastic:changeme")
     with LiveServer(app) as server:
         yield Server(app, server.url)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    with secured_server(tmp_path_factory.mktemp("api-keys"), {
+            "security": {"users": USERS, "roles": ROLES}, "kibana": {"spaces": {"space1": {"name": "Space 1"}}}}) as server:
+        yield server
 
 
 @pytest.fixture

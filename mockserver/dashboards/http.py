@@ -39,6 +39,9 @@ def takes_multipart(schemas: OperationSchemas) -> bool:
 
 
 class DashboardsProduct(HapiProduct):
+    # The security plugin's basic authentication: OpenSearch has no Elasticsearch API keys.
+    auth_schemes = ("basic",)
+
     def new_state(self, options: dict) -> DashboardsState:
         return DashboardsState(tuple(options.get("saved_object_types") or ()))
 

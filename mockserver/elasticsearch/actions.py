@@ -53,3 +53,46 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ingest.put_pipeline": ("cluster:admin/ingest/pipeline/put", "manage_pipeline"),
     "ingest.delete_pipeline": ("cluster:admin/ingest/pipeline/delete", "manage_pipeline"),
 }
+
+# Index actions: (transport action, what it targets). "one": the name in the path; "many": an index
+# expression, narrowed to what the caller may act on; "bulk": the action's name only, each item
+# checked on its own (ITEM_ACTIONS); "scroll": the scroll's search was checked when it began.
+INDEX_ACTIONS: dict[str, tuple[str, str]] = {
+    "index": ("indices:data/write/index", "one"),
+    "create": ("indices:data/write/index", "one"),
+    "update": ("indices:data/write/update", "one"),
+    "delete": ("indices:data/write/delete", "one"),
+    "get": ("indices:data/read/get", "one"),
+    "exists": ("indices:data/read/get", "one"),
+    "get_source": ("indices:data/read/get", "one"),
+    "exists_source": ("indices:data/read/get", "one"),
+    "bulk": ("indices:data/write/bulk", "bulk"),
+    "search": ("indices:data/read/search", "many"),
+    "count": ("indices:data/read/search", "many"),
+    "scroll": ("indices:data/read/scroll", "scroll"),
+    "delete_by_query": ("indices:data/write/delete/byquery", "many"),
+    "indices.create": ("indices:admin/create", "one"),
+    "indices.delete": ("indices:admin/delete", "many"),
+    "indices.get": ("indices:admin/get", "many"),
+    "indices.exists": ("indices:admin/get", "many"),
+    "indices.get_mapping": ("indices:admin/mappings/get", "many"),
+    "indices.put_mapping": ("indices:admin/mapping/put", "many"),
+    "indices.refresh": ("indices:admin/refresh", "many"),
+    "indices.get_alias": ("indices:admin/aliases/get", "many"),
+    "indices.exists_alias": ("indices:admin/aliases/get", "many"),
+    "indices.put_alias": ("indices:admin/aliases", "many"),
+    "indices.delete_alias": ("indices:admin/aliases", "many"),
+    "indices.update_aliases": ("indices:admin/aliases", "aliases"),
+}
+
+# A document write, as the bulk shard request checks each of its items (AuthorizationService's
+# IMPLIED_INDEX_ACTION and IMPLIED_CREATE_ACTION), after the shard itself and any index it creates.
+ITEM_ACTIONS: dict[str, str] = {
+    "index": "indices:data/write/index:op_type/index",
+    "create": "indices:data/write/index:op_type/create",
+    "update": "indices:data/write/update",
+    "delete": "indices:data/write/delete",
+}
+BULK_SHARD = "indices:data/write/bulk[s]"
+AUTO_CREATE = "indices:admin/auto_create"
+SEARCH = "indices:data/read/search"

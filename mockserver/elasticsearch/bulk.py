@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Callable
 
 from . import xcontent
 from .documents import Documents, doc_id_problems
@@ -135,7 +135,10 @@ def _parse_action(raw: str, number: int) -> Any:
         raise
 
 
-def run_bulk(documents: Documents, items: list[BulkItem], params: dict) -> dict:
+def run_bulk(documents: Documents, items: list[BulkItem], params: dict,
+             authorize: Callable[[str, str], None] | None = None) -> dict:
+    """The items in order, each answered on its own; ``authorize`` (an operation and an index name)
+    refuses an item the caller may not write, as the bulk shard request's item check does."""
     started = time.perf_counter()
     results = []
     errors = False
@@ -144,6 +147,9 @@ def run_bulk(documents: Documents, items: list[BulkItem], params: dict) -> dict:
     default_pipeline = params.get("pipeline")
     for item in items:
         try:
+            if authorize is not None:
+                no_id = item.action == "index" and item.meta.get("_id") is None
+                authorize("create" if no_id else item.action, item.meta["_index"])
             status, body = _run_item(documents, item, params, refresh, default_pipeline)
         except ElasticsearchError as error:
             status = error.status

@@ -21,7 +21,7 @@ from ..schemas import FORMATS, OperationSchemas
 from . import xcontent
 from ..security import AuthenticationFailed
 from . import api_keys
-from .actions import ACTIONS
+from .authorization import authorize_cluster, authorize_indices
 from .dates import INSTANT_FORMAT, DateParseError, parse_instant
 from .errors import (
     DateTimeParse,
@@ -305,32 +305,12 @@ class ElasticsearchProduct(Product):
             operation = schemas.name.split("/", 1)[1]
             if operation in api_keys.OPERATIONS:  # ActionRequest.validate runs before the security filter
                 api_keys.prepare(operation, call)
-            self.authorize(call, operation)
+            authorize_cluster(call, operation)
 
-    @staticmethod
-    def authorize(call: Call, operation: str) -> None:
-        action = ACTIONS.get(operation)
-        if action is None:
-            return
-        security, principal = call.runtime.store["security"], call.principal
-        needed = action[1]
-        if operation in api_keys.OPERATIONS:  # what an API key request needs depends on what it asks
-            needed = api_keys.required_privilege(operation, principal, call.query, call.body)
-            if needed is None:
-                return
-        grants = security.missing_cluster_privilege(principal, needed)
-        if grants is None:
-            return
-        if principal.api_key_id is not None:
-            who = f"API key id [{principal.api_key_id}] of user [{principal.username}]"
-        else:
-            known = sorted(r for r in principal.roles if security.role(r))
-            unknown = sorted(r for r in principal.roles if not security.role(r))
-            who = f"user [{principal.username}] with effective roles [{','.join(known)}]"
-            if unknown:
-                who += f" (assigned roles [{','.join(unknown)}] were not found)"
-        raise SecurityException(f"action [{action[0]}] is unauthorized for {who}, this action is granted by the "
-                                f"cluster privileges [{','.join(grants)}]", 403)
+    def run(self, call: Call) -> tuple[int, Any]:
+        """The index privileges are checked on the state the handler reads (under its lock)."""
+        authorize_indices(call, call.operation.schema.split("/", 1)[1])
+        return call.operation.handler(call)
 
     def authenticate(self, req: Request, runtime):
         # Netty's aggregator refuses a body over http.max_content_length before anything else runs.

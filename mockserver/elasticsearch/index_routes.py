@@ -9,6 +9,7 @@ from urllib.parse import quote
 from .. import jsonvalue
 from ..product import Call, Raw
 from . import xcontent
+from .authorization import item_authorizer, scroll_owner
 from .bulk import parse_bulk, run_bulk
 from .errors import (
     ActionRequestValidation,
@@ -259,12 +260,21 @@ def _write(call: Call, doc_id: str | None, op_type: str | None):
     body = call.body
     if body is None:
         raise ParseException("request body is required")
+    # An id left to Elasticsearch makes the write a create (RestIndexAction's AutoIdHandler).
+    _authorize_item(call, "create" if op_type == "create" or doc_id is None else "index")
     q = call.query
     status, answer = call.state.documents.index(
         call.path["index"], doc_id, body, op_type=op_type, if_seq_no=q.get("if_seq_no"),
         if_primary_term=q.get("if_primary_term"), pipeline=q.get("pipeline"), refresh=_refresh_flag(call),
         locate=locator(call))
     return status, (_with_location(answer) if status == 201 else answer)
+
+
+def _authorize_item(call: Call, operation: str) -> None:
+    """A single-document write is a one-item bulk: its item is checked as the bulk's are."""
+    check = item_authorizer(call)
+    if check is not None:
+        check(operation, call.path["index"])
 
 
 def _with_location(answer: dict) -> Raw:
@@ -340,6 +350,7 @@ def exists_source(call: Call):
 @route("DELETE", "/<index>/_doc/<path:id>", "delete")
 def delete(call: Call):
     _unsupported_params(call, "routing", "version", "version_type")
+    _authorize_item(call, "delete")
     q = call.query
     return call.state.documents.delete(call.path["index"], call.path["id"], if_seq_no=q.get("if_seq_no"),
                                        if_primary_term=q.get("if_primary_term"), refresh=_refresh_flag(call))
@@ -354,6 +365,7 @@ def update(call: Call):
     body = call.body
     if body is None:
         raise ParseException("request body is required")
+    _authorize_item(call, "update")
     q = call.query
     source = _source_param(call) if any(k in q for k in ("_source", "_source_includes", "_source_excludes")) else None
     if "_source" in body:
@@ -370,7 +382,7 @@ def _bulk(call: Call):
     items = parse_bulk(call.body or "", call.path.get("index"))
     if not items:
         raise ActionRequestValidation(["no requests added"])
-    return 200, run_bulk(call.state.documents, items, call.query)
+    return 200, run_bulk(call.state.documents, items, call.query, authorize=item_authorizer(call))
 
 
 for _rule in ("/_bulk", "/<index>/_bulk"):
@@ -380,7 +392,7 @@ for _rule in ("/_bulk", "/<index>/_bulk"):
 # -- search -------------------------------------------------------------------------------------
 def _search(call: Call):
     return 200, run_search(call.state, call.path.get("index"), call.body, call.query, locator(call),
-                           uri=call.request.path)
+                           uri=call.request.path, owner=scroll_owner(call))
 
 
 for _rule in ("/_search", "/<index>/_search"):
@@ -388,7 +400,7 @@ for _rule in ("/_search", "/<index>/_search"):
 
 
 def _scroll(call: Call):
-    return 200, run_scroll(call.state, call.path.get("scroll_id"), call.body, call.query)
+    return 200, run_scroll(call.state, call.path.get("scroll_id"), call.body, call.query, owner=scroll_owner(call))
 
 
 for _rule in ("/_search/scroll", "/_search/scroll/<scroll_id>"):
@@ -398,7 +410,7 @@ for _rule in ("/_search/scroll", "/_search/scroll/<scroll_id>"):
 def _clear_scroll(call: Call):
     from .search import clear_scroll
 
-    freed = clear_scroll(call.state, call.path.get("scroll_id"), call.body, call.query)
+    freed = clear_scroll(call.state, call.path.get("scroll_id"), call.body, call.query, owner=scroll_owner(call))
     return (200 if freed else 404), {"succeeded": True, "num_freed": freed}
 
 

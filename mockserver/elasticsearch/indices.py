@@ -16,7 +16,7 @@ import base64
 import os
 import re
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .errors import (
     IllegalArgument,
@@ -310,10 +310,12 @@ class Indices:
 
     # -- index expressions -----------------------------------------------------------------------
     def resolve(self, expression: str | list[str] | None, *, expand_wildcards: str | list[str] = "open",
-                ignore_unavailable: bool = False, allow_no_indices: bool = True) -> list[Index]:
+                ignore_unavailable: bool = False, allow_no_indices: bool = True,
+                authorized: Callable[[str], bool] | None = None) -> list[Index]:
         """IndexNameExpressionResolver: names, aliases, wildcards, ``-`` exclusions and ``_all``; hidden
-        indices only with ``expand_wildcards`` hidden or all (or a dot pattern for dot indices)."""
-        parts = _expression_parts(expression)
+        indices only with ``expand_wildcards`` hidden or all (or a dot pattern for dot indices).
+        ``authorized``: the index and alias names a wildcard may match (security's narrowing)."""
+        parts = expression_parts(expression)
         states = set(expand_wildcards if isinstance(expand_wildcards, list) else str(expand_wildcards).split(","))
         include_hidden = "hidden" in states or "all" in states
         expand_open = "open" in states or "all" in states
@@ -323,7 +325,7 @@ class Indices:
         wildcard_seen = False
         for position, part in enumerate(parts):
             if part.startswith("-") and position > 0 and wildcard_seen:
-                pattern = _wildcard(part[1:])
+                pattern = wildcard_pattern(part[1:])
                 for name in [n for n in chosen if pattern.match(n)]:
                     del chosen[name]
                 continue
@@ -331,12 +333,13 @@ class Indices:
                 wildcard_seen = True
                 if not expand_open:
                     continue
-                pattern = _wildcard(part)
+                pattern = wildcard_pattern(part)
                 for index in self.by_name.values():
-                    if pattern.match(index.name) and _visible(index, part, include_hidden):
+                    if (pattern.match(index.name) and _visible(index, part, include_hidden)
+                            and (authorized is None or authorized(index.name))):
                         chosen.setdefault(index.name, index)
                 for alias in sorted(self.alias_names()):
-                    if pattern.match(alias):
+                    if pattern.match(alias) and (authorized is None or authorized(alias)):
                         for index in self.alias_targets(alias):
                             hidden_alias = index.aliases[alias].get("is_hidden")
                             if not hidden_alias or include_hidden or (alias.startswith(".") and part.startswith(".")):
@@ -362,7 +365,7 @@ class Indices:
         return list(chosen.values())
 
 
-def _expression_parts(expression: str | list[str] | None) -> list[str]:
+def expression_parts(expression: str | list[str] | None) -> list[str]:
     if expression is None:
         return []
     if isinstance(expression, list):
@@ -370,7 +373,7 @@ def _expression_parts(expression: str | list[str] | None) -> list[str]:
     return [p for p in expression.split(",") if p]
 
 
-def _wildcard(pattern: str) -> re.Pattern:
+def wildcard_pattern(pattern: str) -> re.Pattern:
     return re.compile("".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z", re.DOTALL)
 
 

@@ -648,6 +648,7 @@ class ScrollContext:
     max_score: float | None
     position: int
     expires: float
+    owner: Any = None  # who opened it (SecuritySearchOperationListener: only they may read it on)
 
 
 class Scrolls:
@@ -672,19 +673,20 @@ class Scrolls:
                                   "limit can be set by changing the [search.max_keep_alive] cluster level setting.")
 
     def open(self, hits: list[Hit], request: SearchRequest, searcher: "Searcher", total: int,
-             max_score: float | None, keep_alive: float) -> tuple[str, list[Hit]]:
+             max_score: float | None, keep_alive: float, owner: Any = None) -> tuple[str, list[Hit]]:
         self._expire()
         self.counter += 1
         first = hits[:request.size]
         self.contexts[self.counter] = ScrollContext(hits, request, searcher, total, max_score, len(first),
-                                                    time.monotonic() + keep_alive)
+                                                    time.monotonic() + keep_alive, owner)
         return encode_scroll_id(self.counter), first
 
-    def next(self, scroll_id: str, keep_alive: float | None) -> tuple[ScrollContext, list[Hit]]:
+    def next(self, scroll_id: str, keep_alive: float | None, owner: Any = None) -> tuple[ScrollContext, list[Hit]]:
+        """The next page; another caller's context is as missing as one that never was."""
         self._expire()
         key = decode_scroll_id(scroll_id)
         context = self.contexts.get(key)
-        if context is None:  # no shard to name: shard -1, index null
+        if context is None or context.owner != owner:  # no shard to name: shard -1, index null
             raise SearchPhaseExecution(SearchContextMissing(f"No search context found for id [{key}]"), None,
                                        status=404, shard=-1)
         batch = context.hits[context.position:context.position + context.request.size]
@@ -693,14 +695,16 @@ class Scrolls:
             context.expires = time.monotonic() + keep_alive
         return context, batch
 
-    def clear(self, ids: list[str]) -> int:
+    def clear(self, ids: list[str], owner: Any = None) -> int:
+        """Frees the contexts (``_all``: every one); another caller's named context is not freed."""
         self._expire()
         if ids == ["_all"]:
             freed = len(self.contexts)
             self.contexts.clear()
             return freed
         keys = [decode_scroll_id(i) for i in ids]
-        return sum(1 for key in keys if self.contexts.pop(key, None) is not None)
+        mine = [key for key in keys if key in self.contexts and self.contexts[key].owner == owner]
+        return sum(1 for key in mine if self.contexts.pop(key, None) is not None)
 
 
 _SCROLL_PREFIX = b"FGluY2x1ZGVfY29udGV4dF91dWlk:"
@@ -728,7 +732,9 @@ def _resolve(state, expression: str | None, params: dict) -> list[Index]:
                                  allow_no_indices=params.get("allow_no_indices", True))
 
 
-def run_search(state, expression: str | None, body: Any, params: dict, locate: Locate, uri: str = "") -> dict:
+def run_search(state, expression: str | None, body: Any, params: dict, locate: Locate, uri: str = "",
+               owner: Any = None) -> dict:
+    """A search (``owner``: who a scroll it opens belongs to)."""
     started = time.perf_counter()
     if body is not None and not isinstance(body, dict):
         raise ParsingError(f"Expected [START_OBJECT] but found [{token_kind(body)}]", locate(()))
@@ -751,7 +757,7 @@ def run_search(state, expression: str | None, body: Any, params: dict, locate: L
     extra = {"terminated_early": True} if searcher.terminated_early else (
         {"terminated_early": False} if request.terminate_after else {})
     if scroll is not None:
-        scroll_id, first = state.scrolls.open(hits, request, searcher, total, max_score, keep_alive)
+        scroll_id, first = state.scrolls.open(hits, request, searcher, total, max_score, keep_alive, owner)
         return response(first, total, max_score, request, searcher, started, scroll_id)
     return response(page(hits, request.from_, request.size), total, max_score if request.size else None, request,
                     searcher, started, extra=extra)
@@ -806,7 +812,7 @@ def _scroll_body(body: Any, keys: dict) -> dict:
     return body
 
 
-def run_scroll(state, path_id: str | None, body: Any, params: dict) -> dict:
+def run_scroll(state, path_id: str | None, body: Any, params: dict, owner: Any = None) -> dict:
     started = time.perf_counter()
     body = _scroll_body(body, {"scroll_id": str, "scroll": str})
     scroll_id = body.get("scroll_id", path_id or params.get("scroll_id"))
@@ -819,13 +825,13 @@ def run_scroll(state, path_id: str | None, body: Any, params: dict) -> dict:
     if scroll is not None:
         keep_alive = time_value_seconds(scroll, "scroll")
         state.scrolls.check_keep_alive(scroll, keep_alive)
-    context, batch = state.scrolls.next(scroll_id, keep_alive)
+    context, batch = state.scrolls.next(scroll_id, keep_alive, owner)
     request = context.request
     request.total_as_int = bool(params.get("rest_total_hits_as_int", False))
     return response(batch, context.total, context.max_score, request, context.searcher, started, scroll_id)
 
 
-def clear_scroll(state, path_id: str | None, body: Any, params: dict) -> int:
+def clear_scroll(state, path_id: str | None, body: Any, params: dict, owner: Any = None) -> int:
     body = _scroll_body(body, {"scroll_id": (str, list)})
     ids = body.get("scroll_id", path_id or params.get("scroll_id"))
     if isinstance(ids, str):
@@ -836,7 +842,7 @@ def clear_scroll(state, path_id: str | None, body: Any, params: dict) -> int:
         from .errors import ActionRequestValidation
 
         raise ActionRequestValidation(["no scroll ids specified"])
-    return state.scrolls.clear(ids)
+    return state.scrolls.clear(ids, owner)
 
 
 def count(state, expression: str | None, body: Any, params: dict, locate: Locate) -> dict:
