@@ -224,3 +224,30 @@ def test_a_scroll_is_read_on_by_whoever_opened_it_only(es):
     # A caller with no read privilege anywhere is refused the scroll action itself.
     security_error(es.call("POST", "/_search/scroll", PRUNER, {"scroll_id": scroll_id}), 403, denied_to(
         "user [pruner] with effective roles [logs_pruner]", "indices:data/read/scroll", None, "read,all"))
+
+
+def test_the_official_client_with_a_connector_key_writes_its_own_index_only(es):
+    import elasticsearch9
+    from elasticsearch9 import helpers
+
+    # The API key a connector gets: its content index and the connector indices, nothing more.
+    key = es.create(ADMIN, name="connector-key", role_descriptors={"connector": {
+        "cluster": ["monitor", "manage_connector"],
+        "indices": [{"names": ["search-docs", ".elastic-connectors*"], "privileges": ["all"]}]}})
+    client = elasticsearch9.Elasticsearch(es.url, api_key=key["encoded"])
+    try:
+        ok, errors = helpers.bulk(client, [{"_index": "search-docs", "_id": str(n), "n": n} for n in range(3)],
+                                  refresh=True)
+        assert (ok, errors) == (3, [])
+        assert client.count(index="search-docs")["count"] == 3
+        with pytest.raises(helpers.BulkIndexError) as refused:
+            helpers.bulk(client, [{"_index": "logs-1", "_id": "x", "n": 1}])
+        assert refused.value.errors[0]["index"]["status"] == 403
+        with pytest.raises(elasticsearch9.AuthorizationException) as denied:
+            client.search(index="logs-1")
+        assert denied.value.meta.status == 403
+        # A wildcard reaches what it may read: its index and the connector indices' alias, no other.
+        seen = {hit["_index"] for hit in client.search(index="*", size=100)["hits"]["hits"]}
+        assert seen == {"search-docs", ".elastic-connectors-v1", ".elastic-connectors-sync-jobs-v1"}
+    finally:
+        client.close()
