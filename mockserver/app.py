@@ -82,7 +82,7 @@ def create_app(
         strict = os.environ.get("MOCKSERVER_STRICT", "").lower() in ("1", "true")
     served = served_products(products)
 
-    schemas = SchemaRegistry(schemas_dir())
+    schemas = SchemaRegistry.of(schemas_dir())
     store = StateStore(
         {**{name: product.new_state({"saved_object_types": tuple(saved_object_types)})
             for name, product in served.items()}, "security": SecurityState()},

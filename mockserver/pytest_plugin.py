@@ -65,8 +65,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_fixtures", "fixture files or folders for mockserver", type="paths", default=[])
     parser.addini("mockserver_default_fixtures", "load mockserver's default fixtures", type="bool", default=True)
     parser.addini("mockserver_products", "products mockserver serves (default: all)", type="args", default=[])
-    parser.addini("mockserver_strict", "check every mockserver response against its schema", type="bool",
-                  default=False)
+    # Unset: the environment variable MOCKSERVER_STRICT decides, as it does for create_app.
+    parser.addini("mockserver_strict", "check every mockserver response against its schema (default: "
+                  "MOCKSERVER_STRICT)", type="bool", default=None)
     parser.addini("mockserver_auth", "USER:PASSWORD: mockserver's routes need these credentials", default="")
     parser.addini("mockserver_elasticsearch_version", "the Elasticsearch release mockserver behaves as", default="")
     parser.addini("mockserver_kibana_version", "the Kibana version mockserver behaves as", default="")

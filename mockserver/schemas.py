@@ -8,6 +8,7 @@ path, so a file never has to state it.
 
 from __future__ import annotations
 
+import functools
 import json
 from urllib.parse import urljoin
 from dataclasses import dataclass, field
@@ -74,7 +75,13 @@ def describe(error: ValidationError) -> str:
 
 
 class SchemaRegistry:
-    """Loads every schema document under a folder and hands out compiled validators."""
+    """Loads every schema document under a folder and hands out compiled validators. Nothing in it
+    changes once loaded, so every app of a process shares one per folder (``SchemaRegistry.of``)."""
+
+    @classmethod
+    @functools.cache
+    def of(cls, root: Path) -> "SchemaRegistry":
+        return cls(root)
 
     def __init__(self, root: Path):
         self.root = Path(root)

@@ -16,15 +16,6 @@ pytest_plugins = ["pytester"]
 os.environ.setdefault("MOCKSERVER_STRICT", "1")
 
 
-@pytest.fixture
-def app(mockserver_app):
-    """The mock's app under pytest-flask's name, for its ``client`` fixture (state reset per test)."""
-    from mockserver import runtime_of
-
-    runtime_of(mockserver_app).reset()  # the state, the journal and the faults, as the plugin's fixtures do
-    return mockserver_app
-
-
 @dataclass
 class Reply:
     status: int
@@ -78,8 +69,9 @@ class Http:
 
 
 @pytest.fixture
-def http(client) -> Http:
-    return Http(client)
+def http(mockserver_client) -> Http:
+    """The plugin's own test client (the state, faults and journal reset, the markers applied)."""
+    return Http(mockserver_client)
 
 
 def boom(reply: Reply, status: int, message: str, **extra) -> dict:

@@ -199,6 +199,29 @@ def test_python_type_migrations_run_on_create():
     assert current["attributes"] == {"title": "t"} and current["migrationVersion"] == {"note": "2.0.0"}
 
 
+def test_a_pre_release_comes_before_its_release():
+    # semver: 1.0.0-beta < 1.0.0, so an object migrated to the beta still takes 1.0.0's migration.
+    http = custom_app()
+    beta = create(http, "note", {"attributes": {"title": "b"}, "migrationVersion": {"note": "1.0.0-beta"}})
+    assert beta["attributes"] == {"owner": "nobody", "name": "b"} and beta["migrationVersion"] == {"note": "2.0.0"}
+    # And a pre-release of a version the type does not know yet is already too new.
+    reply = http.post("/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "2.0.1-rc.1"}},
+                      headers=XSRF)
+    assert reply.status == 422, reply.text
+
+
+def test_versions_order_as_semver_orders_them():
+    from mockserver.versions import order_key, release_numbers
+
+    ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
+               "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0", "2.0.0+build.7"]
+    assert sorted(reversed(ordered), key=order_key) == ordered
+    assert order_key("1.0.0+a") == order_key("1.0.0+b")
+    assert release_numbers("9.1.0-SNAPSHOT") == (9, 1, 0) and release_numbers("7.x") == (7, 0, 0)
+    with pytest.raises(ValueError):
+        release_numbers("9.1", strict=True)
+
+
 def test_a_type_without_migrations_has_no_migration_version(http):
     created = create(http, "query", {"attributes": {"title": "q"}})
     assert "migrationVersion" not in created

@@ -102,15 +102,15 @@ def test_dashboard_links_its_objects(http):
 
 # -- the wire ---------------------------------------------------------------------------------
 
-def test_headers_and_unknown_routes(client):
-    reply = client.get("/api/saved_objects/config/3.0.0")
+def test_headers_and_unknown_routes(mockserver_client):
+    reply = mockserver_client.get("/api/saved_objects/config/3.0.0")
     assert reply.headers["osd-name"] == "mockserver"
     assert reply.headers["cache-control"] == "private, no-cache, no-store, must-revalidate"
     assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
     assert "x-content-type-options" not in reply.headers and "X-elastic-product" not in reply.headers
-    unknown = client.get("/api/saved_objects/visualization")
+    unknown = mockserver_client.get("/api/saved_objects/visualization")
     assert (unknown.status_code, unknown.json) == (404, {"statusCode": 404, "error": "Not Found", "message": "Not Found"})
-    moved = client.get("/api/saved_objects/_find/?type=config")
+    moved = mockserver_client.get("/api/saved_objects/_find/?type=config")
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/api/saved_objects/_find?type=config")
 
 

@@ -66,6 +66,13 @@ def test_find_edge_cases_of_the_integration_tests(edge, search, expected):
     assert ids(find(edge, type="visualization", search_fields="title", search=search)) == expected
 
 
+def test_a_fuzzy_term_counts_a_swapped_pair_as_one_edit(edge):
+    # Lucene's FuzzyQuery has transpositions on: "nosie" is one edit from "noise", "nsioe" two.
+    assert ids(find(edge, type="visualization", search_fields="title", search="nosie~1")) == ["e3", "e4"]
+    assert ids(find(edge, type="visualization", search_fields="title", search="nsioe~1")) == []
+    assert ids(find(edge, type="visualization", search_fields="title", search="nsioe~2")) == ["e3", "e4"]
+
+
 def test_search_scores_and_operators(edge):
     noise = find(edge, type="visualization", search="noise")
     assert ids(noise) == ["e3", "e4"] and all(o["score"] > 0 for o in noise["saved_objects"])

@@ -163,7 +163,7 @@ def test_get_missing_job_reason_is_the_id(http):
     es_error(http.get("/_connector/_sync_job/nope"), 404, "resource_not_found_exception", "nope")
 
 
-def test_before_any_job_exists_a_missing_job_is_worded_as_missing_index(client):
+def test_before_any_job_exists_a_missing_job_is_worded_as_missing_index(mockserver_client):
     from conftest import Http
     from mockserver import create_app
 

@@ -24,8 +24,8 @@ def test_root_info_is_pretty_by_default(http):
     assert compact.text == json.dumps(body, separators=(",", ":"))
 
 
-def test_head_root_has_no_body_but_the_length_of_get(client):
-    head, get = client.head("/"), client.get("/")
+def test_head_root_has_no_body_but_the_length_of_get(mockserver_client):
+    head, get = mockserver_client.head("/"), mockserver_client.get("/")
     assert head.status_code == 200 and head.data == b""
     assert head.headers["Content-Length"] == str(len(get.data))
     assert head.headers["X-elastic-product"] == "Elasticsearch"
@@ -84,14 +84,14 @@ def test_malformed_content_type(http, value, reason):
     assert error["caused_by"]["reason"] == reason
 
 
-def test_body_content_type_refused_or_missing(client):
-    reply = client.post("/_connector/_sync_job", data='{"id": "connector-1"}', content_type="text/plain")
+def test_body_content_type_refused_or_missing(mockserver_client):
+    reply = mockserver_client.post("/_connector/_sync_job", data='{"id": "connector-1"}', content_type="text/plain")
     assert (reply.status_code, reply.json) == (406, {"error": "Content-Type header [text/plain] is not supported",
                                                      "status": 406})
-    reply = client.post("/_connector/_sync_job", data='{"id": "connector-1"}', headers={"Content-Type": ""})
+    reply = mockserver_client.post("/_connector/_sync_job", data='{"id": "connector-1"}', headers={"Content-Type": ""})
     assert reply.status_code in (400, 406)
     environ = {"CONTENT_TYPE": None}
-    reply = client.open("/_connector/_sync_job", method="POST", data=b'{"id": "connector-1"}', environ_overrides=environ)
+    reply = mockserver_client.open("/_connector/_sync_job", method="POST", data=b'{"id": "connector-1"}', environ_overrides=environ)
     assert (reply.status_code, reply.json) == (406, {"error": "Content-Type header is missing", "status": 406})
 
 
@@ -101,17 +101,17 @@ def test_json_with_a_charset_is_json(http):
     assert reply.status == 201
 
 
-def test_unknown_path_and_wrong_method(client):
-    reply = client.get("/_nope/x?a=1")
+def test_unknown_path_and_wrong_method(mockserver_client):
+    reply = mockserver_client.get("/_nope/x?a=1")
     assert (reply.status_code, reply.json) == (400, {"error": "no handler found for uri [/_nope/x?a=1] and method [GET]"})
-    reply = client.post("/_connector/_sync_job/x/_cancel")
+    reply = mockserver_client.post("/_connector/_sync_job/x/_cancel")
     assert reply.status_code == 405
     assert reply.json == {"error": "Incorrect HTTP method for uri [/_connector/_sync_job/x/_cancel] and method [POST], "
                                    "allowed: [PUT]", "status": 405}
     assert reply.headers["Allow"] == "PUT"
     assert reply.headers["X-elastic-product"] == "Elasticsearch"
     # Every pattern that matches the path counts: /_connector/_sync_job is also /_connector/{connector_id}.
-    reply = client.patch("/_connector/_sync_job")
+    reply = mockserver_client.patch("/_connector/_sync_job")
     assert reply.json["error"].endswith("allowed: [GET, POST, PUT, DELETE]") and reply.headers["Allow"] == "GET,POST,PUT,DELETE"
 
 
@@ -162,11 +162,11 @@ def test_pretty_and_human(http):
              "Failed to parse value [yes] as only [true] or [false] are allowed.")
 
 
-def test_error_trace(client):
-    reply = client.get("/_connector/nope?error_trace=true")
+def test_error_trace(mockserver_client):
+    reply = mockserver_client.get("/_connector/nope?error_trace=true")
     error = reply.json["error"]
     assert "stack_trace" in error and "stack_trace" in error["root_cause"][0]
-    reply = client.get("/_connector/nope?error_trace=maybe")
+    reply = mockserver_client.get("/_connector/nope?error_trace=maybe")
     assert (reply.status_code, reply.json) == (400, {"error": "Failed to parse value [maybe] as only [true] or [false] are allowed.",
                                                      "status": 400})
 
@@ -175,15 +175,15 @@ def test_format_is_a_universal_parameter(http):
     assert http.get("/_connector/connector-1", query={"format": "json"}).status == 200
 
 
-def test_head_only_where_the_server_registers_it(client):
-    reply = client.head("/_connector/connector-1")
+def test_head_only_where_the_server_registers_it(mockserver_client):
+    reply = mockserver_client.head("/_connector/connector-1")
     assert reply.status_code == 405 and reply.headers["Allow"] == "GET,PUT,DELETE"
 
 
 @pytest.mark.parametrize("path, allow", [("/_connector/connector-1", "GET,PUT,DELETE"), ("/", "GET,HEAD"),
                                          ("/no/such/path", None)])
-def test_options_is_answered_by_the_rest_layer(client, path, allow):
-    reply = client.options(path)
+def test_options_is_answered_by_the_rest_layer(mockserver_client, path, allow):
+    reply = mockserver_client.options(path)
     assert reply.status_code == 200 and reply.data == b""
     assert reply.headers["Content-Type"] == "text/plain; charset=UTF-8"
     assert reply.headers.get("Allow") == allow

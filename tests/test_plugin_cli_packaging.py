@@ -72,6 +72,24 @@ def test_only_the_named_fixtures(mockserver_client):
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+STRICTNESS_TEST = '''
+from mockserver import runtime_of
+
+def test_strictness(mockserver_app):
+    assert runtime_of(mockserver_app).strict is {expected}
+'''
+
+
+@pytest.mark.parametrize("environment, ini, expected", [
+    ("1", None, True), ("0", None, False), ("", None, False), ("1", "false", False), ("0", "true", True)])
+def test_the_strict_default_comes_from_the_environment_unless_the_ini_says(pytester, monkeypatch, environment, ini,
+                                                                            expected):
+    monkeypatch.setenv("MOCKSERVER_STRICT", environment)
+    pytester.makeini("[pytest]\n" + (f"mockserver_strict = {ini}\n" if ini is not None else ""))
+    pytester.makepyfile(test_strict=STRICTNESS_TEST.format(expected=expected))
+    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist").assert_outcomes(passed=1)
+
+
 def test_a_port_in_use_fails_at_once():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

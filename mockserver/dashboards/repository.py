@@ -17,7 +17,8 @@ from ..boom import BoomError
 from ..jsonvalue import clone
 from . import kql
 from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
-from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry, semver
+from ..versions import order_key
+from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
 
 DEFAULT_NAMESPACE = "default"
 
@@ -420,13 +421,13 @@ def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
     latest = saved_type.latest_migration
     versions = doc.get("migrationVersion")
     current = (versions or {}).get(saved_type.name)
-    if current is not None and (latest is None or semver(current) > semver(latest)):
+    if current is not None and (latest is None or order_key(current) > order_key(latest)):
         raise BoomError(f'Document "{doc["id"]}" has property "{saved_type.name}" which belongs to a more recent '
                         f"version of OpenSearch Dashboards [{current}]. The last known version is "
                         f"[{latest or 'undefined'}]", 422)
     if versions is not None:
-        for version in sorted(saved_type.migrations, key=semver):
-            if current is None or semver(version) > semver(current):
+        for version in sorted(saved_type.migrations, key=order_key):
+            if current is None or order_key(version) > order_key(current):
                 try:
                     doc = saved_type.migrations[version](doc)
                 except BoomError:

@@ -387,6 +387,7 @@ def scores_of_all(results: list[dict[str, float]]) -> dict[str, float]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
+    """A fuzzy term's distance, as Lucene's FuzzyQuery counts it (transpositions on by default)."""
     if abs(len(a) - len(b)) > limit:  # no need to count: the lengths alone are too far apart
         return limit + 1
-    return levenshtein.distance(a, b)
+    return levenshtein.distance(a, b, transpositions=True)

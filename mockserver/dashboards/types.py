@@ -8,11 +8,11 @@ version). Migrations are applied to every object created or loaded from fixtures
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..boom import BoomError
+from ..versions import order_key
 
 Migration = Callable[[dict], dict]
 
@@ -39,18 +39,12 @@ class SavedObjectsType:
 
     @property
     def latest_migration(self) -> str | None:
-        return max(self.migrations, key=semver, default=None)
+        return max(self.migrations, key=order_key, default=None)
 
     def title_of(self, attributes: dict[str, Any], object_id: str) -> str | None:
         if self.name == "config":
             return f"Advanced Settings [{object_id}]"
         return attributes.get(self.title_attribute) if self.title_attribute else None
-
-
-@functools.lru_cache(maxsize=1024)  # a handful of versions, compared on every write
-def semver(version: str) -> tuple:
-    parts = version.split("-")[0].split(".")
-    return tuple(int(p) if p.isdigit() else 0 for p in parts)
 
 
 def _keep(doc: dict) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import total_ordering
 
+from ..versions import release_numbers
+
 DEFAULT_VERSION = "9.6.0"
 # Opaque in every release; the mock's own build is named by these.
 BUILD_HASH = "3b1f6d6c0c7e6a7b9b0f1e4f6b1c0b7a0f0d2c11"
@@ -49,11 +51,10 @@ SINCE = {
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
-    core = str(text).split("-", 1)[0]
-    parts = core.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"an Elasticsearch version is X.Y.Z, not [{text}]")
-    return int(parts[0]), int(parts[1]), int(parts[2])
+    try:
+        return release_numbers(text, strict=True)
+    except ValueError:
+        raise ValueError(f"an Elasticsearch version is X.Y.Z, not [{text}]") from None
 
 
 @total_ordering

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..errors import FixtureError
 from ..jsonvalue import clone
+from ..versions import release_numbers
 from .saved_objects import MlSavedObjects, job_object_id
 from .spaces import Spaces
 
@@ -29,7 +30,7 @@ class KibanaState:
 
     @property
     def version(self) -> tuple[int, ...]:
-        return version_tuple(self.settings["version"])
+        return release_numbers(self.settings["version"])
 
     def load(self, section: dict, source: str) -> None:
         self.settings.update({k: v for k, v in section.get("settings", {}).items() if v is not None})
@@ -52,6 +53,3 @@ class KibanaState:
             "saved_objects": self.saved_objects.dump(),
         }
 
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("-")[0].split(".")[:3])
