@@ -48,18 +48,21 @@ def test_live_is_reset_before_each_test(mockserver_live, round):
 '''
 
 
+@pytest.mark.ci_only
 def test_plugin_fixtures_in_another_project(pytester):
     pytester.makepyfile(test_downstream=DOWNSTREAM_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=6)
 
 
+@pytest.mark.ci_only
 def test_plugin_under_xdist(pytester):
     pytester.makepyfile(test_downstream=DOWNSTREAM_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=6)
 
 
+@pytest.mark.ci_only
 def test_plugin_ini_options(pytester, tmp_path):
     fixture = tmp_path / "extra.json"
     fixture.write_text(json.dumps({"elasticsearch": {"connectors": {"extra": {"index_name": "search-extra"}}}}))
@@ -141,7 +144,7 @@ def test_cli_refuses_a_bad_fixture(tmp_path):
     assert str(fixture) in err and "/elasticsearch/connectors" in err
 
 
-@pytest.mark.skipif(os.environ.get("MOCKSERVER_SKIP_PACKAGING") == "1", reason="asked to skip")
+@pytest.mark.ci_only
 def test_a_non_editable_install_carries_schemas_and_fixtures(tmp_path):
     """pip install . (a built wheel, not the source tree) gives a working mockserver."""
     venv = tmp_path / "venv"
