@@ -1,20 +1,20 @@
-"""The ``{"statusCode", "error", "message"}`` error body of Kibana and OpenSearch Dashboards (hapi's
-Boom), which the control API uses as well."""
+"""The errors of Kibana and OpenSearch Dashboards (hapi's Boom), which the control API answers with
+too: ``{"statusCode", "error", "message"}`` and sometimes ``attributes``. Plain Python: the models
+raise them; ``mockserver.hapi`` renders them."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response
-from werkzeug import Request
-
 from .errors import ProductError
 from .jsonvalue import strict_loads
-from .product import CLOSE_AFTER, SERVER_FAILURE, TRANSPORT_ERROR, Product
 
 
 class BoomError(ProductError):
+    """A Boom error: its message and status (``error`` is the status's phrase), and ``attributes``
+    when the product adds some. The products' own families subclass it, one message each."""
+
     status = 400
 
     def __init__(self, message: str, status: int | None = None, attributes: dict | None = None):
@@ -22,9 +22,78 @@ class BoomError(ProductError):
         self.attributes = attributes
 
 
-def payload_too_large(max_bytes: int) -> BoomError:
-    """hapi's 413 for a body over a route's maxBytes."""
-    return BoomError(f"Payload content length greater than maximum allowed: {max_bytes}", 413)
+class BadRequest(BoomError):
+    """``Boom.badRequest`` with the route's own message."""
+
+    status = 400
+
+
+class NotFound(BoomError):
+    status = 404
+
+    def __init__(self, message: str = "Not Found"):
+        super().__init__(message)
+
+
+class Forbidden(BoomError):
+    status = 403
+
+    def __init__(self, message: str = "Forbidden"):
+        super().__init__(message)
+
+
+class Unauthorized(BoomError):
+    status = 401
+
+    def __init__(self, message: str = "Unauthorized"):
+        super().__init__(message)
+
+
+class InternalError(BoomError):
+    status = 500
+
+    def __init__(self, message: str = "An internal server error occurred."):
+        super().__init__(message)
+
+
+class PayloadTooLarge(BoomError):
+    """hapi's 413 for a body over a route's ``payload.maxBytes``."""
+
+    status = 413
+
+    def __init__(self, max_bytes: int):
+        super().__init__(f"Payload content length greater than maximum allowed: {max_bytes}")
+
+
+class UnsupportedMediaType(BoomError):
+    status = 415
+
+    def __init__(self):
+        super().__init__("Unsupported Media Type")
+
+
+class InvalidPayload(BoomError):
+    """subtext's refusals of a payload it cannot read (``kind``: its words for what is wrong)."""
+
+    MESSAGES = {"json": "Invalid request payload JSON format", "compressed": "Invalid compressed payload",
+                "multipart": "Invalid multipart payload format",
+                "boundary": "Invalid content-type header: multipart missing boundary"}
+
+    def __init__(self, kind: str):
+        super().__init__(self.MESSAGES[kind], 400)
+
+
+class OutOfDateClient(BoomError):
+    """core's version check: the browser's ``{prefix}-version`` header is not the server's."""
+
+    def __init__(self, header: str, sent: str, expected: str):
+        super().__init__(f'Browser client is out of date, please refresh the page ("{header}" header was "{sent}" but '
+                         f'should be "{expected}")', 400, attributes={"expected": expected, "got": sent})
+
+
+class MissingXsrfHeader(BoomError):
+    def __init__(self, header: str):
+        super().__init__(f"Request must contain a {header} header.", 400)
 
 
 def payload_json(data: bytes) -> Any:
@@ -32,7 +101,7 @@ def payload_json(data: bytes) -> Any:
     try:
         return strict_loads(data)
     except (ValueError, RecursionError):  # a body nested past Python's stack is refused, not crashed on
-        raise BoomError("Invalid request payload JSON format", 400) from None
+        raise InvalidPayload("json") from None
 
 
 def phrase(status: int) -> str:
@@ -47,39 +116,3 @@ def boom_body(error: BoomError) -> dict:
     if error.attributes is not None:
         body["attributes"] = error.attributes
     return body
-
-
-class BoomProduct(Product):
-    """A product whose errors are Boom bodies (Kibana, OpenSearch Dashboards, the control API)."""
-
-    def internal_error(self, message: str) -> ProductError:
-        return BoomError(message, 500)
-
-    def fault_error(self, fault) -> ProductError:
-        return BoomError(fault.message or phrase(fault.status), fault.status)
-
-    def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
-        if not isinstance(error, BoomError):
-            error = BoomError(error.message, error.status)
-        return error.status, boom_body(error)
-
-    def route_body_limit(self, req: Request, runtime) -> int:
-        """The payload limit of the route the request was routed to (hapi's ``payload.maxBytes``)."""
-        return self.max_body_bytes(runtime)
-
-    def too_large_error(self, req: Request, runtime) -> ProductError:
-        """The 413 for a body over the route's limit (hapi's, of ``payload.maxBytes``)."""
-        return payload_too_large(self.route_body_limit(req, runtime))
-
-    def server_refusal(self, req: Request, runtime) -> Response | None:
-        problem = req.environ.get(TRANSPORT_ERROR)
-        if problem is None or problem[0] == "length_and_chunked":
-            return None
-        if problem[0] == "too_large":
-            error = self.too_large_error(req, runtime)
-        elif problem[0] == "internal":
-            error = self.internal_error(SERVER_FAILURE)
-        else:
-            error = BoomError("Bad Request", 400)
-        req.environ[CLOSE_AFTER] = True
-        return self.render(*self.error_response(error, req), req)

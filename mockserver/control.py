@@ -9,7 +9,8 @@ from flask import Response, current_app
 from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
-from .boom import BoomError, BoomProduct, boom_body
+from .boom import BoomError, boom_body
+from .hapi import BoomProduct
 from .errors import FixtureError, ProductError
 from .jsonvalue import strict_loads
 from .faults import FaultRule

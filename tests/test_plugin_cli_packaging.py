@@ -90,7 +90,7 @@ def test_the_strict_default_comes_from_the_environment_unless_the_ini_says(pytes
     monkeypatch.setenv("MOCKSERVER_STRICT", environment)
     pytester.makeini("[pytest]\n" + (f"mockserver_strict = {ini}\n" if ini is not None else ""))
     pytester.makepyfile(test_strict=STRICTNESS_TEST.format(expected=expected))
-    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:benchmark").assert_outcomes(passed=1)
 
 
 def test_a_port_in_use_fails_at_once():

@@ -10,7 +10,17 @@ import json
 from typing import Any
 
 from ..jsonvalue import escape_surrogates
-from ..boom import BoomError
+from .errors import (
+    BothSearchAndObjects,
+    BothTypesAndObjects,
+    CircularReference,
+    ExportLimitExceeded,
+    ExportObjectsMissing,
+    NonExportableObjects,
+    NonExportableTypes,
+    TooManyObjectsToExport,
+    TypeOrObjectsRequired,
+)
 from .repository import Repository
 from .types import TypeRegistry
 
@@ -32,31 +42,30 @@ def export(repository: Repository, types: TypeRegistry, *, type: list[str] | Non
     if type:
         refused = [t for t in type if t not in exportable]
         if refused:
-            raise BoomError(f"Trying to export non-exportable type(s): {', '.join(refused)}", 400)
+            raise NonExportableTypes(refused)
     if objects:
         refused = [f"{o['type']}:{o['id']}" for o in objects if o["type"] not in exportable]
         if refused:
-            raise BoomError(f"Trying to export object(s) with non-exportable types: {', '.join(refused)}", 400)
+            raise NonExportableObjects(refused)
     if type and objects:
-        raise BoomError('Can\'t specify both "types" and "objects" properties when exporting', 400)
+        raise BothTypesAndObjects()
     if objects and search is not None:  # typeof search === "string": even ""
-        raise BoomError('Can\'t specify both "search" and "objects" properties when exporting', 400)
+        raise BothSearchAndObjects()
     if objects:
         if len(objects) > size_limit:  # the route's schema (maxSize) refuses it before the exporter could
-            raise BoomError(f"[request body.objects]: array size is [{len(objects)}], but cannot be greater than "
-                            f"[{size_limit}]", 400)
+            raise TooManyObjectsToExport(len(objects), size_limit)
         fetched = repository.bulk_get(types, [{"type": o["type"], "id": o["id"]} for o in objects])["saved_objects"]
         missing = [o for o in fetched if "error" in o]
         if missing:
-            raise BoomError("Bad Request", 400, attributes={"objects": missing})
+            raise ExportObjectsMissing(missing)
         roots = fetched
     elif type:
         found = repository.find(types, type=type, search=search, per_page=size_limit + 1, workspaces=workspaces)
         if found["total"] > size_limit:
-            raise BoomError(f"Can't export more than {size_limit} objects", 400)
+            raise ExportLimitExceeded(size_limit)
         roots = sorted(found["saved_objects"], key=lambda o: o["id"].encode("utf-16-be"))  # JavaScript's order
     else:
-        raise BoomError("Either `type` or `objects` are required.", 400)
+        raise TypeOrObjectsRequired()
     exported, missing_references = list(roots), []
     if include_references_deep:
         exported, missing_references = with_references(repository, types, roots)
@@ -104,7 +113,7 @@ def dependency_order(objects: list[dict]) -> list[dict]:
             return
         if key in path:
             cycle = path[path.index(key):] + [key]
-            raise BoomError("circular reference: " + " ref-> ".join(f"[{t}:{i}]" for t, i in cycle), 400)
+            raise CircularReference(cycle)
         obj = by_key[key]
         for reference in obj.get("references", []):
             target = (reference["type"], reference["id"])

@@ -14,10 +14,18 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..boom import BoomError
+from .errors import (
+    ImportLimitExceeded,
+    InvalidFileExtension,
+    InvalidSavedObjectLine,
+    NonUniqueImportObjects,
+    NonUniqueRetryDestinations,
+    NonUniqueRetryObjects,
+    SavedObjectNotFound,
+)
 from ..jsonvalue import clone, escape_surrogates
 from .jsparse import js_json_parse
-from .repository import Repository, not_found
+from .repository import Repository
 from .types import TypeRegistry
 
 RESOLVABLE_ERRORS = ("conflict", "ambiguous_conflict", "missing_references")
@@ -53,7 +61,7 @@ def read_ndjson(text: str) -> list[dict]:
         problem = _not_a_saved_object(value)
         if problem:
             # Upstream such a line fails later with a TypeError (a 500); here it is named.
-            raise BoomError(f"Invalid saved object on line {number} of the file: {problem}", 400)
+            raise InvalidSavedObjectLine(number, problem)
         objects.append(value)
     return objects
 
@@ -122,11 +130,11 @@ class ImportTarget:
         """The route's checks before the file is read: its extension, then the data source."""
         extension = extname(file["filename"]).lower()
         if extension != ".ndjson":
-            raise BoomError(f"Invalid file extension {extension}", 400)
+            raise InvalidFileExtension(extension)
         if self.data_source_id:
             doc = self.repository.stored("data-source", self.data_source_id) if self.types.get("data-source") else None
             if doc is None:
-                raise not_found("data-source", self.data_source_id)
+                raise SavedObjectNotFound("data-source", self.data_source_id)
             self.data_source = {"id": self.data_source_id, "title": doc["attributes"].get("title", "")}
 
 
@@ -150,7 +158,7 @@ def collect(target: ImportTarget, objects: list[dict], limit: int,
     seen: list[Key] = []
     for count, obj in enumerate(objects):
         if count >= limit:
-            raise BoomError(f"Can't import more than {limit} objects", 400)
+            raise ImportLimitExceeded(limit)
         seen.append(key_of(obj))
         if obj["type"] not in supported:
             run.errors.append(_entry(obj, {"type": "unsupported_type"}))
@@ -162,7 +170,7 @@ def collect(target: ImportTarget, objects: list[dict], limit: int,
         run.objects.append({"migrationVersion": {}, **obj})
     duplicates = non_unique(seen)
     if duplicates:
-        raise BoomError(f"Non-unique import objects detected: [{','.join(duplicates)}]: Bad Request", 400)
+        raise NonUniqueImportObjects(duplicates)
     return run
 
 
@@ -366,10 +374,10 @@ def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict],
     target.accept(file)
     duplicates = non_unique([(r["type"], r["id"]) for r in retries])
     if duplicates:
-        raise BoomError(f"Non-unique retry objects: [{','.join(duplicates)}]: Bad Request", 400)
+        raise NonUniqueRetryObjects(duplicates)
     duplicates = non_unique([(r["type"], r["destinationId"]) for r in retries if r.get("destinationId") is not None])
     if duplicates:
-        raise BoomError(f"Non-unique retry destinations: [{','.join(duplicates)}]: Bad Request", 400)
+        raise NonUniqueRetryDestinations(duplicates)
     by_key = {(r["type"], r["id"]): r for r in retries}
     run = collect(target, read_ndjson(file["text"]), limit, wanted=lambda o: key_of(o) in by_key)
     configs = [_refusal("config", o["id"], o["id"]) for o in run.objects if o["type"] == "config"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..boom import BoomError
 from ..jsonvalue import strict_loads
+from .errors import JsonParseError
 
 WHITESPACE = " \t\n\r"
 CONTEXT = 10  # kMaxContextCharacters: characters of the source quoted each side of a bad token
@@ -27,7 +27,7 @@ def js_json_parse(text: str) -> Any:
     try:
         return strict_loads(text)
     except (ValueError, RecursionError):
-        raise BoomError(v8_syntax_error(text), 400) from None
+        raise JsonParseError(v8_syntax_error(text)) from None
 
 
 def v8_syntax_error(text: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ..boom import BoomError
+from .errors import DqlSyntaxError, InvalidFilter
 from ..analysis import analyze
 from .search import values_at
 from .types import ROOT_FIELDS, TypeRegistry
@@ -315,7 +315,7 @@ def parse(expression: str) -> Node:
     try:
         return Parser(expression).start()
     except KqlSyntaxError as e:
-        raise BoomError(f"DQLSyntaxError: {e}: Bad Request", 400) from None
+        raise DqlSyntaxError(str(e)) from None
 
 
 # -- filter_utils: which keys a saved-objects filter may use ------------------------------------
@@ -326,21 +326,21 @@ def validate(node: Node, types: list[str], registry: TypeRegistry) -> None:
 
     def check(key: str | None) -> None:
         if key is None:
-            errors.append(f"The key is empty and needs to be wrapped by a saved object type like {allowed}")
+            errors.append(InvalidFilter.empty_key(allowed))
             return
         if "." not in key:
-            errors.append(f"This key '{key}' need to be wrapped by a saved object type like {allowed}")
+            errors.append(InvalidFilter.unwrapped_key(key, allowed))
             return
         parts = key.split(".")
         if parts[0] not in types:
-            errors.append(f"This type {parts[0]} is not allowed")
+            errors.append(InvalidFilter.type_not_allowed(parts[0]))
             return
         mappings = registry.get(parts[0]).mappings
         if (len(parts) == 2 and parts[1] in mappings) or (len(parts) > 2 and parts[1] != "attributes"):
-            errors.append(f"This key '{key}' does NOT match the filter proposition SavedObjectType.attributes.key")
+            errors.append(InvalidFilter.not_attributes(key))
             return
         if (len(parts) == 2 and parts[1] not in ROOT_FIELDS) or (len(parts) > 2 and ".".join(parts[2:]) not in mappings):
-            errors.append(f"This key '{key}' does NOT exist in {allowed} saved object index patterns")
+            errors.append(InvalidFilter.not_mapped(key, allowed))
 
     def walk(current: Any) -> None:
         if not isinstance(current, Node):
@@ -354,7 +354,7 @@ def validate(node: Node, types: list[str], registry: TypeRegistry) -> None:
 
     walk(node)
     if errors:
-        raise BoomError("\n".join(errors) + ": Bad Request", 400)
+        raise InvalidFilter(errors)
 
 
 # -- running a filter --------------------------------------------------------------------------

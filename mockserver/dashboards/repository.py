@@ -13,22 +13,28 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
-from ..boom import BoomError
+from ..boom import BoomError, boom_body
 from ..jsonvalue import clone
 from . import kql
 from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
 from ..versions import order_key
+from .errors import (
+    InitialNamespacesOnSingleNamespaceType,
+    InvalidVersion,
+    MigrationFailed,
+    MigrationTooNew,
+    SavedObjectConflict,
+    SavedObjectNotFound,
+    SortOnTextField,
+    SortWithoutFielddata,
+    UnknownSortField,
+    UnsortableAcrossTypes,
+    UnsupportedType,
+    VersionConflict,
+)
 from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
 
 DEFAULT_NAMESPACE = "default"
-
-
-def not_found(so_type: str, so_id: str) -> BoomError:
-    return BoomError(f"Saved object [{so_type}/{so_id}] not found", 404)
-
-
-def conflict(so_type: str, so_id: str) -> BoomError:
-    return BoomError(f"Saved object [{so_type}/{so_id}] conflict", 409)
 
 
 def encode_version(seq_no: int, primary_term: int) -> str:
@@ -41,13 +47,12 @@ def decode_version(version: str) -> tuple[int, int]:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (seq_no, primary_term)):
             raise ValueError
     except (ValueError, TypeError):
-        raise BoomError(f"Invalid version [{version}]", 400) from None
+        raise InvalidVersion(version) from None
     return seq_no, primary_term
 
 
 def item_error(so_type: str, so_id: str, error: BoomError) -> dict:
-    from ..boom import boom_body
-
+    """A bulk answer's failed item: the error's body without its attributes."""
     body = boom_body(error)
     return {"id": so_id, "type": so_type, "error": {"error": body["error"], "message": body["message"],
                                                     "statusCode": body["statusCode"]}}
@@ -152,7 +157,7 @@ class Repository:
         saved_type = types.get(so_type)
         doc = self.stored(so_type, so_id) if saved_type else None
         if doc is None:  # an unknown or hidden type is "not found" too
-            raise not_found(so_type, so_id)
+            raise SavedObjectNotFound(so_type, so_id)
         return self.represent(doc, saved_type)
 
     def bulk_get(self, types: TypeRegistry, requests: list[dict]) -> dict:
@@ -161,12 +166,11 @@ class Repository:
             so_type, so_id = request["type"], request["id"]
             saved_type = types.get(so_type)
             if saved_type is None:
-                results.append(item_error(so_type, so_id, BoomError(f"Unsupported saved object type: '{so_type}': "
-                                                                    "Bad Request", 400)))
+                results.append(item_error(so_type, so_id, UnsupportedType(so_type)))
                 continue
             doc = self.stored(so_type, so_id)
             if doc is None:
-                results.append(item_error(so_type, so_id, not_found(so_type, so_id)))
+                results.append(item_error(so_type, so_id, SavedObjectNotFound(so_type, so_id)))
             else:
                 results.append(self.represent(doc, saved_type, request.get("fields")))
         return {"saved_objects": results}
@@ -177,7 +181,7 @@ class Repository:
         """A document ready to write: checked, migrated and stamped (nothing is written yet)."""
         saved_type = types.require(so_type)
         if body.get("initialNamespaces") is not None and saved_type.namespace_type != "multiple":
-            raise BoomError('"options.initialNamespaces" can only be used on multi-namespace types: Bad Request', 400)
+            raise InitialNamespacesOnSingleNamespaceType()
         doc = {
             "id": body.get("id") or str(uuid.uuid1()),
             "type": so_type,
@@ -205,8 +209,7 @@ class Repository:
         doc, saved_type = self.new_document(types, so_type, body, now_iso(), workspaces=workspaces)
         existing = self.stored(so_type, doc["id"])
         if existing is not None and not overwrite:
-            raise BoomError(f"[{so_type}:{doc['id']}]: version conflict, document already exists (current version "
-                            f"[{existing['_version']}]): version_conflict_engine_exception", 409)
+            raise VersionConflict.exists(so_type, doc["id"], existing["_version"])
         return self.represent_created(self.write(doc, saved_type), saved_type)
 
     def bulk_create(self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False,
@@ -217,7 +220,7 @@ class Repository:
             try:
                 prepared.append(self.new_document(types, body["type"], body, now, workspaces=workspaces))
             except BoomError as error:
-                if error.status in (422, 500):  # migration failures: not caught per item by the repository
+                if isinstance(error, (MigrationTooNew, MigrationFailed)):  # not caught per item by the repository
                     raise
                 prepared.append((body, error))
         results = []
@@ -225,7 +228,7 @@ class Repository:
             if isinstance(outcome, BoomError):
                 results.append(item_error(doc["type"], doc.get("id"), outcome))
             elif self.stored(doc["type"], doc["id"]) is not None and not overwrite:
-                results.append(item_error(doc["type"], doc["id"], conflict(doc["type"], doc["id"])))
+                results.append(item_error(doc["type"], doc["id"], SavedObjectConflict(doc["type"], doc["id"])))
             else:
                 results.append(self.represent_created(self.write(doc, outcome), outcome))
         return {"saved_objects": results}
@@ -235,7 +238,7 @@ class Repository:
         saved_type = types.get(so_type)
         doc = self.stored(so_type, so_id) if saved_type else None
         if doc is None:
-            raise not_found(so_type, so_id)
+            raise SavedObjectNotFound(so_type, so_id)
         if body.get("version") is not None:
             seq_no, primary_term = decode_version(body["version"])
             if (seq_no, primary_term) != (doc["_seq_no"], doc["_primary_term"]):
@@ -259,9 +262,7 @@ class Repository:
     def update(self, types: TypeRegistry, so_type: str, so_id: str, body: dict) -> dict:
         """``PUT /api/saved_objects/{type}/{id}``: merges the attributes sent, answers only them."""
         def stale(seq_no, primary_term, doc):
-            return BoomError(f"[{so_type}:{so_id}]: version conflict, required seqNo [{seq_no}], primary term "
-                             f"[{primary_term}]. current document has seqNo [{doc['_seq_no']}] and primary term "
-                             f"[{doc['_primary_term']}]: version_conflict_engine_exception", 409)
+            return VersionConflict.stale(so_type, so_id, seq_no, primary_term, doc["_seq_no"], doc["_primary_term"])
         return self._update_one(types, so_type, so_id, body, now_iso(), stale)
 
     def bulk_update(self, types: TypeRegistry, objects: list[dict]) -> dict:
@@ -271,14 +272,14 @@ class Repository:
             so_type, so_id = body["type"], body["id"]
             try:
                 results.append(self._update_one(types, so_type, so_id, body, now,
-                                                lambda *_, t=so_type, i=so_id: conflict(t, i)))
+                                                lambda *_, t=so_type, i=so_id: SavedObjectConflict(t, i)))
             except BoomError as error:
                 results.append(item_error(so_type, so_id, error))
         return {"saved_objects": results}
 
     def delete(self, types: TypeRegistry, so_type: str, so_id: str) -> dict:
         if types.get(so_type) is None or self.stored(so_type, so_id) is None:
-            raise not_found(so_type, so_id)
+            raise SavedObjectNotFound(so_type, so_id)
         self.remove(so_type, so_id)
         self.seq_no += 1
         return {}
@@ -380,23 +381,15 @@ class Repository:
         if mapping is None:
             if sort_field not in ROOT_FIELDS:
                 if len(allowed) == 1:
-                    raise BoomError(f"Unknown sort field {sort_field}", 400)
-                raise BoomError(f"Unable to sort multiple types by field {sort_field}, not a root property", 400)
+                    raise UnknownSortField(sort_field)
+                raise UnsortableAcrossTypes(sort_field)
             mapping, source = ROOT_FIELDS[sort_field], ("root", sort_field)
         kind = mapping.get("type")
         field_name = f"{allowed[0]}.{sort_field}" if source[0] == "attributes" else sort_field
         if kind == "text" and not mapping.get("fielddata"):
-            raise BoomError(
-                "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Text fields "
-                "are not optimised for operations that require per-document field data like aggregations and sorting, "
-                "so these operations are disabled by default. Please use a keyword field instead. Alternatively, set "
-                f"fielddata=true on [{field_name}] in order to load field data by uninverting the inverted index. Note "
-                "that this can use significant memory.", 400)
+            raise SortOnTextField(field_name)
         if mapping.get("doc_values") is False:
-            raise BoomError(
-                "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Can't load "
-                f"fielddata on [{field_name}] because fielddata is unsupported on fields of type [{kind}]. Use doc "
-                "values instead.", 400)
+            raise SortWithoutFielddata(field_name, kind)
 
         def key(doc: dict) -> tuple:
             found = values_at(doc["attributes"], source[1]) if source[0] == "attributes" else (
@@ -422,9 +415,7 @@ def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
     versions = doc.get("migrationVersion")
     current = (versions or {}).get(saved_type.name)
     if current is not None and (latest is None or order_key(current) > order_key(latest)):
-        raise BoomError(f'Document "{doc["id"]}" has property "{saved_type.name}" which belongs to a more recent '
-                        f"version of OpenSearch Dashboards [{current}]. The last known version is "
-                        f"[{latest or 'undefined'}]", 422)
+        raise MigrationTooNew(doc["id"], saved_type.name, current, latest)
     if versions is not None:
         for version in sorted(saved_type.migrations, key=order_key):
             if current is None or order_key(version) > order_key(current):
@@ -433,7 +424,7 @@ def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
                 except BoomError:
                     raise
                 except Exception:  # logged by the server, answered as its generic 500
-                    raise BoomError("An internal server error occurred.", 500) from None
+                    raise MigrationFailed() from None
     versions = dict(doc.get("migrationVersion") or {})
     if latest is not None:
         versions[saved_type.name] = latest

@@ -6,37 +6,37 @@ so does werkzeug.
 
 from __future__ import annotations
 
-from ..product import Call, Raw
+from ..product import Raw
 from . import exports, imports
-from .http import DASHBOARDS
+from .http import DASHBOARDS, DashboardsCall
 
 route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
 
 
-def _repository(call: Call):
+def _repository(call: DashboardsCall):
     return call.state.repository
 
 
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
-def bulk_get(call: Call):
+def bulk_get(call: DashboardsCall):
     return 200, _repository(call).bulk_get(call.state.types, call.body)
 
 
 @route("POST", f"{BASE}/_bulk_create", "saved_objects.bulk_create")
-def bulk_create(call: Call):
+def bulk_create(call: DashboardsCall):
     q = call.query
     return 200, _repository(call).bulk_create(call.state.types, call.body, overwrite=q.get("overwrite", False),
                                               workspaces=_list(q.get("workspaces")))
 
 
 @route("PUT", f"{BASE}/_bulk_update", "saved_objects.bulk_update")
-def bulk_update(call: Call):
+def bulk_update(call: DashboardsCall):
     return 200, _repository(call).bulk_update(call.state.types, call.body)
 
 
 @route("GET", f"{BASE}/_find", "saved_objects.find")
-def find(call: Call):
+def find(call: DashboardsCall):
     q = call.query
     return 200, _repository(call).find(
         call.state.types, type=_list(q["type"]), per_page=q.get("per_page", 20), page=q.get("page", 1),
@@ -47,7 +47,7 @@ def find(call: Call):
 
 
 @route("POST", f"{BASE}/_export", "saved_objects.export")
-def export(call: Call):
+def export(call: DashboardsCall):
     body = call.body
     lines, details = exports.export(
         _repository(call), call.state.types, type=_list(body.get("type")), objects=body.get("objects"),
@@ -60,7 +60,7 @@ def export(call: Call):
 
 
 @route("POST", f"{BASE}/_import", "saved_objects.import")
-def import_objects(call: Call):
+def import_objects(call: DashboardsCall):
     q = call.query
     return 200, imports.import_objects(_import_target(call), call.body["file"], overwrite=q.get("overwrite", False),
                                        create_new_copies=q.get("createNewCopies", False),
@@ -69,37 +69,37 @@ def import_objects(call: Call):
 
 
 @route("POST", f"{BASE}/_resolve_import_errors", "saved_objects.resolve_import_errors")
-def resolve_import_errors(call: Call):
+def resolve_import_errors(call: DashboardsCall):
     return 200, imports.resolve_import_errors(_import_target(call), call.body["file"], call.body["retries"],
                                               create_new_copies=call.query.get("createNewCopies", False),
                                               limit=call.state.settings["max_import_export_size"])
 
 
-def _import_target(call: Call) -> imports.ImportTarget:
+def _import_target(call: DashboardsCall) -> imports.ImportTarget:
     return imports.ImportTarget(_repository(call), call.state.types, workspaces=_list(call.query.get("workspaces")),
                                 data_source_id=call.query.get("dataSourceId") or None)
 
 
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
-def get(call: Call):
+def get(call: DashboardsCall):
     return 200, _repository(call).get(call.state.types, call.path["type"], call.path["id"])
 
 
 @route("POST", f"{BASE}/<type>", "saved_objects.create")
 @route("POST", f"{BASE}/<type>/<id>", "saved_objects.create")
-def create(call: Call):
+def create(call: DashboardsCall):
     body = {**call.body, "id": call.path.get("id")}
     return 200, _repository(call).create(call.state.types, call.path["type"], body,
                                          overwrite=call.query.get("overwrite", False))
 
 
 @route("PUT", f"{BASE}/<type>/<id>", "saved_objects.update")
-def update(call: Call):
+def update(call: DashboardsCall):
     return 200, _repository(call).update(call.state.types, call.path["type"], call.path["id"], call.body)
 
 
 @route("DELETE", f"{BASE}/<type>/<id>", "saved_objects.delete")
-def delete(call: Call):
+def delete(call: DashboardsCall):
     return 200, _repository(call).delete(call.state.types, call.path["type"], call.path["id"])
 
 

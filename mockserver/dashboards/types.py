@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..boom import BoomError
+from .errors import UnsupportedType
 from ..versions import order_key
 
 Migration = Callable[[dict], dict]
@@ -138,7 +138,7 @@ class TypeRegistry:
         """The type, or the repository's 400 for a type it does not serve."""
         saved_type = self.get(name)
         if saved_type is None:
-            raise BoomError(f"Unsupported saved object type: '{name}': Bad Request", 400)
+            raise UnsupportedType(name)
         return saved_type
 
     def exportable(self) -> list[str]:

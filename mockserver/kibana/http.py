@@ -4,29 +4,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from typing import Any
+from dataclasses import dataclass
 
-from flask import Response
-from jsonschema.exceptions import ValidationError
 from werkzeug import Request
-from werkzeug.http import http_date
 
-from ..boom import BoomError, boom_body
-from ..config_schema import coerce, config_schema_message, unknown_key_message  # noqa: F401  (routes use the last)
 from ..errors import ProductError
 from ..hapi import HapiProduct
-from ..product import Call, bodiless
+from ..product import Call
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
+from .errors import ElasticsearchRefusedCredentials, Forbidden, InternalRouteRestricted, MissingKibanaPrivileges, Unauthorized
 from .state import KibanaState
 
 # core's getSpaceIdFromPath: a prefix match, so /s/aBC/... is space "a" and path "BC/...".
 SPACE_PREFIX = re.compile(r"^/s/([a-z0-9_\-]+)")
 SPACE_ENVIRON = "mockserver.kibana.space"
 MAX_PAYLOAD_BYTES = 1048576  # server.maxPayload
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 VERSIONED_ENVIRON = "mockserver.kibana.api_version"
 # Kibana answers these paths with its own 404 when no route matches (the others are Elasticsearch's).
 OWNED_PREFIXES = ("/api/", "/internal/", "/s/", "/app/")
@@ -48,7 +42,13 @@ INTERNAL_API_VERSION = "1"
 VERSIONED_SINCE = {"/api/ml/": (8, 9), "/internal/": (8, 9), "/api/spaces/": (9, 0)}
 INTERNAL_RESTRICTED_SINCE = (9, 0)
 DETAILED_FORBIDDEN_SINCE = (8, 18)  # before, ML routes' access tags answered a bare "Forbidden"
-NEW_UNKNOWN_KEY_WORDING_SINCE = (9, 4)  # @kbn/config-schema, elastic/kibana#258633
+
+
+@dataclass
+class KibanaCall(Call):
+    """A Kibana request, as its routes see it: the state is Kibana's."""
+
+    state: KibanaState = None  # type: ignore[assignment]  (set by the pipeline before the handler)
 
 
 class SpacePrefix:
@@ -74,6 +74,9 @@ def space_of(req: Request) -> str:
 
 
 class KibanaProduct(HapiProduct):
+    header_prefix = "kbn"
+    headers = HEADERS
+
     def new_state(self, options: dict) -> KibanaState:
         return KibanaState()
 
@@ -106,47 +109,37 @@ class KibanaProduct(HapiProduct):
         return runtime.store.products["kibana"].version
 
     # -- request ---------------------------------------------------------------------------
-    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> Call:
-        """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, internal-API
-        restriction), then the request itself."""
-        body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)  # before the XSRF check: hapi reads first
-        version = self.version_of(runtime)
-        if req.method not in SAFE_METHODS and "kbn-xsrf" not in req.headers and "kbn-version" not in req.headers:
-            raise BoomError("Request must contain a kbn-xsrf header.", 400)
-        sent_version = req.headers.get("kbn-version")
-        expected = runtime.store.products["kibana"].settings["version"]
-        if sent_version is not None and sent_version != expected:
-            raise BoomError(f'Browser client is out of date, please refresh the page ("kbn-version" header was '
-                            f'"{sent_version}" but should be "{expected}")', 400,
-                            attributes={"expected": expected, "got": sent_version})
-        internal = req.path.startswith("/internal/")
-        if (internal and version >= INTERNAL_RESTRICTED_SINCE and "x-elastic-internal-origin" not in req.headers
-                and "elasticInternalOrigin" not in req.args):
-            raise BoomError(f"uri [{req.path}] with method [{req.method.lower()}] exists but is not available with "
-                            "the current configuration", 400)
-        properties = schemas.request_schema("query").get("properties", {})
-        query = {name: coerce(raw, properties.get(name, {})) for name, raw in req.args.items()
-                 if not (internal and name == "elasticInternalOrigin")}
-        return Call(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
+    def expected_version(self, runtime) -> str:
+        return runtime.store.products["kibana"].settings["version"]
 
-    def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
-        new_wording = self.version_of(call.runtime) >= NEW_UNKNOWN_KEY_WORDING_SINCE
-        for part in ("path", "query", "body"):
-            if errors[part]:
-                return BoomError(config_schema_message(part, errors[part][0], new_wording), 400)
-        return BoomError("Bad Request", 400)
+    def new_unknown_key_wording(self, runtime) -> bool:
+        return runtime.store.products["kibana"].new_unknown_key_wording
+
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> KibanaCall:
+        """hapi's payload limit (server.maxPayload), core's onPostAuth checks (XSRF, version, the
+        internal-API restriction), then the request itself."""
+        body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)  # before the XSRF check: hapi reads first
+        self.check_headers(req, runtime)
+        internal = req.path.startswith("/internal/")
+        if (internal and self.version_of(runtime) >= INTERNAL_RESTRICTED_SINCE
+                and "x-elastic-internal-origin" not in req.headers and "elasticInternalOrigin" not in req.args):
+            raise InternalRouteRestricted(req.path, req.method)
+        query = self.query(req, schemas)
+        if internal:
+            query.pop("elasticInternalOrigin", None)
+        return KibanaCall(path=path_args, query=query, body=body, request=req, runtime=runtime, space=space_of(req))
 
     # -- security -------------------------------------------------------------------------------
     def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:
         """Kibana asks Elasticsearch who the caller is and passes its refusal on, in its own words."""
         if failure.kind == "missing":
-            return BoomError("Unauthorized", 401)
+            return Unauthorized()
         if failure.kind == "user":
             reason = (f"unable to authenticate user [{failure.username}] for REST request "
                       "[/_security/_authenticate]")
         else:
             reason = "unable to authenticate with provided credentials and anonymous access is not allowed for this request"
-        return BoomError(f"[security_exception: [security_exception] Reason: {reason}]: {reason}", 401)
+        return ElasticsearchRefusedCredentials(reason)
 
     def check_access(self, call: Call) -> None:
         """The route's Kibana privileges, in the request's space (after XSRF, before validation); then
@@ -167,27 +160,17 @@ class KibanaProduct(HapiProduct):
         if granted & set(required):
             return
         if self.version_of(call.runtime) < DETAILED_FORBIDDEN_SINCE:
-            raise BoomError("Forbidden", 403)
+            raise Forbidden()
         req = call.request
         query = "?" + req.query_string.decode() if req.query_string else ""
-        missing = ",".join(p for p in required if p not in granted)
-        raise BoomError(f"API [{req.method} {req.path}{query}] is unauthorized for user, this action is granted by "
-                        f"the Kibana privileges [{missing}]", 403)
+        raise MissingKibanaPrivileges(f"{req.method} {req.path}{query}", [p for p in required if p not in granted])
 
     # -- response ---------------------------------------------------------------------------
-    def render(self, status: int, body: Any, req: Request) -> Response:
-        headers = dict(HEADERS)
+    def response_headers(self, req: Request) -> dict[str, str]:
+        headers = dict(self.headers)
         if VERSIONED_ENVIRON in req.environ:
             headers["elastic-api-version"] = req.environ[VERSIONED_ENVIRON]
-        headers["Date"] = http_date()
-        if body is None:  # a 204
-            return bodiless(status, headers)
-        return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
-                        content_type="application/json; charset=utf-8")
-
-    def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
-        # hapi answers a path it does not know, or a method the path does not take, alike.
-        return self.render(404, boom_body(BoomError("Not Found", 404)), req)
+        return headers
 
 
 KIBANA = KibanaProduct("kibana", requires=("elasticsearch",))

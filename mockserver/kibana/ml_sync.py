@@ -7,10 +7,15 @@ and models and Kibana's ``ml-job`` / ``ml-trained-model`` saved objects.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..boom import BoomError, boom_body
+from .errors import UnableToCreate, UnknownQueryKey
 from .saved_objects import ALL_SPACES, JOB_TYPES, SavedObject, job_object_id
+
+if TYPE_CHECKING:
+    from ..elasticsearch.ml import Ml
+    from .state import KibanaState
 
 SECTIONS = ("savedObjectsCreated", "savedObjectsDeleted", "datafeedsAdded", "datafeedsRemoved")
 GROUPED_FORMAT_SINCE = (8, 2)   # grouped by type, trained models included (elastic/kibana#123487)
@@ -55,15 +60,18 @@ def attempt(action: Callable[[], None] | None) -> dict:
     return {"success": True}
 
 
-def sync(kibana, ml, *, space: str, visible: set[str] | None, simulate: bool = False,
+def sync(kibana: KibanaState, ml: Ml, *, space: str, visible: set[str] | None, simulate: bool = False,
          add_to_all_spaces: bool | None = None) -> dict:
     """``GET [/s/{space}]/api/ml/saved_objects/sync``: creates the saved objects Elasticsearch's jobs
     and models lack, deletes those whose job or model is gone, and follows datafeed changes.
 
     ``visible``: the spaces the requesting user sees (None: all). ``simulate``: decide and report,
-    write nothing.
+    write nothing. ``add_to_all_spaces``: the parameter as sent (None: not sent); before 8.18 the
+    route's query schema had only ``simulate``.
     """
     version = kibana.version
+    if add_to_all_spaces is not None and version < ALL_SPACES_SINCE:
+        raise UnknownQueryKey("addToAllSpaces", kibana.new_unknown_key_wording)
     grouped = version >= GROUPED_FORMAT_SINCE
     to_all = version >= ALL_SPACES_SINCE and add_to_all_spaces is not False
     view = MlView(ml)
@@ -79,7 +87,7 @@ def sync(kibana, ml, *, space: str, visible: set[str] | None, simulate: bool = F
         """The user's saved-objects client refuses an object in spaces the user does not all see."""
         if visible is not None and not set(namespaces) <= visible:
             def refused() -> None:
-                raise BoomError(f"Unable to create {so_type}", 403)
+                raise UnableToCreate(so_type)
             return write(refused)
         return write(action)
 
@@ -141,7 +149,7 @@ def _model_spaces(objects, job: dict | None, model_id: str, space: str, to_all: 
     return [space]
 
 
-def status(kibana, ml, visible: set[str] | None) -> dict[str, Any]:
+def status(kibana: KibanaState, ml: Ml, visible: set[str] | None) -> dict[str, Any]:
     """``GET /internal/ml/saved_objects/status``: each side's view of the other (checks.ts)."""
     view = MlView(ml)
     objects = kibana.saved_objects
@@ -182,7 +190,7 @@ def status(kibana, ml, visible: set[str] | None) -> dict[str, Any]:
     return {"savedObjects": saved, "jobs": jobs}
 
 
-def jobs_spaces(kibana, ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
+def jobs_spaces(kibana: KibanaState, ml: Ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
     """``GET /internal/ml/saved_objects/jobs_spaces``: the spaces of each job that exists."""
     view = MlView(ml)
     spaces: dict[str, dict[str, list[str]]] = {}
@@ -195,13 +203,13 @@ def jobs_spaces(kibana, ml, visible: set[str] | None = None) -> dict[str, dict[s
     return spaces
 
 
-def trained_models_spaces(kibana, ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
+def trained_models_spaces(kibana: KibanaState, ml: Ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
     view = MlView(ml)
     return {"trainedModels": {so.id: list(so.namespaces) for so in kibana.saved_objects.of_type("ml-trained-model")
                               if so.id in view.models and so.visible_in(visible)}}
 
 
-def initialize(kibana, ml, *, simulate: bool = False) -> dict[str, Any]:
+def initialize(kibana: KibanaState, ml: Ml, *, simulate: bool = False) -> dict[str, Any]:
     """Kibana's create-only pass (at start, and hourly): missing objects in all spaces, missing
     datafeed ids filled; nothing deleted, no datafeed id removed."""
     view = MlView(ml)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..boom import BoomError
+from .errors import ReservedSpace, SpaceExists, SpaceNotFound
 
 # The order spaces_client.transformSavedObjectToSpace writes a space in.
 FIELD_ORDER = ("id", "name", "description", "color", "initials", "imageUrl", "disabledFeatures", "_reserved", "solution")
@@ -47,13 +47,13 @@ class Spaces:
     def get(self, space_id: str) -> dict:
         space = self.docs.get(space_id)
         if space is None:
-            raise BoomError("Not Found", 404)
+            raise SpaceNotFound()
         return dict(space)
 
     def create(self, fields: dict[str, Any]) -> dict:
         space_id = fields["id"]
         if space_id in self.docs:
-            raise BoomError(f"A space with the identifier {space_id} already exists.", 409)
+            raise SpaceExists(space_id)
         self.docs[space_id] = _space(space_id, {**fields, "name": fields["name"].strip()})
         return self.get(space_id)
 
@@ -61,16 +61,16 @@ class Spaces:
         """The whole space again; the path's id wins over the body's, and a reserved space stays so."""
         current = self.docs.get(space_id)
         if current is None:
-            raise BoomError("Not Found", 404)
+            raise SpaceNotFound()
         self.docs[space_id] = _space(space_id, fields, reserved=bool(current.get("_reserved")))
         return self.get(space_id)
 
     def delete(self, space_id: str) -> None:
         space = self.docs.get(space_id)
         if space is None:
-            raise BoomError("Not Found", 404)
+            raise SpaceNotFound()
         if space.get("_reserved"):
-            raise BoomError(f"The {space_id} space cannot be deleted because it is reserved.", 400)
+            raise ReservedSpace(space_id)
         del self.docs[space_id]
 
     def dump(self) -> dict:

@@ -20,6 +20,7 @@ from .saved_objects import MlSavedObjects, job_object_id
 from .spaces import Spaces
 
 DEFAULT_VERSION = "9.1.0"
+NEW_UNKNOWN_KEY_WORDING_SINCE = (9, 4)  # @kbn/config-schema, elastic/kibana#258633
 
 
 class KibanaState:
@@ -31,6 +32,11 @@ class KibanaState:
     @property
     def version(self) -> tuple[int, ...]:
         return release_numbers(self.settings["version"])
+
+    @property
+    def new_unknown_key_wording(self) -> bool:
+        """Whether config-schema words an unknown key the newer way."""
+        return self.version >= NEW_UNKNOWN_KEY_WORDING_SINCE
 
     def load(self, section: dict, source: str) -> None:
         self.settings.update({k: v for k, v in section.get("settings", {}).items() if v is not None})

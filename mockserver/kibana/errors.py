@@ -1,0 +1,77 @@
+"""Kibana's errors, each message written once: Boom errors of its core, security, spaces and ML
+plugins, raised by the model and the wire and rendered by ``mockserver.hapi``."""
+
+from __future__ import annotations
+
+from ..boom import BadRequest, BoomError, Forbidden, NotFound, Unauthorized
+from ..config_schema import unknown_key_message
+
+__all__ = ["BadRequest", "BoomError", "Forbidden", "NotFound", "Unauthorized", "InternalRouteRestricted",
+           "ElasticsearchRefusedCredentials", "MissingKibanaPrivileges", "SpaceNotFound", "SpaceExists",
+           "ReservedSpace", "SpacesUnauthorized", "SpaceUnauthorized", "UnableToCreate", "UnknownQueryKey"]
+
+
+class InternalRouteRestricted(BadRequest):
+    """core's restriction of internal routes (9.0): no ``x-elastic-internal-origin``."""
+
+    def __init__(self, path: str, method: str):
+        super().__init__(f"uri [{path}] with method [{method.lower()}] exists but is not available with the current "
+                         "configuration")
+
+
+class ElasticsearchRefusedCredentials(Unauthorized):
+    """Kibana asked Elasticsearch who the caller is and passes its refusal on, in its own words."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"[security_exception: [security_exception] Reason: {reason}]: {reason}")
+
+
+class MissingKibanaPrivileges(Forbidden):
+    """The route's access tags (8.18 and later): which request, and the privileges that grant it."""
+
+    def __init__(self, request: str, missing: list[str]):
+        super().__init__(f"API [{request}] is unauthorized for user, this action is granted by the Kibana privileges "
+                         f"[{','.join(missing)}]")
+
+
+class SpaceNotFound(NotFound):
+    def __init__(self):
+        super().__init__("Not Found")
+
+
+class SpaceExists(BoomError):
+    status = 409
+
+    def __init__(self, space_id: str):
+        super().__init__(f"A space with the identifier {space_id} already exists.")
+
+
+class ReservedSpace(BadRequest):
+    def __init__(self, space_id: str):
+        super().__init__(f"The {space_id} space cannot be deleted because it is reserved.")
+
+
+class SpacesUnauthorized(Forbidden):
+    """The secure spaces client: the user may not ``verb`` (create, update, delete) spaces."""
+
+    def __init__(self, verb: str):
+        super().__init__(f"Unauthorized to {verb} spaces")
+
+
+class SpaceUnauthorized(Forbidden):
+    def __init__(self, space_id: str):
+        super().__init__(f"Unauthorized to get {space_id} space")
+
+
+class UnableToCreate(Forbidden):
+    """The user's saved-objects client refuses an object in spaces the user does not all see."""
+
+    def __init__(self, so_type: str):
+        super().__init__(f"Unable to create {so_type}")
+
+
+class UnknownQueryKey(BadRequest):
+    """config-schema's refusal of a query parameter the route's schema does not have."""
+
+    def __init__(self, key: str, new_wording: bool):
+        super().__init__(unknown_key_message("query", key, new_wording))
