@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from . import xcontent
 from .documents import Documents, doc_id_problems
-from .http import parse_json
+from .json_reader import parse_json
 from .errors import (
     ActionRequestValidation,
     DocumentParsingError,

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import jsonvalue
-from ..product import Call, Raw
+from ..product import Raw
 from . import xcontent
 from .authorization import item_authorizer, scroll_owner
 from .bulk import parse_bulk, run_bulk
@@ -20,7 +20,7 @@ from .errors import (
     NotMocked,
     ParseException,
 )
-from .http import ELASTICSEARCH
+from .http import ELASTICSEARCH, ElasticsearchCall
 from .indices import Index, alias_spec, check_alias_spec
 from .search import (
     count,
@@ -34,12 +34,12 @@ route = ELASTICSEARCH.operation
 DESTRUCTIVE = "Wildcard expressions or all indices are not allowed"
 
 
-def locator(call: Call) -> xcontent.Locator:
+def locator(call: ElasticsearchCall) -> xcontent.Locator:
     """Where a path of the body starts (line, column), computed only when an error needs it."""
     return xcontent.Locator(call.body_text)
 
 
-def _resolve_options(call: Call, expand_default: str = "open") -> dict:
+def _resolve_options(call: ElasticsearchCall, expand_default: str = "open") -> dict:
     q = call.query
     return {"expand_wildcards": q.get("expand_wildcards", expand_default),
             "ignore_unavailable": q.get("ignore_unavailable", False),
@@ -51,7 +51,7 @@ def _empty() -> Raw:
     return Raw(b"", "text/plain; charset=UTF-8", checked=None)
 
 
-def _unsupported_params(call: Call, *names: str) -> None:
+def _unsupported_params(call: ElasticsearchCall, *names: str) -> None:
     for name in names:
         if name in call.query:
             raise NotMocked(f"the [{name}] parameter")
@@ -66,7 +66,7 @@ def _index_expression(name: str) -> None:
 
 # -- indices ------------------------------------------------------------------------------------
 @route("PUT", "/<index>", "indices.create")
-def indices_create(call: Call):
+def indices_create(call: ElasticsearchCall):
     body = call.body or {}
     for key, value in body.items():
         if key not in ("settings", "mappings", "aliases"):
@@ -85,7 +85,7 @@ def index_definition(index: Index, features: list[str] | None = None, flat: bool
 
 
 @route("GET", "/<index>", "indices.get")
-def indices_get(call: Call):
+def indices_get(call: ElasticsearchCall):
     _index_expression(call.path["index"])
     indices = call.state.indices.resolve(call.path["index"], **_resolve_options(call))
     features, flat = call.query.get("features"), call.query.get("flat_settings", False)
@@ -95,7 +95,7 @@ def indices_get(call: Call):
 
 
 @route("HEAD", "/<index>", "indices.exists")
-def indices_exists(call: Call):
+def indices_exists(call: ElasticsearchCall):
     try:
         indices = call.state.indices.resolve(call.path["index"], **_resolve_options(call))
     except (IndexNotFound, InvalidIndexName):
@@ -104,7 +104,7 @@ def indices_exists(call: Call):
 
 
 @route("DELETE", "/<index>", "indices.delete")
-def indices_delete(call: Call):
+def indices_delete(call: ElasticsearchCall):
     parts = call.path["index"].split(",")
     if any(p == "_all" or "*" in p for p in parts):
         raise IllegalArgument(DESTRUCTIVE)
@@ -123,7 +123,7 @@ def indices_delete(call: Call):
     return 200, {"acknowledged": True}
 
 
-def _refresh(call: Call):
+def _refresh(call: ElasticsearchCall):
     indices = call.state.indices.resolve(call.path.get("index"), **_resolve_options(call))
     total = sum(_copies(index) for index in indices)
     primaries = sum(int(index.settings.get("index.number_of_shards", "1")) for index in indices)
@@ -138,7 +138,7 @@ for _rule in ("/_refresh", "/<index>/_refresh"):
     route("GET,POST", _rule, "indices.refresh")(_refresh)
 
 
-def _get_mapping(call: Call):
+def _get_mapping(call: ElasticsearchCall):
     indices = call.state.indices.resolve(call.path.get("index"), **_resolve_options(call))
     return 200, {index.name: {"mappings": index.mapping.to_xcontent()} for index in sorted(indices, key=lambda i: i.name)}
 
@@ -148,7 +148,7 @@ for _rule in ("/_mapping", "/<index>/_mapping"):
 
 
 @route("PUT,POST", "/<index>/_mapping", "indices.put_mapping")
-def indices_put_mapping(call: Call):
+def indices_put_mapping(call: ElasticsearchCall):
     from .mapping import IllegalArgumentMapper
 
     body = call.body
@@ -166,7 +166,7 @@ def indices_put_mapping(call: Call):
 
 
 # -- aliases ------------------------------------------------------------------------------------
-def _get_aliases(call: Call):
+def _get_aliases(call: ElasticsearchCall):
     state = call.state
     names = call.path.get("name")
     indices = state.indices.resolve(call.path.get("index"), **_resolve_options(call, "all"))
@@ -197,7 +197,7 @@ for _rule in ("/_alias", "/_alias/<name>", "/<index>/_alias", "/<index>/_alias/<
     route("GET", _rule, "indices.get_alias")(_get_aliases)
 
 
-def _exists_alias(call: Call):
+def _exists_alias(call: ElasticsearchCall):
     status, _ = _get_aliases(call)
     return status, _empty()
 
@@ -206,7 +206,7 @@ for _rule in ("/_alias/<name>", "/<index>/_alias/<name>"):
     route("HEAD", _rule, "indices.exists_alias")(_exists_alias)
 
 
-def _put_alias(call: Call):
+def _put_alias(call: ElasticsearchCall):
     state = call.state
     indices = state.indices.resolve(call.path["index"], **_resolve_options(call))
     if not indices:
@@ -224,7 +224,7 @@ for _rule in ("/<index>/_alias/<name>", "/<index>/_aliases/<name>"):
     route("PUT,POST", _rule, "indices.put_alias")(_put_alias)
 
 
-def _delete_alias(call: Call):
+def _delete_alias(call: ElasticsearchCall):
     state = call.state
     indices = state.indices.resolve(call.path["index"], **_resolve_options(call, "all"))
     names = call.path["name"].split(",")
@@ -244,18 +244,18 @@ for _rule in ("/<index>/_alias/<name>", "/<index>/_aliases/<name>"):
 
 
 @route("POST", "/_aliases", "indices.update_aliases")
-def indices_update_aliases(call: Call):
+def indices_update_aliases(call: ElasticsearchCall):
     from .aliases import update_aliases
 
     return 200, update_aliases(call.state.indices, (call.body or {}).get("actions", []))
 
 
 # -- documents ----------------------------------------------------------------------------------
-def _refresh_flag(call: Call) -> bool:
+def _refresh_flag(call: ElasticsearchCall) -> bool:
     return call.query.get("refresh") in ("", "true")
 
 
-def _write(call: Call, doc_id: str | None, op_type: str | None):
+def _write(call: ElasticsearchCall, doc_id: str | None, op_type: str | None):
     _unsupported_params(call, "routing", "version", "version_type")
     body = call.body
     if body is None:
@@ -270,7 +270,7 @@ def _write(call: Call, doc_id: str | None, op_type: str | None):
     return status, (_with_location(answer) if status == 201 else answer)
 
 
-def _authorize_item(call: Call, operation: str) -> None:
+def _authorize_item(call: ElasticsearchCall, operation: str) -> None:
     """A single-document write is a one-item bulk: its item is checked as the bulk's are."""
     check = item_authorizer(call)
     if check is not None:
@@ -283,7 +283,7 @@ def _with_location(answer: dict) -> Raw:
                headers={"Location": f"/{answer['_index']}/_doc/{quote(answer['_id'], safe='')}"}, checked=answer)
 
 
-def _op_type(call: Call, forced: str | None = None) -> str | None:
+def _op_type(call: ElasticsearchCall, forced: str | None = None) -> str | None:
     raw = call.query.get("op_type")
     if forced == "create":
         if raw is not None and raw.lower() != "create":
@@ -297,21 +297,21 @@ def _op_type(call: Call, forced: str | None = None) -> str | None:
 
 
 @route("PUT,POST", "/<index>/_doc/<path:id>", "index")
-def index_with_id(call: Call):
+def index_with_id(call: ElasticsearchCall):
     return _write(call, call.path["id"], _op_type(call))
 
 
 @route("POST", "/<index>/_doc", "index")
-def index_without_id(call: Call):
+def index_without_id(call: ElasticsearchCall):
     return _write(call, None, _op_type(call))
 
 
 @route("PUT,POST", "/<index>/_create/<path:id>", "create")
-def create(call: Call):
+def create(call: ElasticsearchCall):
     return _write(call, call.path["id"], _op_type(call, "create"))
 
 
-def _source_param(call: Call) -> Any:
+def _source_param(call: ElasticsearchCall) -> Any:
     q = call.query
     source = q.get("_source")
     includes, excludes = q.get("_source_includes"), q.get("_source_excludes")
@@ -325,30 +325,30 @@ def _source_param(call: Call) -> Any:
 
 
 @route("GET", "/<index>/_doc/<path:id>", "get")
-def get(call: Call):
+def get(call: ElasticsearchCall):
     _unsupported_params(call, "routing", "version", "version_type", "stored_fields")
     return call.state.documents.get(call.path["index"], call.path["id"], source=_source_param(call))
 
 
 @route("HEAD", "/<index>/_doc/<path:id>", "exists")
-def exists(call: Call):
+def exists(call: ElasticsearchCall):
     status, _ = call.state.documents.get(call.path["index"], call.path["id"], source=False)
     return status, _empty()
 
 
 @route("GET", "/<index>/_source/<path:id>", "get_source")
-def get_source(call: Call):
+def get_source(call: ElasticsearchCall):
     return 200, call.state.documents.get_source(call.path["index"], call.path["id"], source=_source_param(call))
 
 
 @route("HEAD", "/<index>/_source/<path:id>", "exists_source")
-def exists_source(call: Call):
+def exists_source(call: ElasticsearchCall):
     call.state.documents.get_source(call.path["index"], call.path["id"])
     return 200, _empty()
 
 
 @route("DELETE", "/<index>/_doc/<path:id>", "delete")
-def delete(call: Call):
+def delete(call: ElasticsearchCall):
     _unsupported_params(call, "routing", "version", "version_type")
     _authorize_item(call, "delete")
     q = call.query
@@ -357,7 +357,7 @@ def delete(call: Call):
 
 
 @route("POST", "/<index>/_update/<path:id>", "update")
-def update(call: Call):
+def update(call: ElasticsearchCall):
     _unsupported_params(call, "routing")
     if "version" in call.query or "version_type" in call.query:
         raise ActionRequestValidation(["internal versioning can not be used for optimistic concurrency control. "
@@ -377,7 +377,7 @@ def update(call: Call):
     return status, (_with_location(answer) if status == 201 else answer)
 
 
-def _bulk(call: Call):
+def _bulk(call: ElasticsearchCall):
     _unsupported_params(call, "routing", "require_alias", "require_data_stream")
     items = parse_bulk(call.body or "", call.path.get("index"))
     if not items:
@@ -390,7 +390,7 @@ for _rule in ("/_bulk", "/<index>/_bulk"):
 
 
 # -- search -------------------------------------------------------------------------------------
-def _search(call: Call):
+def _search(call: ElasticsearchCall):
     return 200, run_search(call.state, call.path.get("index"), call.body, call.query, locator(call),
                            uri=call.request.path, owner=scroll_owner(call))
 
@@ -399,7 +399,7 @@ for _rule in ("/_search", "/<index>/_search"):
     route("GET,POST", _rule, "search")(_search)
 
 
-def _scroll(call: Call):
+def _scroll(call: ElasticsearchCall):
     return 200, run_scroll(call.state, call.path.get("scroll_id"), call.body, call.query, owner=scroll_owner(call))
 
 
@@ -407,7 +407,7 @@ for _rule in ("/_search/scroll", "/_search/scroll/<scroll_id>"):
     route("GET,POST", _rule, "scroll")(_scroll)
 
 
-def _clear_scroll(call: Call):
+def _clear_scroll(call: ElasticsearchCall):
     from .search import clear_scroll
 
     freed = clear_scroll(call.state, call.path.get("scroll_id"), call.body, call.query, owner=scroll_owner(call))
@@ -418,7 +418,7 @@ for _rule in ("/_search/scroll", "/_search/scroll/<scroll_id>"):
     route("DELETE", _rule, "clear_scroll")(_clear_scroll)
 
 
-def _count(call: Call):
+def _count(call: ElasticsearchCall):
     return 200, count(call.state, call.path.get("index"), call.body, call.query, locator(call))
 
 
@@ -427,12 +427,12 @@ for _rule in ("/_count", "/<index>/_count"):
 
 
 @route("POST", "/<index>/_delete_by_query", "delete_by_query")
-def delete_by_query_route(call: Call):
+def delete_by_query_route(call: ElasticsearchCall):
     return delete_by_query(call.state, call.path["index"], call.body, call.query, locator(call))
 
 
 # -- ingest -------------------------------------------------------------------------------------
-def _get_pipeline(call: Call):
+def _get_pipeline(call: ElasticsearchCall):
     found = call.state.pipelines.get(call.path.get("id"))
     if call.query.get("summary"):
         found = {pipeline_id: {} for pipeline_id in found}
@@ -444,7 +444,7 @@ for _rule in ("/_ingest/pipeline", "/_ingest/pipeline/<id>"):
 
 
 @route("PUT", "/_ingest/pipeline/<id>", "ingest.put_pipeline")
-def ingest_put_pipeline(call: Call):
+def ingest_put_pipeline(call: ElasticsearchCall):
     if call.body is None:
         raise ParseException("request body is required")
     state = call.state
@@ -453,14 +453,14 @@ def ingest_put_pipeline(call: Call):
 
 
 @route("DELETE", "/_ingest/pipeline/<id>", "ingest.delete_pipeline")
-def ingest_delete_pipeline(call: Call):
+def ingest_delete_pipeline(call: ElasticsearchCall):
     call.state.pipelines.delete(call.path["id"])
     return 200, {"acknowledged": True}
 
 
 # -- license ------------------------------------------------------------------------------------
 @route("GET", "/_license", "license.get")
-def license_get(call: Call):
+def license_get(call: ElasticsearchCall):
     if call.query.get("accept_enterprise") is False:
         raise IllegalArgument("The [accept_enterprise] parameters may not be false")
     return 200, call.state.license.answer()
@@ -468,19 +468,19 @@ def license_get(call: Call):
 
 # -- connector secrets --------------------------------------------------------------------------
 @route("POST", "/_connector/_secret", "connector.secret_post")
-def connector_secret_post(call: Call):
+def connector_secret_post(call: ElasticsearchCall):
     if call.body is None:
         raise ParseException("request body is required")
     return 200, {"id": call.state.secrets.post(call.body.get("value"))}
 
 
 @route("GET", "/_connector/_secret/<id>", "connector.secret_get")
-def connector_secret_get(call: Call):
+def connector_secret_get(call: ElasticsearchCall):
     return 200, call.state.secrets.get(call.path["id"])
 
 
 @route("PUT", "/_connector/_secret/<id>", "connector.secret_put")
-def connector_secret_put(call: Call):
+def connector_secret_put(call: ElasticsearchCall):
     if call.body is None:
         raise ParseException("request body is required")
     result = call.state.secrets.put(call.path["id"], call.body.get("value"))
@@ -488,6 +488,6 @@ def connector_secret_put(call: Call):
 
 
 @route("DELETE", "/_connector/_secret/<id>", "connector.secret_delete")
-def connector_secret_delete(call: Call):
+def connector_secret_delete(call: ElasticsearchCall):
     call.state.secrets.delete(call.path["id"])
     return 200, {"deleted": True}

@@ -764,7 +764,7 @@ def _where(error: ElasticsearchError, fallback: tuple[int, int]) -> tuple[int, i
 
 
 def did_you_mean(name: str, candidates) -> str:
-    from .http import did_you_mean as suggest
+    from .schema_errors import did_you_mean as suggest
 
     return suggest(name, candidates)
 

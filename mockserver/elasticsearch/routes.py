@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from ..journal import keep_secret
-from ..product import Call
 from . import api_keys
 from .cluster import cluster_info
 from .errors import IllegalArgument
-from .http import ELASTICSEARCH
+from .http import ELASTICSEARCH, ElasticsearchCall
 from .xcontent import Locator
 
 route = ELASTICSEARCH.operation
@@ -15,7 +14,7 @@ route = ELASTICSEARCH.operation
 
 # -- cluster ------------------------------------------------------------------------------------
 @route("GET,HEAD", "/", "info")
-def info(call: Call):
+def info(call: ElasticsearchCall):
     """GET / and HEAD / (the server drops the body of a HEAD answer, keeping its length)."""
     return 200, cluster_info(call.state.release)
 
@@ -26,33 +25,33 @@ def info(call: Call):
 # (An empty last segment is dropped by its path split: ``/_connector/`` is ``/_connector``.)
 MAYBE_EMPTY = "string(minlength=0):"
 
-def _put(call: Call, connector_id: str | None):
+def _put(call: ElasticsearchCall, connector_id: str | None):
     connector_id, result = call.state.connectors.put(connector_id, call.body or {})
     return (201 if result == "created" else 200), {"id": connector_id, "result": result}
 
 
 @route("PUT", "/_connector/<connector_id>", "connector.put")
-def connector_put(call: Call):
+def connector_put(call: ElasticsearchCall):
     return _put(call, call.path["connector_id"])
 
 
 @route("PUT", "/_connector", "connector.put")
-def connector_put_without_id(call: Call):
+def connector_put_without_id(call: ElasticsearchCall):
     return _put(call, None)
 
 
 @route("POST", "/_connector", "connector.post")
-def connector_post(call: Call):
+def connector_post(call: ElasticsearchCall):
     return _put(call, None)
 
 
 @route("GET", "/_connector/<connector_id>", "connector.get")
-def connector_get(call: Call):
+def connector_get(call: ElasticsearchCall):
     return 200, call.state.connectors.get(call.path["connector_id"], call.query.get("include_deleted", False))
 
 
 @route("GET", "/_connector", "connector.list")
-def connector_list(call: Call):
+def connector_list(call: ElasticsearchCall):
     q = call.query
     count, results = call.state.connectors.list(
         from_=q.get("from", 0), size=q.get("size", 100), index_names=q.get("index_name"),
@@ -63,7 +62,7 @@ def connector_list(call: Call):
 
 
 @route("DELETE", "/_connector/<connector_id>", "connector.delete")
-def connector_delete(call: Call):
+def connector_delete(call: ElasticsearchCall):
     call.state.connectors.delete(call.path["connector_id"], hard=call.query.get("hard", False),
                                  delete_sync_jobs=call.query.get("delete_sync_jobs", False))
     return 200, {"acknowledged": True}
@@ -72,7 +71,7 @@ def connector_delete(call: Call):
 def _update(suffix: str, schema: str, apply):
     """Declares ``PUT /_connector/{id}/<suffix>``: ``apply(connectors, id, body)`` gives the result."""
 
-    def handler(call: Call):
+    def handler(call: ElasticsearchCall):
         return 200, {"result": apply(call.state.connectors, call.path["connector_id"], call.body or {})}
 
     handler.__name__ = schema.replace(".", "_")
@@ -103,14 +102,14 @@ _update("_features", "connector.update_features", lambda c, cid, b: c.set_featur
 
 # -- sync jobs ----------------------------------------------------------------------------------
 @route("POST", "/_connector/_sync_job", "connector.sync_job_post")
-def sync_job_post(call: Call):
+def sync_job_post(call: ElasticsearchCall):
     body = call.body
     job_id = call.state.sync_jobs.create(body["id"], body.get("job_type"), body.get("trigger_method"))
     return 201, {"id": job_id}
 
 
 @route("GET", "/_connector/_sync_job", "connector.sync_job_list")
-def sync_job_list(call: Call):
+def sync_job_list(call: ElasticsearchCall):
     q = call.query
     count, results = call.state.sync_jobs.list(
         from_=q.get("from", 0), size=q.get("size", 100), connector_id=q.get("connector_id"),
@@ -120,43 +119,43 @@ def sync_job_list(call: Call):
 
 
 @route("GET", "/_connector/_sync_job/<connector_sync_job_id>", "connector.sync_job_get")
-def sync_job_get(call: Call):
+def sync_job_get(call: ElasticsearchCall):
     return 200, call.state.sync_jobs.get(call.path["connector_sync_job_id"])
 
 
 @route("DELETE", "/_connector/_sync_job/<connector_sync_job_id>", "connector.sync_job_delete")
-def sync_job_delete(call: Call):
+def sync_job_delete(call: ElasticsearchCall):
     call.state.sync_jobs.delete(call.path["connector_sync_job_id"])
     return 200, {"acknowledged": True}
 
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_cancel", "connector.sync_job_cancel")
-def sync_job_cancel(call: Call):
+def sync_job_cancel(call: ElasticsearchCall):
     call.state.sync_jobs.cancel(call.path["connector_sync_job_id"])
     return 200, {"result": "updated"}
 
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_check_in", "connector.sync_job_check_in")
-def sync_job_check_in(call: Call):
+def sync_job_check_in(call: ElasticsearchCall):
     call.state.sync_jobs.check_in(call.path["connector_sync_job_id"])
     return 200, {"result": "updated"}
 
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_claim", "connector.sync_job_claim")
-def sync_job_claim(call: Call):
+def sync_job_claim(call: ElasticsearchCall):
     call.state.sync_jobs.claim(call.path["connector_sync_job_id"], call.body["worker_hostname"],
                                call.body.get("sync_cursor"))
     return 200, {"result": "updated"}
 
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_error", "connector.sync_job_error")
-def sync_job_error(call: Call):
+def sync_job_error(call: ElasticsearchCall):
     call.state.sync_jobs.set_error(call.path["connector_sync_job_id"], call.body["error"])
     return 200, {"result": "updated"}
 
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_stats", "connector.sync_job_update_stats")
-def sync_job_update_stats(call: Call):
+def sync_job_update_stats(call: ElasticsearchCall):
     call.state.sync_jobs.update_stats(call.path["connector_sync_job_id"], **call.body)
     return 200, {"result": "updated"}
 
@@ -165,20 +164,20 @@ def sync_job_update_stats(call: Call):
 def _ml_routes(attribute: str, base: str, id_name: str, schema: str, paged: bool = False) -> None:
     """Declares ``PUT|GET|DELETE {base}/{id}`` and ``GET {base}`` for one kind of ML resource; the
     schemas are ``ml.put_{schema}``, ``ml.get_{schema}s`` (or as given) and ``ml.delete_{schema}``."""
-    def resources(call: Call):
+    def resources(call: ElasticsearchCall):
         return getattr(call.state.ml, attribute)
 
-    def put(call: Call):
+    def put(call: ElasticsearchCall):
         return 200, resources(call).put(call.path[id_name], call.body)
 
-    def get(call: Call):
+    def get(call: ElasticsearchCall):
         q = call.query
         paging = {"from_": q.get("from", 0), "size": q.get("size", 100)} if paged else {}
         if "tags" in q:
             paging["tags"] = q["tags"]
         return 200, resources(call).get(call.path.get(id_name), q.get("allow_no_match", True), **paging)
 
-    def delete(call: Call):
+    def delete(call: ElasticsearchCall):
         resources(call).delete(call.path[id_name], force=call.query.get("force", False))
         return 200, {"acknowledged": True}
 
@@ -202,7 +201,7 @@ SECURITY_OFF = ("Security must be explicitly enabled when using a [basic] licens
                 "[xpack.security.enabled] to [true] in the elasticsearch.yml file and restart the node.")
 
 
-def _security(call: Call):
+def _security(call: ElasticsearchCall):
     """The security state, for a caller security knows (with it off, these APIs are not there)."""
     if call.principal is None:
         raise IllegalArgument(SECURITY_OFF)
@@ -211,7 +210,7 @@ def _security(call: Call):
 
 @route("POST", "/_security/api_key", "security.create_api_key")
 @route("PUT", "/_security/api_key", "security.create_api_key")
-def security_create_api_key(call: Call):
+def security_create_api_key(call: ElasticsearchCall):
     """An API key for the caller, limited by the caller's privileges (and its role descriptors)."""
     answer = api_keys.create(_security(call), call.principal, call.body)
     keep_secret(call.request.environ, "api_key", "encoded")
@@ -219,22 +218,22 @@ def security_create_api_key(call: Call):
 
 
 @route("GET", "/_security/api_key", "security.get_api_key")
-def security_get_api_key(call: Call):
+def security_get_api_key(call: ElasticsearchCall):
     return api_keys.get(_security(call), call.principal, call.query)
 
 
 @route("GET,POST", "/_security/_query/api_key", "security.query_api_keys")
-def security_query_api_keys(call: Call):
+def security_query_api_keys(call: ElasticsearchCall):
     return 200, api_keys.query(_security(call), call.principal, call.body, call.query, Locator(call.body_text))
 
 
 @route("DELETE", "/_security/api_key", "security.invalidate_api_key")
-def security_invalidate_api_key(call: Call):
+def security_invalidate_api_key(call: ElasticsearchCall):
     return 200, api_keys.invalidate(_security(call), call.principal, call.body)
 
 
 @route("GET", "/_security/_authenticate", "security.authenticate")
-def security_authenticate(call: Call):
+def security_authenticate(call: ElasticsearchCall):
     principal = call.principal
     if principal is None:
         raise IllegalArgument(SECURITY_OFF)
