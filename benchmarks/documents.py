@@ -36,10 +36,15 @@ JSON = {"Content-Type": "application/json"}
 def document(i: int, rare_every: int = 1000) -> dict:
     """A connector-synced document, the framework's dir source alike: a path, stats, a body; one in
     ``rare_every`` is tagged "rare"."""
-    return {"id": f"doc-{i}", "path": f"/data/{WORDS[i % 10]}/{i}.txt", "title": f"{WORDS[i % 10]} report {i}",
-            "tag": "rare" if i % rare_every == 0 else WORDS[(i // 10) % 10], "size": i * 17 % 9973,
-            "_timestamp": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:00+00:00",
-            "body": f"{WORDS[i % 10]} {WORDS[(i // 3) % 10]} {WORDS[(i // 7) % 10]} text of document {i}"}
+    return {
+        "id": f"doc-{i}",
+        "path": f"/data/{WORDS[i % 10]}/{i}.txt",
+        "title": f"{WORDS[i % 10]} report {i}",
+        "tag": "rare" if i % rare_every == 0 else WORDS[(i // 10) % 10],
+        "size": i * 17 % 9973,
+        "_timestamp": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:00+00:00",
+        "body": f"{WORDS[i % 10]} {WORDS[(i // 3) % 10]} {WORDS[(i // 7) % 10]} text of document {i}",
+    }
 
 
 def compact(value) -> str:
@@ -79,10 +84,14 @@ def bulk_report(rounds: int) -> None:
         bulk_times.append(took)
         ratios.append(took / ((before + after) / 2))
     floor, measured, ratio = median_ms(parse_times), median_ms(bulk_times), statistics.median(ratios)
-    print(f"_bulk of 1,000 documents ({len(body.encode()) / 1024:,.0f} KiB of NDJSON; median of {rounds} rounds, "
-          "each a bulk between two parses):")
-    print(f"  parse floor {floor:.2f} ms, _bulk {measured:.2f} ms; bulk / floor within a round: {ratio:.2f}x "
-          f"(goal <= 3x){'  ok' if ratio <= 3 else '  over'}")
+    print(
+        f"_bulk of 1,000 documents ({len(body.encode()) / 1024:,.0f} KiB of NDJSON; median of {rounds} rounds, "
+        "each a bulk between two parses):"
+    )
+    print(
+        f"  parse floor {floor:.2f} ms, _bulk {measured:.2f} ms; bulk / floor within a round: {ratio:.2f}x "
+        f"(goal <= 3x){'  ok' if ratio <= 3 else '  over'}"
+    )
 
 
 def seeded(size: int):
@@ -91,18 +100,28 @@ def seeded(size: int):
     app = create_app(default_fixtures=False)
     client = app.test_client()
     for start in range(0, size, 5000):
-        reply = client.post("/_bulk", data=bulk_body("content", start, min(5000, size - start), size // 10),
-                            headers=NDJSON)
+        reply = client.post(
+            "/_bulk", data=bulk_body("content", start, min(5000, size - start), size // 10), headers=NDJSON
+        )
         assert reply.get_json()["errors"] is False
     lines = []
     for i in range(size):
         pending = i % (size // 10) == 0
         connector = "connector-1" if pending else f"connector-{2 + i % 49}"
         lines.append(compact({"index": {"_index": ".elastic-connectors-sync-jobs-v1", "_id": f"job-{i}"}}))
-        lines.append(compact({"connector": {"id": connector, "index_name": "content"},
-                                 "created_at": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:{i % 60:02d}.000Z",
-                                 "job_type": "full", "status": "pending" if pending else "completed",
-                                 "trigger_method": "scheduled", "indexed_document_count": i, "metadata": {}}))
+        lines.append(
+            compact(
+                {
+                    "connector": {"id": connector, "index_name": "content"},
+                    "created_at": f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:{i % 60:02d}.000Z",
+                    "job_type": "full",
+                    "status": "pending" if pending else "completed",
+                    "trigger_method": "scheduled",
+                    "indexed_document_count": i,
+                    "metadata": {},
+                }
+            )
+        )
         if len(lines) >= 10000:
             client.post("/_bulk", data="\n".join(lines) + "\n", headers=NDJSON)
             lines = []
@@ -111,10 +130,21 @@ def seeded(size: int):
     return app, client
 
 
-PENDING_JOBS = {"query": {"bool": {"must": [{"terms": {"status": ["pending", "suspended"]}},
-                                            {"terms": {"connector.id": ["connector-1"]}},
-                                            {"terms": {"job_type": ["full"]}}]}},
-                "from": 0, "size": 100, "seq_no_primary_term": True, "sort": [{"created_at": "asc"}]}
+PENDING_JOBS = {
+    "query": {
+        "bool": {
+            "must": [
+                {"terms": {"status": ["pending", "suspended"]}},
+                {"terms": {"connector.id": ["connector-1"]}},
+                {"terms": {"job_type": ["full"]}},
+            ]
+        }
+    },
+    "from": 0,
+    "size": 100,
+    "seq_no_primary_term": True,
+    "sort": [{"created_at": "asc"}],
+}
 TERM = {"query": {"term": {"tag.keyword": "rare"}}, "size": 10}
 
 
@@ -131,7 +161,7 @@ def search_report(rounds: int) -> None:
         for name, (path, body, matches) in calls.items():
             text = json.dumps(body)
 
-            def call():
+            def call(client=client, path=path, text=text):
                 reply = client.post(path, data=text, headers=JSON)
                 return reply.get_json()
 
@@ -145,8 +175,11 @@ def search_report(rounds: int) -> None:
     for name in results[sizes[0]]:
         small, big = results[sizes[0]][name][0], results[sizes[-1]][name][0]
         growth = big / small
-        print(f"  {name:>20}" + "".join(f"{results[size][name][0]:>13.3f} ms" for size in sizes) +
-              f"{growth:>9.2f}x  (goal <= 2x){'  ok' if growth <= 2 else '  over'}")
+        print(
+            f"  {name:>20}"
+            + "".join(f"{results[size][name][0]:>13.3f} ms" for size in sizes)
+            + f"{growth:>9.2f}x  (goal <= 2x){'  ok' if growth <= 2 else '  over'}"
+        )
 
 
 def memory_report(count: int = 10000) -> None:
@@ -164,8 +197,10 @@ def memory_report(count: int = 10000) -> None:
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     per_doc, per_json = used / count, json_bytes / count
-    print(f"\nMemory per stored document ({count:,} documents, tracemalloc): {per_doc:,.0f} bytes, beside "
-          f"{per_json:,.0f} bytes of compact JSON: {per_doc / per_json:.1f}x")
+    print(
+        f"\nMemory per stored document ({count:,} documents, tracemalloc): {per_doc:,.0f} bytes, beside "
+        f"{per_json:,.0f} bytes of compact JSON: {per_doc / per_json:.1f}x"
+    )
 
 
 def main() -> None:

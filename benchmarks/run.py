@@ -23,17 +23,16 @@ import argparse
 import cProfile
 import gc
 import http.client
-import pstats
 import json
+import pstats
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from timing import median_ms, paired, timed  # noqa: E402 (beside this script)
-
 from flask import Flask, Response  # noqa: E402
+from timing import median_ms, paired, timed  # noqa: E402 (beside this script)
 
 from mockserver import create_app, runtime_of  # noqa: E402
 from mockserver.server import LiveServer  # noqa: E402
@@ -52,8 +51,10 @@ class Operations:
             "get": ("GET", f"/_connector/_sync_job/{self.job_id}", None),
             "list": ("GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None),
         }
-        self.answers = {name: mock_client.open(path, method=method, data=body, headers=JSON if body else {}).get_data()
-                        for name, (method, path, body) in self.requests.items()}
+        self.answers = {
+            name: mock_client.open(path, method=method, data=body, headers=JSON if body else {}).get_data()
+            for name, (method, path, body) in self.requests.items()
+        }
 
 
 def bare_app(ops: Operations) -> Flask:
@@ -77,6 +78,7 @@ def http_call(conn: http.client.HTTPConnection, method: str, path: str, body: st
         reply = conn.getresponse()
         reply.read()
         assert reply.status < 300, reply.status
+
     return call
 
 
@@ -84,6 +86,7 @@ def client_call(client, method: str, path: str, body: str | None):
     def call():
         reply = client.open(path, method=method, data=body, headers=JSON if body else {})
         assert reply.status_code < 300, reply.status_code
+
     return call
 
 
@@ -93,8 +96,9 @@ def measure(make_call, mock_target, bare_target, ops: Operations, rounds: int) -
         # Each call meets the default state, as a test does after its per-test reset (creating
         # hundreds of jobs first would measure a state no test has).
         ops.reset()
-        mock[name], bare[name] = paired(make_call(mock_target, method, path, body),
-                                        make_call(bare_target, method, path, body), rounds)
+        mock[name], bare[name] = paired(
+            make_call(mock_target, method, path, body), make_call(bare_target, method, path, body), rounds
+        )
     return mock, bare
 
 
@@ -127,8 +131,12 @@ def sync_over(size: int) -> tuple[float, float, float]:
             es.ml.datafeeds.put(f"feed-{i}", {"job_id": f"job-{i}", "indices": ["x"]})
         es.ml.analytics.put(f"dfa-{i}", dict(dfa))
         es.ml.models.put(f"model-{i}", dict(model))
-        kibana.saved_objects.put("ml-job", f"anomaly-detector-gone-{i}",
-                                 {"job_id": f"gone-{i}", "datafeed_id": None, "type": "anomaly-detector"}, ["*"])
+        kibana.saved_objects.put(
+            "ml-job",
+            f"anomaly-detector-gone-{i}",
+            {"job_id": f"gone-{i}", "datafeed_id": None, "type": "anomaly-detector"},
+            ["*"],
+        )
     store.seed([])
     simulated, real = [], []
     for _ in range(7):
@@ -161,23 +169,40 @@ def dashboards_at(size: int, rounds: int) -> dict[str, float]:
     before = tracemalloc.get_traced_memory()[0]
     for i in range(size - 100):
         title = f"{WORDS[i % 10]} {WORDS[(i // 10) % 10]} panel {i}" + (" zebra" if i % 1000 == 0 else "")
-        state.repository.create(types, "visualization", {"id": f"v{i}", "attributes": {
-            "title": title, "description": f"{WORDS[(i // 100) % 10]} by {WORDS[(i // 7) % 10]}", "version": 1,
-            "visState": "{}"}, "references": [{"name": "ip", "type": "index-pattern", "id": "logs"}]})
+        state.repository.create(
+            types,
+            "visualization",
+            {
+                "id": f"v{i}",
+                "attributes": {
+                    "title": title,
+                    "description": f"{WORDS[(i // 100) % 10]} by {WORDS[(i // 7) % 10]}",
+                    "version": 1,
+                    "visState": "{}",
+                },
+                "references": [{"name": "ip", "type": "index-pattern", "id": "logs"}],
+            },
+        )
     for i in range(100):
-        state.repository.create(types, "dashboard", {"id": f"d{i}", "attributes": {
-            "title": f"{WORDS[i % 10]} overview {i}", "panelsJSON": "[]"}})
+        state.repository.create(
+            types,
+            "dashboard",
+            {"id": f"d{i}", "attributes": {"title": f"{WORDS[i % 10]} overview {i}", "panelsJSON": "[]"}},
+        )
     per_object = (tracemalloc.get_traced_memory()[0] - before) / size
     tracemalloc.stop()
     store = runtime_of(app).store
     store.seed([])
     client = app.test_client()
     xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
-    counter = iter(range(10 ** 9))
+    counter = iter(range(10**9))
     calls = {
         "get": lambda: client.get(f"/api/saved_objects/visualization/v{size // 2}"),
-        "create": lambda: client.post(f"/api/saved_objects/visualization/new-{next(counter)}", headers=xsrf,
-                                      data='{"attributes": {"title": "fresh traffic"}}'),
+        "create": lambda: client.post(
+            f"/api/saved_objects/visualization/new-{next(counter)}",
+            headers=xsrf,
+            data='{"attributes": {"title": "fresh traffic"}}',
+        ),
         "find dashboards": lambda: client.get("/api/saved_objects/_find?type=dashboard&search=traffic"),
         "find rare word": lambda: client.get("/api/saved_objects/_find?type=visualization&search=zebra"),
     }
@@ -205,8 +230,12 @@ def main() -> None:
         mock_http, bare_http = measure(http_call, mock_conn, bare_conn, ops, args.rounds)
         mock_conn.close()
         bare_conn.close()
-    compare("Live server over loopback (keep-alive), median per call, goal <= 1.5x the bare route", mock_http,
-            bare_http, 1.5)
+    compare(
+        "Live server over loopback (keep-alive), median per call, goal <= 1.5x the bare route",
+        mock_http,
+        bare_http,
+        1.5,
+    )
     mock_local, bare_local = measure(client_call, app.test_client(), bare.test_client(), ops, args.rounds)
     compare("In-process test client, median per call", mock_local, bare_local, None)
 
@@ -238,8 +267,10 @@ def main() -> None:
         server.stop()
         stops.append(time.perf_counter() - started)
     start_ms, stop_ms = median_ms(starts), median_ms(stops)
-    print(f"Live server: start to first response {start_ms:.2f} ms, stop {stop_ms:.2f} ms (goal < 50 ms each)"
-          f"{'  ok' if max(start_ms, stop_ms) < 50 else '  over'}")
+    print(
+        f"Live server: start to first response {start_ms:.2f} ms, stop {stop_ms:.2f} ms (goal < 50 ms each)"
+        f"{'  ok' if max(start_ms, stop_ms) < 50 else '  over'}"
+    )
     print(f"App creation (once per test session, before the server starts): median {median_ms(creations):.1f} ms")
 
     print("\nKibana ML sync (jobs and models in Elasticsearch, none with a saved object yet)")
@@ -249,9 +280,11 @@ def main() -> None:
         simulated, real, calls[size] = sync_over(size)
         print(f"  {size:>7}{simulated:>14.2f}{real:>10.2f}{real * 1000 / size:>10.2f}{calls[size]:>12.2f}")
     growth = calls[10000] / calls[100]
-    print(f"  work per item at 10,000 / at 100 (function calls, not noisy): {growth:.3f} "
-          f"(goal: linear at worst, i.e. about 1){'  ok' if growth < 1.1 else '  over'}; the time per item also "
-          "grows with the working set (memory, not work)")
+    print(
+        f"  work per item at 10,000 / at 100 (function calls, not noisy): {growth:.3f} "
+        f"(goal: linear at worst, i.e. about 1){'  ok' if growth < 1.1 else '  over'}; the time per item also "
+        "grows with the working set (memory, not work)"
+    )
 
     dashboards_report(max(20, args.rounds // 10))
     transfer_report(max(5, args.rounds // 50))
@@ -264,20 +297,29 @@ def dashboards_report(rounds: int) -> None:
     names = list(table[sizes[0]])
     print(f"  {'objects':>8}" + "".join(f"{n:>18}" for n in names))
     for size in sizes:
-        print(f"  {size:>8}" + "".join(f"{table[size][n]:>18.3f}" if n != "bytes/object" else f"{table[size][n]:>18.0f}"
-                                       for n in names))
-    print("  growth from 1,000 to 100,000 objects (1.0 = flat): " + ", ".join(
-        f"{n} {table[sizes[-1]][n] / table[sizes[0]][n]:.2f}" for n in names if n != "bytes/object"))
-    print("  (find dashboards: the 100 dashboards, whatever else the state holds; find rare word: matches 1 in 1,000"
-          " visualizations, so it grows with what it matches)")
+        print(
+            f"  {size:>8}"
+            + "".join(f"{table[size][n]:>18.3f}" if n != "bytes/object" else f"{table[size][n]:>18.0f}" for n in names)
+        )
+    print(
+        "  growth from 1,000 to 100,000 objects (1.0 = flat): "
+        + ", ".join(f"{n} {table[sizes[-1]][n] / table[sizes[0]][n]:.2f}" for n in names if n != "bytes/object")
+    )
+    print(
+        "  (find dashboards: the 100 dashboards, whatever else the state holds; find rare word: matches 1 in 1,000"
+        " visualizations, so it grows with what it matches)"
+    )
 
 
 def multipart_file(text: str) -> tuple[dict, bytes]:
-    from werkzeug.datastructures import FileStorage, MultiDict
-    from werkzeug.test import encode_multipart
     import io
 
-    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")}))
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
+    )
     return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
 
 
@@ -303,14 +345,38 @@ def transfer_report(rounds: int, size: int = 10000) -> None:
         state.repository.create(types, "index-pattern", {"id": f"p{i}", "attributes": {"title": f"logs-{i}-*"}})
     visualizations = size - 100 - dashboards
     for i in range(visualizations):
-        state.repository.create(types, "visualization", {"id": f"v{i}", "attributes": {
-            "title": f"{WORDS[i % 10]} panel {i}", "visState": '{"type":"line"}',
-            "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}},
-            "references": [{"name": "kibanaSavedObjectMeta.searchSourceJSON.index", "type": "index-pattern", "id": f"p{i % 100}"}]})
+        state.repository.create(
+            types,
+            "visualization",
+            {
+                "id": f"v{i}",
+                "attributes": {
+                    "title": f"{WORDS[i % 10]} panel {i}",
+                    "visState": '{"type":"line"}',
+                    "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"},
+                },
+                "references": [
+                    {
+                        "name": "kibanaSavedObjectMeta.searchSourceJSON.index",
+                        "type": "index-pattern",
+                        "id": f"p{i % 100}",
+                    }
+                ],
+            },
+        )
     for i in range(dashboards):
-        state.repository.create(types, "dashboard", {"id": f"d{i}", "attributes": {"title": f"overview {i}", "panelsJSON": "[]"},
-                                                     "references": [{"name": f"panel_{j}", "type": "visualization",
-                                                                     "id": f"v{(3 * i + j) % visualizations}"} for j in range(3)]})
+        state.repository.create(
+            types,
+            "dashboard",
+            {
+                "id": f"d{i}",
+                "attributes": {"title": f"overview {i}", "panelsJSON": "[]"},
+                "references": [
+                    {"name": f"panel_{j}", "type": "visualization", "id": f"v{(3 * i + j) % visualizations}"}
+                    for j in range(3)
+                ],
+            },
+        )
     export_client = source.test_client()
     body = json.dumps({"type": ["index-pattern", "visualization", "dashboard"]})
     xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
@@ -343,14 +409,21 @@ def transfer_report(rounds: int, size: int = 10000) -> None:
     floor = median_ms(parse_times)
     target_store.reset()
     memory = {"parse": peak_kib(parse), "export": peak_kib(export), "import": peak_kib(import_file)}
-    print(f"\nOpenSearch Dashboards export and import of {size:,} objects ({len(text.encode()) / 1024:,.0f} KiB of NDJSON;"
-          f" in-process, median of {rounds})")
+    print(
+        f"\nOpenSearch Dashboards export and import of {size:,} objects "
+        f"({len(text.encode()) / 1024:,.0f} KiB of NDJSON;"
+        f" in-process, median of {rounds})"
+    )
     print(f"  {'':>8}{'median ms':>12}{'x parse':>10}{'peak KiB':>12}{'x parse':>10}")
     for name, times in (("parse", parse_times), ("export", export_times), ("import", import_times)):
-        print(f"  {name:>8}{median_ms(times):>12.1f}{median_ms(times) / floor:>10.1f}{memory[name]:>12,.0f}"
-              f"{memory[name] / memory['parse']:>10.1f}")
-    print("  (parse: json.loads of each line of the same file, the floor of any import; export and import go"
-          " through the HTTP layer, multipart included)")
+        print(
+            f"  {name:>8}{median_ms(times):>12.1f}{median_ms(times) / floor:>10.1f}{memory[name]:>12,.0f}"
+            f"{memory[name] / memory['parse']:>10.1f}"
+        )
+    print(
+        "  (parse: json.loads of each line of the same file, the floor of any import; export and import go"
+        " through the HTTP layer, multipart included)"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timing import paired  # noqa: E402 (beside this script)
-
 from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
 from mockserver import create_app  # noqa: E402
@@ -70,6 +69,7 @@ def keep_alive_call(port: int, method: str, path: str, body: str | None):
         reply.read()
         if reply.getheader("Connection", "").lower() == "close":
             conn.close()  # the server closes: http.client reconnects on the next request
+
     return call
 
 
@@ -79,6 +79,7 @@ def fresh_call(port: int, method: str, path: str, body: str | None):
         conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
         conn.getresponse().read()
         conn.close()
+
     return call
 
 
@@ -93,7 +94,7 @@ def pipelined(port: int, count: int) -> int:
                 if not chunk:
                     break
                 data += chunk
-        except socket.timeout:
+        except TimeoutError:
             pass
     return data.count(b"HTTP/1.1 200")
 
@@ -113,8 +114,10 @@ def chunk_attack(port: int, clients: int = 8, seconds: float = 3.0) -> tuple[flo
     before = peak = rss_mib()
     for _ in range(clients):
         with socket.create_connection(("127.0.0.1", port)) as sock:
-            sock.sendall(b"PUT /_connector/attack HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                         b"Transfer-Encoding: chunked\r\n\r\nffffffff\r\n" + b"x" * (1024 * 1024))
+            sock.sendall(
+                b"PUT /_connector/attack HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\nffffffff\r\n" + b"x" * (1024 * 1024)
+            )
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         peak = max(peak, rss_mib())
@@ -150,10 +153,15 @@ def main() -> None:
                 a, b = paired(make(after.port, method, path, body), make(before.port, method, path, body), args.rounds)
                 print(f"    {name:<8}{a:>9.3f}{b:>9.3f}{a / b:>8.2f}{'  ok' if a <= b else '  over'}")
         count = 100
-        print(f"\nPipelined: {count} requests sent at once on one connection, answered: after {pipelined(after.port, count)}, "
-              f"before {pipelined(before.port, count)}")
-        print("\nChunk attack, each server in a process of its own (8 clients declaring ffffffff, sending 1 MiB, "
-              "dropping the connection; RSS over 3 s):")
+        print(
+            f"\nPipelined: {count} requests sent at once on one connection, answered: after "
+            f"{pipelined(after.port, count)}, "
+            f"before {pipelined(before.port, count)}"
+        )
+        print(
+            "\nChunk attack, each server in a process of its own (8 clients declaring ffffffff, sending 1 MiB, "
+            "dropping the connection; RSS over 3 s):"
+        )
         for which in ("after", "before"):
             start, peak = attack_in_child(which)
             print(f"  {which:<7}RSS {start:.0f} MiB before, peak {peak:.0f} MiB (+{peak - start:.0f} MiB)")

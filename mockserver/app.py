@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -13,7 +13,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from .control import CONTROL, SERVED_EXTENSION
 from .faults import DropMiddleware
 from .fixtures import read_fixture_paths
-from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE, PRODUCT_ENVIRON, Journal, JournalMiddleware
+from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
+from .journal import PRODUCT_ENVIRON, Journal, JournalMiddleware
 from .product import Product
 from .resources import schemas_dir
 from .runtime import Runtime
@@ -84,13 +85,21 @@ def create_app(
 
     schemas = SchemaRegistry.of(schemas_dir())
     store = StateStore(
-        {**{name: product.new_state({"saved_object_types": tuple(saved_object_types)})
-            for name, product in served.items()}, "security": SecurityState()},
+        {
+            **{
+                name: product.new_state({"saved_object_types": tuple(saved_object_types)})
+                for name, product in served.items()
+            },
+            "security": SecurityState(),
+        },
         schemas.validator("fixture"),
     )
     # Options given here are one more fixture layer, loaded last, so they win and reset keeps them.
-    settings = {"version": kibana_version, "sync_on_start": kibana_sync_on_start,
-                "sync_interval_seconds": kibana_sync_interval}
+    settings = {
+        "version": kibana_version,
+        "sync_on_start": kibana_sync_on_start,
+        "sync_interval_seconds": kibana_sync_interval,
+    }
     settings = {k: v for k, v in settings.items() if v is not None}
     documents = list(read_fixture_paths(fixtures, include_default=default_fixtures))
     if settings and "kibana" in served:
@@ -101,11 +110,21 @@ def create_app(
         username, _, password = auth.partition(":")
         if not username or not password:
             raise ValueError("auth is USER:PASSWORD")
-        documents.append(("create_app auth", {"security": {
-            "enabled": True, "users": {username: {"password": password, "roles": ["superuser"]}}}}))
+        documents.append(
+            (
+                "create_app auth",
+                {"security": {"enabled": True, "users": {username: {"password": password, "roles": ["superuser"]}}}},
+            )
+        )
     store.seed(documents, started=lambda s: [p.started(s) for p in served.values()])
-    runtime = Runtime(products=served, schemas=schemas, store=store, strict=strict, journal=Journal(journal_size),
-                      control_api=control_api)
+    runtime = Runtime(
+        products=served,
+        schemas=schemas,
+        store=store,
+        strict=strict,
+        journal=Journal(journal_size),
+        control_api=control_api,
+    )
     for product in served.values():
         start_periodic(product, store)
 

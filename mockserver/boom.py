@@ -75,9 +75,12 @@ class UnsupportedMediaType(BoomError):
 class InvalidPayload(BoomError):
     """subtext's refusals of a payload it cannot read (``kind``: its words for what is wrong)."""
 
-    MESSAGES = {"json": "Invalid request payload JSON format", "compressed": "Invalid compressed payload",
-                "multipart": "Invalid multipart payload format",
-                "boundary": "Invalid content-type header: multipart missing boundary"}
+    MESSAGES = {
+        "json": "Invalid request payload JSON format",
+        "compressed": "Invalid compressed payload",
+        "multipart": "Invalid multipart payload format",
+        "boundary": "Invalid content-type header: multipart missing boundary",
+    }
 
     def __init__(self, kind: str):
         super().__init__(self.MESSAGES[kind], 400)
@@ -87,8 +90,12 @@ class OutOfDateClient(BoomError):
     """core's version check: the browser's ``{prefix}-version`` header is not the server's."""
 
     def __init__(self, header: str, sent: str, expected: str):
-        super().__init__(f'Browser client is out of date, please refresh the page ("{header}" header was "{sent}" but '
-                         f'should be "{expected}")', 400, attributes={"expected": expected, "got": sent})
+        super().__init__(
+            f'Browser client is out of date, please refresh the page ("{header}" header was "{sent}" but '
+            f'should be "{expected}")',
+            400,
+            attributes={"expected": expected, "got": sent},
+        )
 
 
 class MissingXsrfHeader(BoomError):

@@ -9,8 +9,8 @@ import threading
 
 from . import __version__
 from .app import create_app, product_app, runtime_of
-from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from .errors import FixtureError
+from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from .server import Server
 
 
@@ -21,29 +21,64 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve every mocked product on one port")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=int, default=9200, help="port to bind (default 9200; 0 picks a free one)")
-    serve.add_argument("--fixtures", action="append", default=[], metavar="PATH",
-                       help="a fixture file or folder, loaded after the default fixtures (repeatable)")
+    serve.add_argument(
+        "--fixtures",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a fixture file or folder, loaded after the default fixtures (repeatable)",
+    )
     serve.add_argument("--no-default-fixtures", action="store_true", help="start without the default fixtures")
-    serve.add_argument("--strict", action="store_true",
-                       help="check every response against its schema; a violation answers 500")
-    serve.add_argument("--auth", metavar="USER:PASSWORD",
-                       help="turn security on: every product route needs these credentials (a superuser) or an "
-                            "API key issued for them")
-    serve.add_argument("--product-port", action="append", default=[], metavar="PRODUCT=PORT",
-                       help="serve a product on a port of its own, as a deployment does (repeatable: "
-                            "elasticsearch=9200, kibana=5601, dashboards=5602); --port serves the others")
-    serve.add_argument("--no-control-api", action="store_true",
-                       help="serve no /_mock/ routes (reset, state, faults, journal): for a stand-in others share")
-    serve.add_argument("--journal-size", type=int, default=DEFAULT_JOURNAL_SIZE, metavar="N",
-                       help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)")
-    serve.add_argument("--elasticsearch-version", metavar="X.Y.Z",
-                       help="the Elasticsearch release to behave as (GET /, which APIs exist; default 9.6.0)")
-    serve.add_argument("--kibana-version", metavar="X.Y.Z",
-                       help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)")
-    serve.add_argument("--kibana-sync-on-start", action="store_true",
-                       help="run Kibana's create-only ML saved-objects pass at start, as Kibana does")
-    serve.add_argument("--kibana-sync-interval", type=float, metavar="SECONDS",
-                       help="run that pass periodically too (Kibana: every hour); off by default")
+    serve.add_argument(
+        "--strict", action="store_true", help="check every response against its schema; a violation answers 500"
+    )
+    serve.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        help="turn security on: every product route needs these credentials (a superuser) or an "
+        "API key issued for them",
+    )
+    serve.add_argument(
+        "--product-port",
+        action="append",
+        default=[],
+        metavar="PRODUCT=PORT",
+        help="serve a product on a port of its own, as a deployment does (repeatable: "
+        "elasticsearch=9200, kibana=5601, dashboards=5602); --port serves the others",
+    )
+    serve.add_argument(
+        "--no-control-api",
+        action="store_true",
+        help="serve no /_mock/ routes (reset, state, faults, journal): for a stand-in others share",
+    )
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)",
+    )
+    serve.add_argument(
+        "--elasticsearch-version",
+        metavar="X.Y.Z",
+        help="the Elasticsearch release to behave as (GET /, which APIs exist; default 9.6.0)",
+    )
+    serve.add_argument(
+        "--kibana-version",
+        metavar="X.Y.Z",
+        help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)",
+    )
+    serve.add_argument(
+        "--kibana-sync-on-start",
+        action="store_true",
+        help="run Kibana's create-only ML saved-objects pass at start, as Kibana does",
+    )
+    serve.add_argument(
+        "--kibana-sync-interval",
+        type=float,
+        metavar="SECONDS",
+        help="run that pass periodically too (Kibana: every hour); off by default",
+    )
     return root
 
 
@@ -56,8 +91,10 @@ def port_plan(app, product_ports: list[str], main_port: int) -> list[tuple[list[
     for spec in product_ports:
         name, _, port = spec.partition("=")
         if name not in served or not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise ValueError(f"--product-port {spec!r}: expected PRODUCT=PORT with PRODUCT one of {served} and a port "
-                             "between 0 and 65535")
+            raise ValueError(
+                f"--product-port {spec!r}: expected PRODUCT=PORT with PRODUCT one of {served} and a port "
+                "between 0 and 65535"
+            )
         if any(name in names for names, _ in plan):
             raise ValueError(f"--product-port {spec!r}: {name} already has a port")
         plan.append(([name], int(port)))
@@ -78,11 +115,18 @@ def loopback(host: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        app = create_app(args.fixtures, default_fixtures=not args.no_default_fixtures, strict=args.strict,
-                         elasticsearch_version=args.elasticsearch_version, kibana_version=args.kibana_version,
-                         kibana_sync_on_start=args.kibana_sync_on_start or None,
-                         kibana_sync_interval=args.kibana_sync_interval, auth=args.auth, journal_size=args.journal_size,
-                         control_api=not args.no_control_api)
+        app = create_app(
+            args.fixtures,
+            default_fixtures=not args.no_default_fixtures,
+            strict=args.strict,
+            elasticsearch_version=args.elasticsearch_version,
+            kibana_version=args.kibana_version,
+            kibana_sync_on_start=args.kibana_sync_on_start or None,
+            kibana_sync_interval=args.kibana_sync_interval,
+            auth=args.auth,
+            journal_size=args.journal_size,
+            control_api=not args.no_control_api,
+        )
         plan = port_plan(app, args.product_port, args.port)
     except FixtureError as e:
         print(f"mockserver: bad fixture: {e}", file=sys.stderr)
@@ -101,8 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             server.close()
         return 2
     if not args.auth and not loopback(args.host):
-        print(f"mockserver: warning: serving on {args.host}, beyond loopback, without --auth: anyone who can reach "
-              "it may read and change every product's state (and the control API's)", file=sys.stderr, flush=True)
+        print(
+            f"mockserver: warning: serving on {args.host}, beyond loopback, without --auth: anyone who can reach "
+            "it may read and change every product's state (and the control API's)",
+            file=sys.stderr,
+            flush=True,
+        )
     for products, server in servers:
         what = f" {', '.join(products)}" if args.product_port else ""
         print(f"mockserver {__version__} serving{what} on http://{args.host}:{server.port}", flush=True)

@@ -89,7 +89,8 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
     if error.validator == "type":
         # "x-kbn-type" names a config-schema type JSON has no word for, e.g. a file part's [Stream].
         expected = spec.get("x-kbn-type") or (
-            error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0])
+            error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        )
         if isinstance(error.instance, UnparsedJson):
             return f"[request {where}]: could not parse {expected} value from json input"
         if not path and expected == "object":

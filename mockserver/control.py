@@ -10,16 +10,16 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
 from .boom import BoomError, boom_body
-from .hapi import BoomProduct
 from .errors import FixtureError, ProductError
-from .jsonvalue import strict_loads
 from .faults import FaultRule
+from .hapi import BoomProduct
+from .jsonvalue import strict_loads
+from .product import Call
+from .schemas import OperationSchemas, describe
 
 SERVED_EXTENSION = "mockserver.served"  # the products one Flask app serves
 # The largest request body the control API reads: a state document of some 100,000 saved objects.
 MAX_BODY_BYTES = 64 * 1024 * 1024
-from .product import Call
-from .schemas import OperationSchemas, describe
 
 
 class ControlAPI(BoomProduct):
@@ -33,7 +33,9 @@ class ControlAPI(BoomProduct):
         return principal
 
     def unauthenticated(self, failure, req: Request) -> ProductError:
-        return BoomError("the control API needs credentials" if failure.kind == "missing" else "invalid credentials", 401)
+        return BoomError(
+            "the control API needs credentials" if failure.kind == "missing" else "invalid credentials", 401
+        )
 
     def max_body_bytes(self, runtime) -> int:
         return MAX_BODY_BYTES
@@ -126,7 +128,7 @@ def requests_get(call: Call):
     q = call.query
     entries = call.runtime.journal.requests(product=q.get("product"), method=q.get("method"), path=q.get("path"))
     if "limit" in q:
-        entries = entries[-int(q["limit"]):] if int(q["limit"]) else []
+        entries = entries[-int(q["limit"]) :] if int(q["limit"]) else []
     return 200, {"total": len(entries), "requests": [e.to_dict() for e in entries]}
 
 
@@ -144,8 +146,10 @@ def faults_get(call: Call):
 @CONTROL.operation("POST", "/_mock/faults", "faults_add")
 def faults_add(call: Call):
     # A rule as GET lists it may be posted back: its counters are the server's own.
-    rules = [{k: v for k, v in rule.items() if k not in ("id", "applied")}
-             for rule in (call.body if isinstance(call.body, list) else [call.body])]
+    rules = [
+        {k: v for k, v in rule.items() if k not in ("id", "applied")}
+        for rule in (call.body if isinstance(call.body, list) else [call.body])
+    ]
     for rule in rules:  # all checked before any is added
         try:
             FaultRule(**rule)

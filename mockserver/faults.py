@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-
 MAX_LATENCY_MS = 600_000
 
 
@@ -57,8 +56,11 @@ class FaultRule:
         self._random = random.Random(self.seed)
 
     def matches(self, product: str, method: str, path: str) -> bool:
-        return ((self.product is None or self.product == product) and (self.method is None or self.method == method)
-                and (path == self.path or fnmatch.fnmatchcase(path, self.path)))
+        return (
+            (self.product is None or self.product == product)
+            and (self.method is None or self.method == method)
+            and (path == self.path or fnmatch.fnmatchcase(path, self.path))
+        )
 
     @property
     def exhausted(self) -> bool:

@@ -8,8 +8,8 @@ name order). A bad file fails at start with the file, the place in it and what i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from jsonschema import Draft202012Validator
 

@@ -167,8 +167,11 @@ class HapiProduct(BoomProduct):
             fields: dict[str, Any] = {}
             for name, value in parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True):
                 value = json_text(value, properties.get(name, {}).get("type"))
-                fields[name] = [*fields[name], value] if isinstance(fields.get(name), list) else (
-                    [fields[name], value] if name in fields else value)
+                fields[name] = (
+                    [*fields[name], value]
+                    if isinstance(fields.get(name), list)
+                    else ([fields[name], value] if name in fields else value)
+                )
             return fields
         raise UnsupportedMediaType()
 
@@ -202,8 +205,9 @@ class HapiProduct(BoomProduct):
                 values.append(value if "x-kbn-type" in spec else json_text(value, spec.get("type")))
             payload[name] = values[0] if len(values) == 1 else values
         for name in files:
-            parts = [{"filename": f.filename or "", "text": f.read().decode("utf-8", "replace")}
-                     for f in files.getlist(name)]
+            parts = [
+                {"filename": f.filename or "", "text": f.read().decode("utf-8", "replace")} for f in files.getlist(name)
+            ]
             payload[name] = parts[0] if len(parts) == 1 else parts
         return payload
 
@@ -244,12 +248,17 @@ class HapiProduct(BoomProduct):
     def render(self, status: int, body: Any, req: Request) -> Response:
         headers = {**self.response_headers(req), "Date": http_date()}
         if isinstance(body, Raw):
-            return Response(body.content, status=status, headers={**headers, **body.headers},
-                            content_type=body.content_type)
+            return Response(
+                body.content, status=status, headers={**headers, **body.headers}, content_type=body.content_type
+            )
         if body is None:  # a 204
             return bodiless(status, headers)
-        return Response(json.dumps(body, separators=(",", ":")), status=status, headers=headers,
-                        content_type="application/json; charset=utf-8")
+        return Response(
+            json.dumps(body, separators=(",", ":")),
+            status=status,
+            headers=headers,
+            content_type="application/json; charset=utf-8",
+        )
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
         # hapi answers a path it does not know, or a method the path does not take, alike.

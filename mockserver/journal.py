@@ -14,9 +14,10 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from .faults import DROP_ENVIRON
 
@@ -101,15 +102,20 @@ class Journal:
         """The recorded requests, oldest first; ``path`` is a glob (``/_connector/*``) or an exact path."""
         with self._lock:
             entries = list(self._entries)
-        return [e for e in entries
-                if (product is None or e.product == product) and (method is None or e.method == method.upper())
-                and (path is None or e.path == path or fnmatch.fnmatchcase(e.path, path))]
+        return [
+            e
+            for e in entries
+            if (product is None or e.product == product)
+            and (method is None or e.method == method.upper())
+            and (path is None or e.path == path or fnmatch.fnmatchcase(e.path, path))
+        ]
 
     def count(self, method: str | None = None, path: str | None = None, **filters) -> int:
         return len(self.requests(method=method, path=path, **filters))
 
-    def assert_called(self, method: str, path: str, *, times: int | None = None, body: Any = None,
-                      product: str | None = None) -> list[Entry]:
+    def assert_called(
+        self, method: str, path: str, *, times: int | None = None, body: Any = None, product: str | None = None
+    ) -> list[Entry]:
         """Asserts that ``method path`` was called (``times`` times exactly, when given), with a body
         containing ``body`` (a dict matched as a subset, a callable taking the parsed body, or text);
         answers the matching entries."""
@@ -161,19 +167,27 @@ class JournalMiddleware:
                 chunks.close()
         recorder.finish(int(environ.get("CONTENT_LENGTH") or 0))
         status = 0 if environ.get(DROP_ENVIRON) else int(captured.get("status", "500").split()[0])
-        self.journal.record(Entry(
-            id=0, time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-            product=environ.get(PRODUCT_ENVIRON), method=environ.get("REQUEST_METHOD", "GET"), path=path,
-            query=environ.get("QUERY_STRING", ""),
-            request_headers={k[5:].replace("_", "-").title(): redacted(k, v) for k, v in environ.items()
-                             if k.startswith("HTTP_")}
-            | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
-            # Both bodies are cut at BODY_LIMIT bytes before decoding: a large answer is not decoded whole.
-            request_body=recorder.recorded.decode("utf-8", "replace"), status=status,
-            response_headers=dict(captured.get("headers", [])),
-            response_body=recorded_answer(content, environ.get(SECRETS_ENVIRON, ())),
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            truncated=recorder.overflow or len(content) > BODY_LIMIT))
+        self.journal.record(
+            Entry(
+                id=0,
+                time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                product=environ.get(PRODUCT_ENVIRON),
+                method=environ.get("REQUEST_METHOD", "GET"),
+                path=path,
+                query=environ.get("QUERY_STRING", ""),
+                request_headers={
+                    k[5:].replace("_", "-").title(): redacted(k, v) for k, v in environ.items() if k.startswith("HTTP_")
+                }
+                | ({"Content-Type": environ["CONTENT_TYPE"]} if environ.get("CONTENT_TYPE") else {}),
+                # Both bodies are cut at BODY_LIMIT bytes before decoding: a large answer is not decoded whole.
+                request_body=recorder.recorded.decode("utf-8", "replace"),
+                status=status,
+                response_headers=dict(captured.get("headers", [])),
+                response_body=recorded_answer(content, environ.get(SECRETS_ENVIRON, ())),
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                truncated=recorder.overflow or len(content) > BODY_LIMIT,
+            )
+        )
         return [content]
 
 
@@ -195,7 +209,12 @@ def recorded_answer(content: bytes, secrets: tuple[str, ...]) -> str:
 
 
 # Headers that carry credentials: the journal keeps their scheme, never the secret.
-CREDENTIAL_HEADERS = {"HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_ES_SECONDARY_AUTHORIZATION", "HTTP_COOKIE"}
+CREDENTIAL_HEADERS = {
+    "HTTP_AUTHORIZATION",
+    "HTTP_PROXY_AUTHORIZATION",
+    "HTTP_ES_SECONDARY_AUTHORIZATION",
+    "HTTP_COOKIE",
+}
 
 
 def redacted(environ_key: str, value: str) -> str:

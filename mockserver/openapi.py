@@ -39,10 +39,12 @@ class Bundler:
 
     def reference(self, ref: str, document: str) -> str:
         uri = urljoin(BASE_URI + document + ".json", ref)
-        target, _, pointer = uri[len(BASE_URI):].partition("#")
+        target, _, pointer = uri[len(BASE_URI) :].partition("#")
         target = target.removesuffix(".json")
         where = pointer.strip("/").replace("$defs/", "")
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", target.replace("/", ".") + ("." + where.replace("/", ".") if where else ""))
+        name = re.sub(
+            r"[^A-Za-z0-9._-]", "_", target.replace("/", ".") + ("." + where.replace("/", ".") if where else "")
+        )
         if name not in self.components:
             self.components[name] = {}  # taken before filling: references may loop
             schema = self.registry.documents[target]
@@ -69,9 +71,12 @@ def openapi_document(runtime, control, products: dict | None = None) -> dict:
                     paths.setdefault(prefix + path, {})[method.lower()] = entry
     return {
         "openapi": "3.1.0",
-        "info": {"title": "mockserver", "version": __version__,
-                 "description": "The routes mockserver serves: Elasticsearch, Kibana, OpenSearch Dashboards and "
-                                "its own control API under /_mock/."},
+        "info": {
+            "title": "mockserver",
+            "version": __version__,
+            "description": "The routes mockserver serves: Elasticsearch, Kibana, OpenSearch Dashboards and "
+            "its own control API under /_mock/.",
+        },
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(bundler.components.items()))},
     }
@@ -83,20 +88,35 @@ def operation(bundler: Bundler, op, product: str, method: str, prefix: str) -> d
     name = op.schema
     document = bundler.registry.documents[name]
     request = document.get("request", {})
-    entry: dict[str, Any] = {"operationId": f"{product}.{op.endpoint}.{method.lower()}" + (".space" if prefix else ""),
-                             "tags": [product], "summary": document.get("title", name)}
+    entry: dict[str, Any] = {
+        "operationId": f"{product}.{op.endpoint}.{method.lower()}" + (".space" if prefix else ""),
+        "tags": [product],
+        "summary": document.get("title", name),
+    }
     parameters = []
     if prefix:
         parameters.append({"name": "space_id", "in": "path", "required": True, "schema": {"type": "string"}})
     in_rule = RULE_PARAMETER.findall(op.rule)
     path_specs = (request.get("path") or {}).get("properties", {})
     for key in in_rule:
-        parameters.append({"name": key, "in": "path", "required": True,
-                           "schema": bundler.part(path_specs.get(key, {"type": "string"}), name)})
+        parameters.append(
+            {
+                "name": key,
+                "in": "path",
+                "required": True,
+                "schema": bundler.part(path_specs.get(key, {"type": "string"}), name),
+            }
+        )
     query = request.get("query") or {}
     for key, spec in query.get("properties", {}).items():
-        parameters.append({"name": key, "in": "query", "required": key in set(query.get("required", [])),
-                           "schema": bundler.part(spec, name)})
+        parameters.append(
+            {
+                "name": key,
+                "in": "query",
+                "required": key in set(query.get("required", [])),
+                "schema": bundler.part(spec, name),
+            }
+        )
     if parameters:
         entry["parameters"] = parameters
     if "body" in request and method not in NO_BODY_METHODS:

@@ -9,8 +9,9 @@ its schema when strict, render (the product's wire format). Handlers are thin: t
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Blueprint, Response, request
 from jsonschema.exceptions import ValidationError
@@ -45,8 +46,11 @@ def head_size(environ: dict) -> tuple[int, int]:
     header names as the WSGI environ spells them)."""
     target = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO", "")
     line = len(environ.get("REQUEST_METHOD", "")) + len(target) + len(environ.get("SERVER_PROTOCOL", "")) + 2
-    headers = sum(len(key) - 5 + len(value) + 4 for key, value in environ.items()
-                  if key.startswith("HTTP_") and isinstance(value, str))
+    headers = sum(
+        len(key) - 5 + len(value) + 4
+        for key, value in environ.items()
+        if key.startswith("HTTP_") and isinstance(value, str)
+    )
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers += len(key) + len(environ[key]) + 4
@@ -61,12 +65,12 @@ class Call:
     query: dict[str, Any]
     body: Any
     request: Request
-    runtime: "Runtime"
+    runtime: Runtime
     state: Any = None
     body_text: str = ""  # the body as sent, for error messages that point into it
     space: str | None = None  # Kibana's space, from the /s/{space} prefix (None elsewhere)
     principal: Principal | None = None  # who is asking, when security is on
-    operation: "Operation | None" = None
+    operation: Operation | None = None
 
 
 Handler = Callable[[Call], tuple[int, Any]]
@@ -124,11 +128,13 @@ class Product:
     auth_schemes: ClassVar[tuple[str, ...]] = ("basic", "apikey")
 
     # -- declaration -------------------------------------------------------------------------
-    def operation(self, method: str, rule: str, schema: str, authz: Any = None,
-                  locked: bool = True) -> Callable[[Handler], Handler]:
+    def operation(
+        self, method: str, rule: str, schema: str, authz: Any = None, locked: bool = True
+    ) -> Callable[[Handler], Handler]:
         """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``; ``authz`` is what a
         caller must be allowed when security is on (its meaning is the product's); ``locked=False``
         runs the handler without the state lock (it takes the lock itself)."""
+
         def register(handler: Handler) -> Handler:
             endpoint = f"{handler.__name__}_{len(self.operations)}"
             self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz, locked))
@@ -136,12 +142,17 @@ class Product:
 
         return register
 
-    def blueprint(self, runtime: "Runtime") -> Blueprint:
+    def blueprint(self, runtime: Runtime) -> Blueprint:
         bp = Blueprint(self.name, __name__)
         for op in self.operations:
             schemas = runtime.schemas.operation(op.schema)
-            bp.add_url_rule(op.rule, op.endpoint, self._view(op, schemas, runtime), methods=op.method.split(","),
-                            provide_automatic_options=self.automatic_head_and_options)
+            bp.add_url_rule(
+                op.rule,
+                op.endpoint,
+                self._view(op, schemas, runtime),
+                methods=op.method.split(","),
+                provide_automatic_options=self.automatic_head_and_options,
+            )
         return bp
 
     def restrict_methods(self, url_map) -> None:
@@ -153,7 +164,7 @@ class Product:
             if rule.endpoint in declared and "HEAD" not in declared[rule.endpoint]:
                 rule.methods.discard("HEAD")
 
-    def _view(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime"):
+    def _view(self, op: Operation, schemas: OperationSchemas, runtime: Runtime):
         def view(**path_args):
             return self.dispatch(op, schemas, runtime, path_args)
 
@@ -161,7 +172,7 @@ class Product:
         return view
 
     # -- the pipeline ------------------------------------------------------------------------
-    def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: "Runtime", path_args: dict) -> Response:
+    def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: Runtime, path_args: dict) -> Response:
         req = request._get_current_object()  # once: each use of the proxy costs a lookup
         req.environ[PRODUCT_ENVIRON] = self.name
         if self.faultable:
@@ -216,7 +227,7 @@ class Product:
         """A fresh state; ``options`` are create_app's product options (e.g. ``saved_object_types``)."""
         return None
 
-    def authenticate(self, req: Request, runtime: "Runtime") -> Principal | None:
+    def authenticate(self, req: Request, runtime: Runtime) -> Principal | None:
         """Who is asking, when security is on; a failure is the product's own 401."""
         security = runtime.store.products.get("security")
         if security is None or not security.enabled:
@@ -236,7 +247,7 @@ class Product:
     def check_access(self, call: Call) -> None:
         """Access checks that come before request validation (raise the product's 403)."""
 
-    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime: "Runtime") -> Call:
+    def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime: Runtime) -> Call:
         raise NotImplementedError
 
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
@@ -277,11 +288,11 @@ class Product:
         """The answer for a path no route matches, or a method the path does not take."""
         raise NotImplementedError
 
-    def max_body_bytes(self, runtime: "Runtime") -> int:
+    def max_body_bytes(self, runtime: Runtime) -> int:
         """The largest request body any of the product's routes takes: the server buffers no more."""
         raise NotImplementedError
 
-    def server_refusal(self, req: Request, runtime: "Runtime") -> Response | None:
+    def server_refusal(self, req: Request, runtime: Runtime) -> Response | None:
         """What the product's own HTTP server answers before any route runs, if it refuses the
         request: what the mock's server refused (:data:`TRANSPORT_ERROR`), a request line or headers
         over the product's limits. None: the request goes on to its route."""

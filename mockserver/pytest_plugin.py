@@ -33,8 +33,10 @@ from .server import LiveServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "mockserver_state(*fixtures): fixture files, folders or dicts loaded into "
-                                       "mockserver's state for this test")
+    config.addinivalue_line(
+        "markers",
+        "mockserver_state(*fixtures): fixture files, folders or dicts loaded into mockserver's state for this test",
+    )
     config.addinivalue_line("markers", "mockserver_fault(**rule): a mockserver fault rule in force for this test")
 
 
@@ -66,8 +68,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_default_fixtures", "load mockserver's default fixtures", type="bool", default=True)
     parser.addini("mockserver_products", "products mockserver serves (default: all)", type="args", default=[])
     # Unset: the environment variable MOCKSERVER_STRICT decides, as it does for create_app.
-    parser.addini("mockserver_strict", "check every mockserver response against its schema (default: "
-                  "MOCKSERVER_STRICT)", type="bool", default=None)
+    parser.addini(
+        "mockserver_strict",
+        "check every mockserver response against its schema (default: MOCKSERVER_STRICT)",
+        type="bool",
+        default=None,
+    )
     parser.addini("mockserver_auth", "USER:PASSWORD: mockserver's routes need these credentials", default="")
     parser.addini("mockserver_elasticsearch_version", "the Elasticsearch release mockserver behaves as", default="")
     parser.addini("mockserver_kibana_version", "the Kibana version mockserver behaves as", default="")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import json
-from urllib.parse import urljoin
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -60,9 +61,12 @@ def _routing_guarantees(path_schema: dict) -> bool:
     """Whether the router already ensures what a path schema asks: every parameter present, each a
     non-empty string, nothing else. Such a schema is documentation; checking it could never fail."""
     properties = path_schema.get("properties", {})
-    return (path_schema.get("type") == "object" and path_schema.get("additionalProperties") is False
-            and set(path_schema.get("required", [])) == set(properties)
-            and all(spec == {"type": "string"} for spec in properties.values()))
+    return (
+        path_schema.get("type") == "object"
+        and path_schema.get("additionalProperties") is False
+        and set(path_schema.get("required", [])) == set(properties)
+        and all(spec == {"type": "string"} for spec in properties.values())
+    )
 
 
 def _error_order(error: ValidationError) -> tuple:
@@ -80,7 +84,7 @@ class SchemaRegistry:
 
     @classmethod
     @functools.cache
-    def of(cls, root: Path) -> "SchemaRegistry":
+    def of(cls, root: Path) -> SchemaRegistry:
         return cls(root)
 
     def __init__(self, root: Path):
@@ -111,8 +115,9 @@ class SchemaRegistry:
             uri += "#" + pointer
         validator = self._validators.get(uri)
         if validator is None:
-            validator = self._validators[uri] = Draft202012Validator({"$ref": uri}, registry=self.registry,
-                                                                     format_checker=FORMATS)
+            validator = self._validators[uri] = Draft202012Validator(
+                {"$ref": uri}, registry=self.registry, format_checker=FORMATS
+            )
         return validator
 
     def part_validator(self, name: str, part: dict) -> Draft202012Validator:

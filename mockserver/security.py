@@ -38,8 +38,9 @@ import hmac
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 ALL_SPACES = "*"
 
@@ -48,18 +49,27 @@ _READ_ALL = [{"names": ["*"], "privileges": ["read", "view_index_metadata"]}]
 
 # ReservedRolesStore's, as far as the mock has their indices and applications.
 BUILT_IN_ROLES: dict[str, dict[str, Any]] = {
-    "superuser": {"cluster": ["all"], "indices": [{"names": ["*"], "privileges": ["all"]}],
-                  "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
+    "superuser": {
+        "cluster": ["all"],
+        "indices": [{"names": ["*"], "privileges": ["all"]}],
+        "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}],
+    },
     "machine_learning_admin": {
         "cluster": ["manage_ml"],
-        "indices": [{"names": [*_ML_RESULTS, ".ml-state*"], "privileges": ["view_index_metadata", "read"]},
-                    {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]}],
-        "kibana": [{"feature": {"ml": ["all"]}, "spaces": [ALL_SPACES]}]},
+        "indices": [
+            {"names": [*_ML_RESULTS, ".ml-state*"], "privileges": ["view_index_metadata", "read"]},
+            {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]},
+        ],
+        "kibana": [{"feature": {"ml": ["all"]}, "spaces": [ALL_SPACES]}],
+    },
     "machine_learning_user": {
         "cluster": ["monitor_ml"],
-        "indices": [{"names": _ML_RESULTS, "privileges": ["view_index_metadata", "read"]},
-                    {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]}],
-        "kibana": [{"feature": {"ml": ["read"]}, "spaces": [ALL_SPACES]}]},
+        "indices": [
+            {"names": _ML_RESULTS, "privileges": ["view_index_metadata", "read"]},
+            {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]},
+        ],
+        "kibana": [{"feature": {"ml": ["read"]}, "spaces": [ALL_SPACES]}],
+    },
     "viewer": {"cluster": ["monitor"], "indices": _READ_ALL, "kibana": [{"base": ["read"], "spaces": [ALL_SPACES]}]},
     "editor": {"cluster": [], "indices": _READ_ALL, "kibana": [{"base": ["all"], "spaces": [ALL_SPACES]}]},
 }
@@ -92,29 +102,55 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
 # first, then by name). A role may also name an action pattern itself (``indices:data/read/*``).
 INDEX_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "none": (),
-    "create_doc": ("indices:data/write/index", "indices:data/write/index[*", "indices:data/write/index:op_type/create",
-                   "indices:data/write/bulk*"),
+    "create_doc": (
+        "indices:data/write/index",
+        "indices:data/write/index[*",
+        "indices:data/write/index:op_type/create",
+        "indices:data/write/bulk*",
+    ),
     "create": ("indices:data/write/index*", "indices:data/write/bulk*"),
     "auto_configure": ("indices:admin/mapping/auto_put", "indices:admin/auto_create"),
     "create_index": ("indices:admin/create", "indices:admin/auto_create", "indices:admin/data_stream/create"),
     "delete": ("indices:data/write/delete*", "indices:data/write/bulk*"),
     "delete_index": ("indices:admin/delete", "indices:admin/data_stream/delete"),
     "index": ("indices:data/write/index*", "indices:data/write/bulk*", "indices:data/write/update*"),
-    "maintenance": ("indices:admin/refresh*", "indices:admin/flush*", "indices:admin/synced_flush",
-                    "indices:admin/forcemerge*"),
-    "manage_follow_index": ("indices:admin/xpack/ccr/put_follow", "indices:admin/xpack/ccr/unfollow",
-                            "indices:admin/close*", "indices:admin/data_stream/promote", "indices:admin/rollover"),
+    "maintenance": (
+        "indices:admin/refresh*",
+        "indices:admin/flush*",
+        "indices:admin/synced_flush",
+        "indices:admin/forcemerge*",
+    ),
+    "manage_follow_index": (
+        "indices:admin/xpack/ccr/put_follow",
+        "indices:admin/xpack/ccr/unfollow",
+        "indices:admin/close*",
+        "indices:admin/data_stream/promote",
+        "indices:admin/rollover",
+    ),
     "manage_ilm": ("indices:admin/ilm/*",),
     "manage_leader_index": ("indices:admin/xpack/ccr/forget_follower*",),
     "monitor": ("indices:monitor/*",),
-    "view_index_metadata": ("indices:admin/aliases/get", "indices:admin/get", "indices:admin/mappings/fields/get*",
-                            "indices:admin/mappings/get", "indices:admin/shards/search_shards",
-                            "indices:admin/validate/query*", "indices:monitor/settings/get", "indices:admin/ilm/explain",
-                            "indices:admin/data_stream/get", "indices:admin/resolve/index",
-                            "indices:data/read/field_caps*", "indices:data/read/xpack/rollup/get/index/caps*",
-                            "indices:monitor/transform/checkpoint*"),
-    "manage": ("indices:monitor/*", "indices:admin/*", "indices:data/read/field_caps*",
-               "indices:data/read/xpack/rollup/get/index/caps*"),
+    "view_index_metadata": (
+        "indices:admin/aliases/get",
+        "indices:admin/get",
+        "indices:admin/mappings/fields/get*",
+        "indices:admin/mappings/get",
+        "indices:admin/shards/search_shards",
+        "indices:admin/validate/query*",
+        "indices:monitor/settings/get",
+        "indices:admin/ilm/explain",
+        "indices:admin/data_stream/get",
+        "indices:admin/resolve/index",
+        "indices:data/read/field_caps*",
+        "indices:data/read/xpack/rollup/get/index/caps*",
+        "indices:monitor/transform/checkpoint*",
+    ),
+    "manage": (
+        "indices:monitor/*",
+        "indices:admin/*",
+        "indices:data/read/field_caps*",
+        "indices:data/read/xpack/rollup/get/index/caps*",
+    ),
     "read": ("indices:data/read/*",),
     "read_cross_cluster": ("internal:transport/proxy/indices:data/read/*", "indices:admin/shards/search_shards"),
     "write": ("indices:data/write/*", "indices:admin/mapping/auto_put"),
@@ -122,11 +158,27 @@ INDEX_PRIVILEGES: dict[str, tuple[str, ...]] = {
 }
 
 # Kibana's ML capabilities: the feature's "all" grants the admin set, "read" the user set.
-ML_USER = ("ml:canGetJobs", "ml:canGetDatafeeds", "ml:canGetDataFrameAnalytics", "ml:canGetTrainedModels",
-           "ml:canGetCalendars", "ml:canGetAnnotations", "ml:canGetMlInfo", "ml:canGetFieldInfo")
-ML_ADMIN = ML_USER + ("ml:canCreateJob", "ml:canDeleteJob", "ml:canCreateDatafeed", "ml:canDeleteDatafeed",
-                      "ml:canStartStopDatafeed", "ml:canCreateDataFrameAnalytics", "ml:canDeleteDataFrameAnalytics",
-                      "ml:canCreateTrainedModels", "ml:canDeleteTrainedModels")
+ML_USER = (
+    "ml:canGetJobs",
+    "ml:canGetDatafeeds",
+    "ml:canGetDataFrameAnalytics",
+    "ml:canGetTrainedModels",
+    "ml:canGetCalendars",
+    "ml:canGetAnnotations",
+    "ml:canGetMlInfo",
+    "ml:canGetFieldInfo",
+)
+ML_ADMIN = ML_USER + (
+    "ml:canCreateJob",
+    "ml:canDeleteJob",
+    "ml:canCreateDatafeed",
+    "ml:canDeleteDatafeed",
+    "ml:canStartStopDatafeed",
+    "ml:canCreateDataFrameAnalytics",
+    "ml:canDeleteDataFrameAnalytics",
+    "ml:canCreateTrainedModels",
+    "ml:canDeleteTrainedModels",
+)
 
 
 @dataclass
@@ -185,8 +237,12 @@ class SecurityState:
             self.api_keys[key_id] = key
 
     def dump(self) -> dict:
-        return {"enabled": self.enabled, "users": copy.deepcopy(self.users), "roles": copy.deepcopy(self.roles),
-                "api_keys": copy.deepcopy(self.api_keys)}
+        return {
+            "enabled": self.enabled,
+            "users": copy.deepcopy(self.users),
+            "roles": copy.deepcopy(self.roles),
+            "api_keys": copy.deepcopy(self.api_keys),
+        }
 
     # -- authentication ----------------------------------------------------------------------
     def authenticate(self, authorization: str | None, schemes: tuple[str, ...] = ("basic", "apikey")) -> Principal:
@@ -204,9 +260,14 @@ class SecurityState:
             user = self.users.get(username)
             if user is None or not _same_secret(user.get("password"), password) or user.get("enabled") is False:
                 raise AuthenticationFailed("user", username=username)
-            return Principal(username, list(user.get("roles", [])), full_name=user.get("full_name"),
-                             email=user.get("email"), metadata=dict(user.get("metadata", {})),
-                             realm=self.user_realm(username))
+            return Principal(
+                username,
+                list(user.get("roles", [])),
+                full_name=user.get("full_name"),
+                email=user.get("email"),
+                metadata=dict(user.get("metadata", {})),
+                realm=self.user_realm(username),
+            )
         if scheme == "apikey":
             try:
                 key_id, _, secret = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")
@@ -226,26 +287,42 @@ class SecurityState:
         if not _same_secret(key.get("api_key"), secret):
             raise AuthenticationFailed("api_key", detail=f"invalid credentials for API key [{key_id}]")
         if key.get("type", "rest") != "rest":
-            raise AuthenticationFailed("terminated", detail=f"authentication expected API key type of [rest], but API "
-                                                            f"key [{key_id}] has type [{key['type']}]")
+            raise AuthenticationFailed(
+                "terminated",
+                detail=f"authentication expected API key type of [rest], but API "
+                f"key [{key_id}] has type [{key['type']}]",
+            )
         expiration = key.get("expiration")
         if expiration is not None and expiration <= now_millis():
             raise AuthenticationFailed("api_key", detail="api key is expired")
         owner = self.users.get(key["owner"], {})
-        return Principal(key["owner"], list(owner.get("roles", [])), api_key_id=key_id, api_key_name=key.get("name"),
-                         full_name=owner.get("full_name"), email=owner.get("email"),
-                         metadata=dict(owner.get("metadata", {})), realm="_es_api_key",
-                         source_realm=key.get("realm") or self.user_realm(key["owner"]),
-                         limited_by=copy.deepcopy(key["limited_by"]) if "limited_by" in key else None,
-                         role_descriptors=copy.deepcopy(key.get("role_descriptors") or {}))
+        return Principal(
+            key["owner"],
+            list(owner.get("roles", [])),
+            api_key_id=key_id,
+            api_key_name=key.get("name"),
+            full_name=owner.get("full_name"),
+            email=owner.get("email"),
+            metadata=dict(owner.get("metadata", {})),
+            realm="_es_api_key",
+            source_realm=key.get("realm") or self.user_realm(key["owner"]),
+            limited_by=copy.deepcopy(key["limited_by"]) if "limited_by" in key else None,
+            role_descriptors=copy.deepcopy(key.get("role_descriptors") or {}),
+        )
 
     def user_realm(self, username: str) -> str:
         """The realm a user authenticates with (``--auth``'s superuser is the reserved one)."""
         return "reserved" if "superuser" in self.users.get(username, {}).get("roles", []) else "native"
 
-    def create_api_key(self, owner: Principal, name: str, expiration: int | None = None,
-                       role_descriptors: dict | None = None, metadata: dict | None = None,
-                       created: int | None = None) -> tuple[str, str]:
+    def create_api_key(
+        self,
+        owner: Principal,
+        name: str,
+        expiration: int | None = None,
+        role_descriptors: dict | None = None,
+        metadata: dict | None = None,
+        created: int | None = None,
+    ) -> tuple[str, str]:
         """A key for the authenticated user (``expiration``: epoch millis), limited by a snapshot of the
         user's roles; answers its id and secret. A key made with an API key is limited by nothing the
         creating key has (ApiKeyUserRoleDescriptorResolver: the user of an API key has no roles)."""
@@ -255,11 +332,19 @@ class SecurityState:
             snapshot: dict[str, dict] = {}
         else:
             snapshot = {role: copy.deepcopy(self.role(role)) for role in owner.roles if self.role(role)}
-        key = {"api_key": secret, "name": name, "owner": owner.username, "realm": owner.owner_realm,
-               "realm_type": owner.owner_realm, "type": "rest",
-               "creation": created if created is not None else now_millis(), "invalidated": False,
-               "role_descriptors": copy.deepcopy(role_descriptors or {}), "limited_by": snapshot,
-               "metadata": copy.deepcopy(metadata or {})}
+        key = {
+            "api_key": secret,
+            "name": name,
+            "owner": owner.username,
+            "realm": owner.owner_realm,
+            "realm_type": owner.owner_realm,
+            "type": "rest",
+            "creation": created if created is not None else now_millis(),
+            "invalidated": False,
+            "role_descriptors": copy.deepcopy(role_descriptors or {}),
+            "limited_by": snapshot,
+            "metadata": copy.deepcopy(metadata or {}),
+        }
         if expiration is not None:
             key["expiration"] = expiration
         self.api_keys[key_id] = key
@@ -294,13 +379,16 @@ class SecurityState:
 
     def may_act_on_some_index(self, principal: Principal, action: str) -> bool:
         """Role.checkIndicesAction: whether each role set grants the index action on some index."""
-        return all(any(_grants_action(entry, action) for entry in _index_entries(roles))
-                   for roles in self.role_sets(principal))
+        return all(
+            any(_grants_action(entry, action) for entry in _index_entries(roles)) for roles in self.role_sets(principal)
+        )
 
     def index_matcher(self, principal: Principal, action: str) -> Callable[[str], bool]:
         """allowedIndicesMatcher: whether each role set grants the action on a name (an index or an alias)."""
-        sets = [[_names_pattern(tuple(_names(entry))) for entry in _index_entries(roles) if _grants_action(entry, action)]
-                for roles in self.role_sets(principal)]
+        sets = [
+            [_names_pattern(tuple(_names(entry))) for entry in _index_entries(roles) if _grants_action(entry, action)]
+            for roles in self.role_sets(principal)
+        ]
         return lambda name: all(any(pattern.fullmatch(name) for pattern in patterns) for patterns in sets)
 
     def is_superuser(self, principal: Principal) -> bool:
@@ -414,7 +502,9 @@ def descriptor_role(descriptor: dict) -> dict:
         if app.get("application") not in (KIBANA_APPLICATION, "*"):
             continue
         resources = app.get("resources", [])
-        spaces = [ALL_SPACES if r == "*" else r[len("space:"):] for r in resources if r == "*" or r.startswith("space:")]
+        spaces = [
+            ALL_SPACES if r == "*" else r[len("space:") :] for r in resources if r == "*" or r.startswith("space:")
+        ]
         if not spaces:
             continue
         base: list[str] = []
@@ -425,7 +515,7 @@ def descriptor_role(descriptor: dict) -> dict:
             elif privilege in ("read", "space_read"):
                 base.append("read")
             elif privilege.startswith("feature_") and "." in privilege:
-                name, _, level = privilege[len("feature_"):].partition(".")
+                name, _, level = privilege[len("feature_") :].partition(".")
                 feature.setdefault(name, []).append(level)
         if not base and not feature:  # privileges Kibana does not know grant nothing, not even login
             continue
@@ -436,8 +526,11 @@ def descriptor_role(descriptor: dict) -> dict:
 
 def _grants_everything(descriptor: dict) -> bool:
     indices = descriptor.get("indices", descriptor.get("index", [])) or []
-    every_index = any("*" in ([i["names"]] if isinstance(i.get("names"), str) else i.get("names", []))
-                      and "all" in i.get("privileges", []) for i in indices)
+    every_index = any(
+        "*" in ([i["names"]] if isinstance(i.get("names"), str) else i.get("names", []))
+        and "all" in i.get("privileges", [])
+        for i in indices
+    )
     return "all" in descriptor.get("cluster", []) and every_index
 
 

@@ -125,8 +125,11 @@ class TransportErrorTask(AppTask):
         environ[TRANSPORT_ERROR] = _transport_error(request)
         environ["wsgi.input"] = io.BytesIO()
         # A declared length may be what was refused ("5, 6"); a 413 says how much came, as far as counted.
-        environ["CONTENT_LENGTH"] = (str(max(getattr(request, "content_length", 0), request.body_bytes_received))
-                                     if request.error.code == 413 else "0")
+        environ["CONTENT_LENGTH"] = (
+            str(max(getattr(request, "content_length", 0), request.body_bytes_received))
+            if request.error.code == 413
+            else "0"
+        )
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         return environ
 
@@ -149,8 +152,16 @@ class Server:
     """One listening socket serving a Flask app. Binding happens here: a port in use raises
     ``OSError`` at once."""
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, *, threads: int = THREADS,
-                 read_timeout: int = READ_TIMEOUT, connection_limit: int = CONNECTION_LIMIT):
+    def __init__(
+        self,
+        app: Flask,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        threads: int = THREADS,
+        read_timeout: int = READ_TIMEOUT,
+        connection_limit: int = CONNECTION_LIMIT,
+    ):
         from .app import largest_body  # the app's own limits decide what the server may buffer
 
         body_limit = largest_body(app) if "mockserver" in app.extensions else FOREIGN_APP_BODY_LIMIT
@@ -159,14 +170,26 @@ class Server:
         self._dispatcher.set_thread_count(threads)
         self._map: dict = {}
         self._server = AppServer(
-            app, map=self._map, dispatcher=self._dispatcher, host=host, port=port, ident="",
+            app,
+            map=self._map,
+            dispatcher=self._dispatcher,
+            host=host,
+            port=port,
+            ident="",
             # waitress counts in whole seconds; the idle check runs every quarter of the timeout.
-            threads=threads, connection_limit=connection_limit, channel_timeout=max(1, int(read_timeout)),
-            cleanup_interval=max(1, min(30, int(read_timeout) // 4)), asyncore_loop_timeout=1,
-            max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=body_limit + 1,
+            threads=threads,
+            connection_limit=connection_limit,
+            channel_timeout=max(1, int(read_timeout)),
+            cleanup_interval=max(1, min(30, int(read_timeout) // 4)),
+            asyncore_loop_timeout=1,
+            max_request_header_size=MAX_HEADER_BYTES,
+            max_request_body_size=body_limit + 1,
             # Bodies spill to a file beyond this, so a large one does not sit in memory while it arrives.
-            inbuf_overflow=1024 * 1024, expose_tracebacks=False, log_socket_errors=False,
-            clear_untrusted_proxy_headers=False)
+            inbuf_overflow=1024 * 1024,
+            expose_tracebacks=False,
+            log_socket_errors=False,
+            clear_untrusted_proxy_headers=False,
+        )
         self.host = host
         self.port = int(self._server.effective_port)  # waitress gives it as text
         self._closed = threading.Event()
@@ -222,7 +245,7 @@ class LiveServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self._server = Server(self.app, self.host, self.port, **self.options)
         self.port = self._server.port
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"mockserver:{self.port}", daemon=True)
@@ -236,7 +259,7 @@ class LiveServer:
             self._server.close()
             self._server = self._thread = None
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pickle
 import threading
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from jsonschema import Draft202012Validator
 

@@ -5,9 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 import contract
+import pytest
 
 pytest_plugins = ["pytester"]
 
@@ -54,8 +53,16 @@ class Http:
     def __init__(self, client):
         self.client = client
 
-    def request(self, method: str, path: str, *, json: Any = None, data: str | bytes | None = None,
-                headers: dict | None = None, query: dict | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: str | bytes | None = None,
+        headers: dict | None = None,
+        query: dict | None = None,
+    ) -> Reply:
         headers = dict(headers or {})
         if json is not None:
             data = jsonlib.dumps(json)
@@ -93,8 +100,10 @@ def boom(reply: Reply, status: int, message: str, **extra) -> dict:
     """Asserts a Boom error body (Kibana, OpenSearch Dashboards, the control API), exactly."""
     from http import HTTPStatus
 
-    assert (reply.status, reply.json) == (status, {"statusCode": status, "error": HTTPStatus(status).phrase,
-                                                   "message": message, **extra}), reply.text
+    assert (reply.status, reply.json) == (
+        status,
+        {"statusCode": status, "error": HTTPStatus(status).phrase, "message": message, **extra},
+    ), reply.text
     return reply.json
 
 

@@ -97,9 +97,15 @@ def _correct_where_the_source_differs(schemas: dict) -> None:
 # describe: checked as any JSON. Mappings too: the document's Property union (dozens of recursive
 # alternatives) takes exponential time to check on a system index's mapping.
 ECHOED_PREFIXES = ("_types.query_dsl.", "_types.mapping.")
-OPAQUE_PREFIXES = ("_types.query_dsl.", "_types.aggregations.", "_types.mapping.", "_types.analysis.",
-                   "ingest._types.", "indices._types.",
-                   "_global.search.")
+OPAQUE_PREFIXES = (
+    "_types.query_dsl.",
+    "_types.aggregations.",
+    "_types.mapping.",
+    "_types.analysis.",
+    "ingest._types.",
+    "indices._types.",
+    "_global.search.",
+)
 
 
 def fuzzable_document(served: set[tuple[str, str]]) -> dict:

@@ -47,26 +47,44 @@ def test_mixed_writes_from_eight_threads(mockserver_live):
                 status, got = client.call("GET", "/api/saved_objects/visualization/shared")
                 assert status == 200
                 value = int(got["attributes"]["title"])
-                status, _ = client.call("PUT", "/api/saved_objects/visualization/shared",
-                                        {"attributes": {"title": str(value + 1)}, "version": got["version"]})
+                status, _ = client.call(
+                    "PUT",
+                    "/api/saved_objects/visualization/shared",
+                    {"attributes": {"title": str(value + 1)}, "version": got["version"]},
+                )
                 assert status in (200, 409)
                 mine["increments" if status == 200 else "conflicts"] += 1
                 # Own saved objects: create, update, delete every other one.
                 so_id = f"t{n}-{i}"
-                assert client.call("POST", f"/api/saved_objects/dashboard/{so_id}", {"attributes": {"title": so_id}})[0] == 200
-                assert client.call("PUT", f"/api/saved_objects/dashboard/{so_id}", {"attributes": {"description": "x"}})[0] == 200
+                assert (
+                    client.call("POST", f"/api/saved_objects/dashboard/{so_id}", {"attributes": {"title": so_id}})[0]
+                    == 200
+                )
+                assert (
+                    client.call("PUT", f"/api/saved_objects/dashboard/{so_id}", {"attributes": {"description": "x"}})[0]
+                    == 200
+                )
                 if i % 2:
                     assert client.call("DELETE", f"/api/saved_objects/dashboard/{so_id}")[0] == 200
                 # Sync jobs: created, claimed, then cancelled.
                 status, job = client.call("POST", "/_connector/_sync_job", {"id": "connector-1"})
                 assert status == 201
                 mine["created_jobs"].append(job["id"])
-                assert client.call("PUT", f"/_connector/_sync_job/{job['id']}/_claim", {"worker_hostname": f"w{n}"})[0] == 200
+                assert (
+                    client.call("PUT", f"/_connector/_sync_job/{job['id']}/_claim", {"worker_hostname": f"w{n}"})[0]
+                    == 200
+                )
                 assert client.call("PUT", f"/_connector/_sync_job/{job['id']}/_cancel")[0] == 200
                 # ML jobs around Kibana's sync.
                 job_id = f"job-{n}-{i}"
-                assert client.call("PUT", f"/_ml/anomaly_detectors/{job_id}", {
-                    "analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}})[0] == 200
+                assert (
+                    client.call(
+                        "PUT",
+                        f"/_ml/anomaly_detectors/{job_id}",
+                        {"analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}},
+                    )[0]
+                    == 200
+                )
                 mine["ml_jobs"].add(job_id)
                 assert client.call("GET", "/api/ml/saved_objects/sync")[0] == 200
                 if i % 3 == 0:

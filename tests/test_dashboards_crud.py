@@ -8,8 +8,8 @@ import json
 import re
 
 import pytest
-
 from conftest import Http, boom
+
 from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
@@ -32,8 +32,16 @@ def version_of(encoded: str) -> list[int]:
 def test_create_answers_the_documented_shape(http):
     created = create(http, "visualization", {"attributes": {"title": "My vis"}})
     # The serializer's order, as the documentation's real answers show it.
-    assert list(created) == ["type", "id", "attributes", "references", "migrationVersion", "updated_at", "version",
-                             "namespaces"]
+    assert list(created) == [
+        "type",
+        "id",
+        "attributes",
+        "references",
+        "migrationVersion",
+        "updated_at",
+        "version",
+        "namespaces",
+    ]
     assert UUID.match(created["id"]) and TIMESTAMP.match(created["updated_at"])
     assert created["migrationVersion"] == {"visualization": "7.10.0"}
     assert (created["references"], created["namespaces"]) == ([], ["default"])
@@ -41,11 +49,23 @@ def test_create_answers_the_documented_shape(http):
 
 
 def test_get_shows_the_object(http):
-    created = create(http, "dashboard", {"attributes": {"title": "D"}, "references": [
-        {"name": "panel_0", "type": "visualization", "id": "v1"}]}, "d1")
+    created = create(
+        http,
+        "dashboard",
+        {"attributes": {"title": "D"}, "references": [{"name": "panel_0", "type": "visualization", "id": "v1"}]},
+        "d1",
+    )
     got = http.get("/api/saved_objects/dashboard/d1").json
-    assert list(got) == ["id", "type", "namespaces", "updated_at", "version", "attributes", "references",
-                         "migrationVersion"]
+    assert list(got) == [
+        "id",
+        "type",
+        "namespaces",
+        "updated_at",
+        "version",
+        "attributes",
+        "references",
+        "migrationVersion",
+    ]
     assert got["version"] == created["version"] and got["references"][0]["id"] == "v1"
 
 
@@ -56,19 +76,45 @@ def test_get_missing_or_unknown_type_is_404(http, path):
 
 
 def test_create_errors(http):
-    boom(http.post("/api/saved_objects/visualization", json={"attributes": {}}), 400, "Request must contain a osd-xsrf header.")
-    boom(http.post("/api/saved_objects/visualization", json={}, headers=XSRF), 400,
-         "[request body.attributes]: expected value of type [object] but got [undefined]")
-    boom(http.post("/api/saved_objects/visualization", headers=XSRF), 400,
-         "[request body]: expected a plain object value, but found [null] instead.")
-    boom(http.post("/api/saved_objects/wigwag", json={"attributes": {}}, headers=XSRF), 400,
-         "Unsupported saved object type: 'wigwag': Bad Request")
-    boom(http.post("/api/saved_objects/visualization", json={"attributes": {}, "initialNamespaces": ["a"]}, headers=XSRF),
-         400, '"options.initialNamespaces" can only be used on multi-namespace types: Bad Request')
-    boom(http.post("/api/saved_objects/visualization", json={"attributes": {}, "references": [{"name": "x"}]},
-                   headers=XSRF), 400, "[request body.references.0.type]: expected value of type [string] but got [undefined]")
-    boom(http.post("/api/saved_objects/visualization", json={"attributes": {}}, query={"nope": "1"}, headers=XSRF), 400,
-         "[request query.nope]: definition for this key is missing")
+    boom(
+        http.post("/api/saved_objects/visualization", json={"attributes": {}}),
+        400,
+        "Request must contain a osd-xsrf header.",
+    )
+    boom(
+        http.post("/api/saved_objects/visualization", json={}, headers=XSRF),
+        400,
+        "[request body.attributes]: expected value of type [object] but got [undefined]",
+    )
+    boom(
+        http.post("/api/saved_objects/visualization", headers=XSRF),
+        400,
+        "[request body]: expected a plain object value, but found [null] instead.",
+    )
+    boom(
+        http.post("/api/saved_objects/wigwag", json={"attributes": {}}, headers=XSRF),
+        400,
+        "Unsupported saved object type: 'wigwag': Bad Request",
+    )
+    boom(
+        http.post(
+            "/api/saved_objects/visualization", json={"attributes": {}, "initialNamespaces": ["a"]}, headers=XSRF
+        ),
+        400,
+        '"options.initialNamespaces" can only be used on multi-namespace types: Bad Request',
+    )
+    boom(
+        http.post(
+            "/api/saved_objects/visualization", json={"attributes": {}, "references": [{"name": "x"}]}, headers=XSRF
+        ),
+        400,
+        "[request body.references.0.type]: expected value of type [string] but got [undefined]",
+    )
+    boom(
+        http.post("/api/saved_objects/visualization", json={"attributes": {}}, query={"nope": "1"}, headers=XSRF),
+        400,
+        "[request query.nope]: definition for this key is missing",
+    )
 
 
 def test_create_existing_id_conflicts_and_overwrite_replaces(http):
@@ -81,8 +127,15 @@ def test_create_existing_id_conflicts_and_overwrite_replaces(http):
 
 
 def test_update_merges_and_answers_only_what_was_sent(http):
-    create(http, "visualization", {"attributes": {"title": "A", "description": "d", "uiStateJSON": "{}"},
-                                   "references": [{"name": "r", "type": "index-pattern", "id": "ip"}]}, "v1")
+    create(
+        http,
+        "visualization",
+        {
+            "attributes": {"title": "A", "description": "d", "uiStateJSON": "{}"},
+            "references": [{"name": "r", "type": "index-pattern", "id": "ip"}],
+        },
+        "v1",
+    )
     reply = http.put("/api/saved_objects/visualization/v1", json={"attributes": {"title": "B"}}, headers=XSRF)
     assert list(reply.json) == ["id", "type", "updated_at", "version", "namespaces", "attributes"]
     assert reply.json["attributes"] == {"title": "B"}
@@ -95,81 +148,133 @@ def test_update_merges_and_answers_only_what_was_sent(http):
 
 def test_update_versions(http):
     created = create(http, "visualization", {"attributes": {"title": "A"}}, "v1")
-    ok = http.put("/api/saved_objects/visualization/v1", json={"attributes": {"title": "B"}, "version": created["version"]},
-                  headers=XSRF)
+    ok = http.put(
+        "/api/saved_objects/visualization/v1",
+        json={"attributes": {"title": "B"}, "version": created["version"]},
+        headers=XSRF,
+    )
     assert ok.status == 200 and version_of(ok.json["version"])[0] > version_of(created["version"])[0]
-    stale = http.put("/api/saved_objects/visualization/v1", json={"attributes": {"title": "C"}, "version": created["version"]},
-                     headers=XSRF)
+    stale = http.put(
+        "/api/saved_objects/visualization/v1",
+        json={"attributes": {"title": "C"}, "version": created["version"]},
+        headers=XSRF,
+    )
     assert stale.status == 409 and stale.json["error"] == "Conflict"
     assert "version conflict, required seqNo" in stale.json["message"]
-    boom(http.put("/api/saved_objects/visualization/v1", json={"attributes": {}, "version": "garbage"}, headers=XSRF),
-         400, "Invalid version [garbage]")
-    boom(http.put("/api/saved_objects/visualization/not an id", json={"attributes": {}}, headers=XSRF), 404,
-         "Saved object [visualization/not an id] not found")
+    boom(
+        http.put("/api/saved_objects/visualization/v1", json={"attributes": {}, "version": "garbage"}, headers=XSRF),
+        400,
+        "Invalid version [garbage]",
+    )
+    boom(
+        http.put("/api/saved_objects/visualization/not an id", json={"attributes": {}}, headers=XSRF),
+        404,
+        "Saved object [visualization/not an id] not found",
+    )
 
 
 def test_delete(http):
     create(http, "visualization", {"attributes": {}}, "v1")
     reply = http.delete("/api/saved_objects/visualization/v1", headers=XSRF)
     assert (reply.status, reply.json) == (200, {})
-    boom(http.delete("/api/saved_objects/visualization/v1", headers=XSRF), 404, "Saved object [visualization/v1] not found")
+    boom(
+        http.delete("/api/saved_objects/visualization/v1", headers=XSRF),
+        404,
+        "Saved object [visualization/v1] not found",
+    )
     boom(http.delete("/api/saved_objects/visualization/v1"), 400, "Request must contain a osd-xsrf header.")
 
 
 def test_bulk_get(http):
     create(http, "visualization", {"attributes": {"title": "T", "description": "D"}}, "v1")
-    reply = http.post("/api/saved_objects/_bulk_get", headers=XSRF, json=[
-        {"type": "visualization", "id": "v1", "fields": ["title"]}, {"type": "visualization", "id": "missing"},
-        {"type": "wigwag", "id": "x"}])
+    reply = http.post(
+        "/api/saved_objects/_bulk_get",
+        headers=XSRF,
+        json=[
+            {"type": "visualization", "id": "v1", "fields": ["title"]},
+            {"type": "visualization", "id": "missing"},
+            {"type": "wigwag", "id": "x"},
+        ],
+    )
     first, missing, unknown = reply.json["saved_objects"]
     assert first["attributes"] == {"title": "T"} and first["migrationVersion"] == {"visualization": "7.10.0"}
-    assert missing == {"id": "missing", "type": "visualization", "error": {
-        "error": "Not Found", "message": "Saved object [visualization/missing] not found", "statusCode": 404}}
+    assert missing == {
+        "id": "missing",
+        "type": "visualization",
+        "error": {"error": "Not Found", "message": "Saved object [visualization/missing] not found", "statusCode": 404},
+    }
     assert unknown["error"]["statusCode"] == 400
     assert http.post("/api/saved_objects/_bulk_get", json=[], headers=XSRF).json == {"saved_objects": []}
 
 
 def test_bulk_create_in_input_order(http):
     create(http, "visualization", {"attributes": {}}, "exists")
-    reply = http.post("/api/saved_objects/_bulk_create", headers=XSRF, json=[
-        {"type": "visualization", "id": "exists", "attributes": {}},
-        {"type": "dashboard", "attributes": {"title": "new"}},
-        {"type": "wigwag", "id": "w", "attributes": {}}])
+    reply = http.post(
+        "/api/saved_objects/_bulk_create",
+        headers=XSRF,
+        json=[
+            {"type": "visualization", "id": "exists", "attributes": {}},
+            {"type": "dashboard", "attributes": {"title": "new"}},
+            {"type": "wigwag", "id": "w", "attributes": {}},
+        ],
+    )
     conflict, created, unknown = reply.json["saved_objects"]
-    assert conflict == {"id": "exists", "type": "visualization", "error": {
-        "error": "Conflict", "message": "Saved object [visualization/exists] conflict", "statusCode": 409}}
+    assert conflict == {
+        "id": "exists",
+        "type": "visualization",
+        "error": {"error": "Conflict", "message": "Saved object [visualization/exists] conflict", "statusCode": 409},
+    }
     assert UUID.match(created["id"]) and created["attributes"] == {"title": "new"}
     assert unknown["error"]["message"] == "Unsupported saved object type: 'wigwag': Bad Request"
-    again = http.post("/api/saved_objects/_bulk_create", json=[{"type": "visualization", "id": "exists", "attributes": {"a": 1}}],
-                      headers=XSRF, query={"overwrite": "true"})
+    again = http.post(
+        "/api/saved_objects/_bulk_create",
+        json=[{"type": "visualization", "id": "exists", "attributes": {"a": 1}}],
+        headers=XSRF,
+        query={"overwrite": "true"},
+    )
     assert again.json["saved_objects"][0]["attributes"] == {"a": 1}
-    boom(http.post("/api/saved_objects/_bulk_create", json=[{"type": "visualization"}], headers=XSRF), 400,
-         "[request body.0.attributes]: expected value of type [object] but got [undefined]")
+    boom(
+        http.post("/api/saved_objects/_bulk_create", json=[{"type": "visualization"}], headers=XSRF),
+        400,
+        "[request body.0.attributes]: expected value of type [object] but got [undefined]",
+    )
 
 
 def test_bulk_update(http):
     created = create(http, "visualization", {"attributes": {"title": "A", "description": "d"}}, "v1")
     create(http, "visualization", {"attributes": {}}, "v2")
     http.put("/api/saved_objects/visualization/v2", json={"attributes": {"x": 1}}, headers=XSRF)
-    reply = http.put("/api/saved_objects/_bulk_update", headers=XSRF, json=[
-        {"type": "visualization", "id": "v1", "attributes": {"title": "B"}},
-        {"type": "visualization", "id": "nope", "attributes": {}},
-        {"type": "visualization", "id": "v2", "attributes": {}, "version": created["version"]}])
+    reply = http.put(
+        "/api/saved_objects/_bulk_update",
+        headers=XSRF,
+        json=[
+            {"type": "visualization", "id": "v1", "attributes": {"title": "B"}},
+            {"type": "visualization", "id": "nope", "attributes": {}},
+            {"type": "visualization", "id": "v2", "attributes": {}, "version": created["version"]},
+        ],
+    )
     updated, missing, stale = reply.json["saved_objects"]
     assert updated["attributes"] == {"title": "B"} and "references" not in updated
     assert missing["error"]["statusCode"] == 404
-    assert stale["error"] == {"error": "Conflict", "message": "Saved object [visualization/v2] conflict", "statusCode": 409}
+    assert stale["error"] == {
+        "error": "Conflict",
+        "message": "Saved object [visualization/v2] conflict",
+        "statusCode": 409,
+    }
     assert http.get("/api/saved_objects/visualization/v1").json["attributes"] == {"title": "B", "description": "d"}
 
 
 def test_every_write_gets_a_new_version(http):
     versions = [create(http, "visualization", {"attributes": {}}, "v")["version"]]
     for _ in range(3):
-        versions.append(http.put("/api/saved_objects/visualization/v", json={"attributes": {}}, headers=XSRF).json["version"])
+        versions.append(
+            http.put("/api/saved_objects/visualization/v", json={"attributes": {}}, headers=XSRF).json["version"]
+        )
     assert len(set(versions)) == 4
 
 
 # -- types and migrations -----------------------------------------------------------------------
+
 
 def add_owner(doc: dict) -> dict:
     doc["attributes"].setdefault("owner", "nobody")
@@ -182,8 +287,13 @@ def rename_title(doc: dict) -> dict:
 
 
 def custom_app(*fixtures):
-    notes = SavedObjectsType("note", icon="notesApp", default_search_field="name", title_attribute="name",
-                             migrations={"1.0.0": add_owner, "2.0.0": rename_title})
+    notes = SavedObjectsType(
+        "note",
+        icon="notesApp",
+        default_search_field="name",
+        title_attribute="name",
+        migrations={"1.0.0": add_owner, "2.0.0": rename_title},
+    )
     return Http(create_app(list(fixtures), saved_object_types=[notes]).test_client())
 
 
@@ -205,16 +315,28 @@ def test_a_pre_release_comes_before_its_release():
     beta = create(http, "note", {"attributes": {"title": "b"}, "migrationVersion": {"note": "1.0.0-beta"}})
     assert beta["attributes"] == {"owner": "nobody", "name": "b"} and beta["migrationVersion"] == {"note": "2.0.0"}
     # And a pre-release of a version the type does not know yet is already too new.
-    reply = http.post("/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "2.0.1-rc.1"}},
-                      headers=XSRF)
+    reply = http.post(
+        "/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "2.0.1-rc.1"}}, headers=XSRF
+    )
     assert reply.status == 422, reply.text
 
 
 def test_versions_order_as_semver_orders_them():
     from mockserver.versions import order_key, release_numbers
 
-    ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
-               "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0", "2.0.0+build.7"]
+    ordered = [
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.0.1",
+        "1.10.0",
+        "2.0.0+build.7",
+    ]
     assert sorted(reversed(ordered), key=order_key) == ordered
     assert order_key("1.0.0+a") == order_key("1.0.0+b")
     assert release_numbers("9.1.0-SNAPSHOT") == (9, 1, 0) and release_numbers("7.x") == (7, 0, 0)
@@ -232,38 +354,73 @@ def test_a_failing_migration_is_a_500():
     def broken(doc):
         raise RuntimeError("Dang diggity!")
 
-    http = Http(create_app(saved_object_types=[SavedObjectsType("fragile", migrations={"1.0.0": broken})]).test_client())
-    boom(http.post("/api/saved_objects/fragile", json={"attributes": {}, "migrationVersion": {}}, headers=XSRF), 500,
-         "An internal server error occurred.")
+    http = Http(
+        create_app(saved_object_types=[SavedObjectsType("fragile", migrations={"1.0.0": broken})]).test_client()
+    )
+    boom(
+        http.post("/api/saved_objects/fragile", json={"attributes": {}, "migrationVersion": {}}, headers=XSRF),
+        500,
+        "An internal server error occurred.",
+    )
 
 
 def test_an_object_from_a_newer_version_is_refused():
     http = custom_app()
-    boom(http.post("/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "3.0.0"}},
-                   headers=XSRF), 422,
-         'Document "n1" has property "note" which belongs to a more recent version of OpenSearch Dashboards [3.0.0]. '
-         "The last known version is [2.0.0]")
-    boom(http.post("/api/saved_objects/visualization/v", json={"attributes": {}, "migrationVersion": {"visualization": "7.11.0"}},
-                   headers=XSRF), 422,
-         'Document "v" has property "visualization" which belongs to a more recent version of OpenSearch Dashboards '
-         "[7.11.0]. The last known version is [7.10.0]")
-    boom(http.post("/api/saved_objects/url/u", json={"attributes": {}, "migrationVersion": {"url": "1.0.0"}},
-                   headers=XSRF), 422,
-         'Document "u" has property "url" which belongs to a more recent version of OpenSearch Dashboards [1.0.0]. '
-         "The last known version is [undefined]")
+    boom(
+        http.post(
+            "/api/saved_objects/note/n1", json={"attributes": {}, "migrationVersion": {"note": "3.0.0"}}, headers=XSRF
+        ),
+        422,
+        'Document "n1" has property "note" which belongs to a more recent version of OpenSearch Dashboards [3.0.0]. '
+        "The last known version is [2.0.0]",
+    )
+    boom(
+        http.post(
+            "/api/saved_objects/visualization/v",
+            json={"attributes": {}, "migrationVersion": {"visualization": "7.11.0"}},
+            headers=XSRF,
+        ),
+        422,
+        'Document "v" has property "visualization" which belongs to a more recent version of OpenSearch Dashboards '
+        "[7.11.0]. The last known version is [7.10.0]",
+    )
+    boom(
+        http.post(
+            "/api/saved_objects/url/u", json={"attributes": {}, "migrationVersion": {"url": "1.0.0"}}, headers=XSRF
+        ),
+        422,
+        'Document "u" has property "url" which belongs to a more recent version of OpenSearch Dashboards [1.0.0]. '
+        "The last known version is [undefined]",
+    )
     # In a bulk create it fails the whole request, and nothing is written.
-    reply = http.post("/api/saved_objects/_bulk_create", headers=XSRF, json=[
-        {"type": "note", "id": "ok", "attributes": {}}, {"type": "note", "id": "new", "attributes": {},
-                                                         "migrationVersion": {"note": "9.0.0"}}])
+    reply = http.post(
+        "/api/saved_objects/_bulk_create",
+        headers=XSRF,
+        json=[
+            {"type": "note", "id": "ok", "attributes": {}},
+            {"type": "note", "id": "new", "attributes": {}, "migrationVersion": {"note": "9.0.0"}},
+        ],
+    )
     assert reply.status == 422
     assert http.get("/api/saved_objects/note/ok").status == 404
 
 
 def test_migrations_run_on_fixture_load(tmp_path):
     fixture = tmp_path / "notes.json"
-    fixture.write_text(json.dumps({"dashboards": {"saved_objects": {"note": {
-        "n1": {"attributes": {"title": "old"}, "migrationVersion": {"note": "1.0.0"}},
-        "n2": {"attributes": {"title": "current"}}}}}}))
+    fixture.write_text(
+        json.dumps(
+            {
+                "dashboards": {
+                    "saved_objects": {
+                        "note": {
+                            "n1": {"attributes": {"title": "old"}, "migrationVersion": {"note": "1.0.0"}},
+                            "n2": {"attributes": {"title": "current"}},
+                        }
+                    }
+                }
+            }
+        )
+    )
     http = custom_app(fixture)
     got = http.get("/api/saved_objects/note/n1").json
     assert got["attributes"] == {"name": "old"} and got["migrationVersion"] == {"note": "2.0.0"}
@@ -272,9 +429,22 @@ def test_migrations_run_on_fixture_load(tmp_path):
 
 def test_types_from_fixtures(tmp_path):
     fixture = tmp_path / "types.json"
-    fixture.write_text(json.dumps({"dashboards": {"types": {"widget": {
-        "namespaceType": "multiple", "management": {"importableAndExportable": True, "icon": "widgetApp"},
-        "mappings": {"properties": {"title": {"type": "text"}}}, "migrationVersions": ["1.1.0"]}}}}))
+    fixture.write_text(
+        json.dumps(
+            {
+                "dashboards": {
+                    "types": {
+                        "widget": {
+                            "namespaceType": "multiple",
+                            "management": {"importableAndExportable": True, "icon": "widgetApp"},
+                            "mappings": {"properties": {"title": {"type": "text"}}},
+                            "migrationVersions": ["1.1.0"],
+                        }
+                    }
+                }
+            }
+        )
+    )
     http = Http(create_app([fixture]).test_client())
     created = create(http, "widget", {"attributes": {"title": "w"}, "initialNamespaces": ["a", "b"]})
     assert created["migrationVersion"] == {"widget": "1.1.0"} and created["namespaces"] == ["a", "b"]

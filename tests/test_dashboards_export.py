@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import boom, fixture_app
 
 XSRF = {"osd-xsrf": "true"}
@@ -21,15 +20,21 @@ def export(http, body: dict) -> tuple[list[dict], object]:
 
 def test_readme_export_lines_exactly(http):
     # The README's story: E4 creates, E5 bulk creates, E6 updates, E7 deletes; then E8 exports.
-    http.post("/api/saved_objects/index-pattern/test-pattern", json={"attributes": {"title": "test-pattern-*"}}, headers=XSRF)
-    http.post("/api/saved_objects/_bulk_create", headers=XSRF,
-              json=[{"type": "index-pattern", "id": "test-pattern1", "attributes": {"title": "test-pattern1-*"}}])
+    http.post(
+        "/api/saved_objects/index-pattern/test-pattern", json={"attributes": {"title": "test-pattern-*"}}, headers=XSRF
+    )
+    http.post(
+        "/api/saved_objects/_bulk_create",
+        headers=XSRF,
+        json=[{"type": "index-pattern", "id": "test-pattern1", "attributes": {"title": "test-pattern1-*"}}],
+    )
     http.put("/api/saved_objects/index-pattern/test-pattern", json={"attributes": {"title": "x"}}, headers=XSRF)
     http.delete("/api/saved_objects/index-pattern/test-pattern", headers=XSRF)
     reply = http.post(EXPORT, json={"type": "index-pattern"}, headers=XSRF)
     lines = reply.text.split("\n")
-    fields = json.dumps(http.get("/api/saved_objects/index-pattern/619cc200-ecd0-11ee-95b1-e7363f9e289d")
-                        .json["attributes"]["fields"])
+    fields = json.dumps(
+        http.get("/api/saved_objects/index-pattern/619cc200-ecd0-11ee-95b1-e7363f9e289d").json["attributes"]["fields"]
+    )
     documented = [
         '{"attributes":{"fields":%s,"title":"test*"},"id":"2ffee5da-55b3-49b4-b9e1-c3af5d1adbd3","migrationVersion":'
         '{"index-pattern":"7.6.0"},"references":[],"type":"index-pattern","updated_at":"2024-03-28T07:10:13.513Z",'
@@ -40,8 +45,10 @@ def test_readme_export_lines_exactly(http):
     ]
     assert lines[:2] == documented
     created = next(line for line in lines if '"id":"test-pattern1"' in line)
-    assert created.startswith('{"attributes":{"title":"test-pattern1-*"},"id":"test-pattern1","migrationVersion":'
-                              '{"index-pattern":"7.6.0"},"references":[],"type":"index-pattern","updated_at":"')
+    assert created.startswith(
+        '{"attributes":{"title":"test-pattern1-*"},"id":"test-pattern1","migrationVersion":'
+        '{"index-pattern":"7.6.0"},"references":[],"type":"index-pattern","updated_at":"'
+    )
     assert created.endswith('","version":"WzEyLDJd"}')
     # By type: sorted by id; the details line last, with no newline after it.
     ids = [json.loads(line).get("id") for line in lines[:-1]]
@@ -54,8 +61,10 @@ def test_readme_export_lines_exactly(http):
 
 def test_docs_deep_export_puts_references_first(http):
     lines, _ = export(http, {"objects": [{"type": "visualization", "id": "test-viz"}], "includeReferencesDeep": True})
-    assert [(o.get("type"), o.get("id")) for o in lines[:-1]] == [("index-pattern", "ecommerce-test-pattern"),
-                                                                  ("visualization", "test-viz")]
+    assert [(o.get("type"), o.get("id")) for o in lines[:-1]] == [
+        ("index-pattern", "ecommerce-test-pattern"),
+        ("visualization", "test-viz"),
+    ]
     assert lines[-1] == {"exportedCount": 2, "missingRefCount": 0, "missingReferences": []}
     assert all("namespaces" not in o and "score" not in o for o in lines)
 
@@ -71,17 +80,35 @@ def test_deep_export_of_a_dashboard_orders_every_dependency(http):
 
 
 def test_missing_references_are_reported_only_when_deep(http):
-    http.post("/api/saved_objects/dashboard/d1", headers=XSRF, json={"attributes": {"title": "D"}, "references": [
-        {"name": "panel_0", "type": "visualization", "id": "gone"}, {"name": "panel_1", "type": "visualization", "id": "test-viz"}]})
+    http.post(
+        "/api/saved_objects/dashboard/d1",
+        headers=XSRF,
+        json={
+            "attributes": {"title": "D"},
+            "references": [
+                {"name": "panel_0", "type": "visualization", "id": "gone"},
+                {"name": "panel_1", "type": "visualization", "id": "test-viz"},
+            ],
+        },
+    )
     shallow, _ = export(http, {"objects": [{"type": "dashboard", "id": "d1"}]})
     assert len(shallow) == 2 and shallow[-1] == {"exportedCount": 1, "missingRefCount": 0, "missingReferences": []}
     deep, _ = export(http, {"objects": [{"type": "dashboard", "id": "d1"}], "includeReferencesDeep": True})
-    assert deep[-1] == {"exportedCount": 3, "missingRefCount": 1, "missingReferences": [{"id": "gone", "type": "visualization"}]}
+    assert deep[-1] == {
+        "exportedCount": 3,
+        "missingRefCount": 1,
+        "missingReferences": [{"id": "gone", "type": "visualization"}],
+    }
 
 
 def test_objects_keep_request_order_and_details_can_be_left_out(http):
-    lines, reply = export(http, {"objects": [{"type": "visualization", "id": "test-viz"},
-                                             {"type": "index-pattern", "id": "logs-web"}], "excludeExportDetails": True})
+    lines, reply = export(
+        http,
+        {
+            "objects": [{"type": "visualization", "id": "test-viz"}, {"type": "index-pattern", "id": "logs-web"}],
+            "excludeExportDetails": True,
+        },
+    )
     assert [o["id"] for o in lines] == ["test-viz", "logs-web"] and "exportedCount" not in reply.text
 
 
@@ -99,59 +126,120 @@ def test_workspaces_select(http):
     assert [o["id"] for o in lines[:-1]] == ["2ffee5da-55b3-49b4-b9e1-c3af5d1adbd3"]
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"type": "bogus-type"}, "Trying to export non-exportable type(s): bogus-type"),
-    ({"type": ["workspace", "dashboard", "nope"]}, "Trying to export non-exportable type(s): workspace, nope"),
-    ({"objects": [{"type": "wigwags", "id": "1"}]}, "Trying to export object(s) with non-exportable types: wigwags:1"),
-    ({"type": "dashboard", "objects": [{"type": "dashboard", "id": "1"}]},
-     'Can\'t specify both "types" and "objects" properties when exporting'),
-    ({"objects": [{"type": "dashboard", "id": "1"}], "search": "x"},
-     'Can\'t specify both "search" and "objects" properties when exporting'),
-    ({"objects": [{"type": "dashboard", "id": "1"}], "search": ""},
-     'Can\'t specify both "search" and "objects" properties when exporting'),
-    ({}, "Either `type` or `objects` are required."),
-    ({"type": []}, "Either `type` or `objects` are required."),
-    ({"type": "dashboard", "workspaces": "w"}, "[request body.workspaces]: expected value of type [array] but got [string]"),
-    ({"type": "dashboard", "bogus": 1}, "[request body.bogus]: definition for this key is missing"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"type": "bogus-type"}, "Trying to export non-exportable type(s): bogus-type"),
+        ({"type": ["workspace", "dashboard", "nope"]}, "Trying to export non-exportable type(s): workspace, nope"),
+        (
+            {"objects": [{"type": "wigwags", "id": "1"}]},
+            "Trying to export object(s) with non-exportable types: wigwags:1",
+        ),
+        (
+            {"type": "dashboard", "objects": [{"type": "dashboard", "id": "1"}]},
+            'Can\'t specify both "types" and "objects" properties when exporting',
+        ),
+        (
+            {"objects": [{"type": "dashboard", "id": "1"}], "search": "x"},
+            'Can\'t specify both "search" and "objects" properties when exporting',
+        ),
+        (
+            {"objects": [{"type": "dashboard", "id": "1"}], "search": ""},
+            'Can\'t specify both "search" and "objects" properties when exporting',
+        ),
+        ({}, "Either `type` or `objects` are required."),
+        ({"type": []}, "Either `type` or `objects` are required."),
+        (
+            {"type": "dashboard", "workspaces": "w"},
+            "[request body.workspaces]: expected value of type [array] but got [string]",
+        ),
+        ({"type": "dashboard", "bogus": 1}, "[request body.bogus]: definition for this key is missing"),
+    ],
+)
 def test_export_errors(http, body, message):
     boom(http.post(EXPORT, json=body, headers=XSRF), 400, message)
 
 
 def test_no_body_and_no_xsrf(http):
-    boom(http.post(EXPORT, headers=XSRF), 400, "[request body]: expected a plain object value, but found [null] instead.")
+    boom(
+        http.post(EXPORT, headers=XSRF), 400, "[request body]: expected a plain object value, but found [null] instead."
+    )
     boom(http.post(EXPORT, json={"type": "dashboard"}), 400, "Request must contain a osd-xsrf header.")
 
 
 def test_a_missing_object_is_named(http):
-    boom(http.post(EXPORT, json={"objects": [{"type": "dashboard", "id": "1"}]}, headers=XSRF), 400, "Bad Request",
-         attributes={"objects": [{"id": "1", "type": "dashboard", "error": {
-             "statusCode": 404, "error": "Not Found", "message": "Saved object [dashboard/1] not found"}}]})
+    boom(
+        http.post(EXPORT, json={"objects": [{"type": "dashboard", "id": "1"}]}, headers=XSRF),
+        400,
+        "Bad Request",
+        attributes={
+            "objects": [
+                {
+                    "id": "1",
+                    "type": "dashboard",
+                    "error": {
+                        "statusCode": 404,
+                        "error": "Not Found",
+                        "message": "Saved object [dashboard/1] not found",
+                    },
+                }
+            ]
+        },
+    )
 
 
 def test_the_size_limit(tmp_path):
-    http = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}, "saved_objects": {
-        "url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}}}}, default_fixtures=False)
+    http = fixture_app(
+        tmp_path,
+        {
+            "dashboards": {
+                "settings": {"max_import_export_size": 2},
+                "saved_objects": {"url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}},
+            }
+        },
+        default_fixtures=False,
+    )
     boom(http.post(EXPORT, json={"type": "url"}, headers=XSRF), 400, "Can't export more than 2 objects")
     # Too many objects is refused by the route's schema (its maxSize), before the exporter's own check.
-    boom(http.post(EXPORT, json={"objects": [{"type": "url", "id": str(i)} for i in range(3)]}, headers=XSRF), 400,
-         "[request body.objects]: array size is [3], but cannot be greater than [2]")
+    boom(
+        http.post(EXPORT, json={"objects": [{"type": "url", "id": str(i)} for i in range(3)]}, headers=XSRF),
+        400,
+        "[request body.objects]: array size is [3], but cannot be greater than [2]",
+    )
     lines, _ = export(http, {"objects": [{"type": "url", "id": "0"}, {"type": "url", "id": "1"}]})
     assert len(lines) == 3
 
 
 def test_a_reference_cycle_is_refused(tmp_path):
-    http = fixture_app(tmp_path, {"dashboards": {"saved_objects": {
-        "search": {"a": {"attributes": {"title": "a"}, "references": [{"name": "r", "type": "search", "id": "b"}]},
-                   "b": {"attributes": {"title": "b"}, "references": [{"name": "r", "type": "search", "id": "a"}]}}}}},
-                       default_fixtures=False)
-    boom(http.post(EXPORT, json={"type": "search"}, headers=XSRF), 400,
-         "circular reference: [search:a] ref-> [search:b] ref-> [search:a]")
+    http = fixture_app(
+        tmp_path,
+        {
+            "dashboards": {
+                "saved_objects": {
+                    "search": {
+                        "a": {"attributes": {"title": "a"}, "references": [{"name": "r", "type": "search", "id": "b"}]},
+                        "b": {"attributes": {"title": "b"}, "references": [{"name": "r", "type": "search", "id": "a"}]},
+                    }
+                }
+            }
+        },
+        default_fixtures=False,
+    )
+    boom(
+        http.post(EXPORT, json={"type": "search"}, headers=XSRF),
+        400,
+        "circular reference: [search:a] ref-> [search:b] ref-> [search:a]",
+    )
 
 
 def test_docs_export_of_every_type_with_references(http):
-    lines, _ = export(http, {"type": ["config", "index-pattern", "search", "visualization", "dashboard", "url", "query"],
-                             "includeReferencesDeep": True})
+    lines, _ = export(
+        http,
+        {
+            "type": ["config", "index-pattern", "search", "visualization", "dashboard", "url", "query"],
+            "includeReferencesDeep": True,
+        },
+    )
     details = lines[-1]
     assert details["exportedCount"] == len(lines) - 1 and details["missingRefCount"] == 0
     assert {"config", "index-pattern", "search", "visualization", "dashboard"} <= {o["type"] for o in lines[:-1]}

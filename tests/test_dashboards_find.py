@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import Http
+
 from mockserver import create_app
 
 XSRF = {"osd-xsrf": "true"}
@@ -15,10 +15,18 @@ XSRF = {"osd-xsrf": "true"}
 @pytest.fixture
 def edge(http):
     """The api-integration tests' find_edgecases objects, beside the default ones."""
-    for so_id, title in (("e1", "my-visualization"), ("e2", "some*visualization"),
-                         ("e3", "Just some noise in the dataset"), ("e4", "Just some noise in the dataset")):
-        assert http.post(f"/api/saved_objects/visualization/{so_id}", json={"attributes": {"title": title}},
-                         headers=XSRF).status == 200
+    for so_id, title in (
+        ("e1", "my-visualization"),
+        ("e2", "some*visualization"),
+        ("e3", "Just some noise in the dataset"),
+        ("e4", "Just some noise in the dataset"),
+    ):
+        assert (
+            http.post(
+                f"/api/saved_objects/visualization/{so_id}", json={"attributes": {"title": title}}, headers=XSRF
+            ).status
+            == 200
+        )
     return http
 
 
@@ -34,7 +42,9 @@ def ids(result: dict) -> list[str]:
 
 def error(http, message: str, **query) -> None:
     reply = http.get("/api/saved_objects/_find", query=query)
-    assert (reply.status, reply.json) == (400, {"statusCode": 400, "error": "Bad Request", "message": message}), reply.text
+    assert (reply.status, reply.json) == (400, {"statusCode": 400, "error": "Bad Request", "message": message}), (
+        reply.text
+    )
 
 
 def test_paging_echo_and_total(http):
@@ -48,8 +58,17 @@ def test_paging_echo_and_total(http):
 
 def test_hit_shape_and_score_without_search(http):
     hit = find(http, type="config")["saved_objects"][0]
-    assert list(hit) == ["type", "id", "attributes", "references", "migrationVersion", "updated_at", "version",
-                         "namespaces", "score"]
+    assert list(hit) == [
+        "type",
+        "id",
+        "attributes",
+        "references",
+        "migrationVersion",
+        "updated_at",
+        "version",
+        "namespaces",
+        "score",
+    ]
     assert hit["score"] == 0
 
 
@@ -59,9 +78,15 @@ def test_several_types_and_unknown_types(http):
     assert find(http, type="nope") == {"page": 1, "per_page": 20, "total": 0, "saved_objects": []}
 
 
-@pytest.mark.parametrize("search, expected", [
-    ("my-vis*", ["e1"]), ("my-*", ["e1"]), ("some*vi*", ["e2"]), ("visuali*", ["e1", "e2"]),
-])
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        ("my-vis*", ["e1"]),
+        ("my-*", ["e1"]),
+        ("some*vi*", ["e2"]),
+        ("visuali*", ["e1", "e2"]),
+    ],
+)
 def test_find_edge_cases_of_the_integration_tests(edge, search, expected):
     assert ids(find(edge, type="visualization", search_fields="title", search=search)) == expected
 
@@ -81,21 +106,31 @@ def test_search_scores_and_operators(edge):
     assert ids(find(edge, type="visualization", search="noise -dataset", default_search_operator="AND")) == []
     # With OR, "-x" means every document without x (Lucene's quirk).
     assert set(ids(find(edge, type="visualization", search="nothinghere -noise"))) == {
-        "test-viz", "web-requests-over-time", "web-errors-by-status", "e1", "e2"}
+        "test-viz",
+        "web-requests-over-time",
+        "web-errors-by-status",
+        "e1",
+        "e2",
+    }
     # Without search_fields every mapped field is searched, the root type keyword too.
     assert find(edge, type="visualization", search="visualization")["total"] == 7
 
 
 def test_search_fields_with_boost_and_relevance(http):
     for so_id, title, description in (("a", "alpha", "beta beta"), ("b", "beta", "alpha")):
-        http.post(f"/api/saved_objects/search/{so_id}", json={"attributes": {"title": title, "description": description}},
-                  headers=XSRF)
+        http.post(
+            f"/api/saved_objects/search/{so_id}",
+            json={"attributes": {"title": title, "description": description}},
+            headers=XSRF,
+        )
     assert ids(find(http, type="search", search="beta", search_fields=["title^5", "description"]))[:2] == ["b", "a"]
     assert ids(find(http, type="search", search="beta", search_fields="nope")) == []
 
 
 def test_has_reference(http):
-    result = find(http, type=["visualization", "search"], has_reference=json.dumps({"type": "index-pattern", "id": "logs-web"}))
+    result = find(
+        http, type=["visualization", "search"], has_reference=json.dumps({"type": "index-pattern", "id": "logs-web"})
+    )
     assert sorted(ids(result)) == ["web-errors", "web-requests-over-time"]
 
 
@@ -106,10 +141,16 @@ def test_fields_limits_attributes(http):
 
 
 def test_filter(http):
-    assert ids(find(http, type="visualization", filter="visualization.attributes.title: errors")) == ["web-errors-by-status"]
-    assert ids(find(http, type="visualization", filter='visualization.attributes.title: "Web errors"')) == ["web-errors-by-status"]
+    assert ids(find(http, type="visualization", filter="visualization.attributes.title: errors")) == [
+        "web-errors-by-status"
+    ]
+    assert ids(find(http, type="visualization", filter='visualization.attributes.title: "Web errors"')) == [
+        "web-errors-by-status"
+    ]
     assert sorted(ids(find(http, type="visualization", filter="visualization.attributes.title: web*"))) == [
-        "web-errors-by-status", "web-requests-over-time"]
+        "web-errors-by-status",
+        "web-requests-over-time",
+    ]
     assert ids(find(http, type="visualization", filter="not visualization.attributes.title: web")) == ["test-viz"]
     assert ids(find(http, type="dashboard", filter='dashboard.updated_at > "2026-01-01"')) == ["web-traffic"]
     assert ids(find(http, type="dashboard", filter='dashboard.updated_at < "2026-01-01"')) == []
@@ -117,17 +158,28 @@ def test_filter(http):
     assert find(http, type="index-pattern", filter="index-pattern.attributes.title: test*")["total"] == 3
 
 
-@pytest.mark.parametrize("filter_, message", [
-    ("dashboard.attributes.title:foo", "This type dashboard is not allowed: Bad Request"),
-    ("title:foo", "This key 'title' need to be wrapped by a saved object type like visualization: Bad Request"),
-    ("visualization.title:foo",
-     "This key 'visualization.title' does NOT match the filter proposition SavedObjectType.attributes.key: Bad Request"),
-    ("visualization.attributes.nope:foo",
-     "This key 'visualization.attributes.nope' does NOT exist in visualization saved object index patterns: Bad Request"),
-    ("visualization.attributes.title:foo<invalid",
-     'DQLSyntaxError: Expected AND, OR, end of input, whitespace but "<" found.\n'
-     "visualization.attributes.title:foo<invalid\n" + "-" * 34 + "^: Bad Request"),
-])
+@pytest.mark.parametrize(
+    "filter_, message",
+    [
+        ("dashboard.attributes.title:foo", "This type dashboard is not allowed: Bad Request"),
+        ("title:foo", "This key 'title' need to be wrapped by a saved object type like visualization: Bad Request"),
+        (
+            "visualization.title:foo",
+            "This key 'visualization.title' does NOT match the filter proposition "
+            "SavedObjectType.attributes.key: Bad Request",
+        ),
+        (
+            "visualization.attributes.nope:foo",
+            "This key 'visualization.attributes.nope' does NOT exist in visualization saved object "
+            "index patterns: Bad Request",
+        ),
+        (
+            "visualization.attributes.title:foo<invalid",
+            'DQLSyntaxError: Expected AND, OR, end of input, whitespace but "<" found.\n'
+            "visualization.attributes.title:foo<invalid\n" + "-" * 34 + "^: Bad Request",
+        ),
+    ],
+)
 def test_filter_errors(http, filter_, message):
     error(http, message, type="visualization", filter=filter_)
 
@@ -143,8 +195,12 @@ def test_sort_field(http):
     assert hit["score"] is None and isinstance(hit["sort"][0], int)
     assert ids(find(http, type=["visualization", "dashboard"], sort_field="type"))[0] == "web-traffic"
     error(http, "Unknown sort field nope", type="visualization", sort_field="nope")
-    error(http, "Unable to sort multiple types by field title, not a root property", type=["visualization", "dashboard"],
-          sort_field="title")
+    error(
+        http,
+        "Unable to sort multiple types by field title, not a root property",
+        type=["visualization", "dashboard"],
+        sort_field="title",
+    )
     reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "sort_field": "title"})
     assert reply.status == 400 and "Text fields are not optimised" in reply.json["message"]
 
@@ -156,13 +212,22 @@ def test_namespaces_and_workspaces(http):
     assert find(http, type="index-pattern", workspaces="elsewhere")["total"] == 0
 
 
-@pytest.mark.parametrize("query, message", [
-    ({}, "[request query.type]: expected at least one defined value but got [undefined]"),
-    ({"type": "x", "per_page": "-1"}, "[request query.per_page]: Value must be equal to or greater than [0]."),
-    ({"type": "x", "per_page": "abc"}, "[request query.per_page]: expected value of type [number] but got [string]"),
-    ({"type": "x", "sort_order": "desc"}, "[request query.sort_order]: definition for this key is missing"),
-    ({"type": "x", "has_reference": "nope"}, "[request query.has_reference]: could not parse object value from json input"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({}, "[request query.type]: expected at least one defined value but got [undefined]"),
+        ({"type": "x", "per_page": "-1"}, "[request query.per_page]: Value must be equal to or greater than [0]."),
+        (
+            {"type": "x", "per_page": "abc"},
+            "[request query.per_page]: expected value of type [number] but got [string]",
+        ),
+        ({"type": "x", "sort_order": "desc"}, "[request query.sort_order]: definition for this key is missing"),
+        (
+            {"type": "x", "has_reference": "nope"},
+            "[request query.has_reference]: could not parse object value from json input",
+        ),
+    ],
+)
 def test_query_validation(http, query, message):
     error(http, message, **query)
 
@@ -179,10 +244,26 @@ def test_search_stays_right_after_writes(http):
 
 def test_custom_type_mappings_are_searchable(tmp_path):
     fixture = tmp_path / "t.json"
-    fixture.write_text(json.dumps({"dashboards": {"types": {"note": {
-        "management": {"importableAndExportable": True, "defaultSearchField": "body"},
-        "mappings": {"properties": {"body": {"type": "text"}, "meta": {"properties": {"tag": {"type": "keyword"}}}}}}},
-        "saved_objects": {"note": {"n1": {"attributes": {"body": "hello world", "meta": {"tag": "Red"}}}}}}}))
+    fixture.write_text(
+        json.dumps(
+            {
+                "dashboards": {
+                    "types": {
+                        "note": {
+                            "management": {"importableAndExportable": True, "defaultSearchField": "body"},
+                            "mappings": {
+                                "properties": {
+                                    "body": {"type": "text"},
+                                    "meta": {"properties": {"tag": {"type": "keyword"}}},
+                                }
+                            },
+                        }
+                    },
+                    "saved_objects": {"note": {"n1": {"attributes": {"body": "hello world", "meta": {"tag": "Red"}}}}},
+                }
+            }
+        )
+    )
     http = Http(create_app([fixture]).test_client())
     assert ids(find(http, type="note", search="hello")) == ["n1"]
     assert ids(find(http, type="note", filter="note.attributes.meta.tag: Red")) == ["n1"]
@@ -190,18 +271,21 @@ def test_custom_type_mappings_are_searchable(tmp_path):
 
 
 # The kuery syntax errors of OSD's kuery_syntax_error tests (first line) and find.js (whole message).
-@pytest.mark.parametrize("filter_, expected", [
-    ("response:", 'Expected "(", "{", value, whitespace but end of input found.'),
-    ("response:200 or ", 'Expected "(", NOT, field name, value but end of input found.'),
-    ("response:(200 or )", 'Expected "(", NOT, value but ")" found.'),
-    ("response:200 and not ", 'Expected "(", field name, value but end of input found.'),
-    ("response:(200 and not )", 'Expected "(", value but ")" found.'),
-    ('foo:"ba ', 'Expected "(", "{", value, whitespace but """ found.'),
-    ('foo:"ba "r"', 'Expected AND, OR, end of input, whitespace but "r" found.'),
-    ("foo:ba:r", 'Expected AND, OR, end of input, whitespace but ":" found.'),
-    ("foo > ", "Expected literal, whitespace but end of input found."),
-    ("< 1000", 'Expected "(", NOT, end of input, field name, value, whitespace but "<" found.'),
-])
+@pytest.mark.parametrize(
+    "filter_, expected",
+    [
+        ("response:", 'Expected "(", "{", value, whitespace but end of input found.'),
+        ("response:200 or ", 'Expected "(", NOT, field name, value but end of input found.'),
+        ("response:(200 or )", 'Expected "(", NOT, value but ")" found.'),
+        ("response:200 and not ", 'Expected "(", field name, value but end of input found.'),
+        ("response:(200 and not )", 'Expected "(", value but ")" found.'),
+        ('foo:"ba ', 'Expected "(", "{", value, whitespace but """ found.'),
+        ('foo:"ba "r"', 'Expected AND, OR, end of input, whitespace but "r" found.'),
+        ("foo:ba:r", 'Expected AND, OR, end of input, whitespace but ":" found.'),
+        ("foo > ", "Expected literal, whitespace but end of input found."),
+        ("< 1000", 'Expected "(", NOT, end of input, field name, value, whitespace but "<" found.'),
+    ],
+)
 def test_kuery_syntax_errors(http, filter_, expected):
     reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "filter": filter_})
     assert reply.status == 400

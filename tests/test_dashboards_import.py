@@ -9,10 +9,10 @@ import json
 import re
 
 import pytest
+from conftest import Http, boom, fixture_app
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from conftest import Http, boom, fixture_app
 from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
@@ -26,16 +26,33 @@ def ndjson(*objects: dict) -> str:
     return "\n".join(json.dumps(o) for o in objects)
 
 
-def upload(http, path: str, text: str | bytes, *, filename: str | None = "export.ndjson", query: dict | None = None,
-           retries=None, headers: dict | None = XSRF, **parts):
+def upload(
+    http,
+    path: str,
+    text: str | bytes,
+    *,
+    filename: str | None = "export.ndjson",
+    query: dict | None = None,
+    retries=None,
+    headers: dict | None = XSRF,
+    **parts,
+):
     data = text.encode() if isinstance(text, str) else text
-    form = {"file": FileStorage(io.BytesIO(data), filename=filename) if filename is not None else data.decode(), **parts}
+    form = {
+        "file": FileStorage(io.BytesIO(data), filename=filename) if filename is not None else data.decode(),
+        **parts,
+    }
     if retries is not None:
         form["retries"] = retries if isinstance(retries, str) else json.dumps(retries)
     # Always multipart, even with no file part (the test client would send a form otherwise).
     boundary, body = encode_multipart(MultiDict(form))
-    return http.request("POST", path, data=body, query=query,
-                        headers={**(headers or {}), "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return http.request(
+        "POST",
+        path,
+        data=body,
+        query=query,
+        headers={**(headers or {}), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
 
 
 def imported(http, text: str, **query) -> dict:
@@ -56,33 +73,75 @@ def stored(http, so_type: str, so_id: str) -> dict | None:
 
 
 def viz(so_id: str, title: str, *references: tuple[str, str], **extra) -> dict:
-    return {"type": "visualization", "id": so_id, "attributes": {"title": title},
-            "references": [{"name": f"ref_{i}", "type": t, "id": i} for t, i in references], **extra}
+    return {
+        "type": "visualization",
+        "id": so_id,
+        "attributes": {"title": title},
+        "references": [{"name": f"ref_{i}", "type": t, "id": i} for t, i in references],
+        **extra,
+    }
 
 
 # -- the documented examples ----------------------------------------------------------------------
 
+
 def test_docs_import_with_overwrite(http):
-    exported = http.post("/api/saved_objects/_export", headers=XSRF, json={
-        "objects": [{"type": "visualization", "id": "test-viz"}], "includeReferencesDeep": True}).text
-    assert imported(http, exported, overwrite="true") == {"successCount": 2, "success": True, "successResults": [
-        {"type": "index-pattern", "id": "ecommerce-test-pattern", "meta": {"title": "ecommerce-test", "icon": "indexPatternApp"},
-         "overwrite": True},
-        {"type": "visualization", "id": "test-viz", "meta": {"title": "Sales by customer", "icon": "visualizeApp"},
-         "overwrite": True}]}
+    exported = http.post(
+        "/api/saved_objects/_export",
+        headers=XSRF,
+        json={"objects": [{"type": "visualization", "id": "test-viz"}], "includeReferencesDeep": True},
+    ).text
+    assert imported(http, exported, overwrite="true") == {
+        "successCount": 2,
+        "success": True,
+        "successResults": [
+            {
+                "type": "index-pattern",
+                "id": "ecommerce-test-pattern",
+                "meta": {"title": "ecommerce-test", "icon": "indexPatternApp"},
+                "overwrite": True,
+            },
+            {
+                "type": "visualization",
+                "id": "test-viz",
+                "meta": {"title": "Sales by customer", "icon": "visualizeApp"},
+                "overwrite": True,
+            },
+        ],
+    }
 
 
 ORPHAN = viz("orphan-viz", "Orphan", ("index-pattern", "does-not-exist"))
 
 
 def test_docs_missing_references_then_resolve(http):
-    assert imported(http, ndjson(ORPHAN)) == {"successCount": 0, "success": False, "errors": [
-        {"id": "orphan-viz", "type": "visualization", "title": "Orphan", "meta": {"title": "Orphan", "icon": "visualizeApp"},
-         "error": {"type": "missing_references", "references": [{"type": "index-pattern", "id": "does-not-exist"}]}}]}
+    assert imported(http, ndjson(ORPHAN)) == {
+        "successCount": 0,
+        "success": False,
+        "errors": [
+            {
+                "id": "orphan-viz",
+                "type": "visualization",
+                "title": "Orphan",
+                "meta": {"title": "Orphan", "icon": "visualizeApp"},
+                "error": {
+                    "type": "missing_references",
+                    "references": [{"type": "index-pattern", "id": "does-not-exist"}],
+                },
+            }
+        ],
+    }
     assert stored(http, "visualization", "orphan-viz") is None
-    answer = resolved(http, ndjson(ORPHAN), [{"type": "visualization", "id": "orphan-viz", "ignoreMissingReferences": True}])
-    assert answer == {"successCount": 1, "success": True, "successResults": [
-        {"type": "visualization", "id": "orphan-viz", "meta": {"title": "Orphan", "icon": "visualizeApp"}}]}
+    answer = resolved(
+        http, ndjson(ORPHAN), [{"type": "visualization", "id": "orphan-viz", "ignoreMissingReferences": True}]
+    )
+    assert answer == {
+        "successCount": 1,
+        "success": True,
+        "successResults": [
+            {"type": "visualization", "id": "orphan-viz", "meta": {"title": "Orphan", "icon": "visualizeApp"}}
+        ],
+    }
     assert stored(http, "visualization", "orphan-viz")["references"][0]["id"] == "does-not-exist"
 
 
@@ -93,7 +152,10 @@ def test_readme_import_as_new_copies(http):
     assert answer["success"] and answer["successCount"] == len(patterns)
     for result, pattern in zip(answer["successResults"], patterns):
         assert list(result) == ["type", "id", "meta", "destinationId"]
-        assert (result["id"], result["meta"]) == (pattern["id"], {"title": pattern["attributes"]["title"], "icon": "indexPatternApp"})
+        assert (result["id"], result["meta"]) == (
+            pattern["id"],
+            {"title": pattern["attributes"]["title"], "icon": "indexPatternApp"},
+        )
         assert UUID4.match(result["destinationId"])
         copy = stored(http, "index-pattern", result["destinationId"])
         assert copy["attributes"] == pattern["attributes"] and "originId" not in copy
@@ -101,8 +163,9 @@ def test_readme_import_as_new_copies(http):
 
 def test_readme_resolve_of_an_object_not_in_the_file(http):
     exported = http.post("/api/saved_objects/_export", headers=XSRF, json={"type": "index-pattern"}).text
-    assert resolved(http, exported, [{"type": "index-pattern", "id": "my-pattern", "overwrite": True}],
-                    createNewCopies="true") == {"successCount": 0, "success": True}
+    assert resolved(
+        http, exported, [{"type": "index-pattern", "id": "my-pattern", "overwrite": True}], createNewCopies="true"
+    ) == {"successCount": 0, "success": True}
 
 
 def test_empty_files(http):
@@ -113,12 +176,25 @@ def test_empty_files(http):
 
 # -- import ---------------------------------------------------------------------------------------
 
+
 def test_a_conflict_blocks_every_write_but_answers_what_would_be_written(http):
     answer = imported(http, ndjson(viz("test-viz", "Changed"), viz("brand-new", "New")))
-    assert answer == {"successCount": 1, "success": False,
-                      "successResults": [{"type": "visualization", "id": "brand-new", "meta": {"title": "New", "icon": "visualizeApp"}}],
-                      "errors": [{"type": "visualization", "id": "test-viz", "title": "Changed",
-                                  "meta": {"title": "Changed", "icon": "visualizeApp"}, "error": {"type": "conflict"}}]}
+    assert answer == {
+        "successCount": 1,
+        "success": False,
+        "successResults": [
+            {"type": "visualization", "id": "brand-new", "meta": {"title": "New", "icon": "visualizeApp"}}
+        ],
+        "errors": [
+            {
+                "type": "visualization",
+                "id": "test-viz",
+                "title": "Changed",
+                "meta": {"title": "Changed", "icon": "visualizeApp"},
+                "error": {"type": "conflict"},
+            }
+        ],
+    }
     assert stored(http, "visualization", "brand-new") is None
     assert stored(http, "visualization", "test-viz")["attributes"]["title"] == "Sales by customer"
 
@@ -136,12 +212,18 @@ def test_an_object_can_have_two_errors(http):
 
 
 def test_unsupported_types_do_not_block_the_rest(http):
-    answer = imported(http, ndjson({"type": "bogus", "id": "b1", "attributes": {"title": "B"}},
-                                   {"type": "workspace", "id": "w1", "attributes": {"name": "W"}},
-                                   viz("fine", "Fine")))
+    answer = imported(
+        http,
+        ndjson(
+            {"type": "bogus", "id": "b1", "attributes": {"title": "B"}},
+            {"type": "workspace", "id": "w1", "attributes": {"name": "W"}},
+            viz("fine", "Fine"),
+        ),
+    )
     assert answer["errors"] == [
         {"id": "b1", "type": "bogus", "title": "B", "meta": {"title": "B"}, "error": {"type": "unsupported_type"}},
-        {"id": "w1", "type": "workspace", "meta": {}, "error": {"type": "unsupported_type"}}]
+        {"id": "w1", "type": "workspace", "meta": {}, "error": {"type": "unsupported_type"}},
+    ]
     assert (answer["success"], answer["successCount"]) == (False, 1)
     assert stored(http, "visualization", "fine") is not None
 
@@ -153,18 +235,36 @@ def test_a_title_is_shown_whatever_its_type(http):
 
 
 def test_only_index_pattern_and_search_references_are_checked(http):
-    answer = imported(http, ndjson(
-        {"type": "dashboard", "id": "d", "attributes": {"title": "D"},
-         "references": [{"name": "p", "type": "visualization", "id": "nowhere"}, {"name": "s", "type": "search", "id": "s1"}]},
-        {"type": "search", "id": "s1", "attributes": {"title": "S"}, "references": [
-            {"name": "i", "type": "index-pattern", "id": "logs-web"}]}))
+    answer = imported(
+        http,
+        ndjson(
+            {
+                "type": "dashboard",
+                "id": "d",
+                "attributes": {"title": "D"},
+                "references": [
+                    {"name": "p", "type": "visualization", "id": "nowhere"},
+                    {"name": "s", "type": "search", "id": "s1"},
+                ],
+            },
+            {
+                "type": "search",
+                "id": "s1",
+                "attributes": {"title": "S"},
+                "references": [{"name": "i", "type": "index-pattern", "id": "logs-web"}],
+            },
+        ),
+    )
     assert answer["success"] and answer["successCount"] == 2
 
 
 def test_new_copies_rewrite_references_within_the_file(http):
     pattern = {"type": "index-pattern", "id": "p1", "attributes": {"title": "p1*"}, "references": []}
-    answer = imported(http, ndjson(pattern, viz("v1", "V", ("index-pattern", "p1"), ("index-pattern", "ecommerce-test-pattern"))),
-                      createNewCopies="true")
+    answer = imported(
+        http,
+        ndjson(pattern, viz("v1", "V", ("index-pattern", "p1"), ("index-pattern", "ecommerce-test-pattern"))),
+        createNewCopies="true",
+    )
     new_id = {r["id"]: r["destinationId"] for r in answer["successResults"]}
     copy = stored(http, "visualization", new_id["v1"])
     assert [r["id"] for r in copy["references"]] == [new_id["p1"], "ecommerce-test-pattern"]
@@ -180,10 +280,17 @@ def test_the_file_version_and_timestamps_are_not_kept_but_origin_id_is(http):
 
 
 def test_duplicates_and_the_object_limit(tmp_path, http):
-    boom(upload(http, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("a", "A2"), viz("b", "B"))), 400,
-         "Non-unique import objects detected: [visualization:a,visualization:b]: Bad Request")
+    boom(
+        upload(http, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("a", "A2"), viz("b", "B"))),
+        400,
+        "Non-unique import objects detected: [visualization:a,visualization:b]: Bad Request",
+    )
     small = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}}})
-    boom(upload(small, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("c", "C"))), 400, "Can't import more than 2 objects")
+    boom(
+        upload(small, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("c", "C"))),
+        400,
+        "Can't import more than 2 objects",
+    )
     assert imported(small, ndjson(viz("a", "A"), viz("b", "B")))["successCount"] == 2
 
 
@@ -193,8 +300,11 @@ def add_owner(doc: dict) -> dict:
 
 
 def test_migrations_run_on_imported_objects():
-    http = Http(create_app(saved_object_types=[SavedObjectsType("note", icon="noteApp", migrations={"1.0.0": add_owner})])
-                .test_client())
+    http = Http(
+        create_app(
+            saved_object_types=[SavedObjectsType("note", icon="noteApp", migrations={"1.0.0": add_owner})]
+        ).test_client()
+    )
     answer = imported(http, ndjson({"type": "note", "id": "n1", "attributes": {"title": "N"}}))
     assert answer["successResults"][0]["meta"] == {"title": "N", "icon": "noteApp"}
     got = stored(http, "note", "n1")
@@ -203,9 +313,12 @@ def test_migrations_run_on_imported_objects():
 
 def test_an_object_from_a_newer_version_fails_the_whole_import(http):
     newer = viz("future", "F", migrationVersion={"visualization": "7.11.0"})
-    boom(upload(http, IMPORT, ndjson(viz("fine", "Fine"), newer)), 422,
-         'Document "future" has property "visualization" which belongs to a more recent version of OpenSearch '
-         "Dashboards [7.11.0]. The last known version is [7.10.0]")
+    boom(
+        upload(http, IMPORT, ndjson(viz("fine", "Fine"), newer)),
+        422,
+        'Document "future" has property "visualization" which belongs to a more recent version of OpenSearch '
+        "Dashboards [7.11.0]. The last known version is [7.10.0]",
+    )
     assert stored(http, "visualization", "fine") is None
 
 
@@ -224,21 +337,44 @@ DATA_SOURCE = "3b4a7c1e-0c5d-4a58-9e7a-1f3c3a3c9d11"
 
 @pytest.fixture
 def with_data_source(tmp_path) -> Http:
-    return fixture_app(tmp_path, {"dashboards": {
-        "types": {"data-source": {"management": {"importableAndExportable": True, "icon": "database"}}},
-        "saved_objects": {"data-source": {DATA_SOURCE: {"attributes": {"title": "remote"}}}}}})
+    return fixture_app(
+        tmp_path,
+        {
+            "dashboards": {
+                "types": {"data-source": {"management": {"importableAndExportable": True, "icon": "database"}}},
+                "saved_objects": {"data-source": {DATA_SOURCE: {"attributes": {"title": "remote"}}}},
+            }
+        },
+    )
 
 
 def test_data_source_rewrites(with_data_source):
     http = with_data_source
-    pattern = {"type": "index-pattern", "id": "p1", "attributes": {"title": "p*"},
-               "references": [{"name": "x", "type": "data-source", "id": "old"}]}
-    source = {"type": "search", "id": "s1", "attributes": {"title": "S", "kibanaSavedObjectMeta": {
-        "searchSourceJSON": json.dumps({"index": "old_p1", "query": {"query": ""}})}}, "references": []}
-    answer = imported(http, ndjson(pattern, source, {"type": "data-source", "id": "other", "attributes": {"title": "o"}}),
-                      dataSourceId=DATA_SOURCE, dataSourceEnabled="true")
+    pattern = {
+        "type": "index-pattern",
+        "id": "p1",
+        "attributes": {"title": "p*"},
+        "references": [{"name": "x", "type": "data-source", "id": "old"}],
+    }
+    source = {
+        "type": "search",
+        "id": "s1",
+        "attributes": {
+            "title": "S",
+            "kibanaSavedObjectMeta": {"searchSourceJSON": json.dumps({"index": "old_p1", "query": {"query": ""}})},
+        },
+        "references": [],
+    }
+    answer = imported(
+        http,
+        ndjson(pattern, source, {"type": "data-source", "id": "other", "attributes": {"title": "o"}}),
+        dataSourceId=DATA_SOURCE,
+        dataSourceEnabled="true",
+    )
     assert [(r["id"], r["meta"].get("title")) for r in answer["successResults"]] == [("p1", "p*"), ("s1", "S_remote")]
-    assert stored(http, "index-pattern", "p1")["references"] == [{"id": DATA_SOURCE, "type": "data-source", "name": "dataSource"}]
+    assert stored(http, "index-pattern", "p1")["references"] == [
+        {"id": DATA_SOURCE, "type": "data-source", "name": "dataSource"}
+    ]
     search = stored(http, "search", "s1")["attributes"]
     assert json.loads(search["kibanaSavedObjectMeta"]["searchSourceJSON"])["index"] == f"{DATA_SOURCE}_p1"
     assert stored(http, "data-source", "other") is None
@@ -247,16 +383,30 @@ def test_data_source_rewrites(with_data_source):
 
 
 def test_data_source_errors(with_data_source, http):
-    boom(upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"}), 404,
-         "Saved object [data-source/nope] not found")
+    boom(
+        upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"}),
+        404,
+        "Saved object [data-source/nope] not found",
+    )
     scoped = viz(f"{DATA_SOURCE}_{DATA_SOURCE}", "Scoped")
-    assert imported(with_data_source, ndjson(viz("a", "A"), scoped)) == {"successCount": 0, "success": False, "errors": [
-        {"error": {"type": "unsupported_type"}, "type": "visualization", "id": scoped["id"], "title": "Scoped",
-         "meta": {"title": "Scoped"}}]}
+    assert imported(with_data_source, ndjson(viz("a", "A"), scoped)) == {
+        "successCount": 0,
+        "success": False,
+        "errors": [
+            {
+                "error": {"type": "unsupported_type"},
+                "type": "visualization",
+                "id": scoped["id"],
+                "title": "Scoped",
+                "meta": {"title": "Scoped"},
+            }
+        ],
+    }
     assert stored(with_data_source, "visualization", "a") is None
 
 
 # -- the request ----------------------------------------------------------------------------------
+
 
 def test_the_file_name_must_end_in_ndjson(http):
     for name, extension in (("export.json", ".json"), ("export", ""), (".ndjson", ""), ("", ""), ("a.b.TXT", ".txt")):
@@ -265,122 +415,205 @@ def test_the_file_name_must_end_in_ndjson(http):
 
 
 def test_request_errors(http):
-    boom(upload(http, IMPORT, "", query={"overwrite": "true", "createNewCopies": "true"}), 400,
-         "[request query]: cannot use [overwrite] with [createNewCopies]")
-    boom(upload(http, IMPORT, "", query={"bogus": "1"}), 400, "[request query.bogus]: definition for this key is missing")
+    boom(
+        upload(http, IMPORT, "", query={"overwrite": "true", "createNewCopies": "true"}),
+        400,
+        "[request query]: cannot use [overwrite] with [createNewCopies]",
+    )
+    boom(
+        upload(http, IMPORT, "", query={"bogus": "1"}), 400, "[request query.bogus]: definition for this key is missing"
+    )
     boom(upload(http, IMPORT, "", retries=[]), 400, "[request body.retries]: definition for this key is missing")
-    boom(upload(http, IMPORT, "x", filename=None), 400, "[request body.file]: expected value of type [Stream] but got [string]")
-    boom(http.request("POST", IMPORT, data=b"--b--\r\n", headers={**XSRF, "Content-Type": "multipart/form-data; boundary=b"}),
-         400, "[request body.file]: expected value of type [Stream] but got [undefined]")
+    boom(
+        upload(http, IMPORT, "x", filename=None),
+        400,
+        "[request body.file]: expected value of type [Stream] but got [string]",
+    )
+    boom(
+        http.request(
+            "POST", IMPORT, data=b"--b--\r\n", headers={**XSRF, "Content-Type": "multipart/form-data; boundary=b"}
+        ),
+        400,
+        "[request body.file]: expected value of type [Stream] but got [undefined]",
+    )
     two = {"file": [(io.BytesIO(b""), "a.ndjson"), (io.BytesIO(b""), "b.ndjson")]}
-    boom(http.request("POST", IMPORT, data=two, headers=XSRF), 400,
-         "[request body.file]: expected value of type [Stream] but got [Array]")
+    boom(
+        http.request("POST", IMPORT, data=two, headers=XSRF),
+        400,
+        "[request body.file]: expected value of type [Stream] but got [Array]",
+    )
     boom(upload(http, IMPORT, "", headers={}), 400, "Request must contain a osd-xsrf header.")
 
 
 def test_the_payload_is_read_before_the_xsrf_check(tmp_path, http):
     boom(http.post(IMPORT, json={}), 415, "Unsupported Media Type")
     boom(http.request("POST", IMPORT, headers=XSRF), 415, "Unsupported Media Type")
-    boom(http.request("POST", IMPORT, data=b"x", headers={**XSRF, "Content-Type": "multipart/form-data"}), 400,
-         "Invalid content-type header: multipart missing boundary")
-    boom(http.request("POST", IMPORT, data=b"--b\r\n", headers={"Content-Type": "multipart/form-data; boundary=b"}), 400,
-         "Invalid multipart payload format")
-    small = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_payload_bytes": 100, "max_payload_bytes": 50}}})
+    boom(
+        http.request("POST", IMPORT, data=b"x", headers={**XSRF, "Content-Type": "multipart/form-data"}),
+        400,
+        "Invalid content-type header: multipart missing boundary",
+    )
+    boom(
+        http.request("POST", IMPORT, data=b"--b\r\n", headers={"Content-Type": "multipart/form-data; boundary=b"}),
+        400,
+        "Invalid multipart payload format",
+    )
+    small = fixture_app(
+        tmp_path, {"dashboards": {"settings": {"max_import_payload_bytes": 100, "max_payload_bytes": 50}}}
+    )
     boom(upload(small, IMPORT, "x" * 200, headers={}), 413, "Payload content length greater than maximum allowed: 100")
-    boom(small.post("/api/saved_objects/_bulk_create", json=[viz("a", "A" * 100)], headers=XSRF), 413,
-         "Payload content length greater than maximum allowed: 50")
+    boom(
+        small.post("/api/saved_objects/_bulk_create", json=[viz("a", "A" * 100)], headers=XSRF),
+        413,
+        "Payload content length greater than maximum allowed: 50",
+    )
 
 
 # Node 20's JSON.parse (OSD 3.0): the line's own SyntaxError message.
-@pytest.mark.parametrize("line, message", [
-    ("not json", "Unexpected token 'o', \"not json\" is not valid JSON"),
-    ("not json at all, not at all", "Unexpected token 'o', \"not json at\"... is not valid JSON"),
-    ('{"a":', "Unexpected end of JSON input"),
-    ('{"a":1}}', "Unexpected non-whitespace character after JSON at position 7"),
-    ("{", "Expected property name or '}' in JSON at position 1"),
-    ("{'a':1}", "Expected property name or '}' in JSON at position 1"),
-    ('{"a":1,}', "Expected double-quoted property name in JSON at position 7"),
-    ('{"type":"x"', "Expected ',' or '}' after property value in JSON at position 11"),
-    ("[1,2", "Expected ',' or ']' after array element in JSON at position 4"),
-    ('{"a" 1}', "Expected ':' after property name in JSON at position 5"),
-    ('{"a":"x" "b":1}', "Expected ',' or '}' after property value in JSON at position 9"),
-    ('"abc', "Unterminated string in JSON at position 4"),
-    ('{"a":01}', "Unexpected number in JSON at position 6"),
-    ('{"a":tru}', "Unexpected token '}', \"{\"a\":tru}\" is not valid JSON"),
-    ("nul", "Unexpected end of JSON input"),
-    ("undefined", '"undefined" is not valid JSON'),
-    ("NaN", '"NaN" is not valid JSON'),
-    ('{"a":-}', "No number after minus sign in JSON at position 6"),
-    ('{"a":1.}', "Unterminated fractional number in JSON at position 7"),
-    ('{"a":1e}', "Exponent part is missing a number in JSON at position 7"),
-    ('{"a":"\\x"}', "Bad escaped character in JSON at position 7"),
-    ('{"a":"\\u12"}', "Bad Unicode escape in JSON at position 10"),
-    ('{"a":"\t"}', "Bad control character in string literal in JSON at position 6"),
-    ('{"a":1} x', "Unexpected non-whitespace character after JSON at position 8"),
-    ("\ufeff{}", "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON"),  # a byte order mark is not whitespace
-    ('{"a":"\U0001F600",}', "Expected double-quoted property name in JSON at position 10"),  # UTF-16 positions
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("not json", "Unexpected token 'o', \"not json\" is not valid JSON"),
+        ("not json at all, not at all", "Unexpected token 'o', \"not json at\"... is not valid JSON"),
+        ('{"a":', "Unexpected end of JSON input"),
+        ('{"a":1}}', "Unexpected non-whitespace character after JSON at position 7"),
+        ("{", "Expected property name or '}' in JSON at position 1"),
+        ("{'a':1}", "Expected property name or '}' in JSON at position 1"),
+        ('{"a":1,}', "Expected double-quoted property name in JSON at position 7"),
+        ('{"type":"x"', "Expected ',' or '}' after property value in JSON at position 11"),
+        ("[1,2", "Expected ',' or ']' after array element in JSON at position 4"),
+        ('{"a" 1}', "Expected ':' after property name in JSON at position 5"),
+        ('{"a":"x" "b":1}', "Expected ',' or '}' after property value in JSON at position 9"),
+        ('"abc', "Unterminated string in JSON at position 4"),
+        ('{"a":01}', "Unexpected number in JSON at position 6"),
+        ('{"a":tru}', 'Unexpected token \'}\', "{"a":tru}" is not valid JSON'),
+        ("nul", "Unexpected end of JSON input"),
+        ("undefined", '"undefined" is not valid JSON'),
+        ("NaN", '"NaN" is not valid JSON'),
+        ('{"a":-}', "No number after minus sign in JSON at position 6"),
+        ('{"a":1.}', "Unterminated fractional number in JSON at position 7"),
+        ('{"a":1e}', "Exponent part is missing a number in JSON at position 7"),
+        ('{"a":"\\x"}', "Bad escaped character in JSON at position 7"),
+        ('{"a":"\\u12"}', "Bad Unicode escape in JSON at position 10"),
+        ('{"a":"\t"}', "Bad control character in string literal in JSON at position 6"),
+        ('{"a":1} x', "Unexpected non-whitespace character after JSON at position 8"),
+        (
+            "\ufeff{}",
+            "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON",
+        ),  # a byte order mark is not whitespace
+        ('{"a":"\U0001f600",}', "Expected double-quoted property name in JSON at position 10"),  # UTF-16 positions
+    ],
+)
 def test_a_line_that_is_not_json(http, line, message):
     boom(upload(http, IMPORT, ndjson(viz("fine", "F")) + "\n" + line), 400, message)
     assert stored(http, "visualization", "fine") is None
 
 
 def test_a_line_that_is_not_a_saved_object(http):
-    boom(upload(http, IMPORT, '[1]'), 400, "Invalid saved object on line 1 of the file: expected a JSON object")
-    boom(upload(http, IMPORT, '\n{"type":"visualization","id":"x"}'), 400,
-         'Invalid saved object on line 2 of the file: expected "attributes" to be an object')
+    boom(upload(http, IMPORT, "[1]"), 400, "Invalid saved object on line 1 of the file: expected a JSON object")
+    boom(
+        upload(http, IMPORT, '\n{"type":"visualization","id":"x"}'),
+        400,
+        'Invalid saved object on line 2 of the file: expected "attributes" to be an object',
+    )
     # Falsy lines are dropped, as JavaScript drops them.
-    assert imported(http, "null\n0\nfalse\n\"\"") == {"success": True, "successCount": 0}
+    assert imported(http, 'null\n0\nfalse\n""') == {"success": True, "successCount": 0}
 
 
 # -- resolve import errors -----------------------------------------------------------------------
 
+
 def test_resolve_overwrites_in_a_first_batch(http):
     text = ndjson(viz("test-viz", "Replaced"), viz("fresh", "Fresh"))
-    assert resolved(http, text, [{"type": "visualization", "id": "fresh"},
-                                 {"type": "visualization", "id": "test-viz", "overwrite": True}]) == {
-        "successCount": 2, "success": True, "successResults": [
-            {"type": "visualization", "id": "test-viz", "meta": {"title": "Replaced", "icon": "visualizeApp"}, "overwrite": True},
-            {"type": "visualization", "id": "fresh", "meta": {"title": "Fresh", "icon": "visualizeApp"}}]}
+    assert resolved(
+        http,
+        text,
+        [{"type": "visualization", "id": "fresh"}, {"type": "visualization", "id": "test-viz", "overwrite": True}],
+    ) == {
+        "successCount": 2,
+        "success": True,
+        "successResults": [
+            {
+                "type": "visualization",
+                "id": "test-viz",
+                "meta": {"title": "Replaced", "icon": "visualizeApp"},
+                "overwrite": True,
+            },
+            {"type": "visualization", "id": "fresh", "meta": {"title": "Fresh", "icon": "visualizeApp"}},
+        ],
+    }
     assert stored(http, "visualization", "test-viz")["attributes"] == {"title": "Replaced"}
 
 
 def test_resolve_conflict_without_overwrite(http):
     answer = resolved(http, ndjson(viz("x", "X")), [{"type": "visualization", "id": "x", "destinationId": "test-viz"}])
-    assert answer["errors"] == [{"type": "visualization", "id": "x", "title": "X", "meta": {"title": "X", "icon": "visualizeApp"},
-                                 "error": {"type": "conflict", "destinationId": "test-viz"}}]
+    assert answer["errors"] == [
+        {
+            "type": "visualization",
+            "id": "x",
+            "title": "X",
+            "meta": {"title": "X", "icon": "visualizeApp"},
+            "error": {"type": "conflict", "destinationId": "test-viz"},
+        }
+    ]
 
 
 def test_resolve_to_another_id(http):
-    answer = resolved(http, ndjson(viz("a", "A"), viz("b", "B")), [
-        {"type": "visualization", "id": "a", "destinationId": "a2"},
-        {"type": "visualization", "id": "b", "destinationId": "b2", "createNewCopy": True}])
+    answer = resolved(
+        http,
+        ndjson(viz("a", "A"), viz("b", "B")),
+        [
+            {"type": "visualization", "id": "a", "destinationId": "a2"},
+            {"type": "visualization", "id": "b", "destinationId": "b2", "createNewCopy": True},
+        ],
+    )
     assert answer["successResults"] == [
         {"type": "visualization", "id": "a", "meta": {"title": "A", "icon": "visualizeApp"}, "destinationId": "a2"},
-        {"type": "visualization", "id": "b", "meta": {"title": "B", "icon": "visualizeApp"}, "destinationId": "b2",
-         "createNewCopy": True}]
+        {
+            "type": "visualization",
+            "id": "b",
+            "meta": {"title": "B", "icon": "visualizeApp"},
+            "destinationId": "b2",
+            "createNewCopy": True,
+        },
+    ]
     assert stored(http, "visualization", "a2")["originId"] == "a"
     assert "originId" not in stored(http, "visualization", "b2") and stored(http, "visualization", "a") is None
 
 
 def test_resolve_replaces_references(http):
-    answer = resolved(http, ndjson(ORPHAN), [{"type": "visualization", "id": "orphan-viz", "replaceReferences": [
-        {"type": "index-pattern", "from": "does-not-exist", "to": "logs-web"}]}])
+    answer = resolved(
+        http,
+        ndjson(ORPHAN),
+        [
+            {
+                "type": "visualization",
+                "id": "orphan-viz",
+                "replaceReferences": [{"type": "index-pattern", "from": "does-not-exist", "to": "logs-web"}],
+            }
+        ],
+    )
     assert answer["success"]
     assert stored(http, "visualization", "orphan-viz")["references"] == [
-        {"name": "ref_does-not-exist", "type": "index-pattern", "id": "logs-web"}]
+        {"name": "ref_does-not-exist", "type": "index-pattern", "id": "logs-web"}
+    ]
 
 
 def test_resolve_as_new_copies(http):
-    answer = resolved(http, ndjson(viz("copy", "Again"), viz("chosen", "C")), [
-        {"type": "visualization", "id": "copy"}, {"type": "visualization", "id": "chosen", "destinationId": "mine"}],
-        createNewCopies="true")
+    answer = resolved(
+        http,
+        ndjson(viz("copy", "Again"), viz("chosen", "C")),
+        [{"type": "visualization", "id": "copy"}, {"type": "visualization", "id": "chosen", "destinationId": "mine"}],
+        createNewCopies="true",
+    )
     regenerated, chosen = answer["successResults"]
     assert UUID4.match(regenerated["destinationId"]) and "createNewCopy" not in regenerated
     assert "originId" not in stored(http, "visualization", regenerated["destinationId"])
     assert chosen["destinationId"] == "mine" and stored(http, "visualization", "copy") is None
     # The conflict check looks at the id in the file (or the retry's destination), new copies or not.
-    conflict = resolved(http, ndjson(viz("test-viz", "T")), [{"type": "visualization", "id": "test-viz"}], createNewCopies="true")
+    conflict = resolved(
+        http, ndjson(viz("test-viz", "T")), [{"type": "visualization", "id": "test-viz"}], createNewCopies="true"
+    )
     assert conflict["errors"][0]["error"] == {"type": "conflict"}
 
 
@@ -389,27 +622,47 @@ def test_resolve_reports_unsupported_types_of_the_whole_file_and_refuses_config(
     answer = resolved(http, text, [{"type": "visualization", "id": "v"}])
     assert answer["errors"][0]["error"] == {"type": "unsupported_type"} and answer["successCount"] == 1
     config = ndjson({"type": "config", "id": "3.0.0", "attributes": {"buildNum": 1}}, viz("w", "W"))
-    assert resolved(http, config, [{"type": "config", "id": "3.0.0", "overwrite": True}, {"type": "visualization", "id": "w"}]) == {
-        "successCount": 0, "success": False, "errors": [{"error": {"type": "unsupported_type"}, "type": "config",
-                                                         "id": "3.0.0", "title": "3.0.0", "meta": {"title": "3.0.0"}}]}
+    assert resolved(
+        http, config, [{"type": "config", "id": "3.0.0", "overwrite": True}, {"type": "visualization", "id": "w"}]
+    ) == {
+        "successCount": 0,
+        "success": False,
+        "errors": [
+            {
+                "error": {"type": "unsupported_type"},
+                "type": "config",
+                "id": "3.0.0",
+                "title": "3.0.0",
+                "meta": {"title": "3.0.0"},
+            }
+        ],
+    }
     assert stored(http, "visualization", "w") is None
 
 
 def test_resolve_errors_carry_the_overwrite_they_asked_for(http):
-    answer = resolved(http, ndjson(viz("test-viz", "T", ("index-pattern", "gone"))),
-                      [{"type": "visualization", "id": "test-viz", "overwrite": True}])
+    answer = resolved(
+        http,
+        ndjson(viz("test-viz", "T", ("index-pattern", "gone"))),
+        [{"type": "visualization", "id": "test-viz", "overwrite": True}],
+    )
     assert answer["errors"][0]["overwrite"] is True and answer["errors"][0]["error"]["type"] == "missing_references"
 
 
-@pytest.mark.parametrize("retries, message", [
-    ([{"type": "a", "id": "1"}, {"type": "a", "id": "1"}], "Non-unique retry objects: [a:1]: Bad Request"),
-    ([{"type": "a", "id": "1", "destinationId": "x"}, {"type": "a", "id": "2", "destinationId": "x"}],
-     "Non-unique retry destinations: [a:x]: Bad Request"),
-    ("[{", "[request body.retries]: could not parse array value from json input"),
-    ("{}", "[request body.retries]: expected value of type [array] but got [Object]"),
-    ([{"type": "a"}], "[request body.retries.0.id]: expected value of type [string] but got [undefined]"),
-    ([{"type": "a", "id": "1", "bogus": 1}], "[request body.retries.0.bogus]: definition for this key is missing"),
-])
+@pytest.mark.parametrize(
+    "retries, message",
+    [
+        ([{"type": "a", "id": "1"}, {"type": "a", "id": "1"}], "Non-unique retry objects: [a:1]: Bad Request"),
+        (
+            [{"type": "a", "id": "1", "destinationId": "x"}, {"type": "a", "id": "2", "destinationId": "x"}],
+            "Non-unique retry destinations: [a:x]: Bad Request",
+        ),
+        ("[{", "[request body.retries]: could not parse array value from json input"),
+        ("{}", "[request body.retries]: expected value of type [array] but got [Object]"),
+        ([{"type": "a"}], "[request body.retries.0.id]: expected value of type [string] but got [undefined]"),
+        ([{"type": "a", "id": "1", "bogus": 1}], "[request body.retries.0.bogus]: definition for this key is missing"),
+    ],
+)
 def test_resolve_request_errors(http, retries, message):
     boom(upload(http, RESOLVE, "", retries=retries), 400, message)
 
@@ -426,14 +679,24 @@ def test_export_and_import_over_a_live_server(mockserver_live):
 
     address = urlsplit(mockserver_live.url)
     conn = http.client.HTTPConnection(address.hostname, address.port)
-    conn.request("POST", "/api/saved_objects/_export", body='{"type": "index-pattern"}',
-                 headers={**XSRF, "Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/saved_objects/_export",
+        body='{"type": "index-pattern"}',
+        headers={**XSRF, "Content-Type": "application/json"},
+    )
     exported = conn.getresponse()
     text = exported.read().decode()
     assert exported.status == 200 and exported.getheader("Content-Type") == "application/ndjson"
-    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")}))
-    conn.request("POST", "/api/saved_objects/_import?createNewCopies=true", body=body,
-                 headers={**XSRF, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
+    )
+    conn.request(
+        "POST",
+        "/api/saved_objects/_import?createNewCopies=true",
+        body=body,
+        headers={**XSRF, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     reply = conn.getresponse()
     answer = json.loads(reply.read())
     conn.close()
@@ -442,15 +705,29 @@ def test_export_and_import_over_a_live_server(mockserver_live):
     assert all(r["destinationId"] in patterns for r in answer["successResults"])
 
 
-@pytest.mark.parametrize("line, problem", [
-    ({"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": "x"},
-     'expected "migrationVersion" to be an object of version strings'),
-    ({"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": {"visualization": 5}},
-     'expected "migrationVersion" to be an object of version strings'),
-    ({"type": "visualization", "id": "x", "attributes": {}, "workspaces": 5}, 'expected "workspaces" to be an array of strings'),
-    ({}, 'expected "type" to be a non-empty string'),
-    ([], "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        (
+            {"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": "x"},
+            'expected "migrationVersion" to be an object of version strings',
+        ),
+        (
+            {"type": "visualization", "id": "x", "attributes": {}, "migrationVersion": {"visualization": 5}},
+            'expected "migrationVersion" to be an object of version strings',
+        ),
+        (
+            {"type": "visualization", "id": "x", "attributes": {}, "workspaces": 5},
+            'expected "workspaces" to be an array of strings',
+        ),
+        ({}, 'expected "type" to be a non-empty string'),
+        ([], "expected a JSON object"),
+    ],
+)
 def test_malformed_saved_objects_are_named(http, line, problem):
     for query in (None, {"overwrite": "true"}, {"createNewCopies": "true"}):
-        boom(upload(http, IMPORT, json.dumps(line), query=query), 400, f"Invalid saved object on line 1 of the file: {problem}")
+        boom(
+            upload(http, IMPORT, json.dumps(line), query=query),
+            400,
+            f"Invalid saved object on line 1 of the file: {problem}",
+        )

@@ -15,12 +15,22 @@ from mockserver import create_app, runtime_of
 
 XSRF = {"osd-xsrf": "true"}
 TYPES = ["index-pattern", "visualization", "dashboard", "search", "query", "url", "config"]
-KEPT = ("type", "id", "attributes", "references", "migrationVersion", "originId")  # what the import writes from the file
+KEPT = (
+    "type",
+    "id",
+    "attributes",
+    "references",
+    "migrationVersion",
+    "originId",
+)  # what the import writes from the file
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
-scalars = st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.floats(allow_nan=False, allow_infinity=False) | text
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-                      max_leaves=8)
+scalars = (
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | text
+)
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3), max_leaves=8
+)
 
 
 @st.composite
@@ -36,10 +46,21 @@ def saved_objects(draw) -> list[dict]:
         if (so_type, so_id) in keys:
             continue
         keys.add((so_type, so_id))
-        attributes = {"title": draw(text), **draw(st.dictionaries(st.text("xyz", min_size=1, max_size=4), values, max_size=3))}
-        targets = draw(st.lists(st.sampled_from(objects), max_size=3, unique_by=lambda o: (o["type"], o["id"]))) if objects else []
-        obj = {"type": so_type, "id": so_id, "attributes": attributes,
-               "references": [{"name": f"ref_{i}", "type": t["type"], "id": t["id"]} for i, t in enumerate(targets)]}
+        attributes = {
+            "title": draw(text),
+            **draw(st.dictionaries(st.text("xyz", min_size=1, max_size=4), values, max_size=3)),
+        }
+        targets = (
+            draw(st.lists(st.sampled_from(objects), max_size=3, unique_by=lambda o: (o["type"], o["id"])))
+            if objects
+            else []
+        )
+        obj = {
+            "type": so_type,
+            "id": so_id,
+            "attributes": attributes,
+            "references": [{"name": f"ref_{i}", "type": t["type"], "id": t["id"]} for i, t in enumerate(targets)],
+        }
         if draw(st.booleans()):
             obj["originId"] = draw(st.text("abc", min_size=1, max_size=3))
         objects.append(obj)
@@ -65,14 +86,21 @@ def test_export_then_import_into_an_empty_state_gives_the_same_objects(objects):
     # Loaded as a fixture: the API has no way to set an originId.
     state: dict = {}
     for obj in objects:
-        state.setdefault(obj["type"], {})[obj["id"]] = {k: obj[k] for k in ("attributes", "references", "originId") if k in obj}
+        state.setdefault(obj["type"], {})[obj["id"]] = {
+            k: obj[k] for k in ("attributes", "references", "originId") if k in obj
+        }
     loaded = source.post("/_mock/state", json={"dashboards": {"saved_objects": state}})
     assert loaded.status_code == 200, loaded.get_data(as_text=True)
     exported = export_all(source)
     file = "\n".join(json.dumps(line) for line in exported)
-    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(file.encode()), filename="export.ndjson")}))
-    reply = target.post("/api/saved_objects/_import", data=body, headers={
-        **XSRF, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(file.encode()), filename="export.ndjson")})
+    )
+    reply = target.post(
+        "/api/saved_objects/_import",
+        data=body,
+        headers={**XSRF, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     answer = reply.get_json()
     assert reply.status_code == 200 and answer["success"] and answer["successCount"] == len(objects), answer
     again = export_all(target)

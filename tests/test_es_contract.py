@@ -8,17 +8,19 @@ import json
 import os
 import re
 
+import contract
 import pytest
 
-import contract
-
-pytestmark = pytest.mark.skipif(not contract.available() and not os.environ.get("CI"),
-                                reason="../shared/contracts is not beside this checkout")
+pytestmark = pytest.mark.skipif(
+    not contract.available() and not os.environ.get("CI"), reason="../shared/contracts is not beside this checkout"
+)
 
 # Ids the default fixtures hold, per path parameter; an operation may need a particular one.
 PATH_IDS = {"connector_id": "my-connector", "connector_sync_job_id": "my-connector-sync-job"}
-OPERATION_IDS = {"connector-update-configuration": {"connector_id": "my-spo-connector"},
-                 "connector-sync-job-delete": {"connector_sync_job_id": "my-connector-sync-job-id"}}
+OPERATION_IDS = {
+    "connector-update-configuration": {"connector_id": "my-spo-connector"},
+    "connector-sync-job-delete": {"connector_sync_job_id": "my-connector-sync-job-id"},
+}
 # Bodies for operations the document gives no request example for.
 BODIES = {
     "connector-put": {"index_name": "search-google-drive", "name": "My Connector", "service_type": "google_drive"},
@@ -40,8 +42,12 @@ def operations():
         for method, operation in methods.items():
             if method == "parameters":
                 continue
-            examples = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
-            body = json.loads(next(iter(examples.values()))["value"]) if examples else BODIES.get(operation["operationId"])
+            examples = (
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("examples", {})
+            )
+            body = (
+                json.loads(next(iter(examples.values()))["value"]) if examples else BODIES.get(operation["operationId"])
+            )
             found.append(pytest.param(method.upper(), path, body, id=operation["operationId"]))
     return found
 

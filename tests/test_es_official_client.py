@@ -40,8 +40,9 @@ def test_sync_job_lifecycle(es, es_module):
     assert all(j["job_type"] in ("incremental", "full") for j in listed["results"])
     assert es.connector.sync_job_claim(connector_sync_job_id=job_id, worker_hostname="host")["result"] == "updated"
     assert es.connector.sync_job_check_in(connector_sync_job_id=job_id)["result"] == "updated"
-    es.connector.sync_job_update_stats(connector_sync_job_id=job_id, deleted_document_count=0,
-                                       indexed_document_count=7, indexed_document_volume=70)
+    es.connector.sync_job_update_stats(
+        connector_sync_job_id=job_id, deleted_document_count=0, indexed_document_count=7, indexed_document_volume=70
+    )
     assert es.connector.sync_job_cancel(connector_sync_job_id=job_id)["result"] == "updated"
     assert es.connector.sync_job_get(connector_sync_job_id=job_id)["status"] == "canceling"
     assert es.connector.sync_job_error(connector_sync_job_id=job_id, error="stopped")["result"] == "updated"
@@ -69,16 +70,28 @@ def test_errors_come_back_as_the_clients_exceptions(es, es_module):
 
 
 def test_connector_calls(es, es_module):
-    assert es.connector.put(connector_id="client-made", index_name="search-client", name="Client",
-                            service_type="google_drive")["result"] == "created"
+    assert (
+        es.connector.put(
+            connector_id="client-made", index_name="search-client", name="Client", service_type="google_drive"
+        )["result"]
+        == "created"
+    )
     es.connector.update_name(connector_id="client-made", name="Renamed", description="by the client")
     es.connector.update_status(connector_id="client-made", status="needs_configuration")
-    es.connector.update_scheduling(connector_id="client-made", scheduling={"full": {"enabled": True, "interval": "0 0 * * * ?"}})
-    es.connector.update_pipeline(connector_id="client-made", pipeline={"extract_binary_content": True, "name": "p",
-                                                                      "reduce_whitespace": True, "run_ml_inference": False})
+    es.connector.update_scheduling(
+        connector_id="client-made", scheduling={"full": {"enabled": True, "interval": "0 0 * * * ?"}}
+    )
+    es.connector.update_pipeline(
+        connector_id="client-made",
+        pipeline={"extract_binary_content": True, "name": "p", "reduce_whitespace": True, "run_ml_inference": False},
+    )
     es.connector.check_in(connector_id="client-made")
     doc = es.connector.get(connector_id="client-made")
-    assert (doc["name"], doc["status"], doc["scheduling"]["full"]["enabled"]) == ("Renamed", "needs_configuration", True)
+    assert (doc["name"], doc["status"], doc["scheduling"]["full"]["enabled"]) == (
+        "Renamed",
+        "needs_configuration",
+        True,
+    )
     found = es.connector.list(service_type="google_drive", query="client")
     assert [c["id"] for c in found["results"]] == ["client-made"]
     assert es.connector.delete(connector_id="client-made", delete_sync_jobs=True)["acknowledged"] is True

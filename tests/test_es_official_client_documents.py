@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -43,17 +43,36 @@ def raises(es_module, kind: str, error_type: str, status: int):
 
 def seed(es, index="books"):
     """Four books; ``added`` is 1, 10, 400 and 3000 days ago, so date math in ranges has something to tell apart."""
-    es.indices.create(index=index, mappings={"properties": {
-        "title": {"type": "text"}, "tag": {"type": "keyword"}, "year": {"type": "integer"}, "added": {"type": "date"}}})
-    today = datetime.now(timezone.utc)
-    books = [("1", "The Quick Brown Fox", "fiction", 2001, 3000), ("2", "Lazy Dogs Sleep", "fiction", 1999, 1),
-             ("3", "Brown Bread Recipes", "cooking", 2015, 10), ("4", "A Fox in the City", "travel", 2020, 400)]
+    es.indices.create(
+        index=index,
+        mappings={
+            "properties": {
+                "title": {"type": "text"},
+                "tag": {"type": "keyword"},
+                "year": {"type": "integer"},
+                "added": {"type": "date"},
+            }
+        },
+    )
+    today = datetime.now(UTC)
+    books = [
+        ("1", "The Quick Brown Fox", "fiction", 2001, 3000),
+        ("2", "Lazy Dogs Sleep", "fiction", 1999, 1),
+        ("3", "Brown Bread Recipes", "cooking", 2015, 10),
+        ("4", "A Fox in the City", "travel", 2020, 400),
+    ]
     operations = []
     for doc_id, title, tag, year, days in books:
-        operations += [{"index": {"_index": index, "_id": doc_id}},
-                       {"title": title, "tag": tag, "year": year,
-                        "added": (today - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        **({"subtitle": "and more"} if doc_id == "3" else {})}]
+        operations += [
+            {"index": {"_index": index, "_id": doc_id}},
+            {
+                "title": title,
+                "tag": tag,
+                "year": year,
+                "added": (today - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                **({"subtitle": "and more"} if doc_id == "3" else {}),
+            },
+        ]
     answer = es.bulk(operations=operations, refresh=True)
     assert answer["errors"] is False and [i["index"]["status"] for i in answer["items"]] == [201] * 4
     return index
@@ -65,10 +84,16 @@ def ids(answer) -> list[str]:
 
 # -- indices --------------------------------------------------------------------------------------
 def test_indices_create_get_exists_delete(es, es_module):
-    created = es.indices.create(index="docs", settings={"number_of_shards": 1},
-                                mappings={"properties": {"tag": {"type": "keyword"}}}, aliases={"docs-read": {}})
-    assert (created.meta.status, dict(created)) == (200, {"acknowledged": True, "shards_acknowledged": True,
-                                                          "index": "docs"})
+    created = es.indices.create(
+        index="docs",
+        settings={"number_of_shards": 1},
+        mappings={"properties": {"tag": {"type": "keyword"}}},
+        aliases={"docs-read": {}},
+    )
+    assert (created.meta.status, dict(created)) == (
+        200,
+        {"acknowledged": True, "shards_acknowledged": True, "index": "docs"},
+    )
     with raises(es_module, "BadRequestError", "resource_already_exists_exception", 400):
         es.indices.create(index="docs")
     with raises(es_module, "BadRequestError", "invalid_index_name_exception", 400):
@@ -111,8 +136,12 @@ def test_document_index_get_exists_source_delete(es, es_module):
         es.create(index="docs", id="2", document={"title": "two again"})
     with raises(es_module, "ConflictError", "version_conflict_engine_exception", 409):
         es.index(index="docs", id="1", document={"title": "stale"}, if_seq_no=first["_seq_no"], if_primary_term=1)
-    assert es.index(index="docs", id="1", document={"title": "fresh", "n": 1}, if_seq_no=again["_seq_no"],
-                    if_primary_term=1)["_version"] == 3
+    assert (
+        es.index(
+            index="docs", id="1", document={"title": "fresh", "n": 1}, if_seq_no=again["_seq_no"], if_primary_term=1
+        )["_version"]
+        == 3
+    )
     with raises(es_module, "BadRequestError", "action_request_validation_exception", 400):
         es.index(index="docs", id="1", document={}, if_seq_no=1)
 
@@ -168,19 +197,34 @@ def test_update(es, es_module):
 
 # -- bulk and the helpers -------------------------------------------------------------------------
 def test_bulk(es, es_module):
-    answer = es.bulk(refresh=True, operations=[
-        {"index": {"_index": "docs", "_id": "1"}}, {"title": "one"},
-        {"create": {"_index": "docs", "_id": "2"}}, {"title": "two"},
-        {"create": {"_index": "docs", "_id": "2"}}, {"title": "two again"},
-        {"update": {"_index": "docs", "_id": "1"}}, {"doc": {"extra": True}},
-        {"update": {"_index": "docs", "_id": "9"}}, {"doc": {"extra": True}},
-        {"delete": {"_index": "docs", "_id": "2"}},
-        {"delete": {"_index": "docs", "_id": "2"}},
-    ])
+    answer = es.bulk(
+        refresh=True,
+        operations=[
+            {"index": {"_index": "docs", "_id": "1"}},
+            {"title": "one"},
+            {"create": {"_index": "docs", "_id": "2"}},
+            {"title": "two"},
+            {"create": {"_index": "docs", "_id": "2"}},
+            {"title": "two again"},
+            {"update": {"_index": "docs", "_id": "1"}},
+            {"doc": {"extra": True}},
+            {"update": {"_index": "docs", "_id": "9"}},
+            {"doc": {"extra": True}},
+            {"delete": {"_index": "docs", "_id": "2"}},
+            {"delete": {"_index": "docs", "_id": "2"}},
+        ],
+    )
     assert answer["errors"] is True and isinstance(answer["took"], int)
     summary = [(next(iter(item)), item[next(iter(item))]["status"]) for item in answer["items"]]
-    assert summary == [("index", 201), ("create", 201), ("create", 409), ("update", 200), ("update", 404),
-                       ("delete", 200), ("delete", 404)]
+    assert summary == [
+        ("index", 201),
+        ("create", 201),
+        ("create", 409),
+        ("update", 200),
+        ("update", 404),
+        ("delete", 200),
+        ("delete", 404),
+    ]
     assert answer["items"][2]["create"]["error"]["type"] == "version_conflict_engine_exception"
     assert answer["items"][4]["update"]["error"]["type"] == "document_missing_exception"
     assert answer["items"][6]["delete"]["result"] == "not_found"
@@ -200,8 +244,13 @@ def test_helpers_bulk_and_scan(es, es_module, helpers, mockserver_live):
     assert (success, errors) == (25, [])
     assert es.count(index="docs")["count"] == 25
     with pytest.raises(helpers.BulkIndexError) as caught:
-        helpers.bulk(es, [{"_op_type": "create", "_index": "docs", "_id": "0", "_source": {"n": 0}},
-                          {"_op_type": "delete", "_index": "docs", "_id": "24"}])
+        helpers.bulk(
+            es,
+            [
+                {"_op_type": "create", "_index": "docs", "_id": "0", "_source": {"n": 0}},
+                {"_op_type": "delete", "_index": "docs", "_id": "24"},
+            ],
+        )
     assert [e["create"]["status"] for e in caught.value.errors] == [409]
     success, errors = helpers.bulk(es, [{"_op_type": "delete", "_index": "docs", "_id": "404"}], raise_on_error=False)
     assert success == 0 and errors[0]["delete"]["status"] == 404
@@ -243,8 +292,14 @@ def test_search(es, es_module):
     assert found({"match": {"title": "fox"}}) == ["1", "4"]
     assert found({"match": {"title": {"query": "brown fox", "operator": "and"}}}) == ["1"]
     assert found({"bool": {"must": [{"match": {"title": "brown"}}], "filter": [{"term": {"tag": "fiction"}}]}}) == ["1"]
-    assert found({"bool": {"should": [{"term": {"tag": "travel"}}, {"term": {"year": 1999}}],
-                           "must_not": [{"ids": {"values": ["4"]}}]}}) == ["2"]
+    assert found(
+        {
+            "bool": {
+                "should": [{"term": {"tag": "travel"}}, {"term": {"year": 1999}}],
+                "must_not": [{"ids": {"values": ["4"]}}],
+            }
+        }
+    ) == ["2"]
     scored = es.search(index="books", query={"constant_score": {"filter": {"term": {"tag": "fiction"}}, "boost": 1.5}})
     assert {hit["_score"] for hit in scored["hits"]["hits"]} == {1.5}
     best = es.search(index="books", query={"match": {"title": "brown fox"}})["hits"]["hits"][0]
@@ -252,14 +307,18 @@ def test_search(es, es_module):
 
     by_year = es.search(index="books", sort=[{"year": "desc"}], from_=1, size=2, source_includes=["year"])
     assert [(h["_id"], h["_source"], h["sort"]) for h in by_year["hits"]["hits"]] == [
-        ("3", {"year": 2015}, [2015]), ("1", {"year": 2001}, [2001])]
+        ("3", {"year": 2015}, [2015]),
+        ("1", {"year": 2001}, [2001]),
+    ]
     assert by_year["hits"]["total"]["value"] == 4
     after = es.search(index="books", sort=[{"year": "asc"}], size=2, search_after=[2001], source=False)
     assert ids(after) == ["3", "4"] and all("_source" not in h for h in after["hits"]["hits"])
     filtered = es.search(index="books", query={"ids": {"values": ["3"]}}, source={"excludes": ["title", "added"]})
     assert filtered["hits"]["hits"][0]["_source"] == {"tag": "cooking", "year": 2015, "subtitle": "and more"}
     assert es.search(index="books", query={"ids": {"values": ["3"]}}, source=["t*"])["hits"]["hits"][0]["_source"] == {
-        "title": "Brown Bread Recipes", "tag": "cooking"}
+        "title": "Brown Bread Recipes",
+        "tag": "cooking",
+    }
     assert es.search(index="books", size=0, track_total_hits=True)["hits"]["hits"] == []
 
     with raises(es_module, "NotFoundError", "index_not_found_exception", 404):
@@ -320,8 +379,11 @@ def test_count_and_delete_by_query(es, es_module):
 
 # -- refresh and mappings -------------------------------------------------------------------------
 def test_refresh_and_mapping(es, es_module):
-    es.indices.create(index="docs", settings={"number_of_shards": 2, "number_of_replicas": 0},
-                      mappings={"properties": {"tag": {"type": "keyword"}}})
+    es.indices.create(
+        index="docs",
+        settings={"number_of_shards": 2, "number_of_replicas": 0},
+        mappings={"properties": {"tag": {"type": "keyword"}}},
+    )
     es.indices.create(index="other")
     refreshed = es.indices.refresh(index="docs")
     assert refreshed["_shards"] == {"total": 2, "successful": 2, "failed": 0}
@@ -330,7 +392,8 @@ def test_refresh_and_mapping(es, es_module):
         es.indices.refresh(index="nope")
 
     assert dict(es.indices.get_mapping(index="docs")) == {
-        "docs": {"mappings": {"properties": {"tag": {"type": "keyword"}}}}}
+        "docs": {"mappings": {"properties": {"tag": {"type": "keyword"}}}}
+    }
     assert set(es.indices.get_mapping(index="docs,other")) == {"docs", "other"}
     assert es.indices.put_mapping(index="docs", properties={"title": {"type": "text"}})["acknowledged"] is True
     es.index(index="docs", id="1", document={"n": 7, "when": "2024-05-01T00:00:00Z"})
@@ -357,15 +420,19 @@ def test_aliases(es, es_module):
     assert es.index(index="docs", id="1", document={"v": 1}, refresh=True)["_index"] == "docs-1"
     assert es.get(index="docs", id="1")["_index"] == "docs-1"
 
-    changed = es.indices.update_aliases(actions=[
-        {"add": {"index": "docs-2", "alias": "docs", "is_write_index": True}},
-        {"add": {"index": "docs-2", "alias": "recent", "filter": {"term": {"v": 2}}}},
-        {"remove": {"index": "docs-1", "alias": "docs"}},
-    ])
+    changed = es.indices.update_aliases(
+        actions=[
+            {"add": {"index": "docs-2", "alias": "docs", "is_write_index": True}},
+            {"add": {"index": "docs-2", "alias": "recent", "filter": {"term": {"v": 2}}}},
+            {"remove": {"index": "docs-1", "alias": "docs"}},
+        ]
+    )
     assert changed["acknowledged"] is True and changed["errors"] is False
     aliases = es.indices.get_alias(index="docs-*")
-    assert dict(aliases) == {"docs-1": {"aliases": {}}, "docs-2": {"aliases": {
-        "docs": {"is_write_index": True}, "recent": {"filter": {"term": {"v": 2}}}}}}
+    assert dict(aliases) == {
+        "docs-1": {"aliases": {}},
+        "docs-2": {"aliases": {"docs": {"is_write_index": True}, "recent": {"filter": {"term": {"v": 2}}}}},
+    }
     with pytest.raises(es_module.NotFoundError) as caught:
         es.indices.get_alias(name="docs,missing")
     assert caught.value.message == "alias [missing] missing"
@@ -385,8 +452,10 @@ def test_alias_named_as_an_index(es, es_module):
     es.indices.create(index="docs-2")
     with raises(es_module, "BadRequestError", "invalid_alias_name_exception", 400) as caught:
         es.indices.put_alias(index="docs-2", name="docs-1")
-    assert caught.value.body["error"]["reason"] == \
-        "Invalid alias name [docs-1]: an index or data stream exists with the same name as the alias"
+    assert (
+        caught.value.body["error"]["reason"]
+        == "Invalid alias name [docs-1]: an index or data stream exists with the same name as the alias"
+    )
 
 
 # -- ingest pipelines -----------------------------------------------------------------------------
@@ -396,13 +465,23 @@ def test_ingest_pipelines(es, es_module):
     assert [next(iter(p)) for p in builtin["processors"]] == ["attachment", "set", "gsub", "gsub", "trim", "remove"]
     assert "search-default-ingestion" in es.ingest.get_pipeline()
 
-    assert es.ingest.put_pipeline(id="tagger", description="tags", processors=[
-        {"set": {"field": "tagged", "value": "yes"}}, {"lowercase": {"field": "name"}}])["acknowledged"] is True
+    assert (
+        es.ingest.put_pipeline(
+            id="tagger",
+            description="tags",
+            processors=[{"set": {"field": "tagged", "value": "yes"}}, {"lowercase": {"field": "name"}}],
+        )["acknowledged"]
+        is True
+    )
     assert es.ingest.get_pipeline(id="tagger")["tagger"]["description"] == "tags"
     es.index(index="docs", id="1", document={"name": "LOUD"}, pipeline="tagger")
     assert es.get_source(index="docs", id="1") == {"name": "loud", "tagged": "yes"}
-    es.index(index="docs", id="2", pipeline="search-default-ingestion",
-             document={"body": "  lots   of\n space  ", "_reduce_whitespace": True, "_run_ml_inference": False})
+    es.index(
+        index="docs",
+        id="2",
+        pipeline="search-default-ingestion",
+        document={"body": "  lots   of\n space  ", "_reduce_whitespace": True, "_run_ml_inference": False},
+    )
     assert es.get_source(index="docs", id="2") == {"body": "lots of space"}
     bulked = es.bulk(pipeline="tagger", operations=[{"index": {"_index": "docs", "_id": "3"}}, {"name": "Bulk"}])
     assert bulked["errors"] is False and es.get_source(index="docs", id="3") == {"name": "bulk", "tagged": "yes"}
@@ -463,8 +542,10 @@ def test_system_indices_are_views_of_the_connector_apis(es, es_module):
     stored = es.get(index=SYNC_JOBS, id=job_id)
     assert stored["_index"] == SYNC_JOBS + "-v1" and stored["_source"]["status"] == "pending"
     assert stored["_source"]["connector"]["id"] == "connector-1"
-    assert es.get_source(index=".elastic-connectors", id="connector-1")["index_name"] == \
-        es.connector.get(connector_id="connector-1")["index_name"]
+    assert (
+        es.get_source(index=".elastic-connectors", id="connector-1")["index_name"]
+        == es.connector.get(connector_id="connector-1")["index_name"]
+    )
 
     pending = es.search(index=SYNC_JOBS, query={"term": {"status": "pending"}}, size=100)
     assert job_id in ids(pending)
@@ -472,18 +553,30 @@ def test_system_indices_are_views_of_the_connector_apis(es, es_module):
     hidden = es.search(index="*connectors*-v1", expand_wildcards=["open", "hidden"], size=100)
     assert {hit["_index"] for hit in hidden["hits"]["hits"]} == {".elastic-connectors-v1", SYNC_JOBS + "-v1"}
     assert es.search(index="*connectors*-v1")["hits"]["total"]["value"] == 0
-    assert es.indices.get(index="*connectors*-v1", expand_wildcards="all")[SYNC_JOBS + "-v1"]["settings"]["index"][
-        "hidden"] == "true"
-    assert es.count(index=SYNC_JOBS, query={"term": {"connector.id": "connector-1"}})["count"] == \
-        es.connector.sync_job_list(connector_id="connector-1", size=100)["count"]
+    assert (
+        es.indices.get(index="*connectors*-v1", expand_wildcards="all")[SYNC_JOBS + "-v1"]["settings"]["index"][
+            "hidden"
+        ]
+        == "true"
+    )
+    assert (
+        es.count(index=SYNC_JOBS, query={"term": {"connector.id": "connector-1"}})["count"]
+        == es.connector.sync_job_list(connector_id="connector-1", size=100)["count"]
+    )
 
-    done = es.update(index=SYNC_JOBS, id=job_id, refresh=True,
-                     doc={"status": "completed", "completed_at": "2024-05-01T10:00:00.000Z",
-                          "indexed_document_count": 5})
+    done = es.update(
+        index=SYNC_JOBS,
+        id=job_id,
+        refresh=True,
+        doc={"status": "completed", "completed_at": "2024-05-01T10:00:00.000Z", "indexed_document_count": 5},
+    )
     assert done["result"] == "updated" and done["_index"] == SYNC_JOBS + "-v1"
     job = es.connector.sync_job_get(connector_sync_job_id=job_id)
     assert (job["status"], job["completed_at"], job["indexed_document_count"]) == (
-        "completed", "2024-05-01T10:00:00.000Z", 5)
+        "completed",
+        "2024-05-01T10:00:00.000Z",
+        5,
+    )
     assert job_id in [j["id"] for j in es.connector.sync_job_list(status="completed", size=100)["results"]]
 
     es.delete(index=SYNC_JOBS, id=job_id)
@@ -499,11 +592,13 @@ def test_product_header_passes_the_clients_check(es_module, mockserver_live, fir
     setup.index(index="docs", id="1", document={"v": 1}, refresh=True)
     setup.indices.put_alias(index="docs", name="docs-alias")
     setup.close()
-    calls = {"indices.exists": lambda c: c.indices.exists(index="docs"),
-             "exists": lambda c: c.exists(index="docs", id="1"),
-             "exists_alias": lambda c: c.indices.exists_alias(name="docs-alias"),
-             "get": lambda c: c.get(index="docs", id="1"),
-             "search": lambda c: c.search(index="docs")}
+    calls = {
+        "indices.exists": lambda c: c.indices.exists(index="docs"),
+        "exists": lambda c: c.exists(index="docs", id="1"),
+        "exists_alias": lambda c: c.indices.exists_alias(name="docs-alias"),
+        "get": lambda c: c.get(index="docs", id="1"),
+        "search": lambda c: c.search(index="docs"),
+    }
     with es_module.Elasticsearch(mockserver_live.url) as client:
         assert client._verified_elasticsearch is False
         answer = calls[first_call](client)

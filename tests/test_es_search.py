@@ -6,29 +6,42 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from conftest import es_error, fixture_app
 
 NODE = "mOcKnOdE0000000000000w"
 LONG_MAX = 2**63 - 1  # the sort value of a missing long, ascending (UNCONFIRMED, §3)
-FIELDDATA = ("Fielddata is disabled on [{f}] in [{i}]. Text fields are not optimised for operations that require "
-             "per-document field data like aggregations and sorting, so these operations are disabled by default. "
-             "Please use a keyword field instead. Alternatively, set fielddata=true on [{f}] in order to load field "
-             "data by uninverting the inverted index. Note that this can use significant memory.")
-WINDOW = ("Result window is too large, from + size must be less than or equal to: [10000] but was [{n}]. See the "
-          "scroll api for a more efficient way to request large data sets. This limit can be set by changing the "
-          "[index.max_result_window] index level setting.")
-BATCH = ("Batch size is too large, size must be less than or equal to: [10000] but was [{n}]. Scroll batch sizes "
-         "cost as much memory as result windows so they are controlled by the [index.max_result_window] index level "
-         "setting.")
-PROPS = {"k": {"type": "keyword"}, "t": {"type": "text"}, "n": {"type": "long"}, "f": {"type": "double"},
-         "d": {"type": "date"}, "b": {"type": "boolean"}, "obj": {"properties": {"x": {"type": "keyword"}}}}
+FIELDDATA = (
+    "Fielddata is disabled on [{f}] in [{i}]. Text fields are not optimised for operations that require "
+    "per-document field data like aggregations and sorting, so these operations are disabled by default. "
+    "Please use a keyword field instead. Alternatively, set fielddata=true on [{f}] in order to load field "
+    "data by uninverting the inverted index. Note that this can use significant memory."
+)
+WINDOW = (
+    "Result window is too large, from + size must be less than or equal to: [10000] but was [{n}]. See the "
+    "scroll api for a more efficient way to request large data sets. This limit can be set by changing the "
+    "[index.max_result_window] index level setting."
+)
+BATCH = (
+    "Batch size is too large, size must be less than or equal to: [10000] but was [{n}]. Scroll batch sizes "
+    "cost as much memory as result windows so they are controlled by the [index.max_result_window] index level "
+    "setting."
+)
+PROPS = {
+    "k": {"type": "keyword"},
+    "t": {"type": "text"},
+    "n": {"type": "long"},
+    "f": {"type": "double"},
+    "d": {"type": "date"},
+    "b": {"type": "boolean"},
+    "obj": {"properties": {"x": {"type": "keyword"}}},
+}
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 def create(http, index: str, docs=(), properties=None, settings=None) -> None:
     """PUT /{index} with mappings (and settings), then the documents through _bulk."""
@@ -46,8 +59,12 @@ def bulk(http, index: str, docs) -> None:
     lines = []
     for doc_id, source in docs:
         lines += [json.dumps({"index": {"_index": index, "_id": doc_id}}), json.dumps(source)]
-    reply = http.post("/_bulk", data="\n".join(lines) + "\n", headers={"Content-Type": "application/x-ndjson"},
-                      query={"refresh": "true"})
+    reply = http.post(
+        "/_bulk",
+        data="\n".join(lines) + "\n",
+        headers={"Content-Type": "application/x-ndjson"},
+        query={"refresh": "true"},
+    )
     assert reply.status == 200 and not reply.json["errors"], reply.text
 
 
@@ -94,9 +111,14 @@ def col(text: str, fragment: str) -> int:
 def spee(index: str, cause: dict, *, caused_by: dict | None = None, status: int = 400) -> dict:
     """§0.1: a search_phase_execution_exception over one failed shard."""
     root = {k: v for k, v in cause.items() if k != "caused_by"}
-    error = {"root_cause": [root], "type": "search_phase_execution_exception", "reason": "all shards failed",
-             "phase": "query", "grouped": True,
-             "failed_shards": [{"shard": 0, "index": index, "node": NODE, "reason": cause}]}
+    error = {
+        "root_cause": [root],
+        "type": "search_phase_execution_exception",
+        "reason": "all shards failed",
+        "phase": "query",
+        "grouped": True,
+        "failed_shards": [{"shard": 0, "index": index, "node": NODE, "reason": cause}],
+    }
     if caused_by is not None:
         error["caused_by"] = caused_by
     return {"error": error, "status": status}
@@ -117,14 +139,26 @@ def parsing(reason: str, line: int, col_: int, caused_by: dict | None = None) ->
 
 
 def iae(reason: str) -> dict:
-    return {"error": {"root_cause": [{"type": "illegal_argument_exception", "reason": reason}],
-                      "type": "illegal_argument_exception", "reason": reason}, "status": 400}
+    return {
+        "error": {
+            "root_cause": [{"type": "illegal_argument_exception", "reason": reason}],
+            "type": "illegal_argument_exception",
+            "reason": reason,
+        },
+        "status": 400,
+    }
 
 
 def validation(*messages: str) -> dict:
     reason = "Validation Failed: " + "".join(f"{i}: {m};" for i, m in enumerate(messages, 1))
-    return {"error": {"root_cause": [{"type": "action_request_validation_exception", "reason": reason}],
-                      "type": "action_request_validation_exception", "reason": reason}, "status": 400}
+    return {
+        "error": {
+            "root_cause": [{"type": "action_request_validation_exception", "reason": reason}],
+            "type": "action_request_validation_exception",
+            "reason": reason,
+        },
+        "status": 400,
+    }
 
 
 def exact(reply, status: int, body: dict) -> None:
@@ -141,16 +175,21 @@ def five(http):
 @pytest.fixture
 def sortable(http):
     """Four documents of every sortable kind; s4 has none of the fields."""
-    create(http, "test", [
-        ("s1", {"n": 3, "k": "b", "d": "2024-01-03", "f": 1.5, "b": True}),
-        ("s2", {"n": 1, "k": "c", "d": "2024-01-01", "f": 0.5, "b": False}),
-        ("s3", {"n": 2, "k": "a", "d": "2024-01-02", "f": 2.5, "b": True}),
-        ("s4", {"t": "nothing sortable"}),
-    ])
+    create(
+        http,
+        "test",
+        [
+            ("s1", {"n": 3, "k": "b", "d": "2024-01-03", "f": 1.5, "b": True}),
+            ("s2", {"n": 1, "k": "c", "d": "2024-01-01", "f": 0.5, "b": False}),
+            ("s3", {"n": 2, "k": "a", "d": "2024-01-02", "f": 2.5, "b": True}),
+            ("s4", {"t": "nothing sortable"}),
+        ],
+    )
     return http
 
 
 # -- the answer (§1) ------------------------------------------------------------------------------
+
 
 def test_answer_keys_in_order(five):
     body = ok(search(five))
@@ -177,7 +216,13 @@ def test_seq_no_primary_term_in_body(http):
 def test_seq_no_primary_term_as_url_parameter(http):
     create(http, "test", [("1", {"k": "a"})])
     assert list(ok(search(http, seq_no_primary_term="true"))["hits"]["hits"][0]) == [
-        "_index", "_id", "_seq_no", "_primary_term", "_score", "_source"]
+        "_index",
+        "_id",
+        "_seq_no",
+        "_primary_term",
+        "_score",
+        "_source",
+    ]
     assert "_seq_no" not in ok(search(http))["hits"]["hits"][0]
 
 
@@ -194,13 +239,16 @@ def test_track_total_hits_false_omits_total(five):
     assert list(hits) == ["max_score", "hits"] and len(hits["hits"]) == 5
 
 
-@pytest.mark.parametrize("track, size, total", [
-    (4, 10, {"value": 4, "relation": "gte"}),
-    (5, 10, {"value": 5, "relation": "eq"}),
-    (4, 0, {"value": 4, "relation": "gte"}),
-    (True, 0, {"value": 5, "relation": "eq"}),
-    ("true", 10, {"value": 5, "relation": "eq"}),
-])
+@pytest.mark.parametrize(
+    "track, size, total",
+    [
+        (4, 10, {"value": 4, "relation": "gte"}),
+        (5, 10, {"value": 5, "relation": "eq"}),
+        (4, 0, {"value": 4, "relation": "gte"}),
+        (True, 0, {"value": 5, "relation": "eq"}),
+        ("true", 10, {"value": 5, "relation": "eq"}),
+    ],
+)
 def test_track_total_hits_bounds(five, track, size, total):
     assert ok(search(five, body={"track_total_hits": track, "size": size}))["hits"]["total"] == total
 
@@ -211,16 +259,25 @@ def test_track_total_hits_url_parameter(five):
 
 def test_default_tracking_stops_at_10000(tmp_path):
     docs = {str(i): {"n": i} for i in range(10001)}
-    app = fixture_app(tmp_path, {"elasticsearch": {"indices": {"big": {
-        "mappings": {"properties": {"n": {"type": "long"}}}, "documents": docs}}}})
+    app = fixture_app(
+        tmp_path,
+        {
+            "elasticsearch": {
+                "indices": {"big": {"mappings": {"properties": {"n": {"type": "long"}}}, "documents": docs}}
+            }
+        },
+    )
     assert app.post("/big/_search", json={"size": 0}).json["hits"]["total"] == {"value": 10000, "relation": "gte"}
     exact_total = app.post("/big/_search", json={"size": 0, "track_total_hits": True}).json["hits"]["total"]
     assert exact_total == {"value": 10001, "relation": "eq"}
 
 
 def test_track_total_hits_below_minus_one(five):
-    exact(search(five, body={"track_total_hits": -2}), 400,
-          iae("[track_total_hits] parameter must be positive or equals to -1, got -2"))
+    exact(
+        search(five, body={"track_total_hits": -2}),
+        400,
+        iae("[track_total_hits] parameter must be positive or equals to -1, got -2"),
+    )
 
 
 def test_rest_total_hits_as_int(five):
@@ -232,8 +289,11 @@ def test_rest_total_hits_as_int_untracked_is_minus_one(five):
 
 
 def test_rest_total_hits_as_int_with_bounded_tracking(five):
-    exact(search(five, body={"track_total_hits": 100}, rest_total_hits_as_int="true"), 400,
-          iae("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got 100"))
+    exact(
+        search(five, body={"track_total_hits": 100}, rest_total_hits_as_int="true"),
+        400,
+        iae("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got 100"),
+    )
 
 
 def test_max_score_is_null_when_sorted_by_field(five):
@@ -243,8 +303,9 @@ def test_max_score_is_null_when_sorted_by_field(five):
     assert body["hits"]["hits"][0]["sort"] == [1]
 
 
-@pytest.mark.parametrize("body, total", [({"size": 0}, 5), ({"query": {"term": {"k": "none"}}}, 0)],
-                         ids=["size-0", "no-match"])
+@pytest.mark.parametrize(
+    "body, total", [({"size": 0}, 5), ({"query": {"term": {"k": "none"}}}, 0)], ids=["size-0", "no-match"]
+)
 def test_max_score_is_null_without_hits(five, body, total):
     """§1.5, UNCONFIRMED but following from a NaN max score (unlike a zero-shard answer's 0.0)."""
     hits = ok(search(five, body=body))["hits"]
@@ -266,6 +327,7 @@ def test_track_scores_keeps_scores_under_a_field_sort(five):
 
 # -- the queries (§2.2–2.10): what matches ------------------------------------------------------------
 
+
 def case(docs: dict, query: dict, expected: set, id: str):
     return pytest.param(docs, query, expected, id=id)
 
@@ -274,86 +336,129 @@ KEYWORDS = {"1": {"k": "Foo"}, "2": {"k": "FOO"}, "3": {"k": "Foo bar"}, "4": {"
 NUMBERS = {"1": {"n": 5}, "2": {"n": 6}, "3": {"f": 5.0}}
 DATES = {"1": {"d": "2024-01-01T00:00:00Z"}, "2": {"d": "2024-01-02"}, "3": {"d": 1735689600000}}
 BOOLEANS = {"1": {"b": True}, "2": {"b": False}, "3": {"b": "true"}}
-TEXTS = {"1": {"t": "The quick brown fox"}, "2": {"t": "quick dog"}, "3": {"t": "lazy brown dog"},
-         "4": {"k": "Quick Fox"}}
+TEXTS = {
+    "1": {"t": "The quick brown fox"},
+    "2": {"t": "quick dog"},
+    "3": {"t": "lazy brown dog"},
+    "4": {"k": "Quick Fox"},
+}
 LEAVES = {"1": {"k": "a"}, "2": {"k": None}, "3": {"k": []}, "4": {"obj": {"x": "b"}}, "5": {"obj": {}}}
 WORDS = {"1": {"k": "apple"}, "2": {"k": "banana"}, "3": {"k": "B"}, "4": {"k": "cherry"}}
 
 
-@pytest.mark.parametrize("docs, query, expected", [
-    case(KEYWORDS, {"term": {"k": "Foo"}}, {"1"}, "term-keyword-is-exact"),
-    case(KEYWORDS, {"term": {"k": {"value": "foo", "case_insensitive": True}}}, {"1", "2"}, "term-case-insensitive"),
-    case(KEYWORDS, {"term": {"k": ""}}, {"4"}, "term-empty-keyword"),
-    case(TEXTS, {"term": {"t": "Quick"}}, set(), "term-text-not-analysed"),
-    case(TEXTS, {"term": {"t": "quick"}}, {"1", "2"}, "term-text-lowercased-token"),
-    case(NUMBERS, {"term": {"n": "5"}}, {"1"}, "term-long-parses-string"),
-    case(NUMBERS, {"term": {"f": 5}}, {"3"}, "term-double"),
-    case(DATES, {"term": {"d": "2024-01-01"}}, {"1"}, "term-date-same-instant"),
-    case(DATES, {"term": {"d": 1704153600000}}, {"2"}, "term-date-epoch-millis"),
-    case(BOOLEANS, {"term": {"b": True}}, {"1", "3"}, "term-boolean"),
-    case(BOOLEANS, {"term": {"b": "true"}}, {"1", "3"}, "term-boolean-string"),
-    case(KEYWORDS, {"term": {"_id": "3"}}, {"3"}, "term-id"),
-    case(KEYWORDS, {"term": {"nope": "Foo"}}, set(), "term-unmapped"),
-    case(KEYWORDS, {"terms": {"k": ["Foo", "FOO", "zz"]}}, {"1", "2"}, "terms-any-value"),
-    case(KEYWORDS, {"terms": {"_id": ["2", "4", "9"]}}, {"2", "4"}, "terms-id"),
-    case(KEYWORDS, {"terms": {"k": []}}, set(), "terms-empty-array"),
-    case(KEYWORDS, {"ids": {"values": [1, "3", 7]}}, {"1", "3"}, "ids-numbers-stringified"),
-    case(LEAVES, {"exists": {"field": "k"}}, {"1"}, "exists-not-null-nor-empty"),
-    case(LEAVES, {"exists": {"field": "obj"}}, {"4"}, "exists-object-any-sub-field"),
-    case(LEAVES, {"exists": {"field": "nope"}}, set(), "exists-unmapped"),
-    case(NUMBERS, {"range": {"n": {"gt": 5, "lte": "6"}}}, {"2"}, "range-numbers"),
-    case(NUMBERS, {"range": {"n": {"from": 5, "to": 6, "include_lower": False}}}, {"2"}, "range-from-to"),
-    case(NUMBERS, {"range": {"n": {}}}, {"1", "2"}, "range-without-bounds-is-exists"),
-    case(WORDS, {"range": {"k": {"gte": "b", "lt": "c"}}}, {"2"}, "range-keyword-lexicographic"),
-    case(DATES, {"range": {"d": {"gte": "2024-01-01T12:00:00Z", "lt": "2025-01-01"}}}, {"2"}, "range-dates"),
-    case(DATES, {"range": {"d": {"gte": 1735689600000}}}, {"3"}, "range-dates-epoch-millis"),
-    case(TEXTS, {"match": {"t": "QUICK dog"}}, {"1", "2", "3"}, "match-or-default"),
-    case(TEXTS, {"match": {"t": {"query": "quick dog", "operator": "and"}}}, {"2"}, "match-and"),
-    case(TEXTS, {"match": {"t": {"query": "quick brown dog", "minimum_should_match": 2}}}, {"1", "2", "3"},
-         "match-msm-2"),
-    case(TEXTS, {"match": {"t": {"query": "quick brown dog", "minimum_should_match": "100%"}}}, set(),
-         "match-msm-100%"),
-    case(TEXTS, {"match": {"t": {"query": "lazy brown dog fox", "minimum_should_match": "75%"}}}, {"3"},
-         "match-msm-75%"),
-    case(TEXTS, {"match": {"k": "Quick Fox"}}, {"4"}, "match-keyword-exact"),
-    case(TEXTS, {"match": {"k": "quick fox"}}, set(), "match-keyword-no-analysis"),
-    case(TEXTS, {"match": {"nope": "quick"}}, set(), "match-unmapped"),
-    case(TEXTS, {"match_none": {}}, set(), "match-none"),
-])
+@pytest.mark.parametrize(
+    "docs, query, expected",
+    [
+        case(KEYWORDS, {"term": {"k": "Foo"}}, {"1"}, "term-keyword-is-exact"),
+        case(
+            KEYWORDS, {"term": {"k": {"value": "foo", "case_insensitive": True}}}, {"1", "2"}, "term-case-insensitive"
+        ),
+        case(KEYWORDS, {"term": {"k": ""}}, {"4"}, "term-empty-keyword"),
+        case(TEXTS, {"term": {"t": "Quick"}}, set(), "term-text-not-analysed"),
+        case(TEXTS, {"term": {"t": "quick"}}, {"1", "2"}, "term-text-lowercased-token"),
+        case(NUMBERS, {"term": {"n": "5"}}, {"1"}, "term-long-parses-string"),
+        case(NUMBERS, {"term": {"f": 5}}, {"3"}, "term-double"),
+        case(DATES, {"term": {"d": "2024-01-01"}}, {"1"}, "term-date-same-instant"),
+        case(DATES, {"term": {"d": 1704153600000}}, {"2"}, "term-date-epoch-millis"),
+        case(BOOLEANS, {"term": {"b": True}}, {"1", "3"}, "term-boolean"),
+        case(BOOLEANS, {"term": {"b": "true"}}, {"1", "3"}, "term-boolean-string"),
+        case(KEYWORDS, {"term": {"_id": "3"}}, {"3"}, "term-id"),
+        case(KEYWORDS, {"term": {"nope": "Foo"}}, set(), "term-unmapped"),
+        case(KEYWORDS, {"terms": {"k": ["Foo", "FOO", "zz"]}}, {"1", "2"}, "terms-any-value"),
+        case(KEYWORDS, {"terms": {"_id": ["2", "4", "9"]}}, {"2", "4"}, "terms-id"),
+        case(KEYWORDS, {"terms": {"k": []}}, set(), "terms-empty-array"),
+        case(KEYWORDS, {"ids": {"values": [1, "3", 7]}}, {"1", "3"}, "ids-numbers-stringified"),
+        case(LEAVES, {"exists": {"field": "k"}}, {"1"}, "exists-not-null-nor-empty"),
+        case(LEAVES, {"exists": {"field": "obj"}}, {"4"}, "exists-object-any-sub-field"),
+        case(LEAVES, {"exists": {"field": "nope"}}, set(), "exists-unmapped"),
+        case(NUMBERS, {"range": {"n": {"gt": 5, "lte": "6"}}}, {"2"}, "range-numbers"),
+        case(NUMBERS, {"range": {"n": {"from": 5, "to": 6, "include_lower": False}}}, {"2"}, "range-from-to"),
+        case(NUMBERS, {"range": {"n": {}}}, {"1", "2"}, "range-without-bounds-is-exists"),
+        case(WORDS, {"range": {"k": {"gte": "b", "lt": "c"}}}, {"2"}, "range-keyword-lexicographic"),
+        case(DATES, {"range": {"d": {"gte": "2024-01-01T12:00:00Z", "lt": "2025-01-01"}}}, {"2"}, "range-dates"),
+        case(DATES, {"range": {"d": {"gte": 1735689600000}}}, {"3"}, "range-dates-epoch-millis"),
+        case(TEXTS, {"match": {"t": "QUICK dog"}}, {"1", "2", "3"}, "match-or-default"),
+        case(TEXTS, {"match": {"t": {"query": "quick dog", "operator": "and"}}}, {"2"}, "match-and"),
+        case(
+            TEXTS,
+            {"match": {"t": {"query": "quick brown dog", "minimum_should_match": 2}}},
+            {"1", "2", "3"},
+            "match-msm-2",
+        ),
+        case(
+            TEXTS,
+            {"match": {"t": {"query": "quick brown dog", "minimum_should_match": "100%"}}},
+            set(),
+            "match-msm-100%",
+        ),
+        case(
+            TEXTS,
+            {"match": {"t": {"query": "lazy brown dog fox", "minimum_should_match": "75%"}}},
+            {"3"},
+            "match-msm-75%",
+        ),
+        case(TEXTS, {"match": {"k": "Quick Fox"}}, {"4"}, "match-keyword-exact"),
+        case(TEXTS, {"match": {"k": "quick fox"}}, set(), "match-keyword-no-analysis"),
+        case(TEXTS, {"match": {"nope": "quick"}}, set(), "match-unmapped"),
+        case(TEXTS, {"match_none": {}}, set(), "match-none"),
+    ],
+)
 def test_query_matches(http, docs, query, expected):
     create(http, "test", docs.items())
     assert query_ids(http, query) == expected
 
 
 def test_range_with_now_math(http):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     iso = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"  # noqa: E731
-    create(http, "test", [("recent", {"d": iso(now - timedelta(seconds=100))}),
-                          ("old", {"d": iso(now - timedelta(seconds=1000))}),
-                          ("future", {"d": iso(now + timedelta(days=2))})])
+    create(
+        http,
+        "test",
+        [
+            ("recent", {"d": iso(now - timedelta(seconds=100))}),
+            ("old", {"d": iso(now - timedelta(seconds=1000))}),
+            ("future", {"d": iso(now + timedelta(days=2))}),
+        ],
+    )
     assert query_ids(http, {"range": {"d": {"gte": "now-300s", "lte": "now"}}}) == {"recent"}
     assert query_ids(http, {"range": {"d": {"lt": "now-5m"}}}) == {"old"}
     assert query_ids(http, {"range": {"d": {"gt": "now+1d/d"}}}) == {"future"}
 
 
-ROUNDING = [("day-before", "2024-01-14T23:59:59.999Z"), ("midnight", "2024-01-15"), ("noon", "2024-01-15T12:00:00Z"),
-            ("last-milli", "2024-01-15T23:59:59.999Z"), ("next-day", "2024-01-16T00:00:00Z")]
+ROUNDING = [
+    ("day-before", "2024-01-14T23:59:59.999Z"),
+    ("midnight", "2024-01-15"),
+    ("noon", "2024-01-15T12:00:00Z"),
+    ("last-milli", "2024-01-15T23:59:59.999Z"),
+    ("next-day", "2024-01-16T00:00:00Z"),
+]
 
 
-@pytest.mark.parametrize("operator, expected", [
-    ("gt", {"next-day"}),                                              # > 2024-01-15T23:59:59.999
-    ("gte", {"midnight", "noon", "last-milli", "next-day"}),           # >= 2024-01-15T00:00:00.000
-    ("lt", {"day-before"}),                                            # < 2024-01-15T00:00:00.000
-    ("lte", {"day-before", "midnight", "noon", "last-milli"}),         # <= 2024-01-15T23:59:59.999
-])
+@pytest.mark.parametrize(
+    "operator, expected",
+    [
+        ("gt", {"next-day"}),  # > 2024-01-15T23:59:59.999
+        ("gte", {"midnight", "noon", "last-milli", "next-day"}),  # >= 2024-01-15T00:00:00.000
+        ("lt", {"day-before"}),  # < 2024-01-15T00:00:00.000
+        ("lte", {"day-before", "midnight", "noon", "last-milli"}),  # <= 2024-01-15T23:59:59.999
+    ],
+)
 def test_range_date_rounding_per_operator(http, operator, expected):
     create(http, "test", [(doc_id, {"d": d}) for doc_id, d in ROUNDING])
     assert query_ids(http, {"range": {"d": {operator: "2024-01-15||/d"}}}) == expected
 
 
 def test_range_month_rounding(http):
-    create(http, "test", [("oct", {"d": "2014-10-31T23:59:59Z"}), ("nov1", {"d": "2014-11-01"}),
-                          ("nov30", {"d": "2014-11-30T23:59:59.999Z"}), ("dec", {"d": "2014-12-01"})])
+    create(
+        http,
+        "test",
+        [
+            ("oct", {"d": "2014-10-31T23:59:59Z"}),
+            ("nov1", {"d": "2014-11-01"}),
+            ("nov30", {"d": "2014-11-30T23:59:59.999Z"}),
+            ("dec", {"d": "2014-12-01"}),
+        ],
+    )
     assert query_ids(http, {"range": {"d": {"gt": "2014-11-18||/M"}}}) == {"dec"}
     assert query_ids(http, {"range": {"d": {"lt": "2014-11-18||/M"}}}) == {"oct"}
 
@@ -364,44 +469,86 @@ SHOULD3 = [{"range": {"n": {"lte": 3}}}, {"range": {"n": {"gte": 3}}}, {"term": 
 ALL5 = {"1", "2", "3", "4", "5"}
 
 
-@pytest.mark.parametrize("query, expected", [
-    pytest.param({"bool": {"must": {"range": {"n": {"gte": 2}}}, "filter": [{"range": {"n": {"lte": 4}}}],
-                           "must_not": [{"term": {"k": "k3"}}]}}, {"2", "4"}, id="must-filter-must-not"),
-    pytest.param({"bool": {"should": [{"term": {"k": "k1"}}, {"term": {"k": "k2"}}]}}, {"1", "2"},
-                 id="should-only-needs-one"),
-    pytest.param({"bool": {"must": {"match_all": {}}, "should": {"term": {"k": "k1"}}}}, ALL5,
-                 id="should-optional-beside-must"),
-    pytest.param({"bool": {"filter": {"match_all": {}}, "should": {"term": {"k": "k1"}}}}, ALL5,
-                 id="should-optional-beside-filter"),
-    pytest.param({"bool": {"must": {"match_all": {}}, "should": [{"term": {"k": "k1"}}, {"term": {"k": "k2"}}],
-                           "minimum_should_match": 1}}, {"1", "2"}, id="explicit-msm-beside-must"),
-    pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": 2}}, {"3"}, id="msm-2"),
-    pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": "-2"}}, ALL5, id="msm-negative"),
-    pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": " 66% "}}, ALL5, id="msm-percent-truncates"),
-    pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": "-34%"}}, {"3"}, id="msm-negative-percent"),
-    pytest.param({"bool": {"should": SHOULD3[:2], "minimum_should_match": 3}}, set(), id="msm-not-capped"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        pytest.param(
+            {
+                "bool": {
+                    "must": {"range": {"n": {"gte": 2}}},
+                    "filter": [{"range": {"n": {"lte": 4}}}],
+                    "must_not": [{"term": {"k": "k3"}}],
+                }
+            },
+            {"2", "4"},
+            id="must-filter-must-not",
+        ),
+        pytest.param(
+            {"bool": {"should": [{"term": {"k": "k1"}}, {"term": {"k": "k2"}}]}}, {"1", "2"}, id="should-only-needs-one"
+        ),
+        pytest.param(
+            {"bool": {"must": {"match_all": {}}, "should": {"term": {"k": "k1"}}}},
+            ALL5,
+            id="should-optional-beside-must",
+        ),
+        pytest.param(
+            {"bool": {"filter": {"match_all": {}}, "should": {"term": {"k": "k1"}}}},
+            ALL5,
+            id="should-optional-beside-filter",
+        ),
+        pytest.param(
+            {
+                "bool": {
+                    "must": {"match_all": {}},
+                    "should": [{"term": {"k": "k1"}}, {"term": {"k": "k2"}}],
+                    "minimum_should_match": 1,
+                }
+            },
+            {"1", "2"},
+            id="explicit-msm-beside-must",
+        ),
+        pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": 2}}, {"3"}, id="msm-2"),
+        pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": "-2"}}, ALL5, id="msm-negative"),
+        pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": " 66% "}}, ALL5, id="msm-percent-truncates"),
+        pytest.param({"bool": {"should": SHOULD3, "minimum_should_match": "-34%"}}, {"3"}, id="msm-negative-percent"),
+        pytest.param({"bool": {"should": SHOULD3[:2], "minimum_should_match": 3}}, set(), id="msm-not-capped"),
+    ],
+)
 def test_bool_matches(five, query, expected):
     assert query_ids(five, query) == expected
 
 
 # -- scores (§2.9–2.12) -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, expected", [
-    pytest.param({"match_all": {"boost": 2}}, dict.fromkeys("12345", 2.0), id="match-all-boost"),
-    pytest.param({"terms": {"k": ["k1", "k4"], "boost": 3}}, {"1": 3.0, "4": 3.0}, id="terms-constant"),
-    pytest.param({"ids": {"values": ["2"]}}, {"2": 1.0}, id="ids-constant"),
-    pytest.param({"range": {"n": {"gte": 4, "boost": 2}}}, {"4": 2.0, "5": 2.0}, id="range-constant"),
-    pytest.param({"exists": {"field": "n"}}, dict.fromkeys("12345", 1.0), id="exists-constant"),
-    pytest.param({"constant_score": {"filter": {"term": {"k": "k1"}}, "boost": 1.2}}, {"1": 1.2}, id="constant-score"),
-    pytest.param({"bool": {}}, dict.fromkeys("12345", 1.0), id="bool-no-clauses-is-match-all"),
-    pytest.param({"bool": {"must_not": {"term": {"k": "k1"}}}}, dict.fromkeys("2345", 0.0), id="pure-negative-zero"),
-    pytest.param({"bool": {"filter": {"term": {"k": "k2"}}}}, {"2": 0.0}, id="filter-only-zero"),
-    pytest.param({"bool": {"filter": {"match_all": {}}, "should": {"ids": {"values": ["2"]}}}},
-                 {"1": 0.0, "2": 1.0, "3": 0.0, "4": 0.0, "5": 0.0}, id="should-adds-to-filter"),
-    pytest.param({"bool": {"must": [{"match_all": {}}, {"ids": {"values": ["1"]}}], "boost": 2}}, {"1": 4.0},
-                 id="bool-sums-times-boost"),
-])
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        pytest.param({"match_all": {"boost": 2}}, dict.fromkeys("12345", 2.0), id="match-all-boost"),
+        pytest.param({"terms": {"k": ["k1", "k4"], "boost": 3}}, {"1": 3.0, "4": 3.0}, id="terms-constant"),
+        pytest.param({"ids": {"values": ["2"]}}, {"2": 1.0}, id="ids-constant"),
+        pytest.param({"range": {"n": {"gte": 4, "boost": 2}}}, {"4": 2.0, "5": 2.0}, id="range-constant"),
+        pytest.param({"exists": {"field": "n"}}, dict.fromkeys("12345", 1.0), id="exists-constant"),
+        pytest.param(
+            {"constant_score": {"filter": {"term": {"k": "k1"}}, "boost": 1.2}}, {"1": 1.2}, id="constant-score"
+        ),
+        pytest.param({"bool": {}}, dict.fromkeys("12345", 1.0), id="bool-no-clauses-is-match-all"),
+        pytest.param(
+            {"bool": {"must_not": {"term": {"k": "k1"}}}}, dict.fromkeys("2345", 0.0), id="pure-negative-zero"
+        ),
+        pytest.param({"bool": {"filter": {"term": {"k": "k2"}}}}, {"2": 0.0}, id="filter-only-zero"),
+        pytest.param(
+            {"bool": {"filter": {"match_all": {}}, "should": {"ids": {"values": ["2"]}}}},
+            {"1": 0.0, "2": 1.0, "3": 0.0, "4": 0.0, "5": 0.0},
+            id="should-adds-to-filter",
+        ),
+        pytest.param(
+            {"bool": {"must": [{"match_all": {}}, {"ids": {"values": ["1"]}}], "boost": 2}},
+            {"1": 4.0},
+            id="bool-sums-times-boost",
+        ),
+    ],
+)
 def test_scores(five, query, expected):
     assert scores(search(five, body={"query": query})) == expected
 
@@ -458,19 +605,36 @@ def test_match_sums_token_scores(http):
 
 # -- query parse errors (§2.1): family A, 400, no shard wrapper ---------------------------------------
 
+
 def test_unknown_query_suggests(http):
     create(http, "test")
     text = '{"query":{"termm":{"k":"a"}}}'
     c = col(text, '{"k"')
-    exact(raw(http, text), 400, parsing("unknown query [termm] did you mean any of [term, terms]?", 1, c, caused_by={
-        "type": "named_object_not_found_exception", "reason": f"[1:{c}] unknown field [termm]"}))
+    exact(
+        raw(http, text),
+        400,
+        parsing(
+            "unknown query [termm] did you mean any of [term, terms]?",
+            1,
+            c,
+            caused_by={"type": "named_object_not_found_exception", "reason": f"[1:{c}] unknown field [termm]"},
+        ),
+    )
 
 
 def test_unknown_query_location_spans_lines(http):
     create(http, "test")
     text = '{\n  "query": {\n    "exits": {"field": "k"}\n  }\n}'
-    exact(raw(http, text), 400, parsing("unknown query [exits] did you mean [exists]?", 3, 14, caused_by={
-        "type": "named_object_not_found_exception", "reason": "[3:14] unknown field [exits]"}))
+    exact(
+        raw(http, text),
+        400,
+        parsing(
+            "unknown query [exits] did you mean [exists]?",
+            3,
+            14,
+            caused_by={"type": "named_object_not_found_exception", "reason": "[3:14] unknown field [exits]"},
+        ),
+    )
 
 
 def test_unknown_query_without_suggestion(http):
@@ -482,8 +646,11 @@ def test_unknown_query_without_suggestion(http):
 def test_two_keys_in_a_query(http):
     create(http, "test")
     text = '{"query":{"match_all":{},"term":{"k":"a"}}}'
-    exact(raw(http, text), 400, parsing("[match_all] malformed query, expected [END_OBJECT] but found [FIELD_NAME]", 1,
-                                        col(text, '"term"')))
+    exact(
+        raw(http, text),
+        400,
+        parsing("[match_all] malformed query, expected [END_OBJECT] but found [FIELD_NAME]", 1, col(text, '"term"')),
+    )
 
 
 def test_empty_clause(http):
@@ -491,30 +658,42 @@ def test_empty_clause(http):
     exact(raw(http, '{"query":{}}'), 400, iae("query malformed, empty clause found at [1:11]"))
 
 
-@pytest.mark.parametrize("text, at, reason", [
-    ('{"query":{"match_all":1}}', "1}", "[match_all] query malformed, no start_object after query name"),
-    ('{"query":{"term":{"k":{"value":"a","x":1}}}}', "1}", "[term] query does not support [x]"),
-    ('{"match":{"foo":"bar"}}', '{"foo"', "Unknown key for a START_OBJECT in [match]."),
-    ('{"foo":"bar"}', '"bar"', "Unknown key for a VALUE_STRING in [foo]."),
-])
+@pytest.mark.parametrize(
+    "text, at, reason",
+    [
+        ('{"query":{"match_all":1}}', "1}", "[match_all] query malformed, no start_object after query name"),
+        ('{"query":{"term":{"k":{"value":"a","x":1}}}}', "1}", "[term] query does not support [x]"),
+        ('{"match":{"foo":"bar"}}', '{"foo"', "Unknown key for a START_OBJECT in [match]."),
+        ('{"foo":"bar"}', '"bar"', "Unknown key for a VALUE_STRING in [foo]."),
+    ],
+)
 def test_parsing_exception_at_its_token(http, text, at, reason):
     """A ParsingException at top level is not wrapped; line and col are the token's."""
     create(http, "test")
     exact(raw(http, text), 400, parsing(reason, 1, col(text, at)))
 
 
-@pytest.mark.parametrize("query, type_, reason", [
-    ("x", "parsing_exception", "[_na] query malformed, must start with start_object"),
-    ({"term": {"k": ["a", "b"]}}, "parsing_exception", "[term] query does not support array of values"),
-    ({"term": {"k": "a", "t": "b"}}, "parsing_exception",
-     "[term] query doesn't support multiple fields, found [k] and [t]"),
-    ({"exists": {}}, "illegal_argument_exception", "[exists] must be provided with a [field]"),
-    ({"constant_score": {"boost": 2}}, "parsing_exception", "[constant_score] requires a 'filter' element"),
-    ({"match": {"t": {"operator": "and"}}}, "illegal_argument_exception", "No text specified for text query"),
-    ({"match": {"t": "a", "k": "b"}}, "parsing_exception",
-     "[match] query doesn't support multiple fields, found [t] and [k]"),
-    ({"match": {"t": {"query": "a", "x": 1}}}, "parsing_exception", "[match] query does not support [x]"),
-])
+@pytest.mark.parametrize(
+    "query, type_, reason",
+    [
+        ("x", "parsing_exception", "[_na] query malformed, must start with start_object"),
+        ({"term": {"k": ["a", "b"]}}, "parsing_exception", "[term] query does not support array of values"),
+        (
+            {"term": {"k": "a", "t": "b"}},
+            "parsing_exception",
+            "[term] query doesn't support multiple fields, found [k] and [t]",
+        ),
+        ({"exists": {}}, "illegal_argument_exception", "[exists] must be provided with a [field]"),
+        ({"constant_score": {"boost": 2}}, "parsing_exception", "[constant_score] requires a 'filter' element"),
+        ({"match": {"t": {"operator": "and"}}}, "illegal_argument_exception", "No text specified for text query"),
+        (
+            {"match": {"t": "a", "k": "b"}},
+            "parsing_exception",
+            "[match] query doesn't support multiple fields, found [t] and [k]",
+        ),
+        ({"match": {"t": {"query": "a", "x": 1}}}, "parsing_exception", "[match] query does not support [x]"),
+    ],
+)
 def test_query_parse_errors(http, query, type_, reason):
     create(http, "test")
     es_error(search(http, body={"query": query}), 400, type_, reason)
@@ -522,8 +701,12 @@ def test_query_parse_errors(http, query, type_, reason):
 
 def test_match_bad_zero_terms_query(http):
     create(http, "test")
-    es_error(search(http, body={"query": {"match": {"t": {"query": "a", "zero_terms_query": "x"}}}}), 400,
-             "illegal_argument_exception", "Unsupported zero_terms_query value [x]")
+    es_error(
+        search(http, body={"query": {"match": {"t": {"query": "a", "zero_terms_query": "x"}}}}),
+        400,
+        "illegal_argument_exception",
+        "Unsupported zero_terms_query value [x]",
+    )
 
 
 def test_error_in_bool_clause_is_wrapped(http):
@@ -531,9 +714,19 @@ def test_error_in_bool_clause_is_wrapped(http):
     text = '{"query":{"bool":{"must":{"term":{"k":{"x":1}}}}}}'
     c = col(text, "1}")
     pe = {"type": "parsing_exception", "reason": "[term] query does not support [x]", "line": 1, "col": c}
-    exact(raw(http, text), 400, {"error": {"root_cause": [pe], "type": "x_content_parse_exception",
-                                           "reason": f"[1:{c}] [bool] failed to parse field [must]", "caused_by": pe},
-                                 "status": 400})
+    exact(
+        raw(http, text),
+        400,
+        {
+            "error": {
+                "root_cause": [pe],
+                "type": "x_content_parse_exception",
+                "reason": f"[1:{c}] [bool] failed to parse field [must]",
+                "caused_by": pe,
+            },
+            "status": 400,
+        },
+    )
 
 
 def test_nested_bools_wrap_once_per_level(http):
@@ -541,20 +734,45 @@ def test_nested_bools_wrap_once_per_level(http):
     text = '{"query":{"bool":{"must":[{"bool":{"should":{"term":{"k":{"x":1}}}}}]}}}'
     c = col(text, "1}")
     pe = {"type": "parsing_exception", "reason": "[term] query does not support [x]", "line": 1, "col": c}
-    inner = {"type": "x_content_parse_exception", "reason": f"[1:{c}] [bool] failed to parse field [should]",
-             "caused_by": pe}
-    exact(raw(http, text), 400, {"error": {"root_cause": [pe], "type": "x_content_parse_exception",
-                                           "reason": f"[1:{c}] [bool] failed to parse field [must]",
-                                           "caused_by": inner}, "status": 400})
+    inner = {
+        "type": "x_content_parse_exception",
+        "reason": f"[1:{c}] [bool] failed to parse field [should]",
+        "caused_by": pe,
+    }
+    exact(
+        raw(http, text),
+        400,
+        {
+            "error": {
+                "root_cause": [pe],
+                "type": "x_content_parse_exception",
+                "reason": f"[1:{c}] [bool] failed to parse field [must]",
+                "caused_by": inner,
+            },
+            "status": 400,
+        },
+    )
 
 
 def test_plain_exception_in_bool_clause_is_its_own_root_cause(http):
     create(http, "test")
     text = '{"query":{"bool":{"must":{}}}}'
     wrapper = {"type": "x_content_parse_exception", "reason": "[1:27] [bool] failed to parse field [must]"}
-    exact(raw(http, text), 400, {"error": {"root_cause": [wrapper], **wrapper, "caused_by": {
-        "type": "illegal_argument_exception", "reason": "query malformed, empty clause found at [1:27]"}},
-        "status": 400})
+    exact(
+        raw(http, text),
+        400,
+        {
+            "error": {
+                "root_cause": [wrapper],
+                **wrapper,
+                "caused_by": {
+                    "type": "illegal_argument_exception",
+                    "reason": "query malformed, empty clause found at [1:27]",
+                },
+            },
+            "status": 400,
+        },
+    )
 
 
 def test_plain_exception_in_bool_clause_root_cause_type(http):
@@ -564,7 +782,8 @@ def test_plain_exception_in_bool_clause_root_cause_type(http):
     error = es_error(reply, 400, "x_content_parse_exception")
     assert re.fullmatch(r"\[1:\d+\] \[bool\] failed to parse field \[filter\]", error["reason"])
     assert [(r["type"], re.sub(r"\d+", "N", r["reason"])) for r in error["root_cause"]] == [
-        ("x_content_parse_exception", "[N:N] [bool] failed to parse field [must]")]
+        ("x_content_parse_exception", "[N:N] [bool] failed to parse field [must]")
+    ]
     assert error["caused_by"]["caused_by"]["type"] == "illegal_argument_exception"
 
 
@@ -573,16 +792,19 @@ def test_term_on_empty_field_name(http):
     reply = search(http, body={"query": {"bool": {"filter": {"bool": {"must": {"term": {"": "x"}}}}}}})
     error = es_error(reply, 400, "x_content_parse_exception")
     assert error["root_cause"][0]["type"] == "x_content_parse_exception"
-    assert error["caused_by"]["caused_by"] == {"type": "illegal_argument_exception",
-                                               "reason": "field name is null or empty"}
+    assert error["caused_by"]["caused_by"] == {
+        "type": "illegal_argument_exception",
+        "reason": "field name is null or empty",
+    }
 
 
 def test_bool_unknown_key(http):
     create(http, "test")
     text = '{"query":{"bool":{"mus":{}}}}'
     c = col(text, '"mus"')
-    error = es_error(raw(http, text), 400, "x_content_parse_exception",
-                     f"[1:{c}] [bool] unknown field [mus] did you mean [must]?")
+    error = es_error(
+        raw(http, text), 400, "x_content_parse_exception", f"[1:{c}] [bool] unknown field [mus] did you mean [must]?"
+    )
     assert error["root_cause"] == [{"type": "x_content_parse_exception", "reason": error["reason"]}]
 
 
@@ -591,8 +813,11 @@ def test_body_must_be_an_object(http):
     es_error(raw(http, "[]"), 400, "parsing_exception", "Expected [START_OBJECT] but found [START_ARRAY]")
 
 
-@pytest.mark.parametrize("body", [{"min_score": "x"}, {"sort": {"k": {"mode": "avg"}}}],
-                         ids=["min-score-not-a-number", "avg-sort-mode-on-keyword"])
+@pytest.mark.parametrize(
+    "body",
+    [{"min_score": "x"}, {"sort": {"k": {"mode": "avg"}}}],
+    ids=["min-score-not-a-number", "avg-sort-mode-on-keyword"],
+)
 def test_bad_values_are_client_errors(http, body):
     """Not in the spec (exact reasons unknown): a bad request value is a 400, never a 500."""
     create(http, "test", [("1", {"k": "a"})])
@@ -601,25 +826,37 @@ def test_bad_values_are_client_errors(http, body):
 
 # -- URL parameters (§4) ----------------------------------------------------------------------------
 
+
 def test_unrecognized_parameter(five):
     exact(search(five, foo="1"), 400, iae("request [/test/_search] contains unrecognized parameter: [foo]"))
 
 
 def test_bad_int_parameter(five):
-    es_error(search(five, size="abc"), 400, "illegal_argument_exception",
-             "Failed to parse int parameter [size] with value [abc]")
+    es_error(
+        search(five, size="abc"),
+        400,
+        "illegal_argument_exception",
+        "Failed to parse int parameter [size] with value [abc]",
+    )
 
 
 def test_query_string_parameters_need_q(five):
-    exact(search(five, df="k"), 400,
-          iae("request [/test/_search] contains parameters [df] but missing query string parameter 'q'."))
+    exact(
+        search(five, df="k"),
+        400,
+        iae("request [/test/_search] contains parameters [df] but missing query string parameter 'q'."),
+    )
 
 
 # -- shard-level errors (§0.1, §2.11, §3, §4): search_phase_execution_exception ----------------------
 
+
 def test_result_window(five):
-    exact(search(five, body={"from": 10000}), 400,
-          plain_java_spee("test", "illegal_argument_exception", WINDOW.format(n=10010)))
+    exact(
+        search(five, body={"from": 10000}),
+        400,
+        plain_java_spee("test", "illegal_argument_exception", WINDOW.format(n=10010)),
+    )
 
 
 def test_result_window_counts_from_plus_size(five):
@@ -630,18 +867,24 @@ def test_result_window_counts_from_plus_size(five):
 
 def test_result_window_is_an_index_setting(http):
     create(http, "test", [(str(i), {"n": i}) for i in range(3)], settings={"index": {"max_result_window": 2}})
-    exact(search(http, body={"from": 2, "size": 1}), 400,
-          plain_java_spee("test", "illegal_argument_exception", WINDOW.format(n=3).replace("[10000]", "[2]")))
+    exact(
+        search(http, body={"from": 2, "size": 1}),
+        400,
+        plain_java_spee("test", "illegal_argument_exception", WINDOW.format(n=3).replace("[10000]", "[2]")),
+    )
 
 
 def test_ids_above_the_result_window(http):
     """yaml search/630_ids_query.yml: the query is built (and refused) before the result window is checked."""
     create(http, "test", [(str(i), {"n": i}) for i in range(1, 4)], settings={"index": {"max_result_window": 2}})
     assert ids(search(http, body={"query": {"ids": {"values": ["1", "2"]}}, "size": 2})) == ["1", "2"]
-    error = es_error(search(http, body={"query": {"ids": {"values": ["1", "2", "3"]}}}), 400,
-                     "search_phase_execution_exception")
+    error = es_error(
+        search(http, body={"query": {"ids": {"values": ["1", "2", "3"]}}}), 400, "search_phase_execution_exception"
+    )
     assert (error["root_cause"][0]["type"], error["root_cause"][0]["reason"]) == (
-        "query_shard_exception", "failed to create query: Too many ids specified, allowed max result window is [2]")
+        "query_shard_exception",
+        "failed to create query: Too many ids specified, allowed max result window is [2]",
+    )
 
 
 def test_terms_above_max_terms_count(http):
@@ -652,14 +895,21 @@ def test_terms_above_max_terms_count(http):
 
 def test_sort_on_text_field(http):
     create(http, "test", [("1", {"t": "a"})])
-    exact(search(http, body={"sort": "t"}), 400,
-          plain_java_spee("test", "illegal_argument_exception", FIELDDATA.format(f="t", i="test")))
+    exact(
+        search(http, body={"sort": "t"}),
+        400,
+        plain_java_spee("test", "illegal_argument_exception", FIELDDATA.format(f="t", i="test")),
+    )
 
 
 def test_sort_on_unmapped_field(http):
     create(http, "test", [("1", {"k": "a"})])
-    cause = {"type": "query_shard_exception", "reason": "No mapping found for [x] in order to sort on",
-             "index_uuid": uuid_of(http, "test"), "index": "test"}
+    cause = {
+        "type": "query_shard_exception",
+        "reason": "No mapping found for [x] in order to sort on",
+        "index_uuid": uuid_of(http, "test"),
+        "index": "test",
+    }
     exact(search(http, body={"sort": [{"x": "asc"}]}), 400, spee("test", cause))
 
 
@@ -672,44 +922,76 @@ def test_sort_field_unmapped_in_one_index_fails_that_shard_only(http):
     create(http, "test", [("1", {"n": 1})])
     create(http, "other", [("2", {"k": "x"})], properties={"k": {"type": "keyword"}})
     body = ok(http.post("/test,other/_search", json={"sort": "n"}))
-    assert body["_shards"] == {"total": 2, "successful": 1, "skipped": 0, "failed": 1, "failures": [
-        {"shard": 0, "index": "other", "node": NODE, "reason": {
-            "type": "query_shard_exception", "reason": "No mapping found for [n] in order to sort on",
-            "index_uuid": uuid_of(http, "other"), "index": "other"}}]}
+    assert body["_shards"] == {
+        "total": 2,
+        "successful": 1,
+        "skipped": 0,
+        "failed": 1,
+        "failures": [
+            {
+                "shard": 0,
+                "index": "other",
+                "node": NODE,
+                "reason": {
+                    "type": "query_shard_exception",
+                    "reason": "No mapping found for [n] in order to sort on",
+                    "index_uuid": uuid_of(http, "other"),
+                    "index": "other",
+                },
+            }
+        ],
+    }
     assert ids(http.post("/test,other/_search", json={"sort": "n"})) == ["1"]
 
 
 def test_sort_on_id_is_disallowed(http):
     create(http, "test", [("1", {"k": "a"})])
-    reason = ("Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster "
-              "setting: indices.id_field_data.enabled")
+    reason = (
+        "Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster "
+        "setting: indices.id_field_data.enabled"
+    )
     exact(search(http, body={"sort": "_id"}), 400, plain_java_spee("test", "illegal_argument_exception", reason))
 
 
 def test_number_parse_failure(http):
     create(http, "test", [("1", {"n": 1})])
-    error = es_error(search(http, body={"query": {"term": {"n": "abc"}}}), 400, "search_phase_execution_exception",
-                     "all shards failed")
+    error = es_error(
+        search(http, body={"query": {"term": {"n": "abc"}}}),
+        400,
+        "search_phase_execution_exception",
+        "all shards failed",
+    )
     assert error["root_cause"][0]["reason"] == 'failed to create query: For input string: "abc"'
-    assert error["failed_shards"][0]["reason"]["caused_by"] == {"type": "number_format_exception",
-                                                                "reason": 'For input string: "abc"'}
+    assert error["failed_shards"][0]["reason"]["caused_by"] == {
+        "type": "number_format_exception",
+        "reason": 'For input string: "abc"',
+    }
     assert "caused_by" not in error
 
 
 def test_number_parse_failure_exact_body(http):
     create(http, "test", [("1", {"n": 1})])
     meta = {"index_uuid": uuid_of(http, "test"), "index": "test"}
-    cause = {"type": "query_shard_exception", "reason": 'failed to create query: For input string: "abc"', **meta,
-             "caused_by": {"type": "number_format_exception", "reason": 'For input string: "abc"'}}
+    cause = {
+        "type": "query_shard_exception",
+        "reason": 'failed to create query: For input string: "abc"',
+        **meta,
+        "caused_by": {"type": "number_format_exception", "reason": 'For input string: "abc"'},
+    }
     exact(search(http, body={"query": {"term": {"n": "abc"}}}), 400, spee("test", cause))
 
 
 # -- sort (§3) ---------------------------------------------------------------------------------------
 
+
 def test_sort_by_name_is_ascending(sortable):
     body = ok(search(sortable, body={"sort": "n"}))
     assert [(h["_id"], h["sort"]) for h in body["hits"]["hits"]] == [
-        ("s2", [1]), ("s3", [2]), ("s1", [3]), ("s4", [LONG_MAX])]  # the missing substitute: UNCONFIRMED
+        ("s2", [1]),
+        ("s3", [2]),
+        ("s1", [3]),
+        ("s4", [LONG_MAX]),
+    ]  # the missing substitute: UNCONFIRMED
 
 
 @pytest.mark.parametrize("sort", [{"n": "desc"}, {"n": {"order": "desc"}}, [{"n": {"order": "DESC"}}]])
@@ -721,20 +1003,26 @@ def test_sort_url_parameter_overrides_body(sortable):
     assert hits_of(sortable, {"sort": "k"}, sort="n:desc") == ["s1", "s3", "s2", "s4"]
 
 
-@pytest.mark.parametrize("sort, expected", [
-    ({"k": "asc"}, ["s3", "s1", "s2", "s4"]),
-    ({"k": "desc"}, ["s2", "s1", "s3", "s4"]),
-    ({"n": {"order": "desc", "missing": "_first"}}, ["s4", "s1", "s3", "s2"]),
-    ({"n": {"order": "asc", "missing": "_first"}}, ["s4", "s2", "s3", "s1"]),
-])
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ({"k": "asc"}, ["s3", "s1", "s2", "s4"]),
+        ({"k": "desc"}, ["s2", "s1", "s3", "s4"]),
+        ({"n": {"order": "desc", "missing": "_first"}}, ["s4", "s1", "s3", "s2"]),
+        ({"n": {"order": "asc", "missing": "_first"}}, ["s4", "s2", "s3", "s1"]),
+    ],
+)
 def test_missing_placement(sortable, sort, expected):
     """The default ``missing`` is _last in both orders."""
     assert hits_of(sortable, {"sort": sort}) == expected
 
 
 def test_sort_values_by_type(sortable):
-    for field, values in (("k", ["a", "b", "c"]), ("f", [0.5, 1.5, 2.5]),
-                          ("d", [1704067200000, 1704153600000, 1704240000000])):
+    for field, values in (
+        ("k", ["a", "b", "c"]),
+        ("f", [0.5, 1.5, 2.5]),
+        ("d", [1704067200000, 1704153600000, 1704240000000]),
+    ):
         hits = ok(search(sortable, body={"sort": field, "size": 3}))["hits"]["hits"]
         assert [h["sort"][0] for h in hits] == values, field
     assert '"sort":[0.5]' in search(sortable, body={"sort": "f", "size": 1}).text
@@ -744,7 +1032,10 @@ def test_sort_on_several_keys_with_score(sortable):
     body = ok(search(sortable, body={"sort": ["_score", {"k": "desc"}], "size": 3}))
     assert body["hits"]["max_score"] == 1.0
     assert [(h["_id"], h["_score"], h["sort"]) for h in body["hits"]["hits"]] == [
-        ("s2", 1.0, [1.0, "c"]), ("s1", 1.0, [1.0, "b"]), ("s3", 1.0, [1.0, "a"])]
+        ("s2", 1.0, [1.0, "c"]),
+        ("s1", 1.0, [1.0, "b"]),
+        ("s3", 1.0, [1.0, "a"]),
+    ]
 
 
 def test_ties_keep_write_order(http):
@@ -778,6 +1069,7 @@ def test_sort_unknown_option(sortable):
 
 # -- from / size ----------------------------------------------------------------------------------
 
+
 def test_from_and_size_page(five):
     assert hits_of(five, {"sort": "n", "from": 1, "size": 2}) == ["2", "3"]
 
@@ -796,10 +1088,13 @@ def test_default_size_is_ten(http):
     assert len(hits_of(http, {})) == 10
 
 
-@pytest.mark.parametrize("body, reason", [
-    ({"from": -2}, "[from] parameter cannot be negative but was [-2]"),
-    ({"size": -1}, "[size] parameter cannot be negative, found [-1]"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ({"from": -2}, "[from] parameter cannot be negative but was [-2]"),
+        ({"size": -1}, "[size] parameter cannot be negative, found [-1]"),
+    ],
+)
 def test_negative_from_or_size(five, body, reason):
     """Thrown while parsing: a top-level IAE, not a shard failure."""
     exact(search(five, body=body), 400, iae(reason))
@@ -811,10 +1106,15 @@ def test_negative_terminate_after(five):
 
 # -- _source filtering (§4) ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def nested_source(http):
-    create(http, "test", [("1", {"include": {"field1": "v1", "field2": "v2"}, "count": 1, "big": 72057594037927936})],
-           properties={})
+    create(
+        http,
+        "test",
+        [("1", {"include": {"field1": "v1", "field2": "v2"}, "count": 1, "big": 72057594037927936})],
+        properties={},
+    )
     return http
 
 
@@ -827,14 +1127,17 @@ def test_source_false(nested_source):
     assert list(hit) == ["_index", "_id", "_score"]
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("include.field1", {"include": {"field1": "v1"}}),
-    (["include.field1", "count"], {"include": {"field1": "v1"}, "count": 1}),
-    ({"includes": "include", "excludes": "*.field2"}, {"include": {"field1": "v1"}}),
-    ({"includes": ["*.field2"]}, {"include": {"field2": "v2"}}),
-    ({"excludes": ["include", "big"]}, {"count": 1}),
-    ({"include": ["count"]}, {"count": 1}),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("include.field1", {"include": {"field1": "v1"}}),
+        (["include.field1", "count"], {"include": {"field1": "v1"}, "count": 1}),
+        ({"includes": "include", "excludes": "*.field2"}, {"include": {"field1": "v1"}}),
+        ({"includes": ["*.field2"]}, {"include": {"field2": "v2"}}),
+        ({"excludes": ["include", "big"]}, {"count": 1}),
+        ({"include": ["count"]}, {"count": 1}),
+    ],
+)
 def test_source_filters(nested_source, source, expected):
     assert first_source(nested_source, {"_source": source}) == expected
 
@@ -843,19 +1146,26 @@ def test_source_filter_keeps_big_numbers(nested_source):
     assert '"_source":{"big":72057594037927936}' in search(nested_source, body={"_source": "big"}).text
 
 
-
-@pytest.mark.parametrize("body, params, expected", [
-    pytest.param({"_source": "include.field1"}, {"_source_includes": "count"}, {"count": 1}, id="includes"),
-    pytest.param({}, {"_source_excludes": "include,big"}, {"count": 1}, id="excludes"),
-    pytest.param({"_source": True}, {"_source": "false"}, None, id="false"),
-    pytest.param({"_source": False}, {"_source": "count,include.field2"}, {"count": 1, "include": {"field2": "v2"}},
-                 id="patterns"),
-])
+@pytest.mark.parametrize(
+    "body, params, expected",
+    [
+        pytest.param({"_source": "include.field1"}, {"_source_includes": "count"}, {"count": 1}, id="includes"),
+        pytest.param({}, {"_source_excludes": "include,big"}, {"count": 1}, id="excludes"),
+        pytest.param({"_source": True}, {"_source": "false"}, None, id="false"),
+        pytest.param(
+            {"_source": False},
+            {"_source": "count,include.field2"},
+            {"count": 1, "include": {"field2": "v2"}},
+            id="patterns",
+        ),
+    ],
+)
 def test_source_url_parameters_override_body(nested_source, body, params, expected):
     assert first_source(nested_source, body, **params) == expected
 
 
 # -- search_after (§3) ------------------------------------------------------------------------------
+
 
 def test_search_after(five):
     assert hits_of(five, {"sort": [{"n": "desc"}], "search_after": [3]}) == ["2", "1"]
@@ -867,6 +1177,7 @@ def test_search_after_with_tiebreak(http):
 
 
 # -- scroll (§5) -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def scrolled(http):
@@ -921,10 +1232,13 @@ def test_scroll_body_overrides_query_string_and_path(scrolled):
 def test_clear_scroll_then_404(scrolled):
     scroll_id = open_scroll(scrolled)["_scroll_id"]
     exact(scrolled.delete("/_search/scroll", json={"scroll_id": scroll_id}), 200, {"succeeded": True, "num_freed": 1})
-    exact(scrolled.delete("/_search/scroll", json={"scroll_id": [scroll_id]}), 404,
-          {"succeeded": True, "num_freed": 0})
-    error = es_error(scrolled.post("/_search/scroll", json={"scroll_id": scroll_id}), 404,
-                     "search_phase_execution_exception", "all shards failed")
+    exact(scrolled.delete("/_search/scroll", json={"scroll_id": [scroll_id]}), 404, {"succeeded": True, "num_freed": 0})
+    error = es_error(
+        scrolled.post("/_search/scroll", json={"scroll_id": scroll_id}),
+        404,
+        "search_phase_execution_exception",
+        "all shards failed",
+    )
     assert error["root_cause"][0]["type"] == "search_context_missing_exception"
 
 
@@ -940,15 +1254,29 @@ def test_unknown_scroll_id_body(scrolled):
     reason = reply.json["error"]["root_cause"][0]["reason"]
     assert re.fullmatch(r"No search context found for id \[\d+\]", reason)
     missing = {"type": "search_context_missing_exception", "reason": reason}
-    exact(reply, 404, {"error": {"root_cause": [missing], "type": "search_phase_execution_exception",
-                                 "reason": "all shards failed", "phase": "query", "grouped": True,
-                                 "failed_shards": [{"shard": -1, "index": None, "reason": missing}],
-                                 "caused_by": missing}, "status": 404})
+    exact(
+        reply,
+        404,
+        {
+            "error": {
+                "root_cause": [missing],
+                "type": "search_phase_execution_exception",
+                "reason": "all shards failed",
+                "phase": "query",
+                "grouped": True,
+                "failed_shards": [{"shard": -1, "index": None, "reason": missing}],
+                "caused_by": missing,
+            },
+            "status": 404,
+        },
+    )
 
 
 def test_undecodable_scroll_id(scrolled):
-    for reply in (scrolled.post("/_search/scroll", json={"scroll_id": "not!base64"}),
-                  scrolled.delete("/_search/scroll", json={"scroll_id": "not!base64"})):
+    for reply in (
+        scrolled.post("/_search/scroll", json={"scroll_id": "not!base64"}),
+        scrolled.delete("/_search/scroll", json={"scroll_id": "not!base64"}),
+    ):
         error = es_error(reply, 400, "illegal_argument_exception", "Cannot parse scroll id")
         assert error["root_cause"] == [{"type": "illegal_argument_exception", "reason": "Cannot parse scroll id"}]
 
@@ -956,24 +1284,31 @@ def test_undecodable_scroll_id(scrolled):
 WRONG_TYPE = "Unknown parameter [{}] in request body or parameter is of the wrong type[{}] "  # the trailing space
 
 
-@pytest.mark.parametrize("method, body, expected", [
-    ("POST", {}, validation("scrollId is missing")),
-    ("POST", {"scroll_id": 5}, iae(WRONG_TYPE.format("scroll_id", "VALUE_NUMBER"))),
-    ("POST", {"scroll_id": "x", "foo": "y"}, iae(WRONG_TYPE.format("foo", "VALUE_STRING"))),
-    ("DELETE", {}, validation("no scroll ids specified")),
-], ids=["no-id", "id-not-a-string", "unknown-key", "clear-without-ids"])
+@pytest.mark.parametrize(
+    "method, body, expected",
+    [
+        ("POST", {}, validation("scrollId is missing")),
+        ("POST", {"scroll_id": 5}, iae(WRONG_TYPE.format("scroll_id", "VALUE_NUMBER"))),
+        ("POST", {"scroll_id": "x", "foo": "y"}, iae(WRONG_TYPE.format("foo", "VALUE_STRING"))),
+        ("DELETE", {}, validation("no scroll ids specified")),
+    ],
+    ids=["no-id", "id-not-a-string", "unknown-key", "clear-without-ids"],
+)
 def test_scroll_request_errors(scrolled, method, body, expected):
     exact(scrolled.request(method, "/_search/scroll", json=body), 400, expected)
 
 
-@pytest.mark.parametrize("body, params, message", [
-    ({"size": 0}, {}, "[size] cannot be [0] in a scroll context"),
-    ({"from": 1}, {}, "using [from] is not allowed in a scroll context"),
-    ({"track_total_hits": False}, {}, "disabling [track_total_hits] is not allowed in a scroll context"),
-    ({"track_total_hits": 100}, {}, "disabling [track_total_hits] is not allowed in a scroll context"),
-    ({"search_after": [1], "sort": "n"}, {}, "[search_after] cannot be used in a scroll context"),
-    ({"size": 1}, {"request_cache": "true"}, "[request_cache] cannot be used in a scroll context"),
-])
+@pytest.mark.parametrize(
+    "body, params, message",
+    [
+        ({"size": 0}, {}, "[size] cannot be [0] in a scroll context"),
+        ({"from": 1}, {}, "using [from] is not allowed in a scroll context"),
+        ({"track_total_hits": False}, {}, "disabling [track_total_hits] is not allowed in a scroll context"),
+        ({"track_total_hits": 100}, {}, "disabling [track_total_hits] is not allowed in a scroll context"),
+        ({"search_after": [1], "sort": "n"}, {}, "[search_after] cannot be used in a scroll context"),
+        ({"size": 1}, {"request_cache": "true"}, "[request_cache] cannot be used in a scroll context"),
+    ],
+)
 def test_scroll_validation(scrolled, body, params, message):
     exact(search(scrolled, body=body, scroll="1m", **params), 400, validation(message))
 
@@ -986,28 +1321,42 @@ def test_scroll_continuation_total_as_int(scrolled):
 
 def test_clear_scroll_body_overrides_path(scrolled):
     scroll_id = open_scroll(scrolled)["_scroll_id"]
-    exact(scrolled.delete("/_search/scroll/not!an!id", json={"scroll_id": [scroll_id]}), 200,
-          {"succeeded": True, "num_freed": 1})
+    exact(
+        scrolled.delete("/_search/scroll/not!an!id", json={"scroll_id": [scroll_id]}),
+        200,
+        {"succeeded": True, "num_freed": 1},
+    )
 
 
 def test_scroll_keep_alive_too_large(scrolled):
-    reason = ("Keep alive for request (2d) is too large. It must be less than (1d). This limit can be set by "
-              "changing the [search.max_keep_alive] cluster level setting.")  # text UNCONFIRMED (§11)
-    exact(search(scrolled, body={"size": 1}, scroll="2d"), 400,
-          plain_java_spee("test", "illegal_argument_exception", reason))
+    reason = (
+        "Keep alive for request (2d) is too large. It must be less than (1d). This limit can be set by "
+        "changing the [search.max_keep_alive] cluster level setting."
+    )  # text UNCONFIRMED (§11)
+    exact(
+        search(scrolled, body={"size": 1}, scroll="2d"),
+        400,
+        plain_java_spee("test", "illegal_argument_exception", reason),
+    )
 
 
 def test_scroll_batch_size_limit(scrolled):
-    exact(search(scrolled, body={"size": 10010}, scroll="5m"), 400,
-          plain_java_spee("test", "illegal_argument_exception", BATCH.format(n=10010)))
+    exact(
+        search(scrolled, body={"size": 10010}, scroll="5m"),
+        400,
+        plain_java_spee("test", "illegal_argument_exception", BATCH.format(n=10010)),
+    )
 
 
 def test_what_helpers_scan_sends(http):
     """elasticsearch-py's helpers.scan (§5.4): POST ?scroll=5m with sort "_doc" and size 1000, then
     POST /_search/scroll until a page is empty, then DELETE /_search/scroll."""
     create(http, "test", [(str(i), {"n": i}) for i in range(3)])
-    first = ok(http.post("/test/_search", query={"scroll": "5m"},
-                         json={"query": {"match_all": {}}, "sort": "_doc", "size": 1000}))
+    first = ok(
+        http.post(
+            "/test/_search", query={"scroll": "5m"}, json={"query": {"match_all": {}}, "sort": "_doc", "size": 1000}
+        )
+    )
     seen = [h["_id"] for h in first["hits"]["hits"]]
     scroll_id = first["_scroll_id"]
     while True:
@@ -1039,7 +1388,8 @@ def test_helpers_scan_with_the_official_client(mockserver_live, module):
     assert found == [str(i) for i in range(25)]
     sent = mockserver_live.journal.requests()
     assert [(e.method, e.path, e.status) for e in sent] == [("POST", "/scan/_search", 200)] + [
-        ("POST", "/_search/scroll", 200)] * 3 + [("DELETE", "/_search/scroll", 200)]
+        ("POST", "/_search/scroll", 200)
+    ] * 3 + [("DELETE", "/_search/scroll", 200)]
     assert "scroll=5m" in sent[0].query
     assert sent[0].json == {"query": {"match_all": {}}, "sort": "_doc", "size": 10}
     assert sent[1].json == {"scroll_id": sent[0].response_json["_scroll_id"], "scroll": "5m"}
@@ -1048,9 +1398,13 @@ def test_helpers_scan_with_the_official_client(mockserver_live, module):
 
 # -- _count (§6.1) -----------------------------------------------------------------------------------
 
+
 def test_count_answer(five):
-    exact(five.post("/test/_count", json={"query": {"range": {"n": {"gte": 4}}}}), 200,
-          {"count": 2, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}})
+    exact(
+        five.post("/test/_count", json={"query": {"range": {"n": {"gte": 4}}}}),
+        200,
+        {"count": 2, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0}},
+    )
 
 
 def test_count_without_body(five):
@@ -1078,15 +1432,37 @@ def test_count_missing_index(http):
 
 # -- _delete_by_query (§6.2) -------------------------------------------------------------------------
 
+
 def test_delete_by_query_answer(five):
     reply = five.post("/test/_delete_by_query", json={"query": {"range": {"n": {"lte": 3}}}}, query={"refresh": "true"})
     body = ok(reply)
-    assert list(body) == ["took", "timed_out", "total", "deleted", "batches", "version_conflicts", "noops", "retries",
-                          "throttled_millis", "requests_per_second", "throttled_until_millis", "failures"]
+    assert list(body) == [
+        "took",
+        "timed_out",
+        "total",
+        "deleted",
+        "batches",
+        "version_conflicts",
+        "noops",
+        "retries",
+        "throttled_millis",
+        "requests_per_second",
+        "throttled_until_millis",
+        "failures",
+    ]
     assert {k: v for k, v in body.items() if k != "took"} == {
-        "timed_out": False, "total": 3, "deleted": 3, "batches": 1, "version_conflicts": 0, "noops": 0,
-        "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0, "requests_per_second": -1.0,
-        "throttled_until_millis": 0, "failures": []}
+        "timed_out": False,
+        "total": 3,
+        "deleted": 3,
+        "batches": 1,
+        "version_conflicts": 0,
+        "noops": 0,
+        "retries": {"bulk": 0, "search": 0},
+        "throttled_millis": 0,
+        "requests_per_second": -1.0,
+        "throttled_until_millis": 0,
+        "failures": [],
+    }
     assert isinstance(body["requests_per_second"], float)
     assert sorted(ids(search(five))) == ["4", "5"]
 
@@ -1099,24 +1475,35 @@ def test_delete_by_query_batches(five):
 def test_delete_by_query_max_docs(five):
     body = ok(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}, "max_docs": 2}))
     assert (body["total"], body["deleted"]) == (2, 2)
-    assert ok(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"max_docs": "1"}))[
-        "deleted"] == 1
+    assert (
+        ok(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"max_docs": "1"}))["deleted"]
+        == 1
+    )
     assert ok(five.get("/test/_count"))["count"] == 2
 
 
 def test_delete_by_query_refuses_size_in_body(five):
-    exact(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}, "size": 1}), 400,
-          iae("invalid parameter [size], use [max_docs] instead"))
+    exact(
+        five.post("/test/_delete_by_query", json={"query": {"match_all": {}}, "size": 1}),
+        400,
+        iae("invalid parameter [size], use [max_docs] instead"),
+    )
 
 
 def test_delete_by_query_refuses_size_parameter(five):
-    exact(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"size": "1"}), 400,
-          iae("invalid parameter [size], use [max_docs] instead"))
+    exact(
+        five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"size": "1"}),
+        400,
+        iae("invalid parameter [size], use [max_docs] instead"),
+    )
 
 
 def test_delete_by_query_negative_max_docs(five):
-    exact(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"max_docs": "-4"}), 400,
-          iae("[max_docs] parameter cannot be negative, found [-4]"))
+    exact(
+        five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"max_docs": "-4"}),
+        400,
+        iae("[max_docs] parameter cannot be negative, found [-4]"),
+    )
 
 
 def test_delete_by_query_needs_a_query(five):
@@ -1124,26 +1511,43 @@ def test_delete_by_query_needs_a_query(five):
 
 
 def test_delete_by_query_bad_conflicts(five):
-    error = es_error(five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"conflicts": "cat"}),
-                     400, "illegal_argument_exception")
+    error = es_error(
+        five.post("/test/_delete_by_query", json={"query": {"match_all": {}}}, query={"conflicts": "cat"}),
+        400,
+        "illegal_argument_exception",
+    )
     assert re.fullmatch(r"conflicts may only be .* but was \[cat\]", error["reason"])
 
 
 def test_delete_by_query_missing_index(http):
-    es_error(http.post("/nope/_delete_by_query", json={"query": {"match_all": {}}}), 404, "index_not_found_exception",
-             "no such index [nope]")
+    es_error(
+        http.post("/nope/_delete_by_query", json={"query": {"match_all": {}}}),
+        404,
+        "index_not_found_exception",
+        "no such index [nope]",
+    )
 
 
 # -- index resolution (§1.4) -------------------------------------------------------------------------
 
+
 def test_missing_index_body(http):
-    missing = {"type": "index_not_found_exception", "reason": "no such index [nope]", "resource.type": "index_or_alias",
-               "resource.id": "nope", "index_uuid": "_na_", "index": "nope"}
+    missing = {
+        "type": "index_not_found_exception",
+        "reason": "no such index [nope]",
+        "resource.type": "index_or_alias",
+        "resource.id": "nope",
+        "index_uuid": "_na_",
+        "index": "nope",
+    }
     exact(search(http, "nope"), 404, {"error": {"root_cause": [missing], **missing}, "status": 404})
 
 
-@pytest.mark.parametrize("index, params", [("nope", {"ignore_unavailable": "true"}), ("nothing*", {})],
-                         ids=["ignore-unavailable", "wildcard-matching-nothing"])
+@pytest.mark.parametrize(
+    "index, params",
+    [("nope", {"ignore_unavailable": "true"}), ("nothing*", {})],
+    ids=["ignore-unavailable", "wildcard-matching-nothing"],
+)
 def test_zero_shard_answer(http, index, params):
     """SearchHits.empty(): max_score 0.0, not null."""
     body = ok(search(http, index, **params))
@@ -1236,31 +1640,42 @@ def test_connector_indices_search_by_status(http):
 
 # -- what the mock does not answer: 501, naming it ----------------------------------------------------
 
-@pytest.mark.parametrize("path, body, params, named", [
-    ("/test/_delete_by_query", {"query": {"match_all": {}}}, {"wait_for_completion": "false"},
-     "[wait_for_completion=false]"),
-    ("/test/_count", None, {"q": "k:a"}, "[q]"),
-    ("/test/_search", None, {"q": "k:a"}, "[q]"),
-])
+
+@pytest.mark.parametrize(
+    "path, body, params, named",
+    [
+        (
+            "/test/_delete_by_query",
+            {"query": {"match_all": {}}},
+            {"wait_for_completion": "false"},
+            "[wait_for_completion=false]",
+        ),
+        ("/test/_count", None, {"q": "k:a"}, "[q]"),
+        ("/test/_search", None, {"q": "k:a"}, "[q]"),
+    ],
+)
 def test_not_mocked_calls(http, path, body, params, named):
     create(http, "test", [("1", {"k": "a"})])
     error = es_error(http.post(path, json=body, query=params), 501, "mockserver_not_mocked_exception")
     assert named in error["reason"]
 
 
-@pytest.mark.parametrize("body, named", [
-    ({"aggs": {"x": {"terms": {"field": "k"}}}}, "[aggs]"),
-    ({"aggregations": {}}, "[aggregations]"),
-    ({"highlight": {"fields": {"t": {}}}}, "[highlight]"),
-    ({"post_filter": {"match_all": {}}}, "[post_filter]"),
-    ({"collapse": {"field": "k"}}, "[collapse]"),
-    ({"query": {"wildcard": {"k": "a*"}}}, "[wildcard]"),
-    ({"query": {"prefix": {"k": "a"}}}, "[prefix]"),
-    ({"query": {"bool": {"must": {"query_string": {"query": "a"}}}}}, "[query_string]"),
-    ({"query": {"terms": {"k": {"index": "i", "id": "1", "path": "p"}}}}, "[terms]"),
-    ({"query": {"range": {"d": {"gte": "01/01/2024", "format": "dd/MM/yyyy"}}}}, "[format]"),
-    ({"query": {"bool": {"should": {"match_all": {}}, "minimum_should_match": "2<75%"}}}, "[2<75%]"),
-])
+@pytest.mark.parametrize(
+    "body, named",
+    [
+        ({"aggs": {"x": {"terms": {"field": "k"}}}}, "[aggs]"),
+        ({"aggregations": {}}, "[aggregations]"),
+        ({"highlight": {"fields": {"t": {}}}}, "[highlight]"),
+        ({"post_filter": {"match_all": {}}}, "[post_filter]"),
+        ({"collapse": {"field": "k"}}, "[collapse]"),
+        ({"query": {"wildcard": {"k": "a*"}}}, "[wildcard]"),
+        ({"query": {"prefix": {"k": "a"}}}, "[prefix]"),
+        ({"query": {"bool": {"must": {"query_string": {"query": "a"}}}}}, "[query_string]"),
+        ({"query": {"terms": {"k": {"index": "i", "id": "1", "path": "p"}}}}, "[terms]"),
+        ({"query": {"range": {"d": {"gte": "01/01/2024", "format": "dd/MM/yyyy"}}}}, "[format]"),
+        ({"query": {"bool": {"should": {"match_all": {}}, "minimum_should_match": "2<75%"}}}, "[2<75%]"),
+    ],
+)
 def test_not_mocked(http, body, named):
     create(http, "test", [("1", {"k": "a"})])
     error = es_error(search(http, body=body), 501, "mockserver_not_mocked_exception")

@@ -19,6 +19,7 @@ def write(tmp_path, name: str, content) -> str:
 
 # -- create_app and fixtures -----------------------------------------------------------------
 
+
 def test_products_option():
     with pytest.raises(ValueError, match="unknown product"):
         create_app(products=["nope"])
@@ -39,7 +40,9 @@ def test_fixture_files_and_folders_load_after_the_defaults(tmp_path):
     folder.mkdir()
     write(folder, "b.json", {"elasticsearch": {"connectors": {"b": {"index_name": "search-b", "service_type": "x"}}}})
     write(folder, "a.json", {"elasticsearch": {"connectors": {"b": {"index_name": "search-first"}}}})
-    file = write(tmp_path, "job.json", {"elasticsearch": {"sync_jobs": {"j": {"connector": {"id": "b"}, "status": "suspended"}}}})
+    file = write(
+        tmp_path, "job.json", {"elasticsearch": {"sync_jobs": {"j": {"connector": {"id": "b"}, "status": "suspended"}}}}
+    )
     client = create_app([folder, file]).test_client()
     connector = client.get("/_connector/b").json
     assert connector["index_name"] == "search-b" and connector["status"] == "created"  # b.json came after a.json
@@ -49,15 +52,25 @@ def test_fixture_files_and_folders_load_after_the_defaults(tmp_path):
     assert client.get("/_connector/connector-1").status_code == 200  # the defaults are there too
 
 
-@pytest.mark.parametrize("content, place, problem", [
-    ('{"elasticsearch": {', "line 1 column 20", "invalid JSON"),
-    ("[1]", "/", "a fixture document is a JSON object"),
-    ({"elasticsearch": {"connectors": {"c": {"status": "bogus"}}}}, "/elasticsearch/connectors/c/status", "'bogus' is not one of"),
-    ({"elasticsearch": {"connectors": {"c": {"colour": "red"}}}}, "/elasticsearch/connectors/c", "colour"),
-    ({"kibana2": {}}, "/", "kibana2"),
-    ({"elasticsearch": {"sync_jobs": {"j": {"connector": {"id": "ghost"}}}}}, "/elasticsearch/sync_jobs/j/connector/id",
-     "connector [ghost] is not in the fixtures"),
-])
+@pytest.mark.parametrize(
+    "content, place, problem",
+    [
+        ('{"elasticsearch": {', "line 1 column 20", "invalid JSON"),
+        ("[1]", "/", "a fixture document is a JSON object"),
+        (
+            {"elasticsearch": {"connectors": {"c": {"status": "bogus"}}}},
+            "/elasticsearch/connectors/c/status",
+            "'bogus' is not one of",
+        ),
+        ({"elasticsearch": {"connectors": {"c": {"colour": "red"}}}}, "/elasticsearch/connectors/c", "colour"),
+        ({"kibana2": {}}, "/", "kibana2"),
+        (
+            {"elasticsearch": {"sync_jobs": {"j": {"connector": {"id": "ghost"}}}}},
+            "/elasticsearch/sync_jobs/j/connector/id",
+            "connector [ghost] is not in the fixtures",
+        ),
+    ],
+)
 def test_a_bad_fixture_fails_at_start_naming_file_place_and_problem(tmp_path, content, place, problem):
     path = write(tmp_path, "bad.json", content)
     with pytest.raises(FixtureError) as caught:
@@ -73,6 +86,7 @@ def test_a_missing_fixture_path(tmp_path):
 
 
 # -- reset and state --------------------------------------------------------------------------
+
 
 def test_reset_restores_the_seeded_state_exactly(mockserver_client):
     runtime = runtime_of(mockserver_client.application)
@@ -112,13 +126,17 @@ def test_state_load_at_run_time(mockserver_client):
 
 
 def test_health_and_unknown_control_route(mockserver_client):
-    assert mockserver_client.get("/_mock/health").json == {"status": "ready", "products": ["elasticsearch", "dashboards", "kibana"]}
+    assert mockserver_client.get("/_mock/health").json == {
+        "status": "ready",
+        "products": ["elasticsearch", "dashboards", "kibana"],
+    }
     reply = mockserver_client.get("/_mock/nope")
     assert reply.status_code == 404 and reply.json["error"] == "Not Found"
     assert mockserver_client.get("/_mock/reset").status_code == 405
 
 
 # -- strict mode ------------------------------------------------------------------------------
+
 
 def test_a_response_that_breaks_its_schema_is_a_500_naming_schema_and_violation(monkeypatch):
     app = create_app(strict=True)
@@ -130,8 +148,11 @@ def test_a_response_that_breaks_its_schema_is_a_500_naming_schema_and_violation(
     assert "elasticsearch/connector.sync_job_get" in reason and "/status: 'weird'" in reason
     # Without strict, the same answer goes out as it is.
     loose = create_app(strict=False)
-    monkeypatch.setattr(type(runtime_of(loose).store["elasticsearch"].sync_jobs), "get",
-                        lambda self, job_id: {"id": job_id, "status": "weird"})
+    monkeypatch.setattr(
+        type(runtime_of(loose).store["elasticsearch"].sync_jobs),
+        "get",
+        lambda self, job_id: {"id": job_id, "status": "weird"},
+    )
     assert loose.test_client().get("/_connector/_sync_job/x").json == {"id": "x", "status": "weird"}
 
 
@@ -146,6 +167,7 @@ def test_every_route_names_schemas_that_exist():
 
 # -- one lock: the threaded server is safe ----------------------------------------------------
 
+
 def test_concurrent_writes_lose_nothing():
     import http.client
 
@@ -154,11 +176,16 @@ def test_concurrent_writes_lose_nothing():
     created: list[str] = []
     lock = threading.Lock()
     with LiveServer(app) as server:
+
         def worker():
             conn = http.client.HTTPConnection("127.0.0.1", server.port)
             for _ in range(25):
-                conn.request("POST", "/_connector/_sync_job", body='{"id": "connector-1"}',
-                             headers={"Content-Type": "application/json"})
+                conn.request(
+                    "POST",
+                    "/_connector/_sync_job",
+                    body='{"id": "connector-1"}',
+                    headers={"Content-Type": "application/json"},
+                )
                 reply = conn.getresponse()
                 body = json.loads(reply.read())
                 assert reply.status == 201

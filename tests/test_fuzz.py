@@ -1,27 +1,28 @@
-"""Property-based fuzzing with schemathesis, bounded (MOCKSERVER_FUZZ_EXAMPLES per operation:
-3 in the everyday run, 8 in CI, which also turns on the coverage phase): the mock's own OpenAPI document over every route it serves, and Elastic's own contract over
-the Elasticsearch routes the mock serves. No answer may be a 5xx; every answer must conform to its
-documented status and schema."""
+"""Property-based fuzzing with schemathesis, in CI (MOCKSERVER_CI=1), bounded (MOCKSERVER_FUZZ_EXAMPLES
+per operation: 3 by default, 8 in CI, which also turns on the coverage phase): the mock's own OpenAPI
+document over every route it serves, and Elastic's own contract over the Elasticsearch routes the mock
+serves. No answer may be a 5xx; every answer must conform to its documented status and schema."""
 
 from __future__ import annotations
 
 import os
 import re
 
+import contract
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-import contract
 from mockserver import create_app, runtime_of
 from mockserver.server import LiveServer
 
 EXAMPLES = int(os.environ.get("MOCKSERVER_FUZZ_EXAMPLES", "3"))
 HEADERS = {"osd-xsrf": "true", "kbn-xsrf": "true"}  # past the XSRF checks, into the routes
-FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                         suppress_health_check=list(HealthCheck))
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 APP = create_app(strict=False)  # the fuzzer judges the answers itself
 OWN = schemathesis.openapi.from_wsgi("/_mock/openapi.json", APP)
@@ -66,9 +67,12 @@ CHECKS = [not_a_server_error_but_not_mocked, never_html]
 @FUZZ_SETTINGS
 def test_the_mock_against_its_own_document(case, fuzz_url):
     runtime_of(APP).reset()
-    case.call_and_validate(base_url=fuzz_url, headers=HEADERS,
-                           checks=[*CHECKS, status_code_conformance, response_schema_conformance],
-                           excluded_checks=[not_a_server_error])
+    case.call_and_validate(
+        base_url=fuzz_url,
+        headers=HEADERS,
+        checks=[*CHECKS, status_code_conformance, response_schema_conformance],
+        excluded_checks=[not_a_server_error],
+    )
 
 
 def _served() -> set[tuple[str, str]]:
@@ -92,15 +96,18 @@ def _contract_schema():
 CONTRACT = _contract_schema()
 
 if CONTRACT is not None:
+
     @CONTRACT.parametrize()
     @FUZZ_SETTINGS
     def test_the_mock_against_elastics_contract(case, fuzz_url):
         runtime_of(APP).reset()
         # The contract documents only success statuses (and some 201s as 200): the check is that no
         # answer is a server error and that a documented answer has the documented shape.
-        case.call_and_validate(base_url=fuzz_url, checks=[*CHECKS, response_schema_conformance],
-                               excluded_checks=[not_a_server_error])
+        case.call_and_validate(
+            base_url=fuzz_url, checks=[*CHECKS, response_schema_conformance], excluded_checks=[not_a_server_error]
+        )
 else:  # pragma: no cover - CI always has ../shared beside the checkout
+
     @pytest.mark.skip(reason="../shared/contracts is not beside this checkout")
     def test_the_mock_against_elastics_contract():
         pass

@@ -61,4 +61,7 @@ def test_an_api_key_with_a_wrong_secret_is_refused(secured_url):
     forged = base64.b64encode(f"{key['id']}:{key['api_key'][:-1]}x".encode()).decode()
     status, body = call(secured_url, "GET", "/_connector", "ApiKey " + forged)
     assert status == 401
-    assert body["error"]["additional_unsuccessful_credentials"] == f"API key: invalid credentials for API key [{key['id']}]"
+    assert (
+        body["error"]["additional_unsuccessful_credentials"]
+        == f"API key: invalid credentials for API key [{key['id']}]"
+    )

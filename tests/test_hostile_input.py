@@ -28,8 +28,14 @@ def hostile(mockserver_app, mockserver_client):
     """Sends a request and checks that it is refused with a 4xx and changes nothing."""
     store = runtime_of(mockserver_app).store
 
-    def send(product: str, data: bytes | None = None, content_type: str | None = "application/json",
-             method: str | None = None, path: str | None = None, headers: dict | None = None):
+    def send(
+        product: str,
+        data: bytes | None = None,
+        content_type: str | None = "application/json",
+        method: str | None = None,
+        path: str | None = None,
+        headers: dict | None = None,
+    ):
         method, path = (method or WRITES[product][0]), (path or WRITES[product][1])
         before = store.dump()
         all_headers = {**XSRF, **(headers or {}), **({"Content-Type": content_type} if content_type else {})}
@@ -89,31 +95,59 @@ def test_huge_bodies(hostile, monkeypatch):
     reply = hostile("elasticsearch", json.dumps({"id": "connector-1", "pad": "x" * 2000}).encode())
     assert (reply.status_code, reply.data) == (413, b"")  # Netty answers it: no body, no product header
     big = json.dumps({"id": "s", "name": "x" * 1_100_000}).encode()
-    assert hostile("kibana", big).get_json()["message"] == "Payload content length greater than maximum allowed: 1048576"
-    assert hostile("dashboards", big).get_json()["message"] == "Payload content length greater than maximum allowed: 1048576"
+    assert (
+        hostile("kibana", big).get_json()["message"] == "Payload content length greater than maximum allowed: 1048576"
+    )
+    assert (
+        hostile("dashboards", big).get_json()["message"]
+        == "Payload content length greater than maximum allowed: 1048576"
+    )
 
 
-@pytest.mark.parametrize("path", ["/_connector/a%2Fb", "/_connector/a%20b", "/_connector/%E2%9C%93", "/_connector/%25",
-                                  "/_connector/..%2F_sync_job"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_connector/a%2Fb",
+        "/_connector/a%20b",
+        "/_connector/%E2%9C%93",
+        "/_connector/%25",
+        "/_connector/..%2F_sync_job",
+    ],
+)
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 def test_odd_elasticsearch_ids(hostile, path, method):
     assert hostile("elasticsearch", None, None, method=method, path=path).status_code in (400, 404)
 
 
-@pytest.mark.parametrize("path", ["/api/saved_objects/visualization/a%2Fb", "/api/saved_objects/visualization/a%20b",
-                                  "/api/saved_objects/visualization/%E2%9C%93", "/api/saved_objects/visualization/%25",
-                                  "/api/spaces/space/a%2Fb", "/s/%E2%9C%93/api/ml/saved_objects/sync",
-                                  "/s/a%2Fb/api/spaces/space"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/saved_objects/visualization/a%2Fb",
+        "/api/saved_objects/visualization/a%20b",
+        "/api/saved_objects/visualization/%E2%9C%93",
+        "/api/saved_objects/visualization/%25",
+        "/api/spaces/space/a%2Fb",
+        "/s/%E2%9C%93/api/ml/saved_objects/sync",
+        "/s/a%2Fb/api/spaces/space",
+    ],
+)
 def test_odd_kibana_and_dashboards_ids(hostile, path):
     product = "dashboards" if "saved_objects/" in path and "/ml/" not in path else "kibana"
     assert hostile(product, None, None, method="GET", path=path).status_code == 404
 
 
 def test_bad_ndjson_lines(hostile):
-    boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(
-        b'{"type":"visualization","id":"new","attributes":{"title":"N"}}\n{"type":'), filename="x.ndjson")}))
-    reply = hostile("dashboards", body, f"multipart/form-data; boundary={boundary}",
-                    path="/api/saved_objects/_import")
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                "file": FileStorage(
+                    io.BytesIO(b'{"type":"visualization","id":"new","attributes":{"title":"N"}}\n{"type":'),
+                    filename="x.ndjson",
+                )
+            }
+        )
+    )
+    reply = hostile("dashboards", body, f"multipart/form-data; boundary={boundary}", path="/api/saved_objects/_import")
     assert reply.get_json()["message"] == "Unexpected end of JSON input"
 
 

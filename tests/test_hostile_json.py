@@ -28,8 +28,10 @@ def call(url: str, method: str, path: str, body: str | bytes | None = None, head
 
 def strict(raw: bytes):
     """The answer as a standard parser reads it: UTF-8, no NaN (a bare NaN fails here)."""
+
     def refuse(token):
         raise ValueError(f"non-standard token {token}")
+
     return json.loads(raw.decode("utf-8"), parse_constant=refuse)
 
 
@@ -57,16 +59,19 @@ def test_elasticsearch_refuses_non_numeric_numbers_in_a_bulk_item(mockserver_liv
 
 
 def test_elasticsearch_takes_comments_as_its_parser_allows_them(mockserver_live):
-    body = ('{\n  // the index the connector writes to\n  "index_name": "search-commented", /* and its name */\n'
-            '  "name": "a // not a comment /* nor this */"\n}')
+    body = (
+        '{\n  // the index the connector writes to\n  "index_name": "search-commented", /* and its name */\n'
+        '  "name": "a // not a comment /* nor this */"\n}'
+    )
     status, _, raw = call(mockserver_live.url, "PUT", "/_connector/commented", body)
     assert status == 201, raw
     connector = strict(call(mockserver_live.url, "GET", "/_connector/commented")[2])
     assert connector["index_name"] == "search-commented"
     assert connector["name"] == "a // not a comment /* nor this */"
     # A schema error after a comment is still placed where the field stands.
-    status, _, raw = call(mockserver_live.url, "PUT", "/_connector/commented2",
-                          '{ /* x */ "index_name": "search-c2", "nonsense": 1}')
+    status, _, raw = call(
+        mockserver_live.url, "PUT", "/_connector/commented2", '{ /* x */ "index_name": "search-c2", "nonsense": 1}'
+    )
     assert status == 400 and strict(raw)["error"]["reason"].startswith("[1:38] [connector_put_request] unknown field")
 
 
@@ -74,16 +79,30 @@ def test_a_lone_surrogate_in_elasticsearch_is_stored_and_answered_as_an_escape(m
     url = mockserver_live.url
     status, _, raw = call(url, "PUT", "/_connector/lone", CONNECTOR.format('"half \\ud800 a pair"'))
     assert status == 201, raw
-    for path in ("/_connector/lone", "/_connector", "/_connector/lone?pretty",
-                 "/.elastic-connectors/_doc/lone", "/.elastic-connectors/_search?expand_wildcards=hidden"):
+    for path in (
+        "/_connector/lone",
+        "/_connector",
+        "/_connector/lone?pretty",
+        "/.elastic-connectors/_doc/lone",
+        "/.elastic-connectors/_search?expand_wildcards=hidden",
+    ):
         status, headers, raw = call(url, "GET", path)
         assert status == 200 and headers["Content-Type"].startswith("application/json"), (path, raw[:200])
         assert b"\\uD800" in raw  # Jackson's generator escapes it, upper case
         strict(raw)
     assert strict(call(url, "GET", "/_connector/lone")[2])["name"] == "half \ud800 a pair"
-    status, _, raw = call(url, "PUT", "/_ml/anomaly_detectors/lone", json.dumps({
-        "description": "\ud800", "analysis_config": {"bucket_span": "15m", "detectors": [{"function": "count"}]},
-        "data_description": {}}))
+    status, _, raw = call(
+        url,
+        "PUT",
+        "/_ml/anomaly_detectors/lone",
+        json.dumps(
+            {
+                "description": "\ud800",
+                "analysis_config": {"bucket_span": "15m", "detectors": [{"function": "count"}]},
+                "data_description": {},
+            }
+        ),
+    )
     assert status == 200 and strict(raw)["description"] == "\ud800"
 
 
@@ -100,10 +119,13 @@ def test_the_state_dump_with_a_lone_surrogate_loads_back(mockserver_live):
     assert strict(call(url, "GET", "/_connector/lone")[2])["name"] == "\udfff"
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/api/saved_objects/index-pattern/nan", '{"attributes": {"title": NaN}}'),
-    ("/api/saved_objects/index-pattern/inf", '{"attributes": {"title": "t", "fields": Infinity}}'),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/saved_objects/index-pattern/nan", '{"attributes": {"title": NaN}}'),
+        ("/api/saved_objects/index-pattern/inf", '{"attributes": {"title": "t", "fields": Infinity}}'),
+    ],
+)
 def test_dashboards_refuses_non_numeric_numbers_as_json_parse_does(mockserver_live, path, body):
     status, _, raw = call(mockserver_live.url, "POST", path, body)
     assert status == 400
@@ -120,20 +142,38 @@ def test_kibana_refuses_non_numeric_numbers_as_json_parse_does(mockserver_live):
 
 def test_a_dashboards_export_with_a_lone_surrogate_imports_again(mockserver_live):
     url = mockserver_live.url
-    status, _, raw = call(url, "POST", "/api/saved_objects/index-pattern/lone",
-                          '{"attributes": {"title": "half \\ud800 a pair"}}')
+    status, _, raw = call(
+        url, "POST", "/api/saved_objects/index-pattern/lone", '{"attributes": {"title": "half \\ud800 a pair"}}'
+    )
     assert status == 200 and strict(raw)["attributes"]["title"] == "half \ud800 a pair"
-    status, _, exported = call(url, "POST", "/api/saved_objects/_export",
-                               '{"objects": [{"type": "index-pattern", "id": "lone"}], "excludeExportDetails": true}')
+    status, _, exported = call(
+        url,
+        "POST",
+        "/api/saved_objects/_export",
+        '{"objects": [{"type": "index-pattern", "id": "lone"}], "excludeExportDetails": true}',
+    )
     assert status == 200 and b"\\ud800" in exported  # JSON.stringify's well-formed escape
     line = strict(exported.splitlines()[0])
     assert line["attributes"]["title"] == "half \ud800 a pair"
     assert call(url, "DELETE", "/api/saved_objects/index-pattern/lone")[0] == 200
     boundary = "hostileboundary"
-    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.ndjson\"\r\n"
-            "Content-Type: application/ndjson\r\n\r\n").encode() + exported + f"\r\n--{boundary}--\r\n".encode()
-    status, _, raw = call(url, "POST", "/api/saved_objects/_import", form,
-                          {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    form = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.ndjson"\r\n'
+            "Content-Type: application/ndjson\r\n\r\n"
+        ).encode()
+        + exported
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    status, _, raw = call(
+        url,
+        "POST",
+        "/api/saved_objects/_import",
+        form,
+        {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert status == 200 and strict(raw)["success"] is True, raw
-    assert strict(call(url, "GET", "/api/saved_objects/index-pattern/lone")[2])["attributes"]["title"] == \
-        "half \ud800 a pair"
+    assert (
+        strict(call(url, "GET", "/api/saved_objects/index-pattern/lone")[2])["attributes"]["title"]
+        == "half \ud800 a pair"
+    )

@@ -25,8 +25,14 @@ def test_an_empty_segment_is_answered_by_elasticsearch_not_redirected(mockserver
     status, kind, body = get(mockserver_live.url, "PUT", "/_connector//_error", '{"error": "boom"}')
     assert status == 400 and kind.startswith("application/json")
     reason = 'Validation Failed: 1: [connector_id] cannot be [null] or [""].;'
-    assert body == {"error": {"root_cause": [{"type": "action_request_validation_exception", "reason": reason}],
-                              "type": "action_request_validation_exception", "reason": reason}, "status": 400}
+    assert body == {
+        "error": {
+            "root_cause": [{"type": "action_request_validation_exception", "reason": reason}],
+            "type": "action_request_validation_exception",
+            "reason": reason,
+        },
+        "status": 400,
+    }
 
 
 def test_an_empty_segment_under_dashboards_is_its_404(mockserver_live):

@@ -22,8 +22,9 @@ from mockserver.server import LiveServer
 
 
 def connect(live, timeout: float = 5) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", live.server.port if hasattr(live, "server") else live.port),
-                                    timeout=timeout)
+    sock = socket.create_connection(
+        ("127.0.0.1", live.server.port if hasattr(live, "server") else live.port), timeout=timeout
+    )
     return sock
 
 
@@ -35,7 +36,7 @@ def read_answers(sock: socket.socket, count: int | None = None) -> list[tuple[in
         while b"\r\n\r\n" not in data:
             try:
                 chunk = sock.recv(65536)
-            except socket.timeout:
+            except TimeoutError:
                 chunk = b""
             if not chunk:
                 return answers
@@ -63,7 +64,7 @@ def exchange(live, raw: bytes, count: int | None = None) -> list[tuple[int, dict
 def closed_by_server(sock: socket.socket) -> bool:
     try:
         return sock.recv(1) == b""
-    except (socket.timeout, ConnectionResetError):
+    except (TimeoutError, ConnectionResetError):
         return False
 
 
@@ -75,7 +76,7 @@ def request(method: str, path: str, body: bytes = b"", headers: dict | None = No
 
 
 def chunked(body: bytes, size: int = 65536) -> bytes:
-    pieces = [b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size]) for i in range(0, len(body), size)]
+    pieces = [b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size]) for i in range(0, len(body), size)]
     return b"".join(pieces) + b"0\r\n\r\n"
 
 
@@ -104,8 +105,12 @@ def test_keep_alive_serves_many_requests_on_one_connection(mockserver_live):
 
 
 def test_pipelined_requests_are_all_answered_in_order(mockserver_live):
-    raw = (request("GET", "/_connector/connector-1") + request("GET", "/_mock/health")
-           + request("GET", "/api/saved_objects/_find?type=config", headers=OSD) + request("GET", "/"))
+    raw = (
+        request("GET", "/_connector/connector-1")
+        + request("GET", "/_mock/health")
+        + request("GET", "/api/saved_objects/_find?type=config", headers=OSD)
+        + request("GET", "/")
+    )
     answers = exchange(mockserver_live, raw, 4)
     assert [a[0] for a in answers] == [200, 200, 200, 200]
     assert json.loads(answers[0][2])["id"] == "connector-1"
@@ -120,17 +125,19 @@ def test_a_hundred_pipelined_requests_on_one_connection(mockserver_live):
 
 
 def test_standard_reason_phrases_and_no_date_from_elasticsearch(mockserver_live):
-    (status, headers, _), = exchange(mockserver_live, request("GET", "/_connector/nope"), 1)
+    ((status, headers, _),) = exchange(mockserver_live, request("GET", "/_connector/nope"), 1)
     assert headers[":status-line"] == "HTTP/1.1 404 Not Found"
     assert "date" not in headers and "server" not in headers  # Netty sends neither
-    (_, kibana, _), = exchange(mockserver_live, request("GET", "/api/ml/saved_objects/sync"), 1)
+    ((_, kibana, _),) = exchange(mockserver_live, request("GET", "/api/ml/saved_objects/sync"), 1)
     assert "date" in kibana  # Node does
 
 
 def test_a_204_has_no_content_type(mockserver_live):
     space = json.dumps({"id": "doomed", "name": "Doomed"}).encode()
     assert exchange(mockserver_live, request("POST", "/api/spaces/space", space, {**JSON, **KBN}), 1)[0][0] == 200
-    (status, headers, body), = exchange(mockserver_live, request("DELETE", "/api/spaces/space/doomed", headers=KBN), 1)
+    ((status, headers, body),) = exchange(
+        mockserver_live, request("DELETE", "/api/spaces/space/doomed", headers=KBN), 1
+    )
     assert status == 204 and body == b""
     assert "content-type" not in headers and "connection" not in headers
     with connect(mockserver_live) as sock:  # and the connection stays open for the next request
@@ -148,18 +155,22 @@ def test_hapi_reads_no_payload_on_get(mockserver_live):
 # -- framing -----------------------------------------------------------------------------------------
 def test_two_content_lengths_are_refused_and_change_nothing(mockserver_live):
     body = b'{"index_name": "search-smuggled"}'
-    raw = (f"PUT /_connector/smuggled HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-           f"Content-Length: {len(body)}\r\nContent-Length: 5\r\n\r\n").encode() + body
-    (status, headers, answer), = exchange(mockserver_live, raw)
+    raw = (
+        f"PUT /_connector/smuggled HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nContent-Length: 5\r\n\r\n"
+    ).encode() + body
+    ((status, headers, answer),) = exchange(mockserver_live, raw)
     assert status == 400 and headers["x-elastic-product"] == "Elasticsearch"
     error = json.loads(answer)["error"]
     assert error["type"] == "illegal_argument_exception"
     assert error["reason"] == f"Multiple Content-Length values found: [{len(body)}, 5]"
     assert status_of(mockserver_live, "GET", "/_connector/smuggled") == 404
     # hapi (Node's parser, then the products' clientError handler): a bare 400, then the socket closes.
-    raw = (b"POST /api/saved_objects/config/smuggled HTTP/1.1\r\nHost: test\r\nosd-xsrf: true\r\n"
-           b"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
-    (status, headers, answer), = exchange(mockserver_live, raw)
+    raw = (
+        b"POST /api/saved_objects/config/smuggled HTTP/1.1\r\nHost: test\r\nosd-xsrf: true\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"
+    )
+    ((status, headers, answer),) = exchange(mockserver_live, raw)
     assert status == 400 and answer == b"" and "content-type" not in headers
     assert status_of(mockserver_live, "GET", "/api/saved_objects/config/smuggled", OSD) == 404
 
@@ -168,35 +179,41 @@ def test_a_length_beside_chunks(mockserver_live):
     """Netty drops the length and reads the chunks; Node refuses the request."""
     body = b'{"index_name": "search-both"}'
     headers = {**CHUNKED, "Content-Length": "4"}
-    (status, _, answer), = exchange(mockserver_live, request("PUT", "/_connector/both", chunked(body), headers), 1)
+    ((status, _, answer),) = exchange(mockserver_live, request("PUT", "/_connector/both", chunked(body), headers), 1)
     assert status == 201 and json.loads(answer) == {"id": "both", "result": "created"}
     raw = request("POST", "/api/saved_objects/config/both", chunked(b'{"attributes": {}}'), {**headers, **OSD})
-    (status, _, answer), = exchange(mockserver_live, raw)
+    ((status, _, answer),) = exchange(mockserver_live, raw)
     assert status == 400 and answer == b""
     assert status_of(mockserver_live, "GET", "/api/saved_objects/config/both", OSD) == 404
 
 
 def test_a_broken_chunk_is_the_products_400_and_changes_nothing(mockserver_live):
     broken = b'f\r\n{"index_name": \r\nzz\r\n'  # a good chunk, then a size that is no number
-    (status, headers, answer), = exchange(mockserver_live, request("PUT", "/_connector/broken", broken, CHUNKED))
+    ((status, headers, answer),) = exchange(mockserver_live, request("PUT", "/_connector/broken", broken, CHUNKED))
     assert status == 400 and headers["content-type"] == "application/json"
-    assert json.loads(answer) == {"error": {"root_cause": [{"type": "number_format_exception",
-                                                            "reason": "Invalid character in chunk size"}],
-                                            "type": "number_format_exception",
-                                            "reason": "Invalid character in chunk size"}, "status": 400}
+    assert json.loads(answer) == {
+        "error": {
+            "root_cause": [{"type": "number_format_exception", "reason": "Invalid character in chunk size"}],
+            "type": "number_format_exception",
+            "reason": "Invalid character in chunk size",
+        },
+        "status": 400,
+    }
     assert status_of(mockserver_live, "GET", "/_connector/broken") == 404
     raw = request("POST", "/api/saved_objects/config/broken", broken, {**CHUNKED, **OSD})
-    (status, _, answer), = exchange(mockserver_live, raw)
+    ((status, _, answer),) = exchange(mockserver_live, raw)
     assert (status, answer) == (400, b"")
     raw = request("POST", "/_mock/state", broken, CHUNKED)
-    (status, _, answer), = exchange(mockserver_live, raw)
+    ((status, _, answer),) = exchange(mockserver_live, raw)
     assert status == 400 and json.loads(answer)["statusCode"] == 400
 
 
 def test_a_body_cut_short_is_dropped_and_changes_nothing(mockserver_live):
     body = b'{"index_name": "search-cut"}'
-    for raw in (request("PUT", "/_connector/cut", body, JSON)[:-5],  # a declared length, not all sent
-                request("PUT", "/_connector/cut", chunked(body), CHUNKED)[:-5]):  # no last chunk
+    for raw in (
+        request("PUT", "/_connector/cut", body, JSON)[:-5],  # a declared length, not all sent
+        request("PUT", "/_connector/cut", chunked(body), CHUNKED)[:-5],
+    ):  # no last chunk
         with connect(mockserver_live) as sock:
             sock.sendall(raw)
             sock.shutdown(socket.SHUT_WR)  # the client goes away
@@ -208,20 +225,26 @@ def test_a_body_cut_short_is_dropped_and_changes_nothing(mockserver_live):
 def test_chunked_bodies_are_limited_as_declared_ones_are(mockserver_live):
     big = json.dumps({"attributes": {"title": "x" * (3 * 1024 * 1024)}}).encode()
     raw = request("POST", "/api/saved_objects/config/big", chunked(big), {**CHUNKED, **OSD})
-    (status, _, answer), = exchange(mockserver_live, raw, 1)
+    ((status, _, answer),) = exchange(mockserver_live, raw, 1)
     assert status == 413 and json.loads(answer) == {
-        "statusCode": 413, "error": "Request Entity Too Large",
-        "message": "Payload content length greater than maximum allowed: 1048576"}
+        "statusCode": 413,
+        "error": "Request Entity Too Large",
+        "message": "Payload content length greater than maximum allowed: 1048576",
+    }
     assert status_of(mockserver_live, "GET", "/api/saved_objects/config/big", OSD) == 404
     big = json.dumps({"name": "x" * (2 * 1024 * 1024)}).encode()
-    (status, _, answer), = exchange(mockserver_live, request("POST", "/api/spaces/space", chunked(big),
-                                                             {**CHUNKED, **KBN}), 1)
-    assert status == 413 and json.loads(answer)["message"] == "Payload content length greater than maximum allowed: 1048576"
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", "/api/spaces/space", chunked(big), {**CHUNKED, **KBN}), 1
+    )
+    assert (
+        status == 413
+        and json.loads(answer)["message"] == "Payload content length greater than maximum allowed: 1048576"
+    )
 
 
 def test_elasticsearch_refuses_a_body_over_100mb_with_its_bodiless_413(mockserver_live):
     declared = request("PUT", "/_connector/huge", b"", {**JSON, "Content-Length": str(100 * 1024 * 1024 + 1)})
-    (status, headers, answer), = exchange(mockserver_live, declared)
+    ((status, headers, answer),) = exchange(mockserver_live, declared)
     assert (status, answer) == (413, b"") and "content-type" not in headers and "x-elastic-product" not in headers
     # Chunked, counted as it comes: refused once 100mb have been read.
     with connect(mockserver_live, timeout=30) as sock:
@@ -232,7 +255,7 @@ def test_elasticsearch_refuses_a_body_over_100mb_with_its_bodiless_413(mockserve
                 sock.sendall(piece)
         except (BrokenPipeError, ConnectionResetError):
             pass  # refused before all was sent
-        (status, _, answer), = read_answers(sock, 1)
+        ((status, _, answer),) = read_answers(sock, 1)
     assert (status, answer) == (413, b"")
     assert status_of(mockserver_live, "GET", "/_connector/huge") == 404
 
@@ -242,7 +265,7 @@ def test_the_control_api_has_a_limit_of_its_own(mockserver_live):
     with connect(mockserver_live) as sock:
         sock.sendall(raw)
         sock.sendall(b" " * (64 * 1024 * 1024 + 1))
-        (status, _, answer), = read_answers(sock, 1)
+        ((status, _, answer),) = read_answers(sock, 1)
     assert status == 413
     assert json.loads(answer)["message"] == "request body is larger than the control API's limit of 67108864 bytes"
 
@@ -268,16 +291,17 @@ def test_a_declared_huge_chunk_allocates_nothing(mockserver_live):
 
 # -- the head ---------------------------------------------------------------------------------------
 def test_an_overlong_request_line_is_each_products_answer(mockserver_live):
-    (status, headers, answer), = exchange(mockserver_live, request("GET", "/_connector/" + "a" * 5000))
+    ((status, headers, answer),) = exchange(mockserver_live, request("GET", "/_connector/" + "a" * 5000))
     assert status == 400 and json.loads(answer)["error"]["root_cause"] == [
-        {"type": "too_long_http_line_exception", "reason": "An HTTP line is larger than 4096 bytes."}]
-    (status, headers, answer), = exchange(mockserver_live, request("GET", "/api/saved_objects/config/" + "a" * 17000))
+        {"type": "too_long_http_line_exception", "reason": "An HTTP line is larger than 4096 bytes."}
+    ]
+    ((status, headers, answer),) = exchange(mockserver_live, request("GET", "/api/saved_objects/config/" + "a" * 17000))
     assert (status, answer) == (400, b"")
 
 
 def test_headers_over_elasticsearchs_limit(mockserver_live):
     raw = request("GET", "/_connector/connector-1", headers={"X-Big": "a" * 17000})
-    (status, _, answer), = exchange(mockserver_live, raw)
+    ((status, _, answer),) = exchange(mockserver_live, raw)
     assert status == 400 and json.loads(answer)["error"]["type"] == "too_long_http_header_exception"
     assert json.loads(answer)["error"]["reason"] == "HTTP header is larger than 16384 bytes."
 
@@ -286,45 +310,65 @@ def test_headers_over_elasticsearchs_limit(mockserver_live):
 def test_hapi_reads_text_and_forms_as_subtext_and_config_schema_do(mockserver_live):
     url = "/api/saved_objects/config/typed"
     # text/plain: a string, which config-schema parses as JSON where it takes an object.
-    (status, _, answer), = exchange(mockserver_live, request("POST", url, b"not json", {"Content-Type": "text/plain", **OSD}), 1)
-    assert status == 400 and json.loads(answer)["message"] == "[request body]: could not parse object value from json input"
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", url, b"not json", {"Content-Type": "text/plain", **OSD}), 1
+    )
+    assert (
+        status == 400
+        and json.loads(answer)["message"] == "[request body]: could not parse object value from json input"
+    )
     body = json.dumps({"attributes": {"title": "from text"}}).encode()
-    (status, _, answer), = exchange(mockserver_live, request("POST", url, body, {"Content-Type": "text/plain", **OSD}), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", url, body, {"Content-Type": "text/plain", **OSD}), 1
+    )
     assert status == 200 and json.loads(answer)["attributes"] == {"title": "from text"}
     # A form: its fields, checked as the object they make.
     form = b"attributes=x"
-    (status, _, answer), = exchange(mockserver_live, request("POST", url + "2", form, {
-        "Content-Type": "application/x-www-form-urlencoded", **OSD}), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live,
+        request("POST", url + "2", form, {"Content-Type": "application/x-www-form-urlencoded", **OSD}),
+        1,
+    )
     assert status == 400
     assert json.loads(answer)["message"] == "[request body.attributes]: could not parse object value from json input"
     # Any other type is not read.
-    (status, _, answer), = exchange(mockserver_live, request("POST", url + "3", body, {
-        "Content-Type": "application/xml", **OSD}), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", url + "3", body, {"Content-Type": "application/xml", **OSD}), 1
+    )
     assert status == 415 and json.loads(answer)["message"] == "Unsupported Media Type"
 
 
 def test_hapi_decompresses_a_gzip_payload(mockserver_live):
     body = gzip.compress(json.dumps({"attributes": {"title": "zipped"}}).encode())
     headers = {**JSON, "Content-Encoding": "gzip", **OSD}
-    (status, _, answer), = exchange(mockserver_live, request("POST", "/api/saved_objects/config/zipped", body, headers), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", "/api/saved_objects/config/zipped", body, headers), 1
+    )
     assert status == 200 and json.loads(answer)["attributes"] == {"title": "zipped"}
-    (status, _, answer), = exchange(mockserver_live, request("POST", "/api/saved_objects/config/z2", b"\x1f\x8bnot", headers), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", "/api/saved_objects/config/z2", b"\x1f\x8bnot", headers), 1
+    )
     assert status == 400 and json.loads(answer)["message"] == "Invalid compressed payload"
     # A bomb: small compressed, over the limit inflated, refused without inflating it all.
     bomb = gzip.compress(b'{"attributes": {"title": "' + b"x" * (8 * 1024 * 1024) + b'"}}')
     assert len(bomb) < 1024 * 1024
-    (status, _, answer), = exchange(mockserver_live, request("POST", "/api/saved_objects/config/z3", bomb, headers), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", "/api/saved_objects/config/z3", bomb, headers), 1
+    )
     assert status == 413
 
 
 def test_a_gzip_encoded_import_is_read(mockserver_live):
     line = json.dumps({"type": "config", "id": "imported", "attributes": {"title": "gz"}, "references": []})
     boundary = "zzboundary"
-    form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.ndjson\"\r\n"
-            f"Content-Type: application/ndjson\r\n\r\n{line}\r\n--{boundary}--\r\n").encode()
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="export.ndjson"\r\n'
+        f"Content-Type: application/ndjson\r\n\r\n{line}\r\n--{boundary}--\r\n"
+    ).encode()
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Encoding": "gzip", **OSD}
-    (status, _, answer), = exchange(mockserver_live, request("POST", "/api/saved_objects/_import", gzip.compress(form),
-                                                             headers), 1)
+    ((status, _, answer),) = exchange(
+        mockserver_live, request("POST", "/api/saved_objects/_import", gzip.compress(form), headers), 1
+    )
     assert status == 200 and json.loads(answer)["successCount"] == 1
     assert status_of(mockserver_live, "GET", "/api/saved_objects/config/imported", OSD) == 200
 
@@ -376,8 +420,12 @@ def test_connections_are_bounded():
 
 # -- mockserver serve ------------------------------------------------------------------------------
 def test_serve_pipelines_and_warns_beyond_loopback():
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--host", "0.0.0.0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--host", "0.0.0.0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         port = int(process.stdout.readline().strip().rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
@@ -390,8 +438,12 @@ def test_serve_pipelines_and_warns_beyond_loopback():
 
 
 def test_serve_on_loopback_does_not_warn():
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert "serving on http://127.0.0.1:" in process.stdout.readline()
     finally:
@@ -401,9 +453,15 @@ def test_serve_on_loopback_does_not_warn():
 
 
 # -- the mock's own bugs -------------------------------------------------------------------------------
-@pytest.mark.parametrize("path, product", [("/_connector/connector-1", "elasticsearch"),
-                                           ("/api/saved_objects/config/x", "dashboards"),
-                                           ("/api/ml/saved_objects/sync", "kibana"), ("/_mock/health", "mock")])
+@pytest.mark.parametrize(
+    "path, product",
+    [
+        ("/_connector/connector-1", "elasticsearch"),
+        ("/api/saved_objects/config/x", "dashboards"),
+        ("/api/ml/saved_objects/sync", "kibana"),
+        ("/_mock/health", "mock"),
+    ],
+)
 def test_a_bug_outside_the_routes_is_the_products_500_not_html(mockserver_live, monkeypatch, path, product):
     from mockserver.control import CONTROL
 
@@ -413,6 +471,6 @@ def test_a_bug_outside_the_routes_is_the_products_500_not_html(mockserver_live, 
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(served, "server_refusal", broken)
-    (status, headers, answer), = exchange(mockserver_live, request("GET", path, headers={**OSD, **KBN}), 1)
+    ((status, headers, answer),) = exchange(mockserver_live, request("GET", path, headers={**OSD, **KBN}), 1)
     assert status == 500 and "html" not in headers.get("content-type", "")
     assert "mockserver bug: RuntimeError: kaboom" in answer.decode()

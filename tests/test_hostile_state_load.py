@@ -61,10 +61,20 @@ def test_a_document_too_deep_is_refused_clearly(mockserver_live):
 
 def test_a_document_the_fixture_check_cannot_follow_is_refused_clearly(mockserver_live):
     # Shallow enough for the JSON parser, too deep for the fixture check that walks it.
-    deep = b'{"elasticsearch": {"connectors": {"x": {"index_name": "i", "configuration": ' + b'{"a": ' * 900 \
-        + b"1" + b"}" * 900 + b"}}}}"
+    deep = (
+        b'{"elasticsearch": {"connectors": {"x": {"index_name": "i", "configuration": '
+        + b'{"a": ' * 900
+        + b"1"
+        + b"}" * 900
+        + b"}}}}"
+    )
     status, body = post(mockserver_live.server.port, "/_mock/state", deep)
     assert (status, body["message"]) == (400, "request body nests too deeply for the control API to read")
-    shallow = b'{"elasticsearch": {"connectors": {"x": {"index_name": "i", "configuration": ' + b'{"a": ' * 50 \
-        + b"1" + b"}" * 50 + b"}}}}"
+    shallow = (
+        b'{"elasticsearch": {"connectors": {"x": {"index_name": "i", "configuration": '
+        + b'{"a": ' * 50
+        + b"1"
+        + b"}" * 50
+        + b"}}}}"
+    )
     assert post(mockserver_live.server.port, "/_mock/state", shallow)[0] == 200

@@ -16,6 +16,7 @@ XSRF = {"osd-xsrf": "true"}
 
 # -- journal --------------------------------------------------------------------------------------
 
+
 def test_every_answered_request_is_recorded(mockserver_client):
     client = mockserver_client
     client.post("/_connector/_sync_job", json={"id": "connector-1", "job_type": "full"})
@@ -26,11 +27,21 @@ def test_every_answered_request_is_recorded(mockserver_client):
     assert journal["total"] == 3
     sync_job, kibana, dashboards = journal["requests"]
     assert (sync_job["product"], sync_job["method"], sync_job["path"], sync_job["status"]) == (
-        "elasticsearch", "POST", "/_connector/_sync_job", 201)
+        "elasticsearch",
+        "POST",
+        "/_connector/_sync_job",
+        201,
+    )
     assert json.loads(sync_job["request_body"]) == {"id": "connector-1", "job_type": "full"}
-    assert "id" in json.loads(sync_job["response_body"]) and sync_job["response_headers"]["X-elastic-product"] == "Elasticsearch"
-    assert (kibana["product"], kibana["path"], kibana["query"]) == ("kibana", "/s/marketing/api/ml/saved_objects/sync",
-                                                                    "simulate=true")
+    assert (
+        "id" in json.loads(sync_job["response_body"])
+        and sync_job["response_headers"]["X-elastic-product"] == "Elasticsearch"
+    )
+    assert (kibana["product"], kibana["path"], kibana["query"]) == (
+        "kibana",
+        "/s/marketing/api/ml/saved_objects/sync",
+        "simulate=true",
+    )
     assert (dashboards["product"], dashboards["status"]) == ("dashboards", 404)
     assert sync_job["id"] < kibana["id"] < dashboards["id"]
 
@@ -56,7 +67,10 @@ def test_the_journal_is_bounded_and_can_be_off():
     client = small.test_client()
     for connector in ("connector-1", "my-connector", "connector-id"):
         client.get(f"/_connector/{connector}")
-    assert [e.path for e in runtime_of(small).journal.requests()] == ["/_connector/my-connector", "/_connector/connector-id"]
+    assert [e.path for e in runtime_of(small).journal.requests()] == [
+        "/_connector/my-connector",
+        "/_connector/connector-id",
+    ]
     off = create_app(journal_size=0)
     off.test_client().get("/_connector/connector-1")
     assert runtime_of(off).journal.requests() == []
@@ -85,29 +99,42 @@ def test_reset_clears_the_journal(mockserver_client):
 
 # -- faults ---------------------------------------------------------------------------------------
 
+
 def test_a_status_for_the_next_calls_in_the_product_s_own_body(mockserver_client):
     client = mockserver_client
-    added = client.post("/_mock/faults", json={"product": "elasticsearch", "method": "GET", "path": "/_connector/*",
-                                               "status": 503, "times": 2}).get_json()["faults"]
+    added = client.post(
+        "/_mock/faults",
+        json={"product": "elasticsearch", "method": "GET", "path": "/_connector/*", "status": 503, "times": 2},
+    ).get_json()["faults"]
     assert added[0]["id"] and added[0]["times"] == 2
     for _ in range(2):
         reply = client.get("/_connector/connector-1")
         assert reply.status_code == 503 and reply.headers["X-elastic-product"] == "Elasticsearch"
-        assert reply.get_json() == {"error": {"root_cause": [{"type": "unavailable_shards_exception",
-                                                              "reason": "injected fault: status [503]"}],
-                                              "type": "unavailable_shards_exception",
-                                              "reason": "injected fault: status [503]"}, "status": 503}
+        assert reply.get_json() == {
+            "error": {
+                "root_cause": [{"type": "unavailable_shards_exception", "reason": "injected fault: status [503]"}],
+                "type": "unavailable_shards_exception",
+                "reason": "injected fault: status [503]",
+            },
+            "status": 503,
+        }
     assert client.get("/_connector/connector-1").status_code == 200
     assert client.get("/_mock/faults").get_json()["faults"][0]["applied"] == 2
 
 
 def test_boom_products_answer_their_own_body(mockserver_client):
-    mockserver_client.post("/_mock/faults", json=[
-        {"product": "dashboards", "status": 429},
-        {"product": "kibana", "status": 500, "message": "Kibana is on fire"}])
+    mockserver_client.post(
+        "/_mock/faults",
+        json=[
+            {"product": "dashboards", "status": 429},
+            {"product": "kibana", "status": 500, "message": "Kibana is on fire"},
+        ],
+    )
     reply = mockserver_client.get("/api/saved_objects/config/3.0.0")
-    assert (reply.status_code, reply.get_json()) == (429, {"statusCode": 429, "error": "Too Many Requests",
-                                                          "message": "Too Many Requests"})
+    assert (reply.status_code, reply.get_json()) == (
+        429,
+        {"statusCode": 429, "error": "Too Many Requests", "message": "Too Many Requests"},
+    )
     reply = mockserver_client.get("/s/marketing/api/ml/saved_objects/sync")
     assert reply.get_json() == {"statusCode": 500, "error": "Internal Server Error", "message": "Kibana is on fire"}
     assert mockserver_client.get("/_connector/connector-1").status_code == 200  # other products untouched
@@ -144,11 +171,14 @@ def test_a_dropped_connection(mockserver_client, mockserver_live):
         mockserver_client.get("/_connector/connector-1")
 
 
-@pytest.mark.parametrize("rule, message", [
-    ({"path": "/x"}, "fault rule refused: a fault needs an effect: status, latency_ms or drop"),
-    ({"status": 200}, "[request body] /status: 200 is less than the minimum of 400"),
-    ({"status": 500, "probability": 2}, "[request body] /probability: 2 is greater than the maximum of 1"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ({"path": "/x"}, "fault rule refused: a fault needs an effect: status, latency_ms or drop"),
+        ({"status": 200}, "[request body] /status: 200 is less than the minimum of 400"),
+        ({"status": 500, "probability": 2}, "[request body] /probability: 2 is greater than the maximum of 1"),
+    ],
+)
 def test_bad_rules(mockserver_client, rule, message):
     reply = mockserver_client.post("/_mock/faults", json=rule)
     assert reply.status_code == 400 and reply.get_json()["message"] == message
@@ -169,8 +199,9 @@ def test_the_marker_s_fault_is_gone_in_the_next_test(mockserver_client):
 def test_the_official_client_retries_through_a_fault(mockserver_live, status):
     import elasticsearch9 as elasticsearch
 
-    mockserver_live.faults.add(product="elasticsearch", method="GET", path="/_connector/connector-1", status=status,
-                               times=2)
+    mockserver_live.faults.add(
+        product="elasticsearch", method="GET", path="/_connector/connector-1", status=status, times=2
+    )
     es = elasticsearch.Elasticsearch(mockserver_live.url, max_retries=3, retry_on_status=(429, 503))
     assert es.connector.get(connector_id="connector-1")["id"] == "connector-1"
     assert [e.status for e in mockserver_live.journal.requests(path="/_connector/connector-1")] == [status, status, 200]
@@ -179,19 +210,28 @@ def test_the_official_client_retries_through_a_fault(mockserver_live, status):
 def test_the_journal_keeps_what_the_app_reads_and_no_more(mockserver_app, mockserver_client):
     journal = runtime_of(mockserver_app).journal
     big = json.dumps([{"type": "url", "id": f"u{i}", "attributes": {"url": "/" + "x" * 100}} for i in range(800)])
-    assert mockserver_client.post("/api/saved_objects/_bulk_create", data=big, headers={
-        **XSRF, "Content-Type": "application/json"}).status_code == 200
-    entry, = journal.requests(path="/api/saved_objects/_bulk_create")
+    assert (
+        mockserver_client.post(
+            "/api/saved_objects/_bulk_create", data=big, headers={**XSRF, "Content-Type": "application/json"}
+        ).status_code
+        == 200
+    )
+    (entry,) = journal.requests(path="/api/saved_objects/_bulk_create")
     assert entry.truncated and len(entry.request_body) == 64 * 1024 and big.startswith(entry.request_body)
     # A body refused before it is read (over the payload limit) is not read for the journal either.
     huge = b"x" * 2_000_000
-    assert mockserver_client.post("/api/spaces/space", data=huge, headers={
-        "kbn-xsrf": "1", "Content-Type": "application/json"}).status_code == 413
-    refused, = journal.requests(path="/api/spaces/space")
+    assert (
+        mockserver_client.post(
+            "/api/spaces/space", data=huge, headers={"kbn-xsrf": "1", "Content-Type": "application/json"}
+        ).status_code
+        == 413
+    )
+    (refused,) = journal.requests(path="/api/spaces/space")
     assert (refused.status, refused.request_body) == (413, "")
 
 
 # -- regressions found in review ---------------------------------------------------------------
+
 
 def test_a_rule_for_every_product_leaves_the_control_api_alone(mockserver_client):
     mockserver_client.post("/_mock/faults", json={"status": 503})
@@ -206,8 +246,15 @@ def test_a_status_without_a_standard_phrase(mockserver_client):
     assert (reply.status_code, reply.get_json()) == (499, {"statusCode": 499, "error": "Unknown", "message": "Unknown"})
 
 
-@pytest.mark.parametrize("body", [b'{"latency_ms": 1e300}', b'{"latency_ms": NaN}', b'{"latency_ms": Infinity}',
-                                  b'{"status": 500, "probability": NaN}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"latency_ms": 1e300}',
+        b'{"latency_ms": NaN}',
+        b'{"latency_ms": Infinity}',
+        b'{"status": 500, "probability": NaN}',
+    ],
+)
 def test_latency_and_probability_must_be_sane(mockserver_client, body):
     reply = mockserver_client.post("/_mock/faults", data=body, content_type="application/json")
     assert reply.status_code == 400
@@ -217,7 +264,12 @@ def test_latency_and_probability_must_be_sane(mockserver_client, body):
 def test_a_limit_past_the_total(mockserver_client):
     for _ in range(3):
         mockserver_client.get("/_connector/connector-1")
-    assert [mockserver_client.get(f"/_mock/requests?limit={n}").get_json()["total"] for n in (0, 2, 3, 5)] == [0, 2, 3, 3]
+    assert [mockserver_client.get(f"/_mock/requests?limit={n}").get_json()["total"] for n in (0, 2, 3, 5)] == [
+        0,
+        2,
+        3,
+        3,
+    ]
 
 
 def test_a_body_answered_unread_is_still_recorded(mockserver_app, mockserver_client):
@@ -242,7 +294,9 @@ def test_elasticsearch_refuses_an_announced_huge_body_without_reading_it(mockser
 
     address = urlsplit(mockserver_live.url)
     with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
-        sock.sendall(b"POST /_connector/_sync_job HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 209715200\r\n\r\n{")
+        sock.sendall(
+            b"POST /_connector/_sync_job HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 209715200\r\n\r\n{"
+        )
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 413")

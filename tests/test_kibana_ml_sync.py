@@ -9,8 +9,10 @@ from mockserver import create_app
 
 EMPTY = {"savedObjectsCreated": {}, "savedObjectsDeleted": {}, "datafeedsAdded": {}, "datafeedsRemoved": {}}
 OK = {"success": True}
-JOB = {"analysis_config": {"bucket_span": "15m", "detectors": [{"function": "count"}]},
-       "data_description": {"time_field": "timestamp"}}
+JOB = {
+    "analysis_config": {"bucket_span": "15m", "detectors": [{"function": "count"}]},
+    "data_description": {"time_field": "timestamp"},
+}
 DFA = {"source": {"index": "src"}, "dest": {"index": "dst"}, "analysis": {"outlier_detection": {}}}
 MODEL = {"model_type": "pytorch", "inference_config": {"pass_through": {}}, "input": {"field_names": ["text_field"]}}
 XSRF = {"kbn-xsrf": "true"}
@@ -41,9 +43,15 @@ def es(http, method: str, path: str, body=None):
 
 def test_first_sync_creates_the_documented_objects_then_nothing(http):
     # The seed document's example: the two jobs made in Elasticsearch, and the cluster's built-in model.
-    assert sync(http) == {"savedObjectsCreated": {"anomaly-detector": {"myjob1": OK, "myjob2": OK},
-                                                  "trained-model": {"lang_ident_model_1": OK}},
-                          "savedObjectsDeleted": {}, "datafeedsAdded": {}, "datafeedsRemoved": {}}
+    assert sync(http) == {
+        "savedObjectsCreated": {
+            "anomaly-detector": {"myjob1": OK, "myjob2": OK},
+            "trained-model": {"lang_ident_model_1": OK},
+        },
+        "savedObjectsDeleted": {},
+        "datafeedsAdded": {},
+        "datafeedsRemoved": {},
+    }
     assert sync(http) == EMPTY
 
 
@@ -80,7 +88,9 @@ def test_datafeed_added_removed_and_replaced(http, synced):
     es(http, "DELETE", "/_ml/datafeeds/datafeed-myjob1")
     es(http, "PUT", "/_ml/datafeeds/renamed", {"job_id": "myjob1", "indices": ["x"]})
     assert sync(http) == {**EMPTY, "datafeedsAdded": {"anomaly-detector": {"myjob1": OK}}}
-    assert http.get("/api/ml/saved_objects/status").json["savedObjects"]["anomaly-detector"][0]["datafeedId"] == "renamed"
+    assert (
+        http.get("/api/ml/saved_objects/status").json["savedObjects"]["anomaly-detector"][0]["datafeedId"] == "renamed"
+    )
 
 
 def test_a_job_made_with_its_datafeed_needs_no_datafeed_item(http, synced):
@@ -100,8 +110,11 @@ def test_every_kind_of_drift_at_once(http, synced):
     es(http, "PUT", "/_ml/trained_models/m1", MODEL)
     es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
     assert sync(http) == {
-        "savedObjectsCreated": {"anomaly-detector": {"jnew": OK}, "data-frame-analytics": {"dfa1": OK},
-                                "trained-model": {"m1": OK}},
+        "savedObjectsCreated": {
+            "anomaly-detector": {"jnew": OK},
+            "data-frame-analytics": {"dfa1": OK},
+            "trained-model": {"m1": OK},
+        },
         "savedObjectsDeleted": {"anomaly-detector": {"jes": OK}},
         "datafeedsAdded": {"anomaly-detector": {"j2": OK}},
         "datafeedsRemoved": {"anomaly-detector": {"myjob1": OK}},
@@ -115,16 +128,37 @@ def test_drift_seeded_from_fixtures(tmp_path):
     from conftest import Http
 
     fixture = tmp_path / "drift.json"
-    fixture.write_text(json.dumps({"kibana": {"saved_objects": {
-        "ml-job": {"anomaly-detector-gone": {"attributes": {"job_id": "gone", "type": "anomaly-detector",
-                                                            "datafeed_id": "datafeed-gone"}, "namespaces": ["default"]},
-                   "anomaly-detector-myjob1": {"attributes": {"job_id": "myjob1", "type": "anomaly-detector",
-                                                              "datafeed_id": None}, "namespaces": ["*"]}}}}}))
+    fixture.write_text(
+        json.dumps(
+            {
+                "kibana": {
+                    "saved_objects": {
+                        "ml-job": {
+                            "anomaly-detector-gone": {
+                                "attributes": {
+                                    "job_id": "gone",
+                                    "type": "anomaly-detector",
+                                    "datafeed_id": "datafeed-gone",
+                                },
+                                "namespaces": ["default"],
+                            },
+                            "anomaly-detector-myjob1": {
+                                "attributes": {"job_id": "myjob1", "type": "anomaly-detector", "datafeed_id": None},
+                                "namespaces": ["*"],
+                            },
+                        }
+                    }
+                }
+            }
+        )
+    )
     http = Http(create_app([fixture]).test_client())
     assert sync(http, simulate=True) == {
         "savedObjectsCreated": {"anomaly-detector": {"myjob2": OK}, "trained-model": {"lang_ident_model_1": OK}},
         "savedObjectsDeleted": {"anomaly-detector": {"gone": OK}},
-        "datafeedsAdded": {"anomaly-detector": {"myjob1": OK}}, "datafeedsRemoved": {}}
+        "datafeedsAdded": {"anomaly-detector": {"myjob1": OK}},
+        "datafeedsRemoved": {},
+    }
 
 
 def test_simulate_changes_nothing(http):
@@ -136,12 +170,15 @@ def test_simulate_changes_nothing(http):
     assert sync(http, simulate="False") == first  # a real sync does what simulate said
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"simulate": "notabool"}, "[request query.simulate]: expected value of type [boolean] but got [string]"),
-    ({"simulate": ""}, "[request query.simulate]: expected value of type [boolean] but got [string]"),
-    ({"addToAllSpaces": "1"}, "[request query.addToAllSpaces]: expected value of type [boolean] but got [string]"),
-    ({"foo": "1"}, "[request query.foo]: definition for this key is missing"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"simulate": "notabool"}, "[request query.simulate]: expected value of type [boolean] but got [string]"),
+        ({"simulate": ""}, "[request query.simulate]: expected value of type [boolean] but got [string]"),
+        ({"addToAllSpaces": "1"}, "[request query.addToAllSpaces]: expected value of type [boolean] but got [string]"),
+        ({"foo": "1"}, "[request query.foo]: definition for this key is missing"),
+    ],
+)
 def test_query_errors_in_kibanas_words(http, query, message):
     reply = http.get("/api/ml/saved_objects/sync", query=query)
     assert (reply.status, reply.json) == (400, {"statusCode": 400, "error": "Bad Request", "message": message})
@@ -161,7 +198,12 @@ def test_new_objects_go_to_all_spaces_or_to_the_current_one(http):
 def test_a_model_follows_the_spaces_of_its_dfa_job(http):
     es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
     sync(http, "space2", addToAllSpaces=False)
-    es(http, "PUT", "/_ml/trained_models/from-dfa", {**MODEL, "metadata": {"analytics_config": {"id": "dfa1", "create_time": 1}}})
+    es(
+        http,
+        "PUT",
+        "/_ml/trained_models/from-dfa",
+        {**MODEL, "metadata": {"analytics_config": {"id": "dfa1", "create_time": 1}}},
+    )
     es(http, "PUT", "/_ml/trained_models/alone", MODEL)
     sync(http, "space1", addToAllSpaces=False)
     models = http.get("/api/ml/saved_objects/trained_models_spaces").json["trainedModels"]
@@ -178,8 +220,10 @@ def test_the_same_answer_from_every_space_for_a_superuser(http, prefix):
     assert reply.json["savedObjectsCreated"]["anomaly-detector"] == {"myjob1": OK, "myjob2": OK}
 
 
-@pytest.mark.parametrize("path", ["/s/NoSuchSpace/api/ml/saved_objects/sync", "/s/aBC/api/ml/saved_objects/sync",
-                                  "/api/ml/saved_objects/nope"])
+@pytest.mark.parametrize(
+    "path",
+    ["/s/NoSuchSpace/api/ml/saved_objects/sync", "/s/aBC/api/ml/saved_objects/sync", "/api/ml/saved_objects/nope"],
+)
 def test_malformed_space_or_unknown_route_is_404(http, path):
     reply = http.get(path)
     assert (reply.status, reply.json) == (404, {"statusCode": 404, "error": "Not Found", "message": "Not Found"})
@@ -203,21 +247,33 @@ def test_status_and_jobs_spaces_shapes(http):
     status = http.get("/api/ml/saved_objects/status").json
     assert list(status) == ["savedObjects", "jobs"]
     ad = status["savedObjects"]["anomaly-detector"][0]
-    assert ad == {"jobId": "myjob1", "type": "anomaly-detector", "datafeedId": "datafeed-myjob1", "namespaces": ["*"],
-                  "checks": {"jobExists": True, "datafeedExists": True}}
+    assert ad == {
+        "jobId": "myjob1",
+        "type": "anomaly-detector",
+        "datafeedId": "datafeed-myjob1",
+        "namespaces": ["*"],
+        "checks": {"jobExists": True, "datafeedExists": True},
+    }
     assert status["savedObjects"]["data-frame-analytics"] == [
-        {"jobId": "dfa1", "type": "data-frame-analytics", "namespaces": ["*"], "checks": {"jobExists": True}}]
-    assert status["jobs"]["anomaly-detector"][1] == {"jobId": "myjob2", "datafeedId": None,
-                                                     "checks": {"savedObjectExits": True}}
+        {"jobId": "dfa1", "type": "data-frame-analytics", "namespaces": ["*"], "checks": {"jobExists": True}}
+    ]
+    assert status["jobs"]["anomaly-detector"][1] == {
+        "jobId": "myjob2",
+        "datafeedId": None,
+        "checks": {"savedObjectExits": True},
+    }
     assert http.get("/api/ml/saved_objects/jobs_spaces").json == {
-        "anomaly-detector": {"myjob1": ["*"], "myjob2": ["*"]}, "data-frame-analytics": {"dfa1": ["*"]}}
+        "anomaly-detector": {"myjob1": ["*"], "myjob2": ["*"]},
+        "data-frame-analytics": {"dfa1": ["*"]},
+    }
 
 
 def test_internal_routes_need_the_internal_origin_header_from_9_0(http):
     reply = http.get("/internal/ml/saved_objects/status")
     assert reply.status == 400 and reply.json["message"] == (
         "uri [/internal/ml/saved_objects/status] with method [get] exists but is not available with the current "
-        "configuration")
+        "configuration"
+    )
     assert "elastic-api-version" not in reply.headers
     reply = http.get("/internal/ml/saved_objects/status", headers={"x-elastic-internal-origin": "Kibana"})
     assert reply.status == 200 and reply.headers["elastic-api-version"] == "1"
@@ -226,20 +282,29 @@ def test_internal_routes_need_the_internal_origin_header_from_9_0(http):
 def test_initialize_is_the_create_only_pass(http):
     es(http, "DELETE", "/_ml/datafeeds/datafeed-myjob1")
     done = http.get("/api/ml/saved_objects/initialize").json
-    assert done == {"jobs": [{"id": "myjob1", "type": "anomaly-detector"}, {"id": "myjob2", "type": "anomaly-detector"}],
-                    "datafeeds": [], "trainedModels": [{"id": "lang_ident_model_1"}], "success": True}
+    assert done == {
+        "jobs": [{"id": "myjob1", "type": "anomaly-detector"}, {"id": "myjob2", "type": "anomaly-detector"}],
+        "datafeeds": [],
+        "trainedModels": [{"id": "lang_ident_model_1"}],
+        "success": True,
+    }
     es(http, "DELETE", "/_ml/anomaly_detectors/myjob2")
     assert http.get("/api/ml/saved_objects/initialize").json["jobs"] == []  # it never deletes
 
 
 # -- the older format ---------------------------------------------------------------------------
 
+
 def test_kibana_before_8_2_answers_flat_by_job_id():
     from conftest import Http
 
     http = Http(create_app(kibana_version="8.1.3").test_client())
-    assert sync(http, "space1") == {"savedObjectsCreated": {"myjob1": OK, "myjob2": OK}, "savedObjectsDeleted": {},
-                                    "datafeedsAdded": {}, "datafeedsRemoved": {}}
+    assert sync(http, "space1") == {
+        "savedObjectsCreated": {"myjob1": OK, "myjob2": OK},
+        "savedObjectsDeleted": {},
+        "datafeedsAdded": {},
+        "datafeedsRemoved": {},
+    }
     # Old lines put new objects in the current space, and knew no addToAllSpaces.
     assert http.get("/api/ml/saved_objects/jobs_spaces").json["anomaly-detector"]["myjob1"] == ["space1"]
     reply = http.get("/api/ml/saved_objects/sync", query={"addToAllSpaces": "true"})
@@ -260,7 +325,16 @@ def test_version_from_a_fixture_and_newer_wording(tmp_path):
 
 def test_kibana_headers(http):
     reply = http.get("/api/ml/saved_objects/sync", query={"simulate": "true"})
-    for header in ("kbn-name", "kbn-license-sig", "x-content-type-options", "referrer-policy", "permissions-policy",
-                   "cross-origin-opener-policy", "content-security-policy", "cache-control", "Date"):
+    for header in (
+        "kbn-name",
+        "kbn-license-sig",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "content-security-policy",
+        "cache-control",
+        "Date",
+    ):
         assert header in reply.headers, header
     assert "X-elastic-product" not in reply.headers

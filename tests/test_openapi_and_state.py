@@ -26,11 +26,18 @@ def test_the_openapi_document_is_valid_and_covers_every_route(mockserver_app, mo
     document = reply.get_json()
     validate(document)  # OpenAPI 3.1, with its JSON Schema 2020-12 schemas
     assert document["openapi"] == "3.1.0"
-    missing = sorted(route for route in served_routes(mockserver_app)
-                     if route[1] not in document["paths"].get(route[0], {}))
+    missing = sorted(
+        route for route in served_routes(mockserver_app) if route[1] not in document["paths"].get(route[0], {})
+    )
     assert not missing, missing
-    assert {"/_mock/openapi.json", "/_mock/requests", "/_mock/faults", "/_connector/_sync_job/{connector_sync_job_id}",
-            "/s/{space_id}/api/ml/saved_objects/sync", "/api/saved_objects/_import"} <= set(document["paths"])
+    assert {
+        "/_mock/openapi.json",
+        "/_mock/requests",
+        "/_mock/faults",
+        "/_connector/_sync_job/{connector_sync_job_id}",
+        "/s/{space_id}/api/ml/saved_objects/sync",
+        "/api/saved_objects/_import",
+    } <= set(document["paths"])
 
 
 def test_the_document_follows_the_schemas(mockserver_client):
@@ -48,7 +55,8 @@ def test_the_document_follows_the_schemas(mockserver_client):
     assert list(export) == ["application/ndjson"]
     # An id route and the id-less route sharing a schema file name only their own path parameters.
     assert "parameters" not in document["paths"]["/_connector"]["put"] or all(
-        p["in"] != "path" for p in document["paths"]["/_connector"]["put"]["parameters"])
+        p["in"] != "path" for p in document["paths"]["/_connector"]["put"]["parameters"]
+    )
 
 
 def test_a_product_subset_is_documented_alone():
@@ -59,7 +67,11 @@ def test_a_product_subset_is_documented_alone():
 
 # -- per-test state -------------------------------------------------------------------------------
 
-EXTRA = {"elasticsearch": {"connectors": {"marked-connector": {"index_name": "search-marked", "service_type": "google_drive"}}}}
+EXTRA = {
+    "elasticsearch": {
+        "connectors": {"marked-connector": {"index_name": "search-marked", "service_type": "google_drive"}}
+    }
+}
 
 
 @pytest.mark.mockserver_state(EXTRA, "fixtures/extra-dashboards.json")
@@ -77,9 +89,14 @@ def test_the_state_saves_as_a_fixture_that_loads_to_the_same_state(mockserver_li
     import urllib.request
 
     mockserver_live.load(EXTRA)
-    urllib.request.urlopen(urllib.request.Request(f"{mockserver_live.url}/_connector/_sync_job", method="POST",
-                                                  data=b'{"id": "marked-connector"}',
-                                                  headers={"Content-Type": "application/json"}))
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{mockserver_live.url}/_connector/_sync_job",
+            method="POST",
+            data=b'{"id": "marked-connector"}',
+            headers={"Content-Type": "application/json"},
+        )
+    )
     saved = mockserver_live.save_state(tmp_path / "state.json")
     again = create_app([saved], default_fixtures=False)
     assert runtime_of(again).store.dump() == mockserver_live.runtime.store.dump()
@@ -97,5 +114,8 @@ def test_the_document_from_python():
     app = create_app(products=["dashboards"])
     document = openapi_document(runtime_of(app), CONTROL)
     assert set(document["paths"]) == {path for path, _ in served_routes(app)}
-    assert all(op["operationId"].split(".")[0] in ("mock", "dashboards")
-               for item in document["paths"].values() for op in item.values())
+    assert all(
+        op["operationId"].split(".")[0] in ("mock", "dashboards")
+        for item in document["paths"].values()
+        for op in item.values()
+    )

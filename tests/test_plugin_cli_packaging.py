@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from mockserver.server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
-DOWNSTREAM_TESTS = '''
+DOWNSTREAM_TESTS = """
 import json, urllib.request
 import pytest
 from flask import Flask
@@ -45,7 +44,7 @@ def test_live_is_reset_before_each_test(mockserver_live, round):
                                      headers={"Content-Type": "application/json"})
     job_id = json.load(urllib.request.urlopen(request))["id"]
     jobs["created-here"] = jobs.pop(job_id)
-'''
+"""
 
 
 @pytest.mark.ci_only
@@ -67,30 +66,37 @@ def test_plugin_ini_options(pytester, tmp_path):
     fixture = tmp_path / "extra.json"
     fixture.write_text(json.dumps({"elasticsearch": {"connectors": {"extra": {"index_name": "search-extra"}}}}))
     pytester.makeini(f"[pytest]\nmockserver_fixtures = {fixture}\nmockserver_default_fixtures = false\n")
-    pytester.makepyfile(test_ini='''
+    pytester.makepyfile(
+        test_ini="""
 def test_only_the_named_fixtures(mockserver_client):
     listed = mockserver_client.get("/_connector").json
     assert [c["id"] for c in listed["results"]] == ["extra"]
-''')
+"""
+    )
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
-STRICTNESS_TEST = '''
+STRICTNESS_TEST = """
 from mockserver import runtime_of
 
 def test_strictness(mockserver_app):
     assert runtime_of(mockserver_app).strict is {expected}
-'''
+"""
 
 
-@pytest.mark.parametrize("environment, ini, expected", [
-    ("1", None, True), ("0", None, False), ("", None, False), ("1", "false", False), ("0", "true", True)])
-def test_the_strict_default_comes_from_the_environment_unless_the_ini_says(pytester, monkeypatch, environment, ini,
-                                                                            expected):
+@pytest.mark.parametrize(
+    "environment, ini, expected",
+    [("1", None, True), ("0", None, False), ("", None, False), ("1", "false", False), ("0", "true", True)],
+)
+def test_the_strict_default_comes_from_the_environment_unless_the_ini_says(
+    pytester, monkeypatch, environment, ini, expected
+):
     monkeypatch.setenv("MOCKSERVER_STRICT", environment)
     pytester.makeini("[pytest]\n" + (f"mockserver_strict = {ini}\n" if ini is not None else ""))
     pytester.makepyfile(test_strict=STRICTNESS_TEST.format(expected=expected))
-    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:benchmark").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:benchmark").assert_outcomes(
+        passed=1
+    )
 
 
 def test_a_port_in_use_fails_at_once():
@@ -114,8 +120,12 @@ def test_live_server_stops_and_frees_its_port():
 
 
 def _serve(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_cli_serves_on_loopback_with_fixtures(tmp_path):
@@ -150,14 +160,15 @@ def test_a_non_editable_install_carries_schemas_and_fixtures(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)], check=True,
-                   capture_output=True)
-    check = ("import mockserver, pathlib; "
-             "assert 'site-packages' in mockserver.__file__, mockserver.__file__; "
-             "app = mockserver.create_app(strict=True); "
-             "reply = app.test_client().get('/_connector/connector-1'); "
-             "assert reply.status_code == 200, reply.data; "
-             "print(pathlib.Path(mockserver.__file__).parent)")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)], check=True, capture_output=True)
+    check = (
+        "import mockserver, pathlib; "
+        "assert 'site-packages' in mockserver.__file__, mockserver.__file__; "
+        "app = mockserver.create_app(strict=True); "
+        "reply = app.test_client().get('/_connector/connector-1'); "
+        "assert reply.status_code == 200, reply.data; "
+        "print(pathlib.Path(mockserver.__file__).parent)"
+    )
     out = subprocess.run([str(python), "-c", check], cwd=tmp_path, check=True, capture_output=True, text=True)
     package = Path(out.stdout.strip())
     assert (package / "schemas" / "fixture.json").is_file() and (package / "fixtures" / "elasticsearch.json").is_file()

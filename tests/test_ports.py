@@ -16,8 +16,9 @@ from mockserver.server import LiveServer
 
 def fetch(url: str, method: str = "GET", body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request) as reply:
             return reply.status, json.loads(reply.read() or b"null")
@@ -48,8 +49,11 @@ def test_each_port_answers_only_its_product(deployment):
 def test_the_ports_share_one_state(deployment):
     app, urls = deployment
     runtime_of(app).reset()
-    fetch(urls["elasticsearch"] + "/_ml/anomaly_detectors/shared-job", "PUT", {
-        "analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}})
+    fetch(
+        urls["elasticsearch"] + "/_ml/anomaly_detectors/shared-job",
+        "PUT",
+        {"analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}},
+    )
     status, synced = fetch(urls["kibana"] + "/api/ml/saved_objects/sync")
     assert status == 200 and "shared-job" in synced["savedObjectsCreated"]["anomaly-detector"]
     # One journal and one control API, reachable on every port.
@@ -64,9 +68,23 @@ def test_product_app_names_only_served_products():
 
 
 def test_the_cli_serves_each_product_on_its_port():
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", "0",
-                                "--product-port", "kibana=0", "--product-port", "dashboards=0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mockserver",
+            "serve",
+            "--port",
+            "0",
+            "--product-port",
+            "kibana=0",
+            "--product-port",
+            "dashboards=0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = [process.stdout.readline() for _ in range(3)]
         urls = {line.split(" serving ")[1].split(" on ")[0]: line.split()[-1] for line in lines}
@@ -81,8 +99,12 @@ def test_the_cli_serves_each_product_on_its_port():
 
 
 def test_the_cli_refuses_an_unknown_product_port():
-    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--product-port", "logstash=9600"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "serve", "--product-port", "logstash=9600"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "PRODUCT=PORT" in result.stderr
 
 
@@ -94,11 +116,15 @@ def test_a_port_documents_and_reports_only_its_products():
     assert "/_connector" in paths and not any(p.startswith(("/api/", "/s/")) for p in paths)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--port", "70000"], "between 0 and 65535"),
-    (["--product-port", "kibana=0", "--product-port", "kibana=0"], "kibana already has a port"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--port", "70000"], "between 0 and 65535"),
+        (["--product-port", "kibana=0", "--product-port", "kibana=0"], "kibana already has a port"),
+    ],
+)
 def test_the_cli_refuses_bad_ports(args, message):
-    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", *args], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "serve", *args], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2 and message in result.stderr

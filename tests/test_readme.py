@@ -9,13 +9,13 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXAMPLE = re.compile(r"<!-- runs as a test -->\n```python\n(.*?)```", re.DOTALL)
 # Where the official client is installed under its major's name, as this project's tests install it.
-ALIAS = '''
+ALIAS = """
 import importlib, sys
 try:
     import elasticsearch  # noqa: F401
 except ImportError:
     sys.modules["elasticsearch"] = importlib.import_module("elasticsearch9")
-'''
+"""
 
 
 def examples() -> list[str]:

@@ -59,14 +59,19 @@ class VersionConflict(BoomError):
         super().__init__(f"[{so_type}:{so_id}]: version conflict, {detail}: version_conflict_engine_exception")
 
     @classmethod
-    def exists(cls, so_type: str, so_id: str, current_version: int) -> "VersionConflict":
+    def exists(cls, so_type: str, so_id: str, current_version: int) -> VersionConflict:
         return cls(so_type, so_id, f"document already exists (current version [{current_version}])")
 
     @classmethod
-    def stale(cls, so_type: str, so_id: str, seq_no: int, primary_term: int, current_seq_no: int,
-              current_primary_term: int) -> "VersionConflict":
-        return cls(so_type, so_id, f"required seqNo [{seq_no}], primary term [{primary_term}]. current document has "
-                                   f"seqNo [{current_seq_no}] and primary term [{current_primary_term}]")
+    def stale(
+        cls, so_type: str, so_id: str, seq_no: int, primary_term: int, current_seq_no: int, current_primary_term: int
+    ) -> VersionConflict:
+        return cls(
+            so_type,
+            so_id,
+            f"required seqNo [{seq_no}], primary term [{primary_term}]. current document has "
+            f"seqNo [{current_seq_no}] and primary term [{current_primary_term}]",
+        )
 
 
 class MigrationTooNew(BoomError):
@@ -75,8 +80,10 @@ class MigrationTooNew(BoomError):
     status = 422
 
     def __init__(self, so_id: str, so_type: str, current: str, latest: str | None):
-        super().__init__(f'Document "{so_id}" has property "{so_type}" which belongs to a more recent version of '
-                         f"OpenSearch Dashboards [{current}]. The last known version is [{latest or 'undefined'}]")
+        super().__init__(
+            f'Document "{so_id}" has property "{so_type}" which belongs to a more recent version of '
+            f"OpenSearch Dashboards [{current}]. The last known version is [{latest or 'undefined'}]"
+        )
 
 
 class MigrationFailed(InternalError):
@@ -103,7 +110,8 @@ class SortOnTextField(BadRequest):
             "are not optimised for operations that require per-document field data like aggregations and sorting, "
             "so these operations are disabled by default. Please use a keyword field instead. Alternatively, set "
             f"fielddata=true on [{field}] in order to load field data by uninverting the inverted index. Note that "
-            "this can use significant memory.")
+            "this can use significant memory."
+        )
 
 
 class SortWithoutFielddata(BadRequest):
@@ -111,7 +119,8 @@ class SortWithoutFielddata(BadRequest):
         super().__init__(
             "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Can't load "
             f"fielddata on [{field}] because fielddata is unsupported on fields of type [{kind}]. Use doc values "
-            "instead.")
+            "instead."
+        )
 
 
 class DqlSyntaxError(SavedObjectsBadRequest):

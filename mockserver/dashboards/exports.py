@@ -33,10 +33,18 @@ def stable_json(value: Any) -> str:
     return escape_surrogates(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 
-def export(repository: Repository, types: TypeRegistry, *, type: list[str] | None = None,
-           objects: list[dict] | None = None, search: str | None = None, include_references_deep: bool = False,
-           exclude_export_details: bool = False, workspaces: list[str] | None = None,
-           size_limit: int = DEFAULT_SIZE_LIMIT) -> tuple[list[dict], dict | None]:
+def export(
+    repository: Repository,
+    types: TypeRegistry,
+    *,
+    type: list[str] | None = None,
+    objects: list[dict] | None = None,
+    search: str | None = None,
+    include_references_deep: bool = False,
+    exclude_export_details: bool = False,
+    workspaces: list[str] | None = None,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+) -> tuple[list[dict], dict | None]:
     """``POST /api/saved_objects/_export``: the objects, referenced ones first, and the details line."""
     exportable = set(types.exportable())
     if type:
@@ -71,8 +79,15 @@ def export(repository: Repository, types: TypeRegistry, *, type: list[str] | Non
         exported, missing_references = with_references(repository, types, roots)
     ordered = dependency_order(exported)
     lines = [{k: v for k, v in obj.items() if k not in DROPPED_ON_EXPORT} for obj in ordered]
-    details = None if exclude_export_details else {
-        "exportedCount": len(lines), "missingRefCount": len(missing_references), "missingReferences": missing_references}
+    details = (
+        None
+        if exclude_export_details
+        else {
+            "exportedCount": len(lines),
+            "missingRefCount": len(missing_references),
+            "missingReferences": missing_references,
+        }
+    )
     return lines, details
 
 
@@ -112,7 +127,7 @@ def dependency_order(objects: list[dict]) -> list[dict]:
         if key in done:
             return
         if key in path:
-            cycle = path[path.index(key):] + [key]
+            cycle = path[path.index(key) :] + [key]
             raise CircularReference(cycle)
         obj = by_key[key]
         for reference in obj.get("references", []):

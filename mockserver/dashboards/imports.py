@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
+from ..jsonvalue import clone, escape_surrogates
 from .errors import (
     ImportLimitExceeded,
     InvalidFileExtension,
@@ -23,7 +25,6 @@ from .errors import (
     NonUniqueRetryObjects,
     SavedObjectNotFound,
 )
-from ..jsonvalue import clone, escape_surrogates
 from .jsparse import js_json_parse
 from .repository import Repository
 from .types import TypeRegistry
@@ -33,8 +34,10 @@ VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # validate_references.t
 TITLED_FOR_DATA_SOURCE = ("dashboard", "visualization", "search")
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_SCOPED_ID = re.compile(f"^{UUID}_{UUID}$", re.IGNORECASE)  # validate_object_id.ts
-JS_WHITESPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-                "\u2028\u2029\u202f\u205f\u3000\ufeff"
+JS_WHITESPACE = (
+    " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 Key = tuple[str, str]
 
@@ -55,8 +58,13 @@ def read_ndjson(text: str) -> list[dict]:
         if line.strip(JS_WHITESPACE) == "":
             continue
         value = js_json_parse(line)
-        if value is None or value is False or value == "" or (type(value) in (int, float) and value == 0) \
-                or (isinstance(value, dict) and value.get("exportedCount")):
+        if (
+            value is None
+            or value is False
+            or value == ""
+            or (type(value) in (int, float) and value == 0)
+            or (isinstance(value, dict) and value.get("exportedCount"))
+        ):
             continue  # JavaScript's falsy values (null, false, "", 0) and the details line
         problem = _not_a_saved_object(value)
         if problem:
@@ -75,8 +83,12 @@ def _not_a_saved_object(value: Any) -> str | None:
     if not isinstance(value.get("attributes"), dict):
         return 'expected "attributes" to be an object'
     references = value.get("references")
-    if references is not None and not (isinstance(references, list) and all(
-            isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str) for r in references)):
+    if references is not None and not (
+        isinstance(references, list)
+        and all(
+            isinstance(r, dict) and isinstance(r.get("type"), str) and isinstance(r.get("id"), str) for r in references
+        )
+    ):
         return 'expected "references" to be an array of {"name", "type", "id"} objects'
     versions = value.get("migrationVersion")
     if versions is not None and not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
@@ -101,8 +113,12 @@ def _entry(obj: dict, error: dict, *, type_first: bool = False) -> dict:
     """An error entry: ``{id, type, title, meta: {title}, error}`` (check_conflicts puts ``type`` first)."""
     title = _title(obj)
     head = {"type": obj["type"], "id": obj["id"]} if type_first else {"id": obj["id"], "type": obj["type"]}
-    return {**head, **({"title": title} if title is not None else {}),
-            "meta": {"title": title} if title is not None else {}, "error": error}
+    return {
+        **head,
+        **({"title": title} if title is not None else {}),
+        "meta": {"title": title} if title is not None else {},
+        "error": error,
+    }
 
 
 def non_unique(entries: list[Key]) -> list[str]:
@@ -150,8 +166,10 @@ class ImportRun:
 
 # -- the steps -----------------------------------------------------------------------------------
 
-def collect(target: ImportTarget, objects: list[dict], limit: int,
-            wanted: Callable[[dict], bool] | None = None) -> ImportRun:
+
+def collect(
+    target: ImportTarget, objects: list[dict], limit: int, wanted: Callable[[dict], bool] | None = None
+) -> ImportRun:
     """collect_saved_objects.ts: the limit, unsupported types, then the duplicate check."""
     run = ImportRun()
     supported = target.supported
@@ -182,14 +200,20 @@ def validate_references(target: ImportTarget, run: ImportRun, skipped: set[Key] 
     for obj in checked:
         for reference in obj.get("references") or []:
             target_key = (reference["type"], reference["id"])
-            if (reference["type"] in VALIDATED_REFERENCE_TYPES and target_key not in in_file
-                    and target.repository.stored(*target_key) is None):
+            if (
+                reference["type"] in VALIDATED_REFERENCE_TYPES
+                and target_key not in in_file
+                and target.repository.stored(*target_key) is None
+            ):
                 missing.add(target_key)
     if not missing:
         return
     for obj in checked:
-        absent = [{"type": r["type"], "id": r["id"]} for r in obj.get("references") or []
-                  if r["type"] in VALIDATED_REFERENCE_TYPES and (r["type"], r["id"]) in missing]
+        absent = [
+            {"type": r["type"], "id": r["id"]}
+            for r in obj.get("references") or []
+            if r["type"] in VALIDATED_REFERENCE_TYPES and (r["type"], r["id"]) in missing
+        ]
         if absent:
             run.errors.append(_entry(obj, {"type": "missing_references", "references": absent}))
 
@@ -201,8 +225,9 @@ def regenerate_ids(target: ImportTarget, run: ImportRun) -> None:
         run.id_map[key_of(obj)] = {"id": prefix + str(uuid.uuid4()), "omit_origin": True}
 
 
-def check_conflicts(target: ImportTarget, run: ImportRun, *, overwrite: bool = False,
-                    retries: dict[Key, dict] | None = None) -> list[dict]:
+def check_conflicts(
+    target: ImportTarget, run: ImportRun, *, overwrite: bool = False, retries: dict[Key, dict] | None = None
+) -> list[dict]:
     """check_conflicts.ts: an object whose destination exists is a conflict, unless overwritten.
     Answers the objects that may go on."""
     retries = retries or {}
@@ -212,7 +237,10 @@ def check_conflicts(target: ImportTarget, run: ImportRun, *, overwrite: bool = F
         destination = retry.get("destinationId") or obj["id"]
         exists = target.repository.stored(obj["type"], destination) is not None
         if exists and not overwrite and not retry.get("overwrite"):
-            error = {"type": "conflict", **({"destinationId": retry["destinationId"]} if retry.get("destinationId") else {})}
+            error = {
+                "type": "conflict",
+                **({"destinationId": retry["destinationId"]} if retry.get("destinationId") else {}),
+            }
             run.errors.append(_entry(obj, error, type_first=True))
             continue
         going_on.append(obj)
@@ -221,15 +249,17 @@ def check_conflicts(target: ImportTarget, run: ImportRun, *, overwrite: bool = F
     return going_on
 
 
-def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulated: list[dict], *,
-           overwrite: bool) -> list[dict]:
+def create(
+    target: ImportTarget, run: ImportRun, objects: list[dict], accumulated: list[dict], *, overwrite: bool
+) -> list[dict]:
     """create_saved_objects.ts: writes the objects without errors in one bulk create, under their
     new ids with references rewritten, unless a resolvable error is pending (then nothing is written,
     and what would have been written is answered). Answers the created objects (with the file's id
     and a ``destinationId``); create errors join ``run.errors``."""
     failed = {(e["type"], e.get("id")) for e in accumulated}
-    remaining = [o for o in objects if key_of(o) not in failed
-                 and not (target.data_source and o["type"] == "data-source")]  # never written under another data source
+    remaining = [
+        o for o in objects if key_of(o) not in failed and not (target.data_source and o["type"] == "data-source")
+    ]  # never written under another data source
     if not remaining:
         return []
     by_written_key: dict[Key, dict] = {key_of(o): o for o in remaining}
@@ -240,7 +270,8 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
         if obj.get("references") is not None:
             prepared["references"] = [
                 {**r, "id": run.id_map[(r["type"], r["id"])]["id"]} if (r["type"], r["id"]) in run.id_map else dict(r)
-                for r in obj["references"]]
+                for r in obj["references"]
+            ]
         entry = run.id_map.get(key_of(obj))
         if entry:
             by_written_key[(obj["type"], entry["id"])] = obj
@@ -254,8 +285,9 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
     if any(e["error"]["type"] in RESOLVABLE_ERRORS for e in accumulated):
         results = to_create
     else:
-        results = target.repository.bulk_create(target.types, to_create, overwrite=overwrite,
-                                                workspaces=None if overwrite else target.workspaces)["saved_objects"]
+        results = target.repository.bulk_create(
+            target.types, to_create, overwrite=overwrite, workspaces=None if overwrite else target.workspaces
+        )["saved_objects"]
     created = []
     for result in results:
         original = by_written_key[(result["type"], result["id"])]
@@ -266,8 +298,14 @@ def create(target: ImportTarget, run: ImportRun, objects: list[dict], accumulate
             created.append(remapped)
             continue
         # extract_errors.ts: a 409 is a conflict, anything else an unknown error.
-        error = ({"type": "conflict", **({"destinationId": remapped["destinationId"]} if "destinationId" in remapped else {})}
-                 if result["error"].get("statusCode") == 409 else {**result["error"], "type": "unknown"})
+        error = (
+            {
+                "type": "conflict",
+                **({"destinationId": remapped["destinationId"]} if "destinationId" in remapped else {}),
+            }
+            if result["error"].get("statusCode") == 409
+            else {**result["error"], "type": "unknown"}
+        )
         run.errors.append(_entry(original, error))
     return created
 
@@ -315,8 +353,13 @@ def _js_stringify(value: Any) -> str:
 
 def _refusal(so_type: str, so_id: str, title: Any) -> dict:
     """The early answers' entry (the data source and config guards): ``error`` first, no icon."""
-    return {"error": {"type": "unsupported_type"}, "type": so_type, "id": so_id,
-            **({"title": title} if title is not None else {}), "meta": {"title": title} if title is not None else {}}
+    return {
+        "error": {"type": "unsupported_type"},
+        "type": so_type,
+        "id": so_id,
+        **({"title": title} if title is not None else {}),
+        "meta": {"title": title} if title is not None else {},
+    }
 
 
 def _meta(types: TypeRegistry, so_type: str, title: Any) -> dict:
@@ -327,32 +370,55 @@ def _meta(types: TypeRegistry, so_type: str, title: Any) -> dict:
 
 def _success(types: TypeRegistry, created: dict, *, overwrite: bool, create_new_copies: bool) -> dict:
     destination = created.get("destinationId")
-    return {"type": created["type"], "id": created["id"],
-            "meta": _meta(types, created["type"], _title(created)),
-            **({"overwrite": True} if overwrite else {}),
-            **({"destinationId": destination} if destination else {}),
-            **({"createNewCopy": True} if destination and not created.get("originId") and not create_new_copies else {})}
+    return {
+        "type": created["type"],
+        "id": created["id"],
+        "meta": _meta(types, created["type"], _title(created)),
+        **({"overwrite": True} if overwrite else {}),
+        **({"destinationId": destination} if destination else {}),
+        **({"createNewCopy": True} if destination and not created.get("originId") and not create_new_copies else {}),
+    }
 
 
 def _result(types: TypeRegistry, run: ImportRun, successes: list[dict]) -> dict:
-    errors = [{**e, "meta": _meta(types, e["type"], e["meta"].get("title")),
-               **({"overwrite": True} if (e["type"], e.get("id")) in run.pending_overwrites else {})}
-              for e in run.errors]
-    return {"successCount": len(successes), "success": not run.errors,
-            **({"successResults": successes} if successes else {}), **({"errors": errors} if errors else {})}
+    errors = [
+        {
+            **e,
+            "meta": _meta(types, e["type"], e["meta"].get("title")),
+            **({"overwrite": True} if (e["type"], e.get("id")) in run.pending_overwrites else {}),
+        }
+        for e in run.errors
+    ]
+    return {
+        "successCount": len(successes),
+        "success": not run.errors,
+        **({"successResults": successes} if successes else {}),
+        **({"errors": errors} if errors else {}),
+    }
 
 
 # -- the two calls -------------------------------------------------------------------------------
 
-def import_objects(target: ImportTarget, file: dict, *, overwrite: bool = False, create_new_copies: bool = False,
-                   data_source_enabled: bool = False, limit: int) -> dict:
+
+def import_objects(
+    target: ImportTarget,
+    file: dict,
+    *,
+    overwrite: bool = False,
+    create_new_copies: bool = False,
+    data_source_enabled: bool = False,
+    limit: int,
+) -> dict:
     """``POST /api/saved_objects/_import`` (import_saved_objects.ts)."""
     target.accept(file)
     run = collect(target, read_ndjson(file["text"]), limit)
     if not data_source_enabled:
         # Objects of a data source (or scoped to one) come in only where data sources are enabled.
-        refused = [_refusal(o["type"], o["id"], _title(o)) for o in run.objects
-                   if o["type"] == "data-source" or DATA_SOURCE_SCOPED_ID.match(o["id"])]
+        refused = [
+            _refusal(o["type"], o["id"], _title(o))
+            for o in run.objects
+            if o["type"] == "data-source" or DATA_SOURCE_SCOPED_ID.match(o["id"])
+        ]
         if refused:
             return {"successCount": 0, "success": False, "errors": refused}
     validate_references(target, run)
@@ -362,13 +428,16 @@ def import_objects(target: ImportTarget, file: dict, *, overwrite: bool = False,
     else:
         going_on = check_conflicts(target, run, overwrite=overwrite)
     created = create(target, run, going_on, list(run.errors), overwrite=overwrite)
-    successes = [_success(target.types, c, overwrite=key_of(c) in run.pending_overwrites,
-                          create_new_copies=create_new_copies) for c in created]
+    successes = [
+        _success(target.types, c, overwrite=key_of(c) in run.pending_overwrites, create_new_copies=create_new_copies)
+        for c in created
+    ]
     return _result(target.types, run, successes)
 
 
-def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict], *, create_new_copies: bool = False,
-                          limit: int) -> dict:
+def resolve_import_errors(
+    target: ImportTarget, file: dict, retries: list[dict], *, create_new_copies: bool = False, limit: int
+) -> dict:
     """``POST /api/saved_objects/_resolve_import_errors`` (resolve_import_errors.ts): only the objects
     the retries name, each resolved as its retry says."""
     target.accept(file)
@@ -394,15 +463,18 @@ def resolve_import_errors(target: ImportTarget, file: dict, retries: list[dict],
     for obj in going_on:  # getImportIdMapForRetries: a retry's destinationId wins over a regenerated id
         retry = by_key[key_of(obj)]
         if retry.get("destinationId") and retry["destinationId"] != obj["id"]:
-            run.id_map[key_of(obj)] = {"id": retry["destinationId"],
-                                       "omit_origin": create_new_copies or bool(retry.get("createNewCopy"))}
+            run.id_map[key_of(obj)] = {
+                "id": retry["destinationId"],
+                "omit_origin": create_new_copies or bool(retry.get("createNewCopy")),
+            }
     accumulated = list(run.errors)
     successes = []
     for overwrite in (True, False):  # two bulk creates: the overwrites first
         batch = [o for o in run.objects if bool(by_key[key_of(o)].get("overwrite")) == overwrite]
         created = create(target, run, batch, accumulated, overwrite=overwrite)
-        successes += [_success(target.types, c, overwrite=overwrite, create_new_copies=create_new_copies)
-                      for c in created]
+        successes += [
+            _success(target.types, c, overwrite=overwrite, create_new_copies=create_new_copies) for c in created
+        ]
     # An error is marked as an overwrite where its retry asked for one.
     run.pending_overwrites = {k for k, r in by_key.items() if r.get("overwrite")}
     return _result(target.types, run, successes)

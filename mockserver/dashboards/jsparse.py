@@ -50,7 +50,7 @@ class _Scanner:
 
     # -- errors -----------------------------------------------------------------------------
     def position(self) -> int:
-        return len(self.text[:self.pos].encode("utf-16-le")) // 2  # JavaScript counts UTF-16 units
+        return len(self.text[: self.pos].encode("utf-16-le")) // 2  # JavaScript counts UTF-16 units
 
     def fail(self, template: str | None = None) -> JsonSyntaxError:
         """ReportUnexpectedToken: the given wording, or one chosen by the character at the cursor."""
@@ -69,11 +69,12 @@ class _Scanner:
         if len(source) < 2 * CONTEXT + 1:
             return JsonSyntaxError(f"Unexpected token '{char}', \"{source}\" is not valid JSON")
         if at < CONTEXT:
-            return JsonSyntaxError(f"Unexpected token '{char}', \"{source[:at + CONTEXT]}\"... is not valid JSON")
+            return JsonSyntaxError(f"Unexpected token '{char}', \"{source[: at + CONTEXT]}\"... is not valid JSON")
         if at < len(source) - CONTEXT:
             return JsonSyntaxError(
-                f"Unexpected token '{char}', ...\"{source[at - CONTEXT:at + CONTEXT]}\"... is not valid JSON")
-        return JsonSyntaxError(f"Unexpected token '{char}', ...\"{source[at - CONTEXT:]}\" is not valid JSON")
+                f"Unexpected token '{char}', ...\"{source[at - CONTEXT : at + CONTEXT]}\"... is not valid JSON"
+            )
+        return JsonSyntaxError(f"Unexpected token '{char}', ...\"{source[at - CONTEXT :]}\" is not valid JSON")
 
     # -- scanning ---------------------------------------------------------------------------
     def peek(self) -> str:

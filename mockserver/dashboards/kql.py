@@ -11,12 +11,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from .errors import DqlSyntaxError, InvalidFilter
 from ..analysis import analyze
+from .errors import DqlSyntaxError, InvalidFilter
 from .search import values_at
 from .types import ROOT_FIELDS, TypeRegistry
 
@@ -76,7 +77,7 @@ class Parser:
         return result
 
     def literal(self, text: str, insensitive: bool = False) -> Any:
-        chunk = self.text[self.pos:self.pos + len(text)]
+        chunk = self.text[self.pos : self.pos + len(text)]
         if chunk == text or (insensitive and chunk.lower() == text):
             self.pos += len(text)
             return chunk
@@ -166,14 +167,27 @@ class Parser:
         return Node("not", [negated[1]]) if negated is not FAIL else self.sub_query()
 
     def sub_query(self) -> Any:
-        grouped = self.seq(lambda: self.literal("("), lambda: self.many(self.space), self.or_query,
-                           lambda: self.many(self.space), lambda: self.literal(")"))
+        grouped = self.seq(
+            lambda: self.literal("("),
+            lambda: self.many(self.space),
+            self.or_query,
+            lambda: self.many(self.space),
+            lambda: self.literal(")"),
+        )
         return grouped[2] if grouped is not FAIL else self.nested_query()
 
     def nested_query(self) -> Any:
-        nested = self.seq(self.field, lambda: self.many(self.space), lambda: self.literal(":"),
-                          lambda: self.many(self.space), lambda: self.literal("{"), lambda: self.many(self.space),
-                          self.or_query, lambda: self.many(self.space), lambda: self.literal("}"))
+        nested = self.seq(
+            self.field,
+            lambda: self.many(self.space),
+            lambda: self.literal(":"),
+            lambda: self.many(self.space),
+            lambda: self.literal("{"),
+            lambda: self.many(self.space),
+            self.or_query,
+            lambda: self.many(self.space),
+            lambda: self.literal("}"),
+        )
         return Node("nested", [nested[0], nested[6]]) if nested is not FAIL else self.expression()
 
     def expression(self) -> Any:
@@ -183,13 +197,23 @@ class Parser:
         return self.named("fieldName", self.literal_rule)
 
     def field_range_expression(self) -> Any:
-        found = self.seq(self.field, lambda: self.many(self.space), self.range_operator, lambda: self.many(self.space),
-                         self.literal_rule)
+        found = self.seq(
+            self.field,
+            lambda: self.many(self.space),
+            self.range_operator,
+            lambda: self.many(self.space),
+            self.literal_rule,
+        )
         return Node("range", [found[0], found[2], found[4]]) if found is not FAIL else FAIL
 
     def field_value_expression(self) -> Any:
-        found = self.seq(self.field, lambda: self.many(self.space), lambda: self.literal(":"),
-                         lambda: self.many(self.space), self.list_of_values)
+        found = self.seq(
+            self.field,
+            lambda: self.many(self.space),
+            lambda: self.literal(":"),
+            lambda: self.many(self.space),
+            self.list_of_values,
+        )
         return found[4](found[0]) if found is not FAIL else FAIL
 
     def value_expression(self) -> Any:
@@ -197,8 +221,13 @@ class Parser:
         return partial(Literal(None)) if partial is not FAIL else FAIL
 
     def list_of_values(self) -> Any:
-        grouped = self.seq(lambda: self.literal("("), lambda: self.many(self.space), self.or_list_of_values,
-                           lambda: self.many(self.space), lambda: self.literal(")"))
+        grouped = self.seq(
+            lambda: self.literal("("),
+            lambda: self.many(self.space),
+            self.or_list_of_values,
+            lambda: self.many(self.space),
+            lambda: self.literal(")"),
+        )
         return grouped[2] if grouped is not FAIL else self.value()
 
     def or_list_of_values(self) -> Any:
@@ -230,15 +259,24 @@ class Parser:
             if unquoted is not FAIL:
                 return lambda f: Node("is", [f, unquoted, False])
             return FAIL
+
         return self.named("value", body)
 
     def or_(self) -> Any:
-        return self.named("OR", lambda: self.seq(lambda: self.many(self.space, 1), lambda: self.literal("or", True),
-                                                 lambda: self.many(self.space, 1)))
+        return self.named(
+            "OR",
+            lambda: self.seq(
+                lambda: self.many(self.space, 1), lambda: self.literal("or", True), lambda: self.many(self.space, 1)
+            ),
+        )
 
     def and_(self) -> Any:
-        return self.named("AND", lambda: self.seq(lambda: self.many(self.space, 1), lambda: self.literal("and", True),
-                                                  lambda: self.many(self.space, 1)))
+        return self.named(
+            "AND",
+            lambda: self.seq(
+                lambda: self.many(self.space, 1), lambda: self.literal("and", True), lambda: self.many(self.space, 1)
+            ),
+        )
 
     def not_(self) -> Any:
         return self.named("NOT", lambda: self.seq(lambda: self.literal("not", True), lambda: self.many(self.space, 1)))
@@ -251,9 +289,11 @@ class Parser:
         return Literal("".join(found[1])) if found is not FAIL else FAIL
 
     def quoted_character(self) -> Any:
-        return self.choice(self.escaped_whitespace,
-                           lambda: _second(self.seq(lambda: self.literal("\\"), lambda: self.char_class('\\"', '[\\\\"]'))),
-                           lambda: self.char_class('"', '[^"]', negate=True))
+        return self.choice(
+            self.escaped_whitespace,
+            lambda: _second(self.seq(lambda: self.literal("\\"), lambda: self.char_class('\\"', '[\\\\"]'))),
+            lambda: self.char_class('"', '[^"]', negate=True),
+        )
 
     def unquoted_literal(self) -> Any:
         chars = self.many(self.unquoted_character, 1)
@@ -275,13 +315,25 @@ class Parser:
         return self.choice(
             self.escaped_whitespace,
             lambda: _second(self.seq(lambda: self.literal("\\"), self.special_character)),
-            lambda: _second(self.seq(lambda: self.literal("\\"),
-                                     lambda: self.choice(lambda: self.literal("or", True), lambda: self.literal("and", True),
-                                                         lambda: self.literal("not", True)))),
+            lambda: _second(
+                self.seq(
+                    lambda: self.literal("\\"),
+                    lambda: self.choice(
+                        lambda: self.literal("or", True),
+                        lambda: self.literal("and", True),
+                        lambda: self.literal("not", True),
+                    ),
+                )
+            ),
             lambda: WILDCARD if self.literal("*") is not FAIL else FAIL,
-            lambda: _last(self.seq(lambda: self.ahead_not(self.special_character),
-                                   lambda: self.ahead_not(lambda: self.choice(self.or_, self.and_, self.not_)),
-                                   self.any_char)))
+            lambda: _last(
+                self.seq(
+                    lambda: self.ahead_not(self.special_character),
+                    lambda: self.ahead_not(lambda: self.choice(self.or_, self.and_, self.not_)),
+                    self.any_char,
+                )
+            ),
+        )
 
     def escaped_whitespace(self) -> Any:
         for escape, char in (("\\t", "\t"), ("\\r", "\r"), ("\\n", "\n")):
@@ -320,6 +372,7 @@ def parse(expression: str) -> Node:
 
 # -- filter_utils: which keys a saved-objects filter may use ------------------------------------
 
+
 def validate(node: Node, types: list[str], registry: TypeRegistry) -> None:
     errors: list[str] = []
     allowed = ",".join(types)
@@ -339,7 +392,9 @@ def validate(node: Node, types: list[str], registry: TypeRegistry) -> None:
         if (len(parts) == 2 and parts[1] in mappings) or (len(parts) > 2 and parts[1] != "attributes"):
             errors.append(InvalidFilter.not_attributes(key))
             return
-        if (len(parts) == 2 and parts[1] not in ROOT_FIELDS) or (len(parts) > 2 and ".".join(parts[2:]) not in mappings):
+        if (len(parts) == 2 and parts[1] not in ROOT_FIELDS) or (
+            len(parts) > 2 and ".".join(parts[2:]) not in mappings
+        ):
             errors.append(InvalidFilter.not_mapped(key, allowed))
 
     def walk(current: Any) -> None:
@@ -359,12 +414,13 @@ def validate(node: Node, types: list[str], registry: TypeRegistry) -> None:
 
 # -- running a filter --------------------------------------------------------------------------
 
+
 def _as_date(value: Any) -> datetime | None:
     try:
         if isinstance(value, (int, float)):
-            return datetime.fromtimestamp(value / 1000, timezone.utc)
+            return datetime.fromtimestamp(value / 1000, UTC)
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 
@@ -399,8 +455,12 @@ def predicate(node: Node, registry: TypeRegistry) -> Callable[[dict], bool]:
         return lambda doc: bool(values(doc)) and inner(doc)
     if node.function == "range":
         operator, bound = node.args[1], node.args[2].value
-        compare = {"lt": lambda a, b: a < b, "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b,
-                   "gte": lambda a, b: a >= b}[operator]
+        compare = {
+            "lt": lambda a, b: a < b,
+            "lte": lambda a, b: a <= b,
+            "gt": lambda a, b: a > b,
+            "gte": lambda a, b: a >= b,
+        }[operator]
         convert = _as_date if kind == "date" else (lambda v: v)
 
         def in_range(doc: dict) -> bool:
@@ -412,6 +472,7 @@ def predicate(node: Node, registry: TypeRegistry) -> Callable[[dict], bool]:
                 except TypeError:
                     continue
             return False
+
         return in_range
     literal, is_phrase = node.args[1], node.args[2]
     if literal.wildcard and literal.value == "*":
@@ -445,4 +506,4 @@ def _number(value: Any) -> float | None:
 
 def _phrase_in(tokens: list[str], phrase: list[str]) -> bool:
     n = len(phrase)
-    return bool(n) and any(tokens[i:i + n] == phrase for i in range(len(tokens) - n + 1))
+    return bool(n) and any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))

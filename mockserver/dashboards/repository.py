@@ -10,14 +10,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..boom import BoomError, boom_body
 from ..jsonvalue import clone
-from . import kql
-from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
 from ..versions import order_key
+from . import kql
 from .errors import (
     InitialNamespacesOnSingleNamespaceType,
     InvalidVersion,
@@ -32,6 +31,7 @@ from .errors import (
     UnsupportedType,
     VersionConflict,
 )
+from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
 from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
 
 DEFAULT_NAMESPACE = "default"
@@ -54,8 +54,11 @@ def decode_version(version: str) -> tuple[int, int]:
 def item_error(so_type: str, so_id: str, error: BoomError) -> dict:
     """A bulk answer's failed item: the error's body without its attributes."""
     body = boom_body(error)
-    return {"id": so_id, "type": so_type, "error": {"error": body["error"], "message": body["message"],
-                                                    "statusCode": body["statusCode"]}}
+    return {
+        "id": so_id,
+        "type": so_type,
+        "error": {"error": body["error"], "message": body["message"], "statusCode": body["statusCode"]},
+    }
 
 
 def deep_merge(target: dict, changes: dict) -> None:
@@ -176,8 +179,9 @@ class Repository:
         return {"saved_objects": results}
 
     # -- writing ---------------------------------------------------------------------------
-    def new_document(self, types: TypeRegistry, so_type: str, body: dict, now: str, *,
-                     workspaces: list[str] | None = None) -> tuple[dict, SavedObjectsType]:
+    def new_document(
+        self, types: TypeRegistry, so_type: str, body: dict, now: str, *, workspaces: list[str] | None = None
+    ) -> tuple[dict, SavedObjectsType]:
         """A document ready to write: checked, migrated and stamped (nothing is written yet)."""
         saved_type = types.require(so_type)
         if body.get("initialNamespaces") is not None and saved_type.namespace_type != "multiple":
@@ -202,8 +206,15 @@ class Repository:
             doc["workspaces"] = list(chosen_workspaces)
         return doc, saved_type
 
-    def create(self, types: TypeRegistry, so_type: str, body: dict, *, overwrite: bool = False,
-               workspaces: list[str] | None = None) -> dict:
+    def create(
+        self,
+        types: TypeRegistry,
+        so_type: str,
+        body: dict,
+        *,
+        overwrite: bool = False,
+        workspaces: list[str] | None = None,
+    ) -> dict:
         """``POST /api/saved_objects/{type}[/{id}]``: refuses an existing id unless ``overwrite``,
         which replaces the object whole."""
         doc, saved_type = self.new_document(types, so_type, body, now_iso(), workspaces=workspaces)
@@ -212,8 +223,9 @@ class Repository:
             raise VersionConflict.exists(so_type, doc["id"], existing["_version"])
         return self.represent_created(self.write(doc, saved_type), saved_type)
 
-    def bulk_create(self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False,
-                    workspaces: list[str] | None = None) -> dict:
+    def bulk_create(
+        self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
+    ) -> dict:
         now = now_iso()
         prepared: list[tuple[dict, Any]] = []
         for body in objects:
@@ -233,8 +245,7 @@ class Repository:
                 results.append(self.represent_created(self.write(doc, outcome), outcome))
         return {"saved_objects": results}
 
-    def _update_one(self, types: TypeRegistry, so_type: str, so_id: str, body: dict, now: str,
-                    conflict_error) -> dict:
+    def _update_one(self, types: TypeRegistry, so_type: str, so_id: str, body: dict, now: str, conflict_error) -> dict:
         saved_type = types.get(so_type)
         doc = self.stored(so_type, so_id) if saved_type else None
         if doc is None:
@@ -249,9 +260,13 @@ class Repository:
             updated["references"] = clone(body["references"])
         updated["updated_at"] = now
         written = self.write(updated, saved_type)
-        answer: dict[str, Any] = {"id": so_id, "type": so_type, "updated_at": now,
-                                  "version": encode_version(written["_seq_no"], written["_primary_term"]),
-                                  "namespaces": self.namespaces(written, saved_type)}
+        answer: dict[str, Any] = {
+            "id": so_id,
+            "type": so_type,
+            "updated_at": now,
+            "version": encode_version(written["_seq_no"], written["_primary_term"]),
+            "namespaces": self.namespaces(written, saved_type),
+        }
         if written.get("originId") is not None:
             answer["originId"] = written["originId"]
         if body.get("references") is not None:
@@ -261,8 +276,10 @@ class Repository:
 
     def update(self, types: TypeRegistry, so_type: str, so_id: str, body: dict) -> dict:
         """``PUT /api/saved_objects/{type}/{id}``: merges the attributes sent, answers only them."""
+
         def stale(seq_no, primary_term, doc):
             return VersionConflict.stale(so_type, so_id, seq_no, primary_term, doc["_seq_no"], doc["_primary_term"])
+
         return self._update_one(types, so_type, so_id, body, now_iso(), stale)
 
     def bulk_update(self, types: TypeRegistry, objects: list[dict]) -> dict:
@@ -271,8 +288,11 @@ class Repository:
         for body in objects:
             so_type, so_id = body["type"], body["id"]
             try:
-                results.append(self._update_one(types, so_type, so_id, body, now,
-                                                lambda *_, t=so_type, i=so_id: SavedObjectConflict(t, i)))
+                results.append(
+                    self._update_one(
+                        types, so_type, so_id, body, now, lambda *_, t=so_type, i=so_id: SavedObjectConflict(t, i)
+                    )
+                )
             except BoomError as error:
                 results.append(item_error(so_type, so_id, error))
         return {"saved_objects": results}
@@ -284,13 +304,24 @@ class Repository:
         self.seq_no += 1
         return {}
 
-
     # -- find ---------------------------------------------------------------------------------
-    def find(self, types: TypeRegistry, *, type: list[str], per_page: int = 20, page: int = 1,
-             search: str | None = None, default_search_operator: str = "OR", search_fields: list[str] | None = None,
-             sort_field: str | None = None, has_reference: dict | None = None, fields: list[str] | None = None,
-             filter: str | None = None, namespaces: list[str] | None = None,
-             workspaces: list[str] | None = None) -> dict:
+    def find(
+        self,
+        types: TypeRegistry,
+        *,
+        type: list[str],
+        per_page: int = 20,
+        page: int = 1,
+        search: str | None = None,
+        default_search_operator: str = "OR",
+        search_fields: list[str] | None = None,
+        sort_field: str | None = None,
+        has_reference: dict | None = None,
+        fields: list[str] | None = None,
+        filter: str | None = None,
+        namespaces: list[str] | None = None,
+        workspaces: list[str] | None = None,
+    ) -> dict:
         """``GET /api/saved_objects/_find``: the objects of the requested types that every given
         condition keeps, by relevance with a search, by ``sort_field`` ascending, else in index order."""
         allowed = [t for t in type if types.get(t) is not None]
@@ -304,16 +335,21 @@ class Repository:
         for so_type in allowed:
             saved_type = types.get(so_type)
             objects = self.by_type.get(so_type, {})
-            scores = self._search(so_type, saved_type, objects, search, default_search_operator,
-                                  search_fields) if search else None
-            for so_id in (objects if scores is None else scores):
+            scores = (
+                self._search(so_type, saved_type, objects, search, default_search_operator, search_fields)
+                if search
+                else None
+            )
+            for so_id in objects if scores is None else scores:
                 doc = objects[so_id]
                 if not self._in_namespaces(doc, saved_type, wanted_namespaces):
                     continue
                 if workspaces and "*" not in workspaces and not set(workspaces) & set(doc.get("workspaces") or ()):
                     continue
-                if has_reference and not any(r.get("type") == has_reference.get("type") and
-                                             r.get("id") == has_reference.get("id") for r in doc.get("references", [])):
+                if has_reference and not any(
+                    r.get("type") == has_reference.get("type") and r.get("id") == has_reference.get("id")
+                    for r in doc.get("references", [])
+                ):
                     continue
                 if keep is not None and not keep(doc):
                     continue
@@ -326,7 +362,7 @@ class Repository:
             hits.sort(key=lambda hit: hit[0]["_seq_no"])
         start = per_page * (page - 1)
         shown = []
-        for doc, score in hits[start:start + per_page]:
+        for doc, score in hits[start : start + per_page]:
             item = self.represent_created(doc, types.get(doc["type"]), fields)
             item["score"] = None if sort_key is not None else score
             if sort_key is not None:
@@ -345,11 +381,20 @@ class Repository:
         if saved_type.namespace_type == "agnostic":
             return True
         if saved_type.namespace_type == "multiple":
-            return bool(wanted & set(doc.get("namespaces") or [DEFAULT_NAMESPACE])) or "*" in (doc.get("namespaces") or [])
+            return bool(wanted & set(doc.get("namespaces") or [DEFAULT_NAMESPACE])) or "*" in (
+                doc.get("namespaces") or []
+            )
         return DEFAULT_NAMESPACE in wanted
 
-    def _search(self, so_type: str, saved_type: SavedObjectsType, objects: dict, search: str, operator: str,
-                search_fields: list[str] | None) -> dict[str, float]:
+    def _search(
+        self,
+        so_type: str,
+        saved_type: SavedObjectsType,
+        objects: dict,
+        search: str,
+        operator: str,
+        search_fields: list[str] | None,
+    ) -> dict[str, float]:
         index = self.indexes.get(so_type) or TypeIndex(saved_type)
         if search_fields:
             fields = [(f.partition("^")[0], float(f.partition("^")[2] or 1)) for f in search_fields]
@@ -361,9 +406,17 @@ class Repository:
         if search.strip().endswith("*"):
             # The repository adds match_phrase_prefix clauses: either part may match.
             query = search.strip()[:-1]
-            prefix_fields = ([(f.partition("^")[0], int(float(f.partition("^")[2] or 1)))
-                              for f in search_fields if "*" not in f.partition("^")[0]] if search_fields
-                             else [(saved_type.default_search_field, 1)] if saved_type.default_search_field else [])
+            prefix_fields = (
+                [
+                    (f.partition("^")[0], int(float(f.partition("^")[2] or 1)))
+                    for f in search_fields
+                    if "*" not in f.partition("^")[0]
+                ]
+                if search_fields
+                else [(saved_type.default_search_field, 1)]
+                if saved_type.default_search_field
+                else []
+            )
             for name, boost in prefix_fields:
                 for so_id, score in phrase_prefix(index, name, query, boost, attributes_of).items():
                     scores[so_id] = scores.get(so_id, 0.0) + score
@@ -392,8 +445,11 @@ class Repository:
             raise SortWithoutFielddata(field_name, kind)
 
         def key(doc: dict) -> tuple:
-            found = values_at(doc["attributes"], source[1]) if source[0] == "attributes" else (
-                [doc.get(source[1])] if doc.get(source[1]) is not None else [])
+            found = (
+                values_at(doc["attributes"], source[1])
+                if source[0] == "attributes"
+                else ([doc.get(source[1])] if doc.get(source[1]) is not None else [])
+            )
             if not found:
                 return (1, None)  # missing values sort last
             value = found[0]
@@ -401,6 +457,7 @@ class Repository:
                 moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
                 value = int(moment.timestamp() * 1000)
             return (0, value)
+
         return key
 
 
@@ -436,5 +493,5 @@ def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
 
 
 def now_iso() -> str:
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -26,8 +26,9 @@ def bulk_get(call: DashboardsCall):
 @route("POST", f"{BASE}/_bulk_create", "saved_objects.bulk_create")
 def bulk_create(call: DashboardsCall):
     q = call.query
-    return 200, _repository(call).bulk_create(call.state.types, call.body, overwrite=q.get("overwrite", False),
-                                              workspaces=_list(q.get("workspaces")))
+    return 200, _repository(call).bulk_create(
+        call.state.types, call.body, overwrite=q.get("overwrite", False), workspaces=_list(q.get("workspaces"))
+    )
 
 
 @route("PUT", f"{BASE}/_bulk_update", "saved_objects.bulk_update")
@@ -39,45 +40,76 @@ def bulk_update(call: DashboardsCall):
 def find(call: DashboardsCall):
     q = call.query
     return 200, _repository(call).find(
-        call.state.types, type=_list(q["type"]), per_page=q.get("per_page", 20), page=q.get("page", 1),
-        search=q.get("search"), default_search_operator=q.get("default_search_operator", "OR"),
-        search_fields=_list(q.get("search_fields")), sort_field=q.get("sort_field"), has_reference=q.get("has_reference"),
-        fields=_list(q.get("fields")), filter=q.get("filter"), namespaces=_list(q.get("namespaces")),
-        workspaces=_list(q.get("workspaces")))
+        call.state.types,
+        type=_list(q["type"]),
+        per_page=q.get("per_page", 20),
+        page=q.get("page", 1),
+        search=q.get("search"),
+        default_search_operator=q.get("default_search_operator", "OR"),
+        search_fields=_list(q.get("search_fields")),
+        sort_field=q.get("sort_field"),
+        has_reference=q.get("has_reference"),
+        fields=_list(q.get("fields")),
+        filter=q.get("filter"),
+        namespaces=_list(q.get("namespaces")),
+        workspaces=_list(q.get("workspaces")),
+    )
 
 
 @route("POST", f"{BASE}/_export", "saved_objects.export")
 def export(call: DashboardsCall):
     body = call.body
     lines, details = exports.export(
-        _repository(call), call.state.types, type=_list(body.get("type")), objects=body.get("objects"),
-        search=body.get("search"), include_references_deep=body.get("includeReferencesDeep", False),
-        exclude_export_details=body.get("excludeExportDetails", False), workspaces=_list(body.get("workspaces")),
-        size_limit=call.state.settings["max_import_export_size"])
+        _repository(call),
+        call.state.types,
+        type=_list(body.get("type")),
+        objects=body.get("objects"),
+        search=body.get("search"),
+        include_references_deep=body.get("includeReferencesDeep", False),
+        exclude_export_details=body.get("excludeExportDetails", False),
+        workspaces=_list(body.get("workspaces")),
+        size_limit=call.state.settings["max_import_export_size"],
+    )
     content = exports.export_ndjson(lines, details)
-    return 200, Raw(content, "application/ndjson", {"Content-Disposition": 'attachment; filename="export.ndjson"'},
-                    checked=[*lines, *([details] if details else [])])
+    return 200, Raw(
+        content,
+        "application/ndjson",
+        {"Content-Disposition": 'attachment; filename="export.ndjson"'},
+        checked=[*lines, *([details] if details else [])],
+    )
 
 
 @route("POST", f"{BASE}/_import", "saved_objects.import")
 def import_objects(call: DashboardsCall):
     q = call.query
-    return 200, imports.import_objects(_import_target(call), call.body["file"], overwrite=q.get("overwrite", False),
-                                       create_new_copies=q.get("createNewCopies", False),
-                                       data_source_enabled=q.get("dataSourceEnabled", False),
-                                       limit=call.state.settings["max_import_export_size"])
+    return 200, imports.import_objects(
+        _import_target(call),
+        call.body["file"],
+        overwrite=q.get("overwrite", False),
+        create_new_copies=q.get("createNewCopies", False),
+        data_source_enabled=q.get("dataSourceEnabled", False),
+        limit=call.state.settings["max_import_export_size"],
+    )
 
 
 @route("POST", f"{BASE}/_resolve_import_errors", "saved_objects.resolve_import_errors")
 def resolve_import_errors(call: DashboardsCall):
-    return 200, imports.resolve_import_errors(_import_target(call), call.body["file"], call.body["retries"],
-                                              create_new_copies=call.query.get("createNewCopies", False),
-                                              limit=call.state.settings["max_import_export_size"])
+    return 200, imports.resolve_import_errors(
+        _import_target(call),
+        call.body["file"],
+        call.body["retries"],
+        create_new_copies=call.query.get("createNewCopies", False),
+        limit=call.state.settings["max_import_export_size"],
+    )
 
 
 def _import_target(call: DashboardsCall) -> imports.ImportTarget:
-    return imports.ImportTarget(_repository(call), call.state.types, workspaces=_list(call.query.get("workspaces")),
-                                data_source_id=call.query.get("dataSourceId") or None)
+    return imports.ImportTarget(
+        _repository(call),
+        call.state.types,
+        workspaces=_list(call.query.get("workspaces")),
+        data_source_id=call.query.get("dataSourceId") or None,
+    )
 
 
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
@@ -89,8 +121,9 @@ def get(call: DashboardsCall):
 @route("POST", f"{BASE}/<type>/<id>", "saved_objects.create")
 def create(call: DashboardsCall):
     body = {**call.body, "id": call.path.get("id")}
-    return 200, _repository(call).create(call.state.types, call.path["type"], body,
-                                         overwrite=call.query.get("overwrite", False))
+    return 200, _repository(call).create(
+        call.state.types, call.path["type"], body, overwrite=call.query.get("overwrite", False)
+    )
 
 
 @route("PUT", f"{BASE}/<type>/<id>", "saved_objects.update")

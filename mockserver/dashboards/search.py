@@ -11,16 +11,24 @@ or fuzzy match scores its boost.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .. import levenshtein
 from ..analysis import analyze, normalize
 from .types import SavedObjectsType
 
 K1, B = 1.2, 0.75
-SEARCHABLE = {"text": "text", "keyword": "keyword", "integer": "number", "long": "number", "short": "number",
-              "float": "number", "double": "number"}
+SEARCHABLE = {
+    "text": "text",
+    "keyword": "keyword",
+    "integer": "number",
+    "long": "number",
+    "short": "number",
+    "float": "number",
+    "double": "number",
+}
 
 
 def values_at(attributes: dict, path: str) -> list:
@@ -89,8 +97,10 @@ class FieldIndex:
         count = len(self.lengths) or 1
         average = (self.total_length / count) or 1
         idf = math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
-        return {doc_id: boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[doc_id] / average))
-                for doc_id, tf in posting.items()}
+        return {
+            doc_id: boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[doc_id] / average))
+            for doc_id, tf in posting.items()
+        }
 
 
 class TypeIndex:
@@ -121,6 +131,7 @@ class TypeIndex:
 
 
 # -- simple_query_string ---------------------------------------------------------------------
+
 
 @dataclass
 class Leaf:
@@ -183,7 +194,7 @@ def parse_simple_query(query: str, default_operator: str) -> Any:
                 if end is None:
                     i += 1  # an unmatched quote is skipped
                     continue
-                phrase = text[i + 1:end].replace('\\"', '"')
+                phrase = text[i + 1 : end].replace('\\"', '"')
                 i = end + 1
                 slop, i = _suffix_number(text, i)
                 build(Leaf("phrase", phrase, slop or 0))
@@ -192,7 +203,7 @@ def parse_simple_query(query: str, default_operator: str) -> Any:
                 if end is None:
                     i += 1
                     continue
-                inner = parse(text[i + 1:end])
+                inner = parse(text[i + 1 : end])
                 i = end + 1
                 build(inner if inner is not None else NOTHING)
             elif char == ")":
@@ -250,15 +261,22 @@ def _suffix_number(text: str, i: int) -> tuple[int | None, int]:
         j = i + 1
         while j < len(text) and text[j].isdigit():
             j += 1
-        return (int(text[i + 1:j]) if j > i + 1 else 2), j
+        return (int(text[i + 1 : j]) if j > i + 1 else 2), j
     return None, i
 
 
 class Searcher:
     """Evaluates a parsed query against one type's index: ``{id: score}`` of what matches."""
 
-    def __init__(self, index: TypeIndex, ids: Iterable[str], fields: list[tuple[str, float]], attributes_of,
-                 default_operator: str, include_type_field: bool):
+    def __init__(
+        self,
+        index: TypeIndex,
+        ids: Iterable[str],
+        fields: list[tuple[str, float]],
+        attributes_of,
+        default_operator: str,
+        include_type_field: bool,
+    ):
         self.index, self.all_ids = index, ids  # every id of the type: only NOT and match-all read them
         self.fields = [(name, boost) for name, boost in fields if name in index.fields]
         self.attributes_of = attributes_of
@@ -282,8 +300,11 @@ class Searcher:
         found = []
         for name, boost in self.fields:
             index = self.index.fields[name]
-            found.append(self.text_leaf(index, name, leaf, boost) if index.kind == "text"
-                         else self.exact_leaf(index, leaf, boost))
+            found.append(
+                self.text_leaf(index, name, leaf, boost)
+                if index.kind == "text"
+                else self.exact_leaf(index, leaf, boost)
+            )
         if self.include_type_field:  # the root "type" keyword is one of the fields "*" reaches
             found.append(self.exact_values({self.index.type_name: self.all_ids}, leaf, 1.0))
         return scores_of_any(found)
@@ -297,19 +318,29 @@ class Searcher:
             return scores_of_all(parts) if self.and_terms else scores_of_any(parts)
         if leaf.kind == "prefix":
             prefix = normalize(leaf.text)
-            return {doc_id: boost for token, posting in index.postings.items() if token.startswith(prefix)
-                    for doc_id in posting}
+            return {
+                doc_id: boost
+                for token, posting in index.postings.items()
+                if token.startswith(prefix)
+                for doc_id in posting
+            }
         if leaf.kind == "fuzzy":
             term = normalize(leaf.text)
-            return {doc_id: boost for token, posting in index.postings.items()
-                    if edit_distance(token, term, leaf.slop) <= leaf.slop for doc_id in posting}
+            return {
+                doc_id: boost
+                for token, posting in index.postings.items()
+                if edit_distance(token, term, leaf.slop) <= leaf.slop
+                for doc_id in posting
+            }
         tokens = analyze(leaf.text)  # phrase
         if not tokens:
             return {}
         candidates = set.intersection(*(set(index.postings.get(t, {})) for t in tokens))
         found = {}
         for doc_id in candidates:
-            field_tokens = [t for v in values_at(self.attributes_of(doc_id), self.index.paths[name]) for t in analyze(v)]
+            field_tokens = [
+                t for v in values_at(self.attributes_of(doc_id), self.index.paths[name]) for t in analyze(v)
+            ]
             if contains_phrase(field_tokens, tokens, leaf.slop):
                 found[doc_id] = sum(index.bm25(t, boost).get(doc_id, 0.0) for t in tokens)
         return found
@@ -331,9 +362,15 @@ class Searcher:
         if leaf.kind in ("term", "phrase"):
             return {doc_id: boost for doc_id in values.get(leaf.text, ())}
         if leaf.kind == "prefix":
-            return {doc_id: boost for value, ids in values.items() if str(value).startswith(leaf.text) for doc_id in ids}
-        return {doc_id: boost for value, ids in values.items()
-                if edit_distance(str(value), leaf.text, leaf.slop) <= leaf.slop for doc_id in ids}
+            return {
+                doc_id: boost for value, ids in values.items() if str(value).startswith(leaf.text) for doc_id in ids
+            }
+        return {
+            doc_id: boost
+            for value, ids in values.items()
+            if edit_distance(str(value), leaf.text, leaf.slop) <= leaf.slop
+            for doc_id in ids
+        }
 
 
 def phrase_prefix(index: TypeIndex, name: str, query: str, boost: float, attributes_of) -> dict[str, float]:
@@ -343,14 +380,16 @@ def phrase_prefix(index: TypeIndex, name: str, query: str, boost: float, attribu
     if field_index is None or field_index.kind != "text" or not tokens:
         return {}
     *words, last = tokens
-    candidates = {doc_id for token, posting in field_index.postings.items() if token.startswith(last) for doc_id in posting}
+    candidates = {
+        doc_id for token, posting in field_index.postings.items() if token.startswith(last) for doc_id in posting
+    }
     for word in words:
         candidates &= set(field_index.postings.get(word, {}))
     found = {}
     for doc_id in candidates:
         field_tokens = [t for v in values_at(attributes_of(doc_id), index.paths[name]) for t in analyze(v)]
         for start in range(len(field_tokens) - len(tokens) + 1):
-            if field_tokens[start:start + len(words)] == words and field_tokens[start + len(words)].startswith(last):
+            if field_tokens[start : start + len(words)] == words and field_tokens[start + len(words)].startswith(last):
                 found[doc_id] = boost * (1 + sum(field_index.bm25(w).get(doc_id, 0.0) for w in words))
                 break
     return found
@@ -359,7 +398,7 @@ def phrase_prefix(index: TypeIndex, name: str, query: str, boost: float, attribu
 def contains_phrase(field_tokens: list[str], tokens: list[str], slop: int) -> bool:
     if slop == 0:
         n = len(tokens)
-        return any(field_tokens[i:i + n] == tokens for i in range(len(field_tokens) - n + 1))
+        return any(field_tokens[i : i + n] == tokens for i in range(len(field_tokens) - n + 1))
     positions = [[i for i, t in enumerate(field_tokens) if t == token] for token in tokens]
     return any(_in_order(positions, 1, start, slop) for start in positions[0])
 
@@ -367,8 +406,11 @@ def contains_phrase(field_tokens: list[str], tokens: list[str], slop: int) -> bo
 def _in_order(positions: list[list[int]], k: int, previous: int, slop: int) -> bool:
     if k == len(positions):
         return True
-    return any(_in_order(positions, k + 1, p, slop - (p - previous - 1))
-               for p in positions[k] if previous < p and p - previous - 1 <= slop)
+    return any(
+        _in_order(positions, k + 1, p, slop - (p - previous - 1))
+        for p in positions[k]
+        if previous < p and p - previous - 1 <= slop
+    )
 
 
 def scores_of_any(results: list[dict[str, float]]) -> dict[str, float]:

@@ -25,9 +25,13 @@ from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fix
 class DashboardsState:
     def __init__(self, python_types: tuple[SavedObjectsType, ...] = ()):
         self.repository = Repository()
-        # savedObjects.maxImportExportSize and maxImportPayloadBytes, and server.maxPayloadBytes, as OSD's config has them.
-        self.settings = {"max_import_export_size": 10000, "max_import_payload_bytes": 26214400,
-                         "max_payload_bytes": 1048576}
+        # savedObjects.maxImportExportSize and maxImportPayloadBytes, and server.maxPayloadBytes,
+        # as OSD's config has them.
+        self.settings = {
+            "max_import_export_size": 10000,
+            "max_import_payload_bytes": 26214400,
+            "max_payload_bytes": 1048576,
+        }
         self.fixture_types: dict[str, dict] = {}
         self.types_generation = 0
         self._python_types = tuple(python_types)
@@ -42,7 +46,10 @@ class DashboardsState:
     def types(self) -> TypeRegistry:
         if self._registry is None or self._registry[0] != self.types_generation:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
-            self._registry = (self.types_generation, TypeRegistry((*BUILT_IN_TYPES, *self._python_types, *fixture_types)))
+            self._registry = (
+                self.types_generation,
+                TypeRegistry((*BUILT_IN_TYPES, *self._python_types, *fixture_types)),
+            )
         return self._registry[1]
 
     def load(self, section: dict, source: str) -> None:
@@ -51,18 +58,24 @@ class DashboardsState:
             self.fixture_types.update(clone(section["types"]))
             self.types_generation += 1
             try:
-                self.types
+                _ = self.types  # builds the registry: a type it refuses refuses the fixture
             except ValueError as e:
                 raise FixtureError(source, "/dashboards/types", str(e)) from None
         types = self.types
         for so_type, objects in section.get("saved_objects", {}).items():
             saved_type = types.get(so_type)
             if saved_type is None:
-                raise FixtureError(source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]")
+                raise FixtureError(
+                    source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]"
+                )
             for so_id, stored in objects.items():
                 place = f"/dashboards/saved_objects/{so_type}/{so_id}"
-                doc = {"id": so_id, "type": so_type, "attributes": clone(stored["attributes"]),
-                       "references": clone(stored.get("references", []))}
+                doc = {
+                    "id": so_id,
+                    "type": so_type,
+                    "attributes": clone(stored["attributes"]),
+                    "references": clone(stored.get("references", [])),
+                }
                 if stored.get("migrationVersion") is not None:
                     doc["migrationVersion"] = dict(stored["migrationVersion"])
                 try:
@@ -90,8 +103,9 @@ class DashboardsState:
         objects: dict[str, dict] = {}
         for so_type, by_id in self.repository.by_type.items():
             for so_id, doc in by_id.items():
-                entry = {k: clone(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at")
-                         if k in doc}
+                entry = {
+                    k: clone(doc[k]) for k in ("attributes", "references", "migrationVersion", "updated_at") if k in doc
+                }
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if doc.get(optional) is not None:
                         entry[optional] = clone(doc[optional])

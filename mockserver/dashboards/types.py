@@ -8,11 +8,12 @@ version). Migrations are applied to every object created or loaded from fixtures
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from .errors import UnsupportedType
 from ..versions import order_key
+from .errors import UnsupportedType
 
 Migration = Callable[[dict], dict]
 
@@ -53,10 +54,22 @@ def _keep(doc: dict) -> dict:
     return doc
 
 
-def _builtin(name: str, icon: str | None, latest: str | None, mappings: dict, search_field: str | None = "title",
-             title: str | None = "title") -> SavedObjectsType:
-    return SavedObjectsType(name, icon=icon, default_search_field=search_field, title_attribute=title,
-                            mappings=mappings, migrations={latest: _keep} if latest else {})
+def _builtin(
+    name: str,
+    icon: str | None,
+    latest: str | None,
+    mappings: dict,
+    search_field: str | None = "title",
+    title: str | None = "title",
+) -> SavedObjectsType:
+    return SavedObjectsType(
+        name,
+        icon=icon,
+        default_search_field=search_field,
+        title_attribute=title,
+        mappings=mappings,
+        migrations={latest: _keep} if latest else {},
+    )
 
 
 NOT_INDEXED = {"type": "text", "index": False}
@@ -71,40 +84,117 @@ def no_doc_values(kind: str) -> dict:
 SEARCH_SOURCE = {"kibanaSavedObjectMeta.searchSourceJSON": NOT_INDEXED}
 BUILT_IN_TYPES = (
     _builtin("index-pattern", "indexPatternApp", "7.6.0", {"title": TEXT, "type": KEYWORD, "dataSource": KEYWORD}),
-    _builtin("visualization", "visualizeApp", "7.10.0",
-             {"description": TEXT, **SEARCH_SOURCE, "savedSearchRefName": no_doc_values("keyword"), "title": TEXT,
-              "uiStateJSON": NOT_INDEXED, "version": INTEGER, "visState": NOT_INDEXED}),
-    _builtin("dashboard", "dashboardApp", "7.9.3",
-             {"description": TEXT, "hits": no_doc_values("integer"), **SEARCH_SOURCE, "optionsJSON": NOT_INDEXED,
-              "panelsJSON": NOT_INDEXED, "refreshInterval.display": no_doc_values("keyword"),
-              "refreshInterval.pause": no_doc_values("boolean"), "refreshInterval.section": no_doc_values("integer"),
-              "refreshInterval.value": no_doc_values("integer"), "timeFrom": no_doc_values("keyword"),
-              "timeRestore": no_doc_values("boolean"), "timeTo": no_doc_values("keyword"), "title": TEXT,
-              "version": INTEGER}),
-    _builtin("search", "discoverApp", "7.9.3",
-             {"columns": no_doc_values("keyword"), "description": TEXT, "hits": no_doc_values("integer"),
-              **SEARCH_SOURCE, "sort": no_doc_values("keyword"), "columnWidths": DISABLED, "title": TEXT,
-              "version": INTEGER}),
+    _builtin(
+        "visualization",
+        "visualizeApp",
+        "7.10.0",
+        {
+            "description": TEXT,
+            **SEARCH_SOURCE,
+            "savedSearchRefName": no_doc_values("keyword"),
+            "title": TEXT,
+            "uiStateJSON": NOT_INDEXED,
+            "version": INTEGER,
+            "visState": NOT_INDEXED,
+        },
+    ),
+    _builtin(
+        "dashboard",
+        "dashboardApp",
+        "7.9.3",
+        {
+            "description": TEXT,
+            "hits": no_doc_values("integer"),
+            **SEARCH_SOURCE,
+            "optionsJSON": NOT_INDEXED,
+            "panelsJSON": NOT_INDEXED,
+            "refreshInterval.display": no_doc_values("keyword"),
+            "refreshInterval.pause": no_doc_values("boolean"),
+            "refreshInterval.section": no_doc_values("integer"),
+            "refreshInterval.value": no_doc_values("integer"),
+            "timeFrom": no_doc_values("keyword"),
+            "timeRestore": no_doc_values("boolean"),
+            "timeTo": no_doc_values("keyword"),
+            "title": TEXT,
+            "version": INTEGER,
+        },
+    ),
+    _builtin(
+        "search",
+        "discoverApp",
+        "7.9.3",
+        {
+            "columns": no_doc_values("keyword"),
+            "description": TEXT,
+            "hits": no_doc_values("integer"),
+            **SEARCH_SOURCE,
+            "sort": no_doc_values("keyword"),
+            "columnWidths": DISABLED,
+            "title": TEXT,
+            "version": INTEGER,
+        },
+    ),
     _builtin("config", None, "7.9.0", {"buildNum": KEYWORD}, search_field=None, title=None),
-    _builtin("query", "search", None, {"title": TEXT, "description": TEXT, "query.language": KEYWORD,
-                                      "query.query": {"type": "keyword", "index": False}, "filters": DISABLED,
-                                      "timefilter": DISABLED}),
-    _builtin("url", "link", None, {"accessCount": {"type": "long"}, "accessDate": {"type": "date"},
-                                   "createDate": {"type": "date"},
-                                   "url": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 2048}}}},
-             search_field="url", title="url"),
-    _builtin("augment-vis", None, None, {"description": TEXT, "pluginResourceId": TEXT,
-                                         "visName": no_doc_values("keyword"), "visLayerExpressionFn.name": TEXT,
-                                         "visLayerExpressionFn.args": {"type": "object"}, "version": INTEGER},
-             search_field=None),
-    SavedObjectsType("workspace", namespace_type="agnostic", importable_and_exportable=False, title_attribute="name",
-                     mappings={"name": KEYWORD, "description": TEXT, "features": KEYWORD}),
+    _builtin(
+        "query",
+        "search",
+        None,
+        {
+            "title": TEXT,
+            "description": TEXT,
+            "query.language": KEYWORD,
+            "query.query": {"type": "keyword", "index": False},
+            "filters": DISABLED,
+            "timefilter": DISABLED,
+        },
+    ),
+    _builtin(
+        "url",
+        "link",
+        None,
+        {
+            "accessCount": {"type": "long"},
+            "accessDate": {"type": "date"},
+            "createDate": {"type": "date"},
+            "url": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 2048}}},
+        },
+        search_field="url",
+        title="url",
+    ),
+    _builtin(
+        "augment-vis",
+        None,
+        None,
+        {
+            "description": TEXT,
+            "pluginResourceId": TEXT,
+            "visName": no_doc_values("keyword"),
+            "visLayerExpressionFn.name": TEXT,
+            "visLayerExpressionFn.args": {"type": "object"},
+            "version": INTEGER,
+        },
+        search_field=None,
+    ),
+    SavedObjectsType(
+        "workspace",
+        namespace_type="agnostic",
+        importable_and_exportable=False,
+        title_attribute="name",
+        mappings={"name": KEYWORD, "description": TEXT, "features": KEYWORD},
+    ),
 )
 
 # Root fields every saved object has in the index (build_active_mappings.ts).
-ROOT_FIELDS = {"type": KEYWORD, "namespace": KEYWORD, "namespaces": KEYWORD, "originId": KEYWORD,
-               "updated_at": {"type": "date"}, "references": {"type": "nested"}, "migrationVersion": {"type": "object"},
-               "workspaces": KEYWORD}
+ROOT_FIELDS = {
+    "type": KEYWORD,
+    "namespace": KEYWORD,
+    "namespaces": KEYWORD,
+    "originId": KEYWORD,
+    "updated_at": {"type": "date"},
+    "references": {"type": "nested"},
+    "migrationVersion": {"type": "object"},
+    "workspaces": KEYWORD,
+}
 
 
 def flatten_mappings(properties: dict, prefix: str = "") -> dict[str, dict]:

@@ -20,14 +20,37 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "connector.last_sync": (CONNECTOR + "update_last_sync_stats", "manage_connector"),
     "connector.update_active_filtering": (CONNECTOR + "update_filtering/activate", "manage_connector"),
     "connector.update_filtering_validation": (CONNECTOR + "update_filtering/draft_validation", "manage_connector"),
-    **{f"connector.update_{name}": (CONNECTOR + f"update_{name}", "manage_connector")
-       for name in ("error", "name", "index_name", "service_type", "native", "status", "configuration", "scheduling",
-                    "pipeline", "filtering", "api_key_id", "features")},
+    **{
+        f"connector.update_{name}": (CONNECTOR + f"update_{name}", "manage_connector")
+        for name in (
+            "error",
+            "name",
+            "index_name",
+            "service_type",
+            "native",
+            "status",
+            "configuration",
+            "scheduling",
+            "pipeline",
+            "filtering",
+            "api_key_id",
+            "features",
+        )
+    },
     "connector.sync_job_get": (SYNC_JOB + "get", "monitor_connector"),
     "connector.sync_job_list": (SYNC_JOB + "list", "monitor_connector"),
-    **{f"connector.sync_job_{name}": (SYNC_JOB + action, "manage_connector")
-       for name, action in (("post", "post"), ("delete", "delete"), ("cancel", "cancel"), ("check_in", "check_in"),
-                            ("claim", "claim"), ("error", "update_error"), ("update_stats", "update_stats"))},
+    **{
+        f"connector.sync_job_{name}": (SYNC_JOB + action, "manage_connector")
+        for name, action in (
+            ("post", "post"),
+            ("delete", "delete"),
+            ("cancel", "cancel"),
+            ("check_in", "check_in"),
+            ("claim", "claim"),
+            ("error", "update_error"),
+            ("update_stats", "update_stats"),
+        )
+    },
     "ml.put_job": ("cluster:admin/xpack/ml/job/put", "manage_ml"),
     "ml.get_jobs": ("cluster:monitor/xpack/ml/job/get", "monitor_ml"),
     "ml.delete_job": ("cluster:admin/xpack/ml/job/delete", "manage_ml"),
@@ -46,8 +69,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "security.query_api_keys": ("cluster:admin/xpack/security/api_key/query", "read_api_keys"),
     "security.invalidate_api_key": ("cluster:admin/xpack/security/api_key/invalidate", "manage_api_key"),
     "connector.secret_get": (CONNECTOR + "secret/get", "read_connector_secrets"),
-    **{f"connector.secret_{name}": (CONNECTOR + f"secret/{name}", "write_connector_secrets")
-       for name in ("post", "put", "delete")},
+    **{
+        f"connector.secret_{name}": (CONNECTOR + f"secret/{name}", "write_connector_secrets")
+        for name in ("post", "put", "delete")
+    },
     "license.get": ("cluster:monitor/xpack/license/get", "monitor"),
     "ingest.get_pipeline": ("cluster:admin/ingest/pipeline/get", "read_pipeline"),
     "ingest.put_pipeline": ("cluster:admin/ingest/pipeline/put", "manage_pipeline"),

@@ -56,8 +56,12 @@ def update_aliases(indices: Indices, actions: list) -> dict:
     results: list[dict[str, Any]] = []
     changes: list = []
     # An index the request removes may give its name to an alias the same request adds.
-    removed = {t.name for kind, names, _, _ in plan if kind == "remove_index"
-               for t in indices.resolve(names, expand_wildcards="all", ignore_unavailable=True)}
+    removed = {
+        t.name
+        for kind, names, _, _ in plan
+        if kind == "remove_index"
+        for t in indices.resolve(names, expand_wildcards="all", ignore_unavailable=True)
+    }
     for kind, index_names, alias_names, action in plan:
         targets = indices.resolve(index_names, expand_wildcards="all", allow_no_indices=False)
         names = sorted(t.name for t in targets)
@@ -70,20 +74,26 @@ def update_aliases(indices: Indices, actions: list) -> dict:
             changes.append(("add", targets, alias_names, alias_spec(action)))
             results.append({"action": described, "status": 200})
         elif kind == "remove":
-            present = [(t, a) for t in targets for a in list(t.aliases)
-                       if any(fnmatch.fnmatchcase(a, pattern) for pattern in alias_names)]
+            present = [
+                (t, a)
+                for t in targets
+                for a in list(t.aliases)
+                if any(fnmatch.fnmatchcase(a, pattern) for pattern in alias_names)
+            ]
             if not present:
                 if action.get("must_exist"):
                     raise AliasesNotFound(alias_names)
-                results.append({"action": described, "status": 404,
-                                "error": AliasesNotFound(alias_names).to_xcontent()})
+                results.append(
+                    {"action": described, "status": 404, "error": AliasesNotFound(alias_names).to_xcontent()}
+                )
                 continue
             changes.append(("remove", present, None, None))
             results.append({"action": described, "status": 200})
         else:
             if any(t.name not in index_names and "*" not in "".join(index_names) for t in targets):
-                raise IllegalArgument("The provided expression matches an alias, specify the corresponding concrete "
-                                      "indices instead.")
+                raise IllegalArgument(
+                    "The provided expression matches an alias, specify the corresponding concrete indices instead."
+                )
             changes.append(("remove_index", targets, None, None))
             results.append({"action": described, "status": 200})
     if not changes:
@@ -103,4 +113,3 @@ def update_aliases(indices: Indices, actions: list) -> dict:
     if errors:
         answer["action_results"] = results
     return answer
-

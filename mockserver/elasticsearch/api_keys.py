@@ -22,7 +22,6 @@ from typing import Any
 
 from ..security import ALL_SPACES, BUILT_IN_ROLES, KIBANA_APPLICATION, Principal, SecurityState, now_millis
 from . import dates
-from .xcontent import Locator
 from .errors import (
     ActionRequestValidation,
     ElasticsearchError,
@@ -49,26 +48,36 @@ from .query import (
     _where,
     minimum_should_match,
 )
+from .xcontent import Locator
 
-OPERATIONS = frozenset(("security.create_api_key", "security.get_api_key", "security.query_api_keys",
-                        "security.invalidate_api_key"))
+OPERATIONS = frozenset(
+    ("security.create_api_key", "security.get_api_key", "security.query_api_keys", "security.invalidate_api_key")
+)
 
 
 # -- create -----------------------------------------------------------------------------------------
 # TimeValue.parseTimeValue's suffixes, in the order it tries them ("ms" before "s", "s" before "m").
-_TIME_UNITS = (("nanos", 1e-6), ("micros", 1e-3), ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
-               ("d", 86_400_000))
+_TIME_UNITS = (
+    ("nanos", 1e-6),
+    ("micros", 1e-3),
+    ("ms", 1),
+    ("s", 1000),
+    ("m", 60_000),
+    ("h", 3_600_000),
+    ("d", 86_400_000),
+)
 
 
 def parse_expiration(text: str) -> int:
     """An ``expiration`` as TimeValue.parseTimeValue reads it, in milliseconds."""
+
     def refused(problem: str) -> ParseException:
         return ParseException(f"failed to parse setting [expiration] with value [{text}] as a time value: {problem}")
 
     normalized = text.lower().strip()
     for suffix, ratio in _TIME_UNITS:
         if normalized.endswith(suffix):
-            number = normalized[:-len(suffix)].strip()
+            number = normalized[: -len(suffix)].strip()
             try:
                 amount: float = int(number)
             except ValueError:
@@ -93,8 +102,21 @@ def expiration_time(created: int, duration_millis: int) -> int:
 
 
 # RoleDescriptor.parse: the fields a descriptor may have (``index``/``application`` are old names).
-_DESCRIPTOR_FIELDS = ("cluster", "global", "indices", "index", "applications", "application", "run_as", "metadata",
-                      "transient_metadata", "remote_indices", "remote_cluster", "restriction", "description")
+_DESCRIPTOR_FIELDS = (
+    "cluster",
+    "global",
+    "indices",
+    "index",
+    "applications",
+    "application",
+    "run_as",
+    "metadata",
+    "transient_metadata",
+    "remote_indices",
+    "remote_cluster",
+    "restriction",
+    "description",
+)
 
 
 def normalise_descriptor(name: str, descriptor: dict) -> dict:
@@ -107,15 +129,21 @@ def normalise_descriptor(name: str, descriptor: dict) -> dict:
     if descriptor.get("global"):
         out["global"] = copy.deepcopy(descriptor["global"])
     out["indices"] = [_index_privileges(i) for i in descriptor.get("indices", descriptor.get("index", [])) or []]
-    out["applications"] = [{"application": a.get("application"), "privileges": list(a.get("privileges", [])),
-                            "resources": list(a.get("resources", []))}
-                           for a in descriptor.get("applications", descriptor.get("application", [])) or []]
+    out["applications"] = [
+        {
+            "application": a.get("application"),
+            "privileges": list(a.get("privileges", [])),
+            "resources": list(a.get("resources", [])),
+        }
+        for a in descriptor.get("applications", descriptor.get("application", [])) or []
+    ]
     out["run_as"] = list(descriptor.get("run_as", []))
     out["metadata"] = copy.deepcopy(descriptor.get("metadata", {}))
     out["transient_metadata"] = {"enabled": True}
     if descriptor.get("remote_indices"):
-        out["remote_indices"] = [{**_index_privileges(i), "clusters": list(i.get("clusters", []))}
-                                 for i in descriptor["remote_indices"]]
+        out["remote_indices"] = [
+            {**_index_privileges(i), "clusters": list(i.get("clusters", []))} for i in descriptor["remote_indices"]
+        ]
     for optional in ("remote_cluster", "restriction", "description"):
         if descriptor.get(optional):
             out[optional] = copy.deepcopy(descriptor[optional])
@@ -124,8 +152,10 @@ def normalise_descriptor(name: str, descriptor: dict) -> dict:
 
 def _index_privileges(entry: dict) -> dict:
     names = entry.get("names", [])
-    out: dict[str, Any] = {"names": [names] if isinstance(names, str) else list(names),
-                           "privileges": list(entry.get("privileges", []))}
+    out: dict[str, Any] = {
+        "names": [names] if isinstance(names, str) else list(names),
+        "privileges": list(entry.get("privileges", [])),
+    }
     if "field_security" in entry:
         out["field_security"] = copy.deepcopy(entry["field_security"])
     if "query" in entry:
@@ -136,8 +166,20 @@ def _index_privileges(entry: dict) -> dict:
 
 def _is_empty(descriptor: dict) -> bool:
     """RoleDescriptor.isEmpty: no privileges of any kind (and no metadata)."""
-    return not any(descriptor.get(f) for f in ("cluster", "global", "indices", "applications", "run_as", "metadata",
-                                               "remote_indices", "remote_cluster", "restriction"))
+    return not any(
+        descriptor.get(f)
+        for f in (
+            "cluster",
+            "global",
+            "indices",
+            "applications",
+            "run_as",
+            "metadata",
+            "remote_indices",
+            "remote_cluster",
+            "restriction",
+        )
+    )
 
 
 def prepare_create(call) -> None:
@@ -150,14 +192,16 @@ def prepare_create(call) -> None:
             normalise_descriptor(name, descriptor)
         except ParseException as cause:
             where = Locator(call.body_text)(("role_descriptors", name))
-            raise XContentParseError("[api_key_request] failed to parse field [role_descriptors]", where,
-                                     caused_by=cause) from None
+            raise XContentParseError(
+                "[api_key_request] failed to parse field [role_descriptors]", where, caused_by=cause
+            ) from None
     if body.get("expiration") is not None:
         try:
             parse_expiration(body["expiration"])
         except ParseException as cause:
-            raise XContentParseError("Failed to build [api_key_request] after last required field arrived",
-                                     caused_by=cause) from None
+            raise XContentParseError(
+                "Failed to build [api_key_request] after last required field arrived", caused_by=cause
+            ) from None
     problems = []
     name = body.get("name")
     if not name:
@@ -180,14 +224,16 @@ def create(security: SecurityState, principal: Principal, body: dict) -> dict:
     privileges), answered with its secret once."""
     descriptors = {name: normalise_descriptor(name, d) for name, d in (body.get("role_descriptors") or {}).items()}
     if principal.api_key_id is not None and (not descriptors or not all(_is_empty(d) for d in descriptors.values())):
-        raise IllegalArgument("creating derived api keys requires an explicit role descriptor that is empty (has no "
-                              "privileges)")
+        raise IllegalArgument(
+            "creating derived api keys requires an explicit role descriptor that is empty (has no privileges)"
+        )
     created = now_millis()
     expiration = None
     if body.get("expiration") is not None:
         expiration = expiration_time(created, parse_expiration(body["expiration"]))
-    key_id, secret = security.create_api_key(principal, body["name"], expiration, descriptors, body.get("metadata"),
-                                             created=created)
+    key_id, secret = security.create_api_key(
+        principal, body["name"], expiration, descriptors, body.get("metadata"), created=created
+    )
     answer: dict[str, Any] = {"id": key_id, "name": body["name"]}
     if expiration is not None:
         answer["expiration"] = expiration
@@ -202,8 +248,11 @@ _SUPERUSER_DESCRIPTOR = {
     "cluster": ["all"],
     "indices": [
         {"names": ["*"], "privileges": ["all"], "allow_restricted_indices": False},
-        {"names": ["*"], "privileges": ["monitor", "read", "view_index_metadata", "read_cross_cluster"],
-         "allow_restricted_indices": True},
+        {
+            "names": ["*"],
+            "privileges": ["monitor", "read", "view_index_metadata", "read_cross_cluster"],
+            "allow_restricted_indices": True,
+        },
     ],
     "applications": [{"application": "*", "privileges": ["*"], "resources": ["*"]}],
     "run_as": ["*"],
@@ -221,13 +270,20 @@ def role_descriptor_of(security: SecurityState, name: str, role: dict) -> dict:
     for entry in role.get("kibana", []):
         everywhere = ALL_SPACES in entry.get("spaces", [])
         privileges = [base if everywhere else f"space_{base}" for base in entry.get("base", [])]
-        privileges += [f"feature_{feature}.{level}" for feature, levels in entry.get("feature", {}).items()
-                       for level in levels]
+        privileges += [
+            f"feature_{feature}.{level}" for feature, levels in entry.get("feature", {}).items() for level in levels
+        ]
         resources = ["*"] if everywhere else [f"space:{space}" for space in entry.get("spaces", [])]
         applications.append({"application": KIBANA_APPLICATION, "privileges": privileges, "resources": resources})
     reserved = name in BUILT_IN_ROLES and name not in security.roles
-    return {"cluster": list(role.get("cluster", [])), "indices": [], "applications": applications, "run_as": [],
-            "metadata": {"_reserved": True} if reserved else {}, "transient_metadata": {"enabled": True}}
+    return {
+        "cluster": list(role.get("cluster", [])),
+        "indices": [],
+        "applications": applications,
+        "run_as": [],
+        "metadata": {"_reserved": True} if reserved else {},
+        "transient_metadata": {"enabled": True},
+    }
 
 
 def key_realm(security: SecurityState, key: dict) -> str:
@@ -236,17 +292,27 @@ def key_realm(security: SecurityState, key: dict) -> str:
 
 def api_key_info(security: SecurityState, key_id: str, key: dict, with_limited_by: bool = False) -> dict:
     """ApiKey.innerToXContent."""
-    info: dict[str, Any] = {"id": key_id, "name": key.get("name"), "type": key.get("type", "rest"),
-                            "creation": key.get("creation", 0)}
+    info: dict[str, Any] = {
+        "id": key_id,
+        "name": key.get("name"),
+        "type": key.get("type", "rest"),
+        "creation": key.get("creation", 0),
+    }
     if key.get("expiration") is not None:
         info["expiration"] = key["expiration"]
     info["invalidated"] = bool(key.get("invalidated", False))
     if key.get("invalidation") is not None:
         info["invalidation"] = key["invalidation"]
     realm = key_realm(security, key)
-    info.update(username=key["owner"], realm=realm, realm_type=key.get("realm_type") or realm,
-                metadata=copy.deepcopy(key.get("metadata") or {}))
-    info["role_descriptors"] = {name: normalise_descriptor(name, d) for name, d in (key.get("role_descriptors") or {}).items()}
+    info.update(
+        username=key["owner"],
+        realm=realm,
+        realm_type=key.get("realm_type") or realm,
+        metadata=copy.deepcopy(key.get("metadata") or {}),
+    )
+    info["role_descriptors"] = {
+        name: normalise_descriptor(name, d) for name, d in (key.get("role_descriptors") or {}).items()
+    }
     if info["type"] == "cross_cluster":
         if "access" in key:
             info["access"] = copy.deepcopy(key["access"])
@@ -262,13 +328,22 @@ def api_key_info(security: SecurityState, key_id: str, key: dict, with_limited_b
 
 # -- finding keys (ApiKeyService.findApiKeysForUserRealmApiKeyIdAndNameCombination) --------------------
 
+
 def _text(value: Any) -> str | None:
     """Strings.hasText: a blank value is no value."""
     return value if isinstance(value, str) and value.strip() else None
 
 
-def find(security: SecurityState, realms: list[str] | None, username: str | None, name: str | None,
-         ids: list[str] | None, *, skip_invalidated: bool = False, skip_expired: bool = False) -> list[tuple[str, dict]]:
+def find(
+    security: SecurityState,
+    realms: list[str] | None,
+    username: str | None,
+    name: str | None,
+    ids: list[str] | None,
+    *,
+    skip_invalidated: bool = False,
+    skip_expired: bool = False,
+) -> list[tuple[str, dict]]:
     now = now_millis()
     found = []
     for key_id, key in security.api_keys.items():
@@ -297,6 +372,7 @@ def _owners_filter(principal: Principal) -> tuple[str, list[str]]:
 
 # -- get ------------------------------------------------------------------------------------------------
 
+
 def prepare_get(call) -> None:
     """GetApiKeyRequest.validate."""
     q = call.query
@@ -319,13 +395,15 @@ def get(security: SecurityState, principal: Principal, query: dict) -> tuple[int
     if query.get("owner"):
         username, realms = _owners_filter(principal)
     active = bool(query.get("active_only"))
-    found = find(security, realms, username, name, [key_id] if key_id else None, skip_invalidated=active,
-                 skip_expired=active)
+    found = find(
+        security, realms, username, name, [key_id] if key_id else None, skip_invalidated=active, skip_expired=active
+    )
     keys = [api_key_info(security, i, k, bool(query.get("with_limited_by"))) for i, k in found]
     return (404 if key_id and not keys else 200), {"api_keys": keys}
 
 
 # -- invalidate -------------------------------------------------------------------------------------------
+
 
 def prepare_invalidate(call) -> None:
     """InvalidateApiKeyRequest: its constructor refuses empty or blank ids (while the body is parsed),
@@ -340,20 +418,26 @@ def prepare_invalidate(call) -> None:
             blank = [i for i, value in enumerate(ids) if not _text(value)]
             if blank:
                 plural = len(blank) > 1
-                problem = (f"Field [ids] must not contain blank id, but got blank {'ids' if plural else 'id'} at index "
-                           f"{'positions' if plural else 'position'}: [{', '.join(map(str, blank))}]")
+                problem = (
+                    f"Field [ids] must not contain blank id, but got blank {'ids' if plural else 'id'} at index "
+                    f"{'positions' if plural else 'position'}: [{', '.join(map(str, blank))}]"
+                )
         if problem:
-            raise XContentParseError("Failed to build [invalidate_api_key] after last required field arrived",
-                                     caused_by=ActionRequestValidation([problem])) from None
+            raise XContentParseError(
+                "Failed to build [invalidate_api_key] after last required field arrived",
+                caused_by=ActionRequestValidation([problem]),
+            ) from None
     name, username, realm = (_text(body.get(k)) for k in ("name", "username", "realm_name"))
     owner = bool(body.get("owner"))
     problems = []
     if not (realm or username or ids is not None or name or owner):
-        problems.append("One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag "
-                        "is false")
+        problems.append(
+            "One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false"
+        )
     if (ids is not None or name) and (realm or username):
-        problems.append("username or realm name must not be specified when the api key id(s) or api key name are "
-                        "specified")
+        problems.append(
+            "username or realm name must not be specified when the api key id(s) or api key name are specified"
+        )
     if owner and (realm or username):
         problems.append("neither username nor realm-name may be specified when invalidating owned API keys")
     if ids is not None and name:
@@ -380,8 +464,13 @@ def invalidate(security: SecurityState, principal: Principal, body: dict) -> dic
     now = now_millis()
     for key_id, key in found:
         if key.get("type") == "cross_cluster" and not cross_cluster_too:
-            errors.append(SecurityException(f"Cannot invalidate cross-cluster API key [{key_id}]. This requires "
-                                            "[manage_security] cluster privilege or higher", 403))
+            errors.append(
+                SecurityException(
+                    f"Cannot invalidate cross-cluster API key [{key_id}]. This requires "
+                    "[manage_security] cluster privilege or higher",
+                    403,
+                )
+            )
             continue
         key["invalidated"], key["invalidation"] = True, now
         answer["invalidated_api_keys"].append(key_id)
@@ -472,9 +561,14 @@ def _flattened(value: Any, prefix: str, out: dict[str, list[str]]) -> None:
 
 
 def _document(security: SecurityState, key_id: str, key: dict) -> dict[str, list]:
-    doc: dict[str, list] = {"_id": [key_id], "name": [key["name"]] if key.get("name") is not None else [],
-                            "username": [key["owner"]], "realm_name": [key_realm(security, key)],
-                            "type": [key.get("type", "rest")], "invalidated": [bool(key.get("invalidated", False))]}
+    doc: dict[str, list] = {
+        "_id": [key_id],
+        "name": [key["name"]] if key.get("name") is not None else [],
+        "username": [key["owner"]],
+        "realm_name": [key_realm(security, key)],
+        "type": [key.get("type", "rest")],
+        "invalidated": [bool(key.get("invalidated", False))],
+    }
     for field_name in DATE_FIELDS:
         doc[field_name] = [key[field_name]] if key.get(field_name) is not None else []
     metadata: dict[str, list[str]] = {}
@@ -491,8 +585,9 @@ def _date(value: Any, round_up: bool = False) -> int:
     try:
         return dates.parse_math(str(value), round_up)
     except (dates.DateParseError, ValueError):
-        raise IllegalArgument(f"failed to parse date field [{value}] with format [strict_date_optional_time||"
-                              "epoch_millis]") from None
+        raise IllegalArgument(
+            f"failed to parse date field [{value}] with format [strict_date_optional_time||epoch_millis]"
+        ) from None
 
 
 def _same(field_name: str, stored: Any, wanted: Any, case_insensitive: bool = False) -> bool:
@@ -506,11 +601,21 @@ def _same(field_name: str, stored: Any, wanted: Any, case_insensitive: bool = Fa
 
 def _in_range(field_name: str, stored: Any, query: Range) -> bool:
     if field_name in DATE_FIELDS:
-        low_ok = (query.gt is None or stored > _date(query.gt, True)) and (query.gte is None or stored >= _date(query.gte))
-        return low_ok and (query.lt is None or stored < _date(query.lt)) and (query.lte is None or stored <= _date(query.lte, True))
+        low_ok = (query.gt is None or stored > _date(query.gt, True)) and (
+            query.gte is None or stored >= _date(query.gte)
+        )
+        return (
+            low_ok
+            and (query.lt is None or stored < _date(query.lt))
+            and (query.lte is None or stored <= _date(query.lte, True))
+        )
     text = str(stored)
-    return ((query.gt is None or text > str(query.gt)) and (query.gte is None or text >= str(query.gte))
-            and (query.lt is None or text < str(query.lt)) and (query.lte is None or text <= str(query.lte)))
+    return (
+        (query.gt is None or text > str(query.gt))
+        and (query.gte is None or text >= str(query.gte))
+        and (query.lt is None or text < str(query.lt))
+        and (query.lte is None or text <= str(query.lte))
+    )
 
 
 def matches(query: Query, doc: dict[str, list]) -> bool:
@@ -526,8 +631,11 @@ def matches(query: Query, doc: dict[str, list]) -> bool:
         if not query.should:
             return True
         optional = bool(query.must or query.filter)
-        needed = (minimum_should_match(query.minimum_should_match, len(query.should))
-                  if query.minimum_should_match is not None else (0 if optional else 1))
+        needed = (
+            minimum_should_match(query.minimum_should_match, len(query.should))
+            if query.minimum_should_match is not None
+            else (0 if optional else 1)
+        )
         return sum(matches(q, doc) for q in query.should) >= needed
     values = doc.get(query.field, [])
     if isinstance(query, Exists):
@@ -541,8 +649,11 @@ def matches(query: Query, doc: dict[str, list]) -> bool:
     if isinstance(query, Range):
         return any(_in_range(query.field, v, query) for v in values)
     if isinstance(query, Prefix):
-        return any(isinstance(v, str) and (v.lower().startswith(query.value.lower()) if query.case_insensitive
-                                           else v.startswith(query.value)) for v in values)
+        return any(
+            isinstance(v, str)
+            and (v.lower().startswith(query.value.lower()) if query.case_insensitive else v.startswith(query.value))
+            for v in values
+        )
     if isinstance(query, Wildcard):
         return any(isinstance(v, str) and query.regex.match(v) for v in values)
     return False
@@ -638,8 +749,11 @@ def query(security: SecurityState, principal: Principal, body: dict | None, para
         except NotMocked:
             raise
         except ElasticsearchError as error:  # the payload's ObjectParser wraps what the query parser threw
-            raise XContentParseError("[query_api_key_request_payload] failed to parse field [query]",
-                                     _where(error, locate(("query",))), caused_by=error) from None
+            raise XContentParseError(
+                "[query_api_key_request_payload] failed to parse field [query]",
+                _where(error, locate(("query",))),
+                caused_by=error,
+            ) from None
     sorts = _sorts(body.get("sort"))
     _check_query(parsed)
     own_only = not security.has_cluster_privilege(principal, "read_api_keys")
@@ -656,15 +770,17 @@ def query(security: SecurityState, principal: Principal, body: dict | None, para
         after = body.get("search_after")
         if after is not None:
             if not isinstance(after, list) or len(after) != len(sorts):
-                raise IllegalArgument(f"search_after has {len(after) if isinstance(after, list) else 1} value(s) but "
-                                      f"sort has {len(sorts)}.")
+                raise IllegalArgument(
+                    f"search_after has {len(after) if isinstance(after, list) else 1} value(s) but "
+                    f"sort has {len(sorts)}."
+                )
             bound = _order_key([_after_value(v, f) for v, (f, _) in zip(after, sorts)], sorts)
             rows = [row for row in rows if _order_key(row[3], sorts) > bound]
     elif body.get("search_after") is not None:
         raise IllegalArgument("Sort must contain at least one field.")
     start = body.get("from") or 0
     size = 10 if body.get("size") is None else body["size"]
-    page = rows[start:start + size]
+    page = rows[start : start + size]
     with_limited_by = bool(params.get("with_limited_by"))
     keys = []
     for _, key_id, key, sort_values in page:
@@ -691,6 +807,7 @@ def _owned(security: SecurityState, principal: Principal, key_id: str, key: dict
 
 # -- who may ask ------------------------------------------------------------------------------------------
 
+
 def _owns(principal: Principal, key_id: Any, username: Any, realm: Any, owner: bool) -> bool:
     """ManageOwnApiKeyClusterPrivilege.checkIfUserIsOwnerOfApiKeys."""
     key_id, username, realm = _text(key_id), _text(username), _text(realm)
@@ -716,25 +833,36 @@ def required_privilege(operation: str, principal: Principal, query: dict, body: 
                 return None
             if with_limited_by:  # a key needs manage_api_key or higher to see any limited-by descriptors
                 return "read_api_keys"
-        own = _owns(principal, query.get("id"), query.get("username"), query.get("realm_name"), bool(query.get("owner")))
+        own = _owns(
+            principal, query.get("id"), query.get("username"), query.get("realm_name"), bool(query.get("owner"))
+        )
         return "read_own_api_keys" if own else "read_api_keys"
     if operation == "security.query_api_keys":
-        return "read_api_keys" if principal.api_key_id is not None and query.get("with_limited_by") else "read_own_api_keys"
+        return (
+            "read_api_keys"
+            if principal.api_key_id is not None and query.get("with_limited_by")
+            else "read_own_api_keys"
+        )
     if operation == "security.invalidate_api_key":
         body = body or {}
         ids = body.get("ids")
         owner = bool(body.get("owner"))
-        own = all(_owns(principal, i, body.get("username"), body.get("realm_name"), owner)
-                  for i in (ids if ids is not None else [None]))
+        own = all(
+            _owns(principal, i, body.get("username"), body.get("realm_name"), owner)
+            for i in (ids if ids is not None else [None])
+        )
         return "manage_own_api_key" if own else "manage_api_key"
     raise KeyError(operation)
 
 
-PREPARE = {"security.create_api_key": prepare_create, "security.get_api_key": prepare_get,
-           "security.query_api_keys": prepare_query, "security.invalidate_api_key": prepare_invalidate}
+PREPARE = {
+    "security.create_api_key": prepare_create,
+    "security.get_api_key": prepare_get,
+    "security.query_api_keys": prepare_query,
+    "security.invalidate_api_key": prepare_invalidate,
+}
 
 
 def prepare(operation: str, call) -> None:
     """What the REST layer and the request's own validate() refuse, before the privileges are checked."""
     PREPARE[operation](call)
-

@@ -12,7 +12,7 @@ item: the index it would create, the shard, the item's own operation. Superusers
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..product import Call
 from ..security import Principal, SecurityState, index_privileges_granting
@@ -71,8 +71,9 @@ def authorize_indices(call: Call, operation: str) -> None:
         return
     if operation == "indices.delete" and any(p == "_all" or "*" in p for p in parts):
         return  # refused as destructive whatever the caller may do
-    narrowed, explicit = narrow(call.state.indices, parts, call.query, allowed,
-                                "all" if operation in _EXPAND_ALL else "open")
+    narrowed, explicit = narrow(
+        call.state.indices, parts, call.query, allowed, "all" if operation in _EXPAND_ALL else "open"
+    )
     denied = [name for name in explicit if not allowed(name)]
     if denied:
         raise _denied(security, principal, action, _on_indices(denied))
@@ -82,14 +83,17 @@ def authorize_indices(call: Call, operation: str) -> None:
             raise _denied(security, principal, action, _on_indices(denied))
     if operation == "delete_by_query":  # its search is a child request, authorized on its own
         readable = security.index_matcher(principal, SEARCH)
-        denied = [name for name in expression_parts(narrowed) if name not in NO_INDICES.split(",") and not readable(name)]
+        denied = [
+            name for name in expression_parts(narrowed) if name not in NO_INDICES.split(",") and not readable(name)
+        ]
         if denied:
             raise _denied(security, principal, SEARCH, _on_indices(denied))
     call.path["index"] = narrowed
 
 
-def narrow(indices: Indices, parts: list[str], query: dict, allowed: Callable[[str], bool],
-           expand_default: str = "open") -> tuple[str, list[str]]:
+def narrow(
+    indices: Indices, parts: list[str], query: dict, allowed: Callable[[str], bool], expand_default: str = "open"
+) -> tuple[str, list[str]]:
     """IndexAbstractionResolver.resolveIndexAbstractions: wildcards resolved to the names the caller may
     act on, exclusions applied, explicit names kept (dropped with ``ignore_unavailable`` when they are
     not authorized or do not exist). Answers the expression that replaces the request's, and the
@@ -122,8 +126,9 @@ def narrow(indices: Indices, parts: list[str], query: dict, allowed: Callable[[s
     return ",".join(names), explicit
 
 
-def _authorize_alias_actions(call: Call, security: SecurityState, principal: Principal, action: str,
-                             allowed: Callable[[str], bool]) -> None:
+def _authorize_alias_actions(
+    call: Call, security: SecurityState, principal: Principal, action: str, allowed: Callable[[str], bool]
+) -> None:
     """POST /_aliases: every index and alias its actions name, wildcards resolved (not narrowed)."""
     denied: list[str] = []
     for entry in (call.body or {}).get("actions", []) if isinstance(call.body, dict) else []:
@@ -181,8 +186,13 @@ def _on_indices(names: list[str]) -> str | None:
     return f"on indices [{','.join(names)}]" if names else None
 
 
-def _denied(security: SecurityState, principal: Principal, action: str, context: str | None,
-            grants: tuple[str, tuple[str, ...] | list[str]] | None = None) -> SecurityException:
+def _denied(
+    security: SecurityState,
+    principal: Principal,
+    action: str,
+    context: str | None,
+    grants: tuple[str, tuple[str, ...] | list[str]] | None = None,
+) -> SecurityException:
     """AuthorizationDenialMessages.actionDenied."""
     if principal.api_key_id is not None:
         who = f"API key id [{principal.api_key_id}] of user [{principal.username}]"
@@ -196,5 +206,6 @@ def _denied(security: SecurityState, principal: Principal, action: str, context:
     message = f"action [{action}] is unauthorized for {who}"
     if context:
         message += f" {context}"
-    return SecurityException(f"{message}, this action is granted by the {kind} privileges [{','.join(privileges)}]",
-                             403)
+    return SecurityException(
+        f"{message}, this action is granted by the {kind} privileges [{','.join(privileges)}]", 403
+    )

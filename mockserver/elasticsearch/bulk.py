@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import xcontent
 from .documents import Documents, doc_id_problems
-from .json_reader import parse_json
 from .errors import (
     ActionRequestValidation,
     DocumentParsingError,
@@ -20,14 +20,38 @@ from .errors import (
     NotMocked,
     XContentParseError,
 )
+from .json_reader import parse_json
 
 ACTIONS = ("create", "delete", "index", "update")
-ACTION_PARAMS = {"_index", "_id", "routing", "if_seq_no", "if_primary_term", "version", "version_type", "pipeline",
-                 "require_alias", "retry_on_conflict", "_source", "dynamic_templates", "list_executed_pipelines",
-                 "require_data_stream", "op_type"}
+ACTION_PARAMS = {
+    "_index",
+    "_id",
+    "routing",
+    "if_seq_no",
+    "if_primary_term",
+    "version",
+    "version_type",
+    "pipeline",
+    "require_alias",
+    "retry_on_conflict",
+    "_source",
+    "dynamic_templates",
+    "list_executed_pipelines",
+    "require_data_stream",
+    "op_type",
+}
 NOT_MOCKED_PARAMS = ("version", "version_type", "routing", "dynamic_templates")
-UPDATE_FIELDS = {"doc", "upsert", "doc_as_upsert", "detect_noop", "scripted_upsert", "script", "_source", "lang",
-                 "params"}
+UPDATE_FIELDS = {
+    "doc",
+    "upsert",
+    "doc_as_upsert",
+    "detect_noop",
+    "scripted_upsert",
+    "script",
+    "_source",
+    "lang",
+    "params",
+}
 
 
 class BulkItem:
@@ -55,27 +79,37 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
             continue
         action_line = _parse_action(raw, number)
         if not isinstance(action_line, dict):
-            raise IllegalArgument(f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
-                                  f"[{xcontent.token_kind(action_line)}]")
+            raise IllegalArgument(
+                f"Malformed action/metadata line [{number}], expected START_OBJECT but found "
+                f"[{xcontent.token_kind(action_line)}]"
+            )
         if len(action_line) != 1:
             if not action_line:
-                raise IllegalArgument(f"Malformed action/metadata line [{number}], expected FIELD_NAME but found "
-                                      "[END_OBJECT]")
-            raise IllegalArgument(f"Malformed action/metadata line [{number}], expected END_OBJECT but found "
-                                  "[FIELD_NAME]")
+                raise IllegalArgument(
+                    f"Malformed action/metadata line [{number}], expected FIELD_NAME but found [END_OBJECT]"
+                )
+            raise IllegalArgument(
+                f"Malformed action/metadata line [{number}], expected END_OBJECT but found [FIELD_NAME]"
+            )
         action, meta = next(iter(action_line.items()))
         if action not in ACTIONS:
-            raise IllegalArgument(f"Malformed action/metadata line [{number}], expected field [create], [delete], "
-                                  f"[index] or [update] but found [{action}]")
+            raise IllegalArgument(
+                f"Malformed action/metadata line [{number}], expected field [create], [delete], "
+                f"[index] or [update] but found [{action}]"
+            )
         if not isinstance(meta, dict):
-            raise IllegalArgument(f"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT "
-                                  f"but found [{xcontent.token_kind(meta)}]")
+            raise IllegalArgument(
+                f"Malformed action/metadata line [{number}], expected START_OBJECT or END_OBJECT "
+                f"but found [{xcontent.token_kind(meta)}]"
+            )
         for key, value in meta.items():
             if key not in ACTION_PARAMS:
                 raise IllegalArgument(f"Action/metadata line [{number}] contains an unknown parameter [{key}]")
             if isinstance(value, (dict, list)) and key not in ("_source", "dynamic_templates"):
-                raise IllegalArgument(f"Malformed action/metadata line [{number}], expected a simple value for field "
-                                      f"[{key}] but found [{xcontent.token_kind(value)}]")
+                raise IllegalArgument(
+                    f"Malformed action/metadata line [{number}], expected a simple value for field "
+                    f"[{key}] but found [{xcontent.token_kind(value)}]"
+                )
         unsupported = next((key for key in NOT_MOCKED_PARAMS if key in meta), None)
         if unsupported is not None:
             raise NotMocked(f"[{unsupported}] in a bulk action")
@@ -94,8 +128,9 @@ def parse_bulk(text: str, default_index: str | None) -> list[BulkItem]:
         if action == "update":
             source = parse_json(source_text, line=True)
             if not isinstance(source, dict):
-                raise XContentParseError(f"[UpdateRequest] Expected START_OBJECT but was: {xcontent.token_kind(source)}",
-                                         (1, 1))
+                raise XContentParseError(
+                    f"[UpdateRequest] Expected START_OBJECT but was: {xcontent.token_kind(source)}", (1, 1)
+                )
             for key in source:
                 if key not in UPDATE_FIELDS:
                     locations = xcontent.Locations(source_text)
@@ -130,13 +165,15 @@ def _parse_action(raw: str, number: int) -> Any:
         except ValueError:
             raise
         if isinstance(value, dict) and raw[end:].strip():
-            raise IllegalArgument(f"Malformed action/metadata line [{number}], unexpected data after the closing "
-                                  "brace") from None
+            raise IllegalArgument(
+                f"Malformed action/metadata line [{number}], unexpected data after the closing brace"
+            ) from None
         raise
 
 
-def run_bulk(documents: Documents, items: list[BulkItem], params: dict,
-             authorize: Callable[[str, str], None] | None = None) -> dict:
+def run_bulk(
+    documents: Documents, items: list[BulkItem], params: dict, authorize: Callable[[str, str], None] | None = None
+) -> dict:
     """The items in order, each answered on its own; ``authorize`` (an operation and an index name)
     refuses an item the caller may not write, as the bulk shard request's item check does."""
     started = time.perf_counter()
@@ -153,8 +190,12 @@ def run_bulk(documents: Documents, items: list[BulkItem], params: dict,
             status, body = _run_item(documents, item, params, refresh, default_pipeline)
         except ElasticsearchError as error:
             status = error.status
-            body = {"_index": _failed_index(documents, item.meta["_index"]), "_id": item.meta.get("_id"),
-                    "status": status, "error": error.to_xcontent()}
+            body = {
+                "_index": _failed_index(documents, item.meta["_index"]),
+                "_id": item.meta.get("_id"),
+                "status": status,
+                "error": error.to_xcontent(),
+            }
             errors = True
             results.append({item.action: body})
             continue
@@ -191,26 +232,41 @@ def _run_item(documents: Documents, item: BulkItem, params: dict, refresh: bool,
             raise ActionRequestValidation(["id is missing"])
         if documents.indices.get(index_name) is None and not documents.indices.alias_targets(index_name):
             raise IndexNotFound(index_name)
-        return documents.delete(index_name, doc_id, if_seq_no=if_seq_no, if_primary_term=if_primary_term,
-                                refresh=refresh)
+        return documents.delete(
+            index_name, doc_id, if_seq_no=if_seq_no, if_primary_term=if_primary_term, refresh=refresh
+        )
     if item.action == "update":
         if doc_id is None:
             raise ActionRequestValidation(["id is missing"])
         body = item.source
         source = body.get("_source", meta.get("_source"))
-        return documents.update(index_name, doc_id, body, if_seq_no=if_seq_no, if_primary_term=if_primary_term,
-                                retry_on_conflict=_int_meta(meta, "retry_on_conflict") or 0, refresh=refresh,
-                                source=True if source is True else None,
-                                locate=xcontent.Locator(item.source_text))
+        return documents.update(
+            index_name,
+            doc_id,
+            body,
+            if_seq_no=if_seq_no,
+            if_primary_term=if_primary_term,
+            retry_on_conflict=_int_meta(meta, "retry_on_conflict") or 0,
+            refresh=refresh,
+            source=True if source is True else None,
+            locate=xcontent.Locator(item.source_text),
+        )
     source_text = item.source_text
     try:
         source = parse_json(source_text, line=True)
     except ElasticsearchError as cause:  # the document parser's failure, for this item only
         raise DocumentParsingError(f"[1:1] failed to parse: {cause.reason}", caused_by=cause) from None
-    return documents.index(index_name, doc_id, source, op_type="create" if item.action == "create" else "index",
-                           if_seq_no=if_seq_no, if_primary_term=if_primary_term,
-                           pipeline=meta.get("pipeline", default_pipeline), refresh=refresh,
-                           locate=xcontent.Locator(source_text))
+    return documents.index(
+        index_name,
+        doc_id,
+        source,
+        op_type="create" if item.action == "create" else "index",
+        if_seq_no=if_seq_no,
+        if_primary_term=if_primary_term,
+        pipeline=meta.get("pipeline", default_pipeline),
+        refresh=refresh,
+        locate=xcontent.Locator(source_text),
+    )
 
 
 def _int_meta(meta: dict, key: str) -> int | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def format_instant(moment: datetime) -> str:
@@ -25,7 +25,7 @@ def instant_sort_key(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return _EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Clock:
@@ -35,7 +35,7 @@ class Clock:
         self._last = _EPOCH
 
     def now(self) -> str:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
         if moment <= self._last:
             moment = self._last + timedelta(microseconds=1)
         self._last = moment
@@ -61,6 +61,6 @@ class IdGenerator:
         with self._lock:
             self._sequence = (self._sequence + 1) & 0xFFFFFF
             sequence = self._sequence
-        millis = int(datetime.now(timezone.utc).timestamp() * 1000)
+        millis = int(datetime.now(UTC).timestamp() * 1000)
         raw = millis.to_bytes(6, "big") + sequence.to_bytes(3, "big") + self._node
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")

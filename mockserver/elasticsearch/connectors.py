@@ -14,8 +14,6 @@ from typing import Any
 
 from .dates import normalise_instant
 from .documents import doc_id_problems, merge_source
-from .indices import index_name_problem
-from .system_indices import CONNECTORS_INDEX, SystemIndex
 from .errors import (
     ActionRequestValidation,
     DocumentMissing,
@@ -23,6 +21,8 @@ from .errors import (
     ResourceNotFound,
     StatusException,
 )
+from .indices import index_name_problem
+from .system_indices import CONNECTORS_INDEX, SystemIndex
 
 CONNECTOR_STATUSES = ("created", "needs_configuration", "configured", "connected", "error")
 DEFAULT_CRON = "0 0 0 * * ?"
@@ -39,23 +39,69 @@ STATUS_TRANSITIONS = {
 
 # The order Connector.toInnerXContent writes the fields in at creation; later updates append.
 FIELD_ORDER = (
-    "api_key_id", "api_key_secret_id", "configuration", "custom_scheduling", "description", "error",
-    "features", "filtering", "index_name", "is_native", "language", "last_seen",
-    "last_access_control_sync_error", "last_access_control_sync_status", "last_access_control_sync_scheduled_at",
-    "last_deleted_document_count", "last_incremental_sync_scheduled_at", "last_indexed_document_count",
-    "last_sync_error", "last_sync_scheduled_at", "last_sync_status", "last_synced",
-    "name", "pipeline", "scheduling", "service_type", "sync_cursor", "status", "sync_now", "deleted",
+    "api_key_id",
+    "api_key_secret_id",
+    "configuration",
+    "custom_scheduling",
+    "description",
+    "error",
+    "features",
+    "filtering",
+    "index_name",
+    "is_native",
+    "language",
+    "last_seen",
+    "last_access_control_sync_error",
+    "last_access_control_sync_status",
+    "last_access_control_sync_scheduled_at",
+    "last_deleted_document_count",
+    "last_incremental_sync_scheduled_at",
+    "last_indexed_document_count",
+    "last_sync_error",
+    "last_sync_scheduled_at",
+    "last_sync_status",
+    "last_synced",
+    "name",
+    "pipeline",
+    "scheduling",
+    "service_type",
+    "sync_cursor",
+    "status",
+    "sync_now",
+    "deleted",
 )
-LAST_SYNC_FIELDS = FIELD_ORDER[FIELD_ORDER.index("last_access_control_sync_error"):FIELD_ORDER.index("name")] + ("sync_cursor",)
+LAST_SYNC_FIELDS = FIELD_ORDER[FIELD_ORDER.index("last_access_control_sync_error") : FIELD_ORDER.index("name")] + (
+    "sync_cursor",
+)
 
-CONFIGURATION_ENTRY_ALWAYS = {"default_value": None, "label": None, "required": False, "sensitive": False, "value": None}
-CONFIGURATION_ENTRY_OPTIONAL = ("category", "depends_on", "display", "options", "order", "placeholder", "tooltip",
-                                "type", "ui_restrictions", "validations")
+CONFIGURATION_ENTRY_ALWAYS = {
+    "default_value": None,
+    "label": None,
+    "required": False,
+    "sensitive": False,
+    "value": None,
+}
+CONFIGURATION_ENTRY_OPTIONAL = (
+    "category",
+    "depends_on",
+    "display",
+    "options",
+    "order",
+    "placeholder",
+    "tooltip",
+    "type",
+    "ui_restrictions",
+    "validations",
+)
 RULE_FIELDS = ("created_at", "field", "id", "order", "policy", "rule", "updated_at", "value")
 FEATURE_FLAGS = ("document_level_security", "incremental_sync", "native_connector_api_keys")
 # The _last_sync fields read as instants (ConnectorUtils.parseNullableInstant), stored as written back.
-LAST_SYNC_INSTANTS = ("last_access_control_sync_scheduled_at", "last_incremental_sync_scheduled_at",
-                      "last_sync_scheduled_at", "last_synced")
+LAST_SYNC_INSTANTS = (
+    "last_access_control_sync_scheduled_at",
+    "last_incremental_sync_scheduled_at",
+    "last_sync_scheduled_at",
+    "last_synced",
+)
 EMPTY_ID = '[connector_id] cannot be [null] or [""].'
 
 
@@ -75,19 +121,32 @@ def index_name_problems(name: str) -> list[str]:
 
 
 def default_rule(now: str, order: int = 0, created_at: str | None = None) -> dict:
-    return {"created_at": created_at or now, "field": "_", "id": "DEFAULT", "order": order, "policy": "include",
-            "rule": "regex", "updated_at": now, "value": ".*"}
+    return {
+        "created_at": created_at or now,
+        "field": "_",
+        "id": "DEFAULT",
+        "order": order,
+        "policy": "include",
+        "rule": "regex",
+        "updated_at": now,
+        "value": ".*",
+    }
 
 
 def _is_default_rule(rule: dict) -> bool:
-    return all(rule.get(k) == v for k, v in (("field", "_"), ("id", "DEFAULT"), ("policy", "include"),
-                                             ("rule", "regex"), ("value", ".*")))
+    return all(
+        rule.get(k) == v
+        for k, v in (("field", "_"), ("id", "DEFAULT"), ("policy", "include"), ("rule", "regex"), ("value", ".*"))
+    )
 
 
 def default_filtering(now: str) -> list[dict]:
     def rules_block() -> dict:
-        return {"advanced_snippet": {"created_at": now, "updated_at": now, "value": {}},
-                "rules": [default_rule(now)], "validation": {"errors": [], "state": "valid"}}
+        return {
+            "advanced_snippet": {"created_at": now, "updated_at": now, "value": {}},
+            "rules": [default_rule(now)],
+            "validation": {"errors": [], "state": "valid"},
+        }
 
     return [{"active": rules_block(), "domain": "DEFAULT", "draft": rules_block()}]
 
@@ -126,15 +185,24 @@ class Connectors:
     def get(self, connector_id: str, include_deleted: bool = False) -> dict:
         return {"id": connector_id, **self._lookup(connector_id, include_deleted)}
 
-    def list(self, *, from_: int = 0, size: int = 100, index_names: list[str] | None = None,
-             names: list[str] | None = None, service_types: list[str] | None = None,
-             query: str | None = None, include_deleted: bool = False) -> tuple[int, list[dict]]:
+    def list(
+        self,
+        *,
+        from_: int = 0,
+        size: int = 100,
+        index_names: list[str] | None = None,
+        names: list[str] | None = None,
+        service_types: list[str] | None = None,
+        query: str | None = None,
+        include_deleted: bool = False,
+    ) -> tuple[int, list[dict]]:
         """Matching connectors by index name, ascending (connectors without one last)."""
         problems = [p for name in index_names or [] for p in index_name_problems(name)]
         if problems:
             raise ActionRequestValidation(problems)
         matches = [
-            (cid, doc) for cid, doc in self.docs.items()
+            (cid, doc)
+            for cid, doc in self.docs.items()
             if (include_deleted or not doc.get("deleted"))
             and (not index_names or doc.get("index_name") in index_names)
             and (not names or doc.get("name") in names)
@@ -142,7 +210,7 @@ class Connectors:
             and (not query or _query_matches(query, doc))
         ]
         matches.sort(key=lambda item: (item[1].get("index_name") is None, item[1].get("index_name") or ""))
-        return len(matches), [{"id": cid, **doc} for cid, doc in matches[from_:from_ + size]]
+        return len(matches), [{"id": cid, **doc} for cid, doc in matches[from_ : from_ + size]]
 
     # -- create, overwrite, delete -------------------------------------------------------
     def create_defaults(self, is_native: bool = False) -> dict:
@@ -179,8 +247,10 @@ class Connectors:
         index_name = fields.get("index_name")
         problems = index_name_problems(index_name) if index_name is not None else []
         if fields.get("is_native") and index_name is not None and not index_name.startswith(NATIVE_INDEX_PREFIX):
-            problems.append(f"Index [{index_name}] is invalid. Index attached to an Elastic-managed connector "
-                            f"must start with the prefix: [{NATIVE_INDEX_PREFIX}]")
+            problems.append(
+                f"Index [{index_name}] is invalid. Index attached to an Elastic-managed connector "
+                f"must start with the prefix: [{NATIVE_INDEX_PREFIX}]"
+            )
         if problems:
             raise ActionRequestValidation(problems)
         if index_name is not None:
@@ -233,8 +303,12 @@ class Connectors:
         return self._update(connector_id, {"error": error, "status": "error" if error else "connected"})
 
     def set_name(self, connector_id: str, name: str | None, description: str | None) -> str:
-        validate(connector_id, "[name] and [description] cannot both be [null]. Please provide a value for at least "
-                               "one of them." if name is None and description is None else None)
+        validate(
+            connector_id,
+            "[name] and [description] cannot both be [null]. Please provide a value for at least one of them."
+            if name is None and description is None
+            else None,
+        )
         return self._update(connector_id, _present(name=name, description=description))
 
     def set_index_name(self, connector_id: str, index_name: str | None) -> str:
@@ -245,7 +319,8 @@ class Connectors:
         if doc.get("is_native") and index_name is not None and not index_name.startswith(NATIVE_INDEX_PREFIX):
             raise StatusException(
                 f"Index attached to an Elastic-managed connector must start with the prefix: [{NATIVE_INDEX_PREFIX}]. "
-                f"The index name in the payload [{index_name}] doesn't comply with this requirement.")
+                f"The index name in the payload [{index_name}] doesn't comply with this requirement."
+            )
         return self._update(connector_id, {"index_name": index_name})
 
     def set_service_type(self, connector_id: str, service_type: str) -> str:
@@ -262,7 +337,8 @@ class Connectors:
             raise StatusException(
                 f"The index name [{index_name}] attached to the connector [{connector_id}] must start with the "
                 f"required prefix: [{NATIVE_INDEX_PREFIX}] to be Elastic-managed. Please update the attached "
-                "index first to comply with this requirement.")
+                "index first to comply with this requirement."
+            )
         status = "configured" if doc.get("status") == "connected" else doc.get("status")
         return self._update(connector_id, {"is_native": is_native, "status": status})
 
@@ -271,18 +347,22 @@ class Connectors:
         validate(connector_id, "[status] cannot be [null]." if status is None else None)
         current = self._lookup(connector_id).get("status")
         if status not in STATUS_TRANSITIONS.get(current, set()):
-            reason = (f"Invalid transition attempt from [{current}] to [{status}]. "
-                      "Such a status transition is not supported by the Connector Protocol.")
+            reason = (
+                f"Invalid transition attempt from [{current}] to [{status}]. "
+                "Such a status transition is not supported by the Connector Protocol."
+            )
             raise StatusException(reason, caused_by=InvalidConnectorStatusTransition(reason))
         return self._update(connector_id, {"status": status})
 
     def set_configuration(self, connector_id: str, configuration: dict | None, values: dict | None) -> str:
         """Either the whole configuration (replaced) or values of known fields; both make it configured."""
-        validate(connector_id,
-                 "[configuration] and [values] cannot both be null." if configuration is None and values is None
-                 else None,
-                 "[configuration] and [values] cannot both be provided in the same request."
-                 if configuration is not None and values is not None else None)
+        validate(
+            connector_id,
+            "[configuration] and [values] cannot both be null." if configuration is None and values is None else None,
+            "[configuration] and [values] cannot both be provided in the same request."
+            if configuration is not None and values is not None
+            else None,
+        )
         doc = self._lookup(connector_id)
         if configuration is not None:
             doc = copy.deepcopy(doc)
@@ -292,19 +372,28 @@ class Connectors:
             return "updated"
         unknown = [key for key in values if key not in doc.get("configuration", {})]
         if unknown:
-            raise StatusException(f"Unknown [configuration] fields in the request payload: [{', '.join(unknown)}]. "
-                                  "Remove them from request or register their schema first.")
-        return self._update(connector_id, {"configuration": {k: {"value": v} for k, v in values.items()},
-                                           "status": "configured"})
+            raise StatusException(
+                f"Unknown [configuration] fields in the request payload: [{', '.join(unknown)}]. "
+                "Remove them from request or register their schema first."
+            )
+        return self._update(
+            connector_id, {"configuration": {k: {"value": v} for k, v in values.items()}, "status": "configured"}
+        )
 
     def set_scheduling(self, connector_id: str, scheduling: dict) -> str:
         # The server checks `incremental` twice and `access_control` never, so a body with only
         # `access_control` is refused too.
-        validate(connector_id, "[scheduling] object needs to define at least one schedule type: "
-                               "[full | incremental | access_control]"
-                 if "full" not in scheduling and "incremental" not in scheduling else None)
-        changes = {kind: {"enabled": value["enabled"], "interval": value["interval"]}
-                   for kind, value in scheduling.items() if kind in ("access_control", "full", "incremental")}
+        validate(
+            connector_id,
+            "[scheduling] object needs to define at least one schedule type: [full | incremental | access_control]"
+            if "full" not in scheduling and "incremental" not in scheduling
+            else None,
+        )
+        changes = {
+            kind: {"enabled": value["enabled"], "interval": value["interval"]}
+            for kind, value in scheduling.items()
+            if kind in ("access_control", "full", "incremental")
+        }
         return self._update(connector_id, {"scheduling": changes})
 
     def set_pipeline(self, connector_id: str, pipeline: dict) -> str:
@@ -312,18 +401,25 @@ class Connectors:
         keys = ("extract_binary_content", "name", "reduce_whitespace", "run_ml_inference")
         return self._update(connector_id, {"pipeline": {k: pipeline[k] for k in keys}})
 
-    def set_filtering(self, connector_id: str, filtering: list | None, rules: list | None,
-                      advanced_snippet: dict | None) -> str:
+    def set_filtering(
+        self, connector_id: str, filtering: list | None, rules: list | None, advanced_snippet: dict | None
+    ) -> str:
         """The whole filtering list, or (the usual way) a new draft of rules and/or advanced snippet."""
-        validate(connector_id,
-                 "[advanced_snippet] and [rules] cannot be both [null]."
-                 if filtering is None and rules is None and advanced_snippet is None else None,
-                 "If [filtering] is specified, [rules] and [advanced_snippet] should not be present in the request "
-                 "body." if filtering is not None and (rules is not None or advanced_snippet is not None) else None)
+        validate(
+            connector_id,
+            "[advanced_snippet] and [rules] cannot be both [null]."
+            if filtering is None and rules is None and advanced_snippet is None
+            else None,
+            "If [filtering] is specified, [rules] and [advanced_snippet] should not be present in the request body."
+            if filtering is not None and (rules is not None or advanced_snippet is not None)
+            else None,
+        )
         now = self.clock.now()
         if filtering is not None:
-            normalised = [{"active": _rules_block(f["active"], now), "domain": "DEFAULT",
-                           "draft": _rules_block(f["draft"], now)} for f in filtering]
+            normalised = [
+                {"active": _rules_block(f["active"], now), "domain": "DEFAULT", "draft": _rules_block(f["draft"], now)}
+                for f in filtering
+            ]
             return self._update(connector_id, {"filtering": normalised})
         doc = self._lookup(connector_id)
         current = (doc.get("filtering") or default_filtering(now))[0]
@@ -355,7 +451,8 @@ class Connectors:
         if state != "valid":
             raise StatusException(
                 "Filtering draft needs to be validated by the connector service before activation. "
-                f"Current filtering draft validation state [{state}] is not equal to [valid].")
+                f"Current filtering draft validation state [{state}] is not equal to [valid]."
+            )
         filtering[0]["active"] = copy.deepcopy(filtering[0]["draft"])
         return self._update(connector_id, {"filtering": filtering})
 
@@ -363,23 +460,37 @@ class Connectors:
         """Writes the given, non-null sync info fields; nulls are ignored, not cleared. The instants are
         stored as the server writes an Instant back (UTC, ``Z``, 3 to 9 fraction digits)."""
         validate(connector_id)
-        return self._update(connector_id, {k: normalise_instant(stats[k]) if k in LAST_SYNC_INSTANTS else stats[k]
-                                           for k in LAST_SYNC_FIELDS if stats.get(k) is not None})
+        return self._update(
+            connector_id,
+            {
+                k: normalise_instant(stats[k]) if k in LAST_SYNC_INSTANTS else stats[k]
+                for k in LAST_SYNC_FIELDS
+                if stats.get(k) is not None
+            },
+        )
 
     def set_api_key_id(self, connector_id: str, api_key_id: str | None, api_key_secret_id: str | None) -> str:
-        validate(connector_id, "[api_key_id] and [api_key_secret_id] cannot both be [null]. Please provide a value "
-                               "for at least one of them."
-                 if api_key_id is None and api_key_secret_id is None else None)
+        validate(
+            connector_id,
+            "[api_key_id] and [api_key_secret_id] cannot both be [null]. Please provide a value "
+            "for at least one of them."
+            if api_key_id is None and api_key_secret_id is None
+            else None,
+        )
         return self._update(connector_id, _present(api_key_id=api_key_id, api_key_secret_id=api_key_secret_id))
 
     def set_features(self, connector_id: str, features: dict | None) -> str:
         validate(connector_id, "[features] cannot be [null]." if features is None else None)
-        changes: dict[str, Any] = {flag: {"enabled": features[flag]["enabled"]}
-                                   for flag in FEATURE_FLAGS if features.get(flag) is not None}
+        changes: dict[str, Any] = {
+            flag: {"enabled": features[flag]["enabled"]} for flag in FEATURE_FLAGS if features.get(flag) is not None
+        }
         sync_rules = features.get("sync_rules")
         if sync_rules is not None:
-            changes["sync_rules"] = {kind: {"enabled": sync_rules[kind]["enabled"]}
-                                     for kind in ("advanced", "basic") if sync_rules.get(kind) is not None}
+            changes["sync_rules"] = {
+                kind: {"enabled": sync_rules[kind]["enabled"]}
+                for kind in ("advanced", "basic")
+                if sync_rules.get(kind) is not None
+            }
         return self._update(connector_id, {"features": changes})
 
 
@@ -408,22 +519,32 @@ def _instant(value: str | None, now: str) -> str:
 
 
 def _rule(rule: dict, now: str) -> dict:
-    full = {**{k: rule[k] for k in RULE_FIELDS if rule.get(k) is not None},
-            "created_at": _instant(rule.get("created_at"), now), "updated_at": _instant(rule.get("updated_at"), now)}
+    full = {
+        **{k: rule[k] for k in RULE_FIELDS if rule.get(k) is not None},
+        "created_at": _instant(rule.get("created_at"), now),
+        "updated_at": _instant(rule.get("updated_at"), now),
+    }
     full["policy"] = full["policy"].lower()
     return {k: full[k] for k in RULE_FIELDS}
 
 
 def _advanced_snippet(snippet: dict, now: str) -> dict:
-    return {"created_at": _instant(snippet.get("created_at"), now),
-            "updated_at": _instant(snippet.get("updated_at"), now), "value": snippet["value"]}
+    return {
+        "created_at": _instant(snippet.get("created_at"), now),
+        "updated_at": _instant(snippet.get("updated_at"), now),
+        "value": snippet["value"],
+    }
 
 
 def _rules_block(block: dict, now: str) -> dict:
-    return {"advanced_snippet": _advanced_snippet(block["advanced_snippet"], now),
-            "rules": [_rule(r, now) for r in block["rules"]],
-            "validation": {"errors": [{"ids": e["ids"], "messages": e["messages"]} for e in block["validation"]["errors"]],
-                           "state": block["validation"]["state"].lower()}}
+    return {
+        "advanced_snippet": _advanced_snippet(block["advanced_snippet"], now),
+        "rules": [_rule(r, now) for r in block["rules"]],
+        "validation": {
+            "errors": [{"ids": e["ids"], "messages": e["messages"]} for e in block["validation"]["errors"]],
+            "state": block["validation"]["state"].lower(),
+        },
+    }
 
 
 def _draft_rules(rules: list[dict], now: str) -> list[dict]:

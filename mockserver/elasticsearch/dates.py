@@ -7,12 +7,13 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 _ISO = re.compile(
     r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?$")
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
 _MATH = re.compile(r"([+-]\d*[yMwdhHms])|(/[yMwdhHms])")
 _UNIT_MILLIS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "H": 3_600_000, "m": 60_000, "s": 1000}
 
@@ -33,8 +34,15 @@ def parse_date(text: str) -> int:
             raise DateParseError(text) from None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
-                          int(second or 0), tzinfo=timezone.utc)
+        moment = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=UTC,
+        )
     except ValueError:
         raise DateParseError(text) from None
     millis = calendar.timegm(moment.utctimetuple()) * 1000 + (int((fraction or "0").ljust(9, "0")[:3]))
@@ -83,7 +91,7 @@ def parse_math(text: str, round_up: bool, now: int | None = None) -> int:
         base = parse_date(anchor)
         if not sep:
             return base
-    moment = datetime.fromtimestamp(base / 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(base / 1000, tz=UTC)
     position = 0
     while position < len(math):
         step = _MATH.match(math, position)
@@ -128,14 +136,14 @@ def _round(moment: datetime, unit: str, round_up: bool) -> datetime:
     else:
         size = _UNIT_MILLIS[unit]
         millis = int(moment.timestamp() * 1000)
-        start = datetime.fromtimestamp((millis - millis % size) / 1000, tz=timezone.utc)
+        start = datetime.fromtimestamp((millis - millis % size) / 1000, tz=UTC)
         following = start + timedelta(milliseconds=size)
     return following - timedelta(milliseconds=1) if round_up else start
 
 
 def format_millis(millis: int) -> str:
     """strict_date_optional_time as Elasticsearch prints it: milliseconds, UTC, ``Z``."""
-    moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
 
 
@@ -143,7 +151,8 @@ def format_millis(millis: int) -> str:
 
 _INSTANT_ISO = re.compile(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?")
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?"
+)
 _EPOCH_MILLIS = re.compile(r"(-?)(\d{1,19})(?:\.(\d{1,6}))?")
 INSTANT_FORMAT = "strict_date_optional_time||epoch_millis"
 
@@ -183,7 +192,7 @@ def parse_instant(text: str) -> tuple[int, int]:
         whole = sign * int(millis.group(2))
         nanos_of_milli = sign * int((millis.group(3) or "0").ljust(6, "0"))
         total = whole * 1_000_000 + nanos_of_milli
-        if not -2**63 <= whole < 2**63:
+        if not -(2**63) <= whole < 2**63:
             raise DateParseError(text)
         seconds, nanos = divmod(total, 1_000_000_000)
         return seconds, nanos
@@ -192,8 +201,7 @@ def parse_instant(text: str) -> tuple[int, int]:
     hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
     leap = int(year) % 4 == 0 and (int(year) % 100 != 0 or int(year) % 400 == 0)
     days_in_month = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-    if not (1 <= month <= 12 and 1 <= day <= days_in_month[month - 1] and hour < 24 and minute < 60
-            and second < 60):
+    if not (1 <= month <= 12 and 1 <= day <= days_in_month[month - 1] and hour < 24 and minute < 60 and second < 60):
         raise DateParseError(text)
     offset = 0
     if zone and zone != "Z":
@@ -213,8 +221,7 @@ def format_instant_nanos(seconds: int, nanos: int) -> str:
     year, month, day = _civil_from_days(days)
     fraction = f"{nanos:09d}".rstrip("0").ljust(3, "0")
     year_text = f"+{year}" if year > 9999 else (f"-{-year:04d}" if year < 0 else f"{year:04d}")
-    return (f"{year_text}-{month:02d}-{day:02d}T{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}."
-            f"{fraction}Z")
+    return f"{year_text}-{month:02d}-{day:02d}T{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}.{fraction}Z"
 
 
 def normalise_instant(text: str) -> str:

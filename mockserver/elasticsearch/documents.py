@@ -8,7 +8,8 @@ Documents are visible to searches at once (the mock refreshes on every write).
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .clock import IdGenerator
 from .errors import (
@@ -35,8 +36,9 @@ def shards_info(index: Index) -> dict:
     return {"total": index.shard_copies, "successful": 1, "failed": 0}
 
 
-def write_answer(index: Index, doc_id: str, doc: Doc, result: str, forced_refresh: bool = False,
-                 shards: dict | None = None) -> dict:
+def write_answer(
+    index: Index, doc_id: str, doc: Doc, result: str, forced_refresh: bool = False, shards: dict | None = None
+) -> dict:
     body: dict[str, Any] = {"_index": index.name, "_id": doc_id, "_version": doc.version, "result": result}
     if forced_refresh:
         body["forced_refresh"] = True
@@ -62,11 +64,25 @@ class Documents:
             raise IllegalArgument(f"pipeline with id [{pipeline}] does not exist")
 
     # -- index / create -------------------------------------------------------------------------
-    def index(self, index_name: str, doc_id: str | None, source: Any, *, op_type: str | None = None,
-              if_seq_no: int | None = None, if_primary_term: int | None = None, pipeline: str | None = None,
-              refresh: bool = False, locate: Locate = _no_location) -> tuple[int, dict]:
-        if (if_seq_no is not None or if_primary_term is not None or pipeline == ""
-                or (doc_id is not None and len(doc_id) > MAX_ID_BYTES // 4)):  # IndexRequest.validate()
+    def index(
+        self,
+        index_name: str,
+        doc_id: str | None,
+        source: Any,
+        *,
+        op_type: str | None = None,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        pipeline: str | None = None,
+        refresh: bool = False,
+        locate: Locate = _no_location,
+    ) -> tuple[int, dict]:
+        if (
+            if_seq_no is not None
+            or if_primary_term is not None
+            or pipeline == ""
+            or (doc_id is not None and len(doc_id) > MAX_ID_BYTES // 4)
+        ):  # IndexRequest.validate()
             problems = cas_problems(if_seq_no, if_primary_term)  # (a negative one is refused before)
             if op_type == "create" and (if_seq_no is not None or if_primary_term is not None):
                 problems = ["create operations do not support compare and set. use index instead"]  # and no more
@@ -90,16 +106,20 @@ class Documents:
             self.pipeline_runs += 1
             source = self.pipelines.run(pipeline, source)
             if source is None:  # dropped by the pipeline: nothing is written
-                return 200, {"_index": index.name, "_id": doc_id, "_version": -3, "result": "noop",
-                             "_shards": {"total": 0, "successful": 0, "failed": 0}}
+                return 200, {
+                    "_index": index.name,
+                    "_id": doc_id,
+                    "_version": -3,
+                    "result": "noop",
+                    "_shards": {"total": 0, "successful": 0, "failed": 0},
+                }
             locate = _no_location
         if op_type == "create":
             index.check_absent(doc_id)
         index.check_versions(doc_id, if_seq_no, if_primary_term)
         index.mapping.index_document(source, doc_id, locate)
         doc, created = index.write(doc_id, source)
-        return (201 if created else 200), write_answer(index, doc_id, doc, "created" if created else "updated",
-                                                       refresh)
+        return (201 if created else 200), write_answer(index, doc_id, doc, "created" if created else "updated", refresh)
 
     # -- get ------------------------------------------------------------------------------------
     def get(self, index_name: str, doc_id: str, *, source: Any = True) -> tuple[int, dict]:
@@ -107,8 +127,14 @@ class Documents:
         doc = index.docs.get(doc_id)
         if doc is None:
             return 404, {"_index": index.name, "_id": doc_id, "found": False}
-        body: dict[str, Any] = {"_index": index.name, "_id": doc_id, "_version": doc.version, "_seq_no": doc.seq_no,
-                                "_primary_term": index.primary_term, "found": True}
+        body: dict[str, Any] = {
+            "_index": index.name,
+            "_id": doc_id,
+            "_version": doc.version,
+            "_seq_no": doc.seq_no,
+            "_primary_term": index.primary_term,
+            "found": True,
+        }
         if source is not False:
             body["_source"] = doc.source if source is True else filter_source(doc.source, *source)
         return 200, body
@@ -129,13 +155,22 @@ class Documents:
         if len(targets) == 1:
             return targets[0]
         if len(targets) > 1:
-            raise IllegalArgument(f"alias [{name}] has more than one index associated with it "
-                                  f"[{', '.join(sorted(t.name for t in targets))}], can't execute a single index op")
+            raise IllegalArgument(
+                f"alias [{name}] has more than one index associated with it "
+                f"[{', '.join(sorted(t.name for t in targets))}], can't execute a single index op"
+            )
         raise IndexNotFound(name)
 
     # -- delete ---------------------------------------------------------------------------------
-    def delete(self, index_name: str, doc_id: str, *, if_seq_no: int | None = None,
-               if_primary_term: int | None = None, refresh: bool = False) -> tuple[int, dict]:
+    def delete(
+        self,
+        index_name: str,
+        doc_id: str,
+        *,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        refresh: bool = False,
+    ) -> tuple[int, dict]:
         problems = cas_problems(if_seq_no, if_primary_term)
         if problems:
             raise ActionRequestValidation(problems)
@@ -149,9 +184,19 @@ class Documents:
         return 200, write_answer(index, doc_id, removed, "deleted", refresh)
 
     # -- update ---------------------------------------------------------------------------------
-    def update(self, index_name: str, doc_id: str, body: dict, *, if_seq_no: int | None = None,
-               if_primary_term: int | None = None, retry_on_conflict: int = 0, refresh: bool = False,
-               source: Any = None, locate: Locate = _no_location) -> tuple[int, dict]:
+    def update(
+        self,
+        index_name: str,
+        doc_id: str,
+        body: dict,
+        *,
+        if_seq_no: int | None = None,
+        if_primary_term: int | None = None,
+        retry_on_conflict: int = 0,
+        refresh: bool = False,
+        source: Any = None,
+        locate: Locate = _no_location,
+    ) -> tuple[int, dict]:
         """UpdateHelper: a partial document merged into the stored one (``noop`` when nothing changes),
         or the upsert when there is none."""
         problems = cas_problems(if_seq_no, if_primary_term)
@@ -201,8 +246,12 @@ class Documents:
     def _add_get(answer: dict, index: Index, doc: Doc, source: Any) -> None:
         if source is None or source is False:
             return
-        answer["get"] = {"_seq_no": doc.seq_no, "_primary_term": index.primary_term, "found": True,
-                         "_source": doc.source if source is True else filter_source(doc.source, *source)}
+        answer["get"] = {
+            "_seq_no": doc.seq_no,
+            "_primary_term": index.primary_term,
+            "found": True,
+            "_source": doc.source if source is True else filter_source(doc.source, *source),
+        }
 
 
 MAX_ID_BYTES = 512  # IndexRequest.MAX_DOCUMENT_ID_LENGTH_IN_BYTES

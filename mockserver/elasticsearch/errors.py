@@ -18,8 +18,14 @@ class ElasticsearchError(ProductError):
     # A plain Java exception (not an ElasticsearchException): the search for a root cause stops above it.
     plain_java = False
 
-    def __init__(self, reason: str, status: int | None = None, *, caused_by: "ElasticsearchError | None" = None,
-                 metadata: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        reason: str,
+        status: int | None = None,
+        *,
+        caused_by: ElasticsearchError | None = None,
+        metadata: dict[str, Any] | None = None,
+    ):
         super().__init__(reason, status)
         self.caused_by = caused_by
         self.metadata = metadata or {}
@@ -40,7 +46,7 @@ class ElasticsearchError(ProductError):
         # ?error_trace asks for the Java stack trace; the mock has none, so it names itself.
         return f"{self.type}: {self.reason}\n\tat mockserver.elasticsearch({type(self).__name__})"
 
-    def root_causes(self) -> list["ElasticsearchError"]:
+    def root_causes(self) -> list[ElasticsearchError]:
         """ElasticsearchException.guessRootCauses: down the chain of Elasticsearch (and x-content
         parse) exceptions; a plain Java exception on top is its own root cause."""
         error = self
@@ -123,8 +129,9 @@ class DocumentMissing(ElasticsearchError):
     status = 404
 
     def __init__(self, doc_id: str, index: str, index_uuid: str):
-        super().__init__(f"[{doc_id}]: document missing",
-                         metadata={"index_uuid": index_uuid, "shard": "0", "index": index})
+        super().__init__(
+            f"[{doc_id}]: document missing", metadata={"index_uuid": index_uuid, "shard": "0", "index": index}
+        )
 
 
 class InvalidConnectorStatusTransition(ElasticsearchError):
@@ -208,10 +215,16 @@ class MockInternalError(ElasticsearchError):
 
 
 # The exceptions Elasticsearch answers these statuses with most often, for injected faults.
-FAULT_TYPES = {400: "illegal_argument_exception", 401: "security_exception", 403: "security_exception",
-               404: "resource_not_found_exception", 409: "version_conflict_engine_exception",
-               429: "es_rejected_execution_exception", 503: "unavailable_shards_exception",
-               504: "process_cluster_event_timeout_exception"}
+FAULT_TYPES = {
+    400: "illegal_argument_exception",
+    401: "security_exception",
+    403: "security_exception",
+    404: "resource_not_found_exception",
+    409: "version_conflict_engine_exception",
+    429: "es_rejected_execution_exception",
+    503: "unavailable_shards_exception",
+    504: "process_cluster_event_timeout_exception",
+}
 
 
 def injected_error(status: int, reason: str | None = None, error_type: str | None = None) -> ElasticsearchError:
@@ -222,6 +235,7 @@ def injected_error(status: int, reason: str | None = None, error_type: str | Non
 
 
 # -- indices and documents ---------------------------------------------------------------------
+
 
 def index_metadata(index: str, index_uuid: str = "_na_", shard: str | None = None) -> dict[str, Any]:
     """The ``index_uuid``/``shard``/``index`` an error names (ElasticsearchException.setIndex/setShard)."""
@@ -237,8 +251,10 @@ class IndexNotFound(ElasticsearchError):
     status = 404
 
     def __init__(self, index: str, reason: str | None = None):
-        super().__init__(reason or f"no such index [{index}]",
-                         metadata={"resource.type": "index_or_alias", "resource.id": index, **index_metadata(index)})
+        super().__init__(
+            reason or f"no such index [{index}]",
+            metadata={"resource.type": "index_or_alias", "resource.id": index, **index_metadata(index)},
+        )
 
 
 class IndexAlreadyExists(ResourceAlreadyExists):
@@ -267,8 +283,10 @@ class AliasesNotFound(ElasticsearchError):
     status = 404
 
     def __init__(self, names: list[str]):
-        super().__init__(f"aliases [{', '.join(names)}] missing", metadata={
-            "resource.type": "aliases", "resource.id": names[0] if len(names) == 1 else list(names)})
+        super().__init__(
+            f"aliases [{', '.join(names)}] missing",
+            metadata={"resource.type": "aliases", "resource.id": names[0] if len(names) == 1 else list(names)},
+        )
 
 
 class VersionConflict(ElasticsearchError):
@@ -315,8 +333,15 @@ class SearchPhaseExecution(ElasticsearchError):
     type = "search_phase_execution_exception"
     status = 400
 
-    def __init__(self, cause: ElasticsearchError, index: str | None, phase: str = "query", status: int | None = None,
-                 shard: int = 0, failures: list[tuple[str | None, ElasticsearchError]] | None = None):
+    def __init__(
+        self,
+        cause: ElasticsearchError,
+        index: str | None,
+        phase: str = "query",
+        status: int | None = None,
+        shard: int = 0,
+        failures: list[tuple[str | None, ElasticsearchError]] | None = None,
+    ):
         super().__init__("all shards failed", status if status is not None else cause.status)
         self.cause, self.index, self.phase, self.shard = cause, index, phase, shard
         self.failures = failures or [(index, cause)]
@@ -331,8 +356,13 @@ class SearchPhaseExecution(ElasticsearchError):
 
     def to_xcontent(self, trace: bool = False) -> dict:
         failed = [shard_failure(index, cause, self.shard, trace) for index, cause in self.failures]
-        body: dict[str, Any] = {"type": self.type, "reason": self.reason, "phase": self.phase, "grouped": True,
-                                "failed_shards": failed}
+        body: dict[str, Any] = {
+            "type": self.type,
+            "reason": self.reason,
+            "phase": self.phase,
+            "grouped": True,
+            "failed_shards": failed,
+        }
         if self.cause.plain_java:
             inner = self.cause.to_xcontent(trace)
             body["caused_by"] = {**inner, "caused_by": dict(inner)}

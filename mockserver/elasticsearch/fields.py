@@ -6,7 +6,8 @@ that. A search then costs what it matches; an index nobody searches costs nothin
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..analysis import analyze
 from .dates import DateParseError, date_value
@@ -130,8 +131,10 @@ class FieldIndex:
         average = (self.total_length / (len(self.lengths) or 1)) or 1
         weight = boost * (K1 + 1) * self.idf(len(posting))
         lengths = self.lengths
-        return {doc_id: weight * tf / (tf + K1 * (1 - B + B * _norm_length(lengths[doc_id]) / average))
-                for doc_id, tf in posting.items()}
+        return {
+            doc_id: weight * tf / (tf + K1 * (1 - B + B * _norm_length(lengths[doc_id]) / average))
+            for doc_id, tf in posting.items()
+        }
 
     def exact_score(self, ids_count: int, boost: float) -> float:
         """BM25 of an exact term (no norms: each document's length is the average)."""

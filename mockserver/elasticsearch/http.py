@@ -95,10 +95,12 @@ def _bad_header(headers: list[str], cause: ElasticsearchError) -> MediaTypeHeade
     return MediaTypeHeaderError(f"Invalid media-type value on headers [{', '.join(headers)}]", caused_by=cause)
 
 
-def check_compatible_versions(accept: MediaType | None, content_type: MediaType | None, has_body: bool,
-                              majors: tuple[str, str]) -> None:
+def check_compatible_versions(
+    accept: MediaType | None, content_type: MediaType | None, has_body: bool, majors: tuple[str, str]
+) -> None:
     """RestCompatibleVersionHelper: a server takes compatible-with its own major or the one before
     (9.x: 9 or 8), the same on both headers."""
+
     def text(media: MediaType | None) -> str:
         return media.raw if media else "null"
 
@@ -107,21 +109,29 @@ def check_compatible_versions(accept: MediaType | None, content_type: MediaType 
 
     accept_version = accept.version if accept and accept.vendor else None
     if accept_version is not None and accept_version not in majors:
-        refuse(f"Accept version must be either version {' or '.join(majors)}, but found {accept_version}. "
-               f"Accept={text(accept)}")
+        refuse(
+            f"Accept version must be either version {' or '.join(majors)}, but found {accept_version}. "
+            f"Accept={text(accept)}"
+        )
     if not has_body:
         return
     body_version = content_type.version if content_type and content_type.vendor else None
     if body_version is not None and body_version not in majors:
-        refuse(f"Content-Type version must be either version {' or '.join(majors)}, but found "
-               f"{body_version}. Content-Type={text(content_type)}")
+        refuse(
+            f"Content-Type version must be either version {' or '.join(majors)}, but found "
+            f"{body_version}. Content-Type={text(content_type)}"
+        )
     if (accept_version is None) != (body_version is None):
-        refuse("A compatible version is required on both Content-Type and Accept headers if either one has "
-               f"requested a compatible version. Accept={text(accept)}, Content-Type={text(content_type)}")
+        refuse(
+            "A compatible version is required on both Content-Type and Accept headers if either one has "
+            f"requested a compatible version. Accept={text(accept)}, Content-Type={text(content_type)}"
+        )
     if accept_version != body_version:
-        refuse("A compatible version is required on both Content-Type and Accept headers if either one has "
-               "requested a compatible version and the compatible versions must match. "
-               f"Accept={text(accept)}, Content-Type={text(content_type)}")
+        refuse(
+            "A compatible version is required on both Content-Type and Accept headers if either one has "
+            "requested a compatible version and the compatible versions must match. "
+            f"Accept={text(accept)}, Content-Type={text(content_type)}"
+        )
 
 
 class Wire:
@@ -139,8 +149,9 @@ class Wire:
         self.accept = self.sent = None
         self.problem: ElasticsearchError | None = None
         # Whether a body was sent, from the headers: reading it here would read a body the 413 refuses.
-        self.has_body = bool(req.content_length) or (req.content_length is None and "chunked" in
-                                                     req.headers.get("Transfer-Encoding", "").lower())
+        self.has_body = bool(req.content_length) or (
+            req.content_length is None and "chunked" in req.headers.get("Transfer-Encoding", "").lower()
+        )
         problems = []
         for header in ("Accept", "Content-Type"):
             try:
@@ -163,7 +174,7 @@ class Wire:
             self.content_type = "application/vnd.elasticsearch+json"
 
     @classmethod
-    def of(cls, req: Request) -> "Wire":
+    def of(cls, req: Request) -> Wire:
         wire = req.environ.get("mockserver.es.wire")
         if wire is None:
             wire = req.environ["mockserver.es.wire"] = cls(req, release_of_app().compatible_majors)
@@ -187,20 +198,105 @@ class Wire:
 # path the mock has no route for that starts with one is an API it does not mock (501), not a 400 no
 # handler (which would tell the client that Elasticsearch has no such API). Namespaces the mock serves
 # whole (_connector, _doc, _bulk, ...) are not here: a path of theirs it has no route for has none in ES.
-API_NAMESPACES = frozenset((
-    "_aliases", "_alias", "_analyze", "_application", "_async_search", "_autoscaling", "_cache", "_capabilities",
-    "_cat", "_ccr", "_cluster", "_component_template", "_dangling", "_data_stream",
-    "_enrich", "_eql", "_esql", "_explain", "_features", "_field_caps", "_fleet", "_flush",
-    "_forcemerge", "_graph", "_health_report", "_ilm", "_index_template", "_inference", "_info", "_ingest", "_knn_search",
-    "_license", "_logstash", "_mapping", "_mget", "_migration", "_ml", "_monitoring", "_msearch", "_mtermvectors",
-    "_nodes", "_open", "_close", "_pit", "_query", "_query_rules", "_rank_eval", "_recovery", "_reindex",
-    "_remote", "_render", "_resolve", "_rollover", "_rollup", "_scripts", "_search", "_search_application",
-    "_search_shards", "_searchable_snapshots", "_security", "_segments", "_settings", "_shard_stores", "_shrink",
-    "_slm", "_snapshot", "_split", "_clone", "_sql", "_stats", "_streams", "_synonyms", "_tasks",
-    "_template", "_terms_enum", "_termvectors", "_text_structure", "_transform", "_update_by_query",
-    "_validate", "_watcher", "_xpack", "_block", "_disk_usage", "_field_usage_stats", "_lifecycle", "_migrate",
-    "_unfreeze", "_freeze", "_upgrade", "_ssl", "_downsample", "_failure_store", "_project", "_internal",
-))
+API_NAMESPACES = frozenset(
+    (
+        "_aliases",
+        "_alias",
+        "_analyze",
+        "_application",
+        "_async_search",
+        "_autoscaling",
+        "_cache",
+        "_capabilities",
+        "_cat",
+        "_ccr",
+        "_cluster",
+        "_component_template",
+        "_dangling",
+        "_data_stream",
+        "_enrich",
+        "_eql",
+        "_esql",
+        "_explain",
+        "_features",
+        "_field_caps",
+        "_fleet",
+        "_flush",
+        "_forcemerge",
+        "_graph",
+        "_health_report",
+        "_ilm",
+        "_index_template",
+        "_inference",
+        "_info",
+        "_ingest",
+        "_knn_search",
+        "_license",
+        "_logstash",
+        "_mapping",
+        "_mget",
+        "_migration",
+        "_ml",
+        "_monitoring",
+        "_msearch",
+        "_mtermvectors",
+        "_nodes",
+        "_open",
+        "_close",
+        "_pit",
+        "_query",
+        "_query_rules",
+        "_rank_eval",
+        "_recovery",
+        "_reindex",
+        "_remote",
+        "_render",
+        "_resolve",
+        "_rollover",
+        "_rollup",
+        "_scripts",
+        "_search",
+        "_search_application",
+        "_search_shards",
+        "_searchable_snapshots",
+        "_security",
+        "_segments",
+        "_settings",
+        "_shard_stores",
+        "_shrink",
+        "_slm",
+        "_snapshot",
+        "_split",
+        "_clone",
+        "_sql",
+        "_stats",
+        "_streams",
+        "_synonyms",
+        "_tasks",
+        "_template",
+        "_terms_enum",
+        "_termvectors",
+        "_text_structure",
+        "_transform",
+        "_update_by_query",
+        "_validate",
+        "_watcher",
+        "_xpack",
+        "_block",
+        "_disk_usage",
+        "_field_usage_stats",
+        "_lifecycle",
+        "_migrate",
+        "_unfreeze",
+        "_freeze",
+        "_upgrade",
+        "_ssl",
+        "_downsample",
+        "_failure_store",
+        "_project",
+        "_internal",
+    )
+)
 
 
 def not_mocked_api(req: Request) -> NotMocked | None:
@@ -250,8 +346,11 @@ class ElasticsearchProduct(Product):
         kind, detail = req.environ.get(TRANSPORT_ERROR) or (None, "")
         if kind is None:  # what the mock's server took, Netty's limits may still refuse
             line, headers = head_size(req.environ)
-            kind = "line_too_long" if line > MAX_INITIAL_LINE_LENGTH else (
-                "header_too_large" if headers > MAX_HEADER_SIZE else None)
+            kind = (
+                "line_too_long"
+                if line > MAX_INITIAL_LINE_LENGTH
+                else ("header_too_large" if headers > MAX_HEADER_SIZE else None)
+            )
         if kind is None or kind == "length_and_chunked":  # Netty drops the length and reads the chunks
             return None
         error = decoding_error(kind, detail)
@@ -280,8 +379,9 @@ class ElasticsearchProduct(Product):
         takes_body = "body" in schemas.document.get("request", {})
         if body_schema.get("x-es-ndjson"):  # _bulk: the lines are parsed by the route, one by one
             text = self._text(req.get_data(cache=True)) if wire.has_body else ""
-            return ElasticsearchCall(path=path_args, query=self._query(req, schemas), body=text, request=req, runtime=runtime,
-                        body_text=text)
+            return ElasticsearchCall(
+                path=path_args, query=self._query(req, schemas), body=text, request=req, runtime=runtime, body_text=text
+            )
         text, body = self._body(req.get_data(cache=True)) if wire.has_body and takes_body else ("", None)
         if body is not None:
             body = normalise_enums(body, body_schema, schemas.document)
@@ -314,12 +414,15 @@ class ElasticsearchProduct(Product):
         uri = request_uri(req)
         header = {"header": {"WWW-Authenticate": WWW_AUTHENTICATE}}
         if failure.kind == "user":
-            return SecurityException(f"unable to authenticate user [{failure.username}] for REST request [{uri}]",
-                                     401, metadata=header)
+            return SecurityException(
+                f"unable to authenticate user [{failure.username}] for REST request [{uri}]", 401, metadata=header
+            )
         if failure.kind == "api_key":
-            return SecurityException("unable to authenticate with provided credentials and anonymous access is not "
-                                     "allowed for this request", 401,
-                                     metadata={"additional_unsuccessful_credentials": f"API key: {failure.detail}", **header})
+            return SecurityException(
+                "unable to authenticate with provided credentials and anonymous access is not allowed for this request",
+                401,
+                metadata={"additional_unsuccessful_credentials": f"API key: {failure.detail}", **header},
+            )
         if failure.kind == "terminated":  # ApiKeyAuthenticator: Exceptions.authenticationError(the reason)
             return SecurityException(failure.detail, 401, metadata=header)
         return SecurityException(f"missing authentication credentials for REST request [{uri}]", 401, metadata=header)
@@ -381,8 +484,12 @@ class ElasticsearchProduct(Product):
         extra_headers: dict[str, str] = {}
         if isinstance(body, Raw):
             if not body.content_type.startswith("application/json"):  # an empty HEAD answer
-                return Response(body.content, status=status, headers={PRODUCT_HEADER: "Elasticsearch", **body.headers},
-                                content_type=body.content_type)
+                return Response(
+                    body.content,
+                    status=status,
+                    headers={PRODUCT_HEADER: "Elasticsearch", **body.headers},
+                    content_type=body.content_type,
+                )
             body, extra_headers = body.checked, body.headers  # JSON with headers of its own (Location)
         is_error = status >= 400
         if wire.filter_path and not is_error and body is not None:
@@ -404,8 +511,9 @@ class ElasticsearchProduct(Product):
         order = ("GET", "POST", "PUT", "DELETE", "HEAD")
         allowed = [m for m in order if m in (allowed_methods or ())]
         if req.method == "OPTIONS":
-            response = Response("", status=200, headers={PRODUCT_HEADER: "Elasticsearch"},
-                                content_type="text/plain; charset=UTF-8")
+            response = Response(
+                "", status=200, headers={PRODUCT_HEADER: "Elasticsearch"}, content_type="text/plain; charset=UTF-8"
+            )
             if allowed:
                 response.headers["Allow"] = ",".join(allowed)
             return response
@@ -413,8 +521,9 @@ class ElasticsearchProduct(Product):
         if not_mocked is not None:
             return self.render(*self.error_response(not_mocked, req), req)
         if allowed_methods:
-            error = SimpleError(f"Incorrect HTTP method for uri [{uri}] and method [{req.method}], "
-                                f"allowed: [{', '.join(allowed)}]", 405)
+            error = SimpleError(
+                f"Incorrect HTTP method for uri [{uri}] and method [{req.method}], allowed: [{', '.join(allowed)}]", 405
+            )
             response = self.render(405, error.body(), req)
             response.headers["Allow"] = ",".join(allowed)
             return response
@@ -425,8 +534,6 @@ class ElasticsearchProduct(Product):
 def request_uri(req: Request) -> str:
     """The uri as RestController's messages quote it (with the query string)."""
     return req.full_path.rstrip("?") if req.query_string else req.path
-
-
 
 
 MAX_CONTENT_LENGTH = 100 * 1024 * 1024  # http.max_content_length (100mb)
@@ -452,10 +559,13 @@ def decoding_error(kind: str, detail: str) -> ElasticsearchError:
             return TransportDecodingError("invalid_chunk_termination_exception", None)
         return TransportDecodingError("number_format_exception", "Invalid character in chunk size")
     if kind == "line_too_long":  # the mock's own kind: a request line over http.max_initial_line_length
-        return TransportDecodingError("too_long_http_line_exception",
-                                      f"An HTTP line is larger than {MAX_INITIAL_LINE_LENGTH} bytes.")
+        return TransportDecodingError(
+            "too_long_http_line_exception", f"An HTTP line is larger than {MAX_INITIAL_LINE_LENGTH} bytes."
+        )
     if kind == "header_too_large":
-        return TransportDecodingError("too_long_http_header_exception", f"HTTP header is larger than {MAX_HEADER_SIZE} bytes.")
+        return TransportDecodingError(
+            "too_long_http_header_exception", f"HTTP header is larger than {MAX_HEADER_SIZE} bytes."
+        )
     return IllegalArgument(detail)
 
 

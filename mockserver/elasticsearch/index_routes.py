@@ -41,9 +41,11 @@ def locator(call: ElasticsearchCall) -> xcontent.Locator:
 
 def _resolve_options(call: ElasticsearchCall, expand_default: str = "open") -> dict:
     q = call.query
-    return {"expand_wildcards": q.get("expand_wildcards", expand_default),
-            "ignore_unavailable": q.get("ignore_unavailable", False),
-            "allow_no_indices": q.get("allow_no_indices", True)}
+    return {
+        "expand_wildcards": q.get("expand_wildcards", expand_default),
+        "ignore_unavailable": q.get("ignore_unavailable", False),
+        "allow_no_indices": q.get("allow_no_indices", True),
+    }
 
 
 def _empty() -> Raw:
@@ -80,8 +82,11 @@ def indices_create(call: ElasticsearchCall):
 def index_definition(index: Index, features: list[str] | None = None, flat: bool = False) -> dict:
     wanted = set(features or ("aliases", "mappings", "settings"))
     settings = index.settings_xcontent(flat) if "settings" in wanted else {}
-    return {"aliases": jsonvalue.clone(index.aliases) if "aliases" in wanted else {},
-            "mappings": index.mapping.to_xcontent() if "mappings" in wanted else {}, "settings": settings}
+    return {
+        "aliases": jsonvalue.clone(index.aliases) if "aliases" in wanted else {},
+        "mappings": index.mapping.to_xcontent() if "mappings" in wanted else {},
+        "settings": settings,
+    }
 
 
 @route("GET", "/<index>", "indices.get")
@@ -115,8 +120,10 @@ def indices_delete(call: ElasticsearchCall):
             names.append(part)
         elif state.indices.alias_targets(part):
             if not call.query.get("ignore_unavailable", False):
-                raise IllegalArgument(f"The provided expression [{part}] matches an alias, specify the corresponding "
-                                      "concrete indices instead.")
+                raise IllegalArgument(
+                    f"The provided expression [{part}] matches an alias, specify the corresponding "
+                    "concrete indices instead."
+                )
         elif not call.query.get("ignore_unavailable", False):
             raise IndexNotFound(part)
     state.indices.delete(names)
@@ -140,7 +147,9 @@ for _rule in ("/_refresh", "/<index>/_refresh"):
 
 def _get_mapping(call: ElasticsearchCall):
     indices = call.state.indices.resolve(call.path.get("index"), **_resolve_options(call))
-    return 200, {index.name: {"mappings": index.mapping.to_xcontent()} for index in sorted(indices, key=lambda i: i.name)}
+    return 200, {
+        index.name: {"mappings": index.mapping.to_xcontent()} for index in sorted(indices, key=lambda i: i.name)
+    }
 
 
 for _rule in ("/_mapping", "/<index>/_mapping"):
@@ -174,8 +183,11 @@ def _get_aliases(call: ElasticsearchCall):
     found: dict[str, dict] = {}
     matched: set[str] = set()
     for index in sorted(indices, key=lambda i: i.name):
-        aliases = {a: jsonvalue.clone(spec) for a, spec in index.aliases.items()
-                   if not patterns or "_all" in patterns or any(_matches(p, a) for p in patterns)}
+        aliases = {
+            a: jsonvalue.clone(spec)
+            for a, spec in index.aliases.items()
+            if not patterns or "_all" in patterns or any(_matches(p, a) for p in patterns)
+        }
         matched.update(aliases)
         if aliases or not patterns:
             found[index.name] = {"aliases": aliases}
@@ -264,9 +276,16 @@ def _write(call: ElasticsearchCall, doc_id: str | None, op_type: str | None):
     _authorize_item(call, "create" if op_type == "create" or doc_id is None else "index")
     q = call.query
     status, answer = call.state.documents.index(
-        call.path["index"], doc_id, body, op_type=op_type, if_seq_no=q.get("if_seq_no"),
-        if_primary_term=q.get("if_primary_term"), pipeline=q.get("pipeline"), refresh=_refresh_flag(call),
-        locate=locator(call))
+        call.path["index"],
+        doc_id,
+        body,
+        op_type=op_type,
+        if_seq_no=q.get("if_seq_no"),
+        if_primary_term=q.get("if_primary_term"),
+        pipeline=q.get("pipeline"),
+        refresh=_refresh_flag(call),
+        locate=locator(call),
+    )
     return status, (_with_location(answer) if status == 201 else answer)
 
 
@@ -279,8 +298,12 @@ def _authorize_item(call: ElasticsearchCall, operation: str) -> None:
 
 def _with_location(answer: dict) -> Raw:
     """A created document's answer, with the Location header DocWriteResponse.getLocation gives."""
-    return Raw(xcontent.dumps(answer), "application/json",
-               headers={"Location": f"/{answer['_index']}/_doc/{quote(answer['_id'], safe='')}"}, checked=answer)
+    return Raw(
+        xcontent.dumps(answer),
+        "application/json",
+        headers={"Location": f"/{answer['_index']}/_doc/{quote(answer['_id'], safe='')}"},
+        checked=answer,
+    )
 
 
 def _op_type(call: ElasticsearchCall, forced: str | None = None) -> str | None:
@@ -352,16 +375,25 @@ def delete(call: ElasticsearchCall):
     _unsupported_params(call, "routing", "version", "version_type")
     _authorize_item(call, "delete")
     q = call.query
-    return call.state.documents.delete(call.path["index"], call.path["id"], if_seq_no=q.get("if_seq_no"),
-                                       if_primary_term=q.get("if_primary_term"), refresh=_refresh_flag(call))
+    return call.state.documents.delete(
+        call.path["index"],
+        call.path["id"],
+        if_seq_no=q.get("if_seq_no"),
+        if_primary_term=q.get("if_primary_term"),
+        refresh=_refresh_flag(call),
+    )
 
 
 @route("POST", "/<index>/_update/<path:id>", "update")
 def update(call: ElasticsearchCall):
     _unsupported_params(call, "routing")
     if "version" in call.query or "version_type" in call.query:
-        raise ActionRequestValidation(["internal versioning can not be used for optimistic concurrency control. "
-                                       "Please use `if_seq_no` and `if_primary_term` instead"])
+        raise ActionRequestValidation(
+            [
+                "internal versioning can not be used for optimistic concurrency control. "
+                "Please use `if_seq_no` and `if_primary_term` instead"
+            ]
+        )
     body = call.body
     if body is None:
         raise ParseException("request body is required")
@@ -371,9 +403,16 @@ def update(call: ElasticsearchCall):
     if "_source" in body:
         source = parse_source(body["_source"], locator(call), ("_source",))
     status, answer = call.state.documents.update(
-        call.path["index"], call.path["id"], body, if_seq_no=q.get("if_seq_no"), if_primary_term=q.get("if_primary_term"),
-        retry_on_conflict=q.get("retry_on_conflict", 0), refresh=_refresh_flag(call), source=source,
-        locate=locator(call))
+        call.path["index"],
+        call.path["id"],
+        body,
+        if_seq_no=q.get("if_seq_no"),
+        if_primary_term=q.get("if_primary_term"),
+        retry_on_conflict=q.get("retry_on_conflict", 0),
+        refresh=_refresh_flag(call),
+        source=source,
+        locate=locator(call),
+    )
     return status, (_with_location(answer) if status == 201 else answer)
 
 
@@ -391,8 +430,15 @@ for _rule in ("/_bulk", "/<index>/_bulk"):
 
 # -- search -------------------------------------------------------------------------------------
 def _search(call: ElasticsearchCall):
-    return 200, run_search(call.state, call.path.get("index"), call.body, call.query, locator(call),
-                           uri=call.request.path, owner=scroll_owner(call))
+    return 200, run_search(
+        call.state,
+        call.path.get("index"),
+        call.body,
+        call.query,
+        locator(call),
+        uri=call.request.path,
+        owner=scroll_owner(call),
+    )
 
 
 for _rule in ("/_search", "/<index>/_search"):

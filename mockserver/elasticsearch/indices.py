@@ -16,7 +16,8 @@ import base64
 import os
 import re
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from .errors import (
     IllegalArgument,
@@ -108,8 +109,10 @@ def nested_settings(flat: dict[str, str]) -> dict:
 
 
 def _in_hashmap_order(level: dict) -> dict:
-    return {key: _in_hashmap_order(level[key]) if isinstance(level[key], dict) else level[key]
-            for key in java_hashmap_order(list(level), 2)}
+    return {
+        key: _in_hashmap_order(level[key]) if isinstance(level[key], dict) else level[key]
+        for key in java_hashmap_order(list(level), 2)
+    }
 
 
 class Doc:
@@ -122,9 +125,17 @@ class Doc:
 
 
 class Index:
-    def __init__(self, name: str, settings: dict | None = None, mappings: dict | None = None,
-                 aliases: dict | None = None, *, system: bool = False, created: int | None = None,
-                 version_created: str = ""):
+    def __init__(
+        self,
+        name: str,
+        settings: dict | None = None,
+        mappings: dict | None = None,
+        aliases: dict | None = None,
+        *,
+        system: bool = False,
+        created: int | None = None,
+        version_created: str = "",
+    ):
         self.name = name
         self.uuid = new_uuid()
         self.creation_date = created if created is not None else int(time.time() * 1000)
@@ -151,8 +162,9 @@ class Index:
     def settings_xcontent(self, flat_keys: bool = False) -> dict:
         """The settings as GET answers them: nested (HashMap order), or ``flat_settings`` (sorted keys)."""
         flat = dict(self.settings)
-        flat.update({"index.creation_date": str(self.creation_date), "index.uuid": self.uuid,
-                     "index.provided_name": self.name})
+        flat.update(
+            {"index.creation_date": str(self.creation_date), "index.uuid": self.uuid, "index.provided_name": self.name}
+        )
         flat.setdefault("index.routing.allocation.include._tier_preference", "data_content")
         if self.version_created:
             flat["index.version.created"] = self.version_created
@@ -179,11 +191,15 @@ class Index:
             return
         doc = self.docs.get(doc_id)
         if doc is None:
-            reason = (f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term "
-                      f"[{if_primary_term}]. but no document was found")
+            reason = (
+                f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term "
+                f"[{if_primary_term}]. but no document was found"
+            )
         elif doc.seq_no != if_seq_no or self.primary_term != if_primary_term:
-            reason = (f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term [{if_primary_term}]. "
-                      f"current document has seqNo [{doc.seq_no}] and primary term [{self.primary_term}]")
+            reason = (
+                f"[{doc_id}]: version conflict, required seqNo [{if_seq_no}], primary term [{if_primary_term}]. "
+                f"current document has seqNo [{doc.seq_no}] and primary term [{self.primary_term}]"
+            )
         else:
             return
         raise VersionConflict(reason, self.name, self.uuid)
@@ -192,8 +208,11 @@ class Index:
         """``op_type=create``: refused when the id exists."""
         doc = self.docs.get(doc_id)
         if doc is not None:
-            raise VersionConflict(f"[{doc_id}]: version conflict, document already exists (current version "
-                                  f"[{doc.version}])", self.name, self.uuid)
+            raise VersionConflict(
+                f"[{doc_id}]: version conflict, document already exists (current version [{doc.version}])",
+                self.name,
+                self.uuid,
+            )
 
     def write(self, doc_id: str, source: dict) -> tuple[Doc, bool]:
         """Stores a source under an id (the mapping checked it before): the new document and whether
@@ -266,8 +285,14 @@ class Indices:
             check_alias_spec(alias, spec)
         mappings = body.get("mappings") if body.get("mappings") is not None else template.get("mappings")
         settings = {**flat_settings(template.get("settings")), **flat_settings(body.get("settings"))}
-        index = Index(name, settings, mappings, {a: alias_spec(s) for a, s in aliases.items()},
-                      system=bool(template) if system is None else system, version_created=self.version_created)
+        index = Index(
+            name,
+            settings,
+            mappings,
+            {a: alias_spec(s) for a, s in aliases.items()},
+            system=bool(template) if system is None else system,
+            version_created=self.version_created,
+        )
         self.by_name[name] = index
         return index
 
@@ -285,9 +310,11 @@ class Indices:
             writable = [i for i in targets if i.aliases[name].get("is_write_index")]
             if len(targets) == 1 or writable:
                 return (writable or targets)[0]
-            raise IllegalArgument(f"no write index is defined for alias [{name}]. The write index may be explicitly "
-                                  "disabled using is_write_index=false or the alias points to multiple indices "
-                                  "without one being designated as a write index")
+            raise IllegalArgument(
+                f"no write index is defined for alias [{name}]. The write index may be explicitly "
+                "disabled using is_write_index=false or the alias points to multiple indices "
+                "without one being designated as a write index"
+            )
         return self.create(name)
 
     def delete(self, names: list[str]) -> None:
@@ -309,9 +336,15 @@ class Indices:
             raise InvalidAliasName(alias, "an index or data stream exists with the same name as the alias")
 
     # -- index expressions -----------------------------------------------------------------------
-    def resolve(self, expression: str | list[str] | None, *, expand_wildcards: str | list[str] = "open",
-                ignore_unavailable: bool = False, allow_no_indices: bool = True,
-                authorized: Callable[[str], bool] | None = None) -> list[Index]:
+    def resolve(
+        self,
+        expression: str | list[str] | None,
+        *,
+        expand_wildcards: str | list[str] = "open",
+        ignore_unavailable: bool = False,
+        allow_no_indices: bool = True,
+        authorized: Callable[[str], bool] | None = None,
+    ) -> list[Index]:
         """IndexNameExpressionResolver: names, aliases, wildcards, ``-`` exclusions and ``_all``; hidden
         indices only with ``expand_wildcards`` hidden or all (or a dot pattern for dot indices).
         ``authorized``: the index and alias names a wildcard may match (security's narrowing)."""
@@ -335,8 +368,11 @@ class Indices:
                     continue
                 pattern = wildcard_pattern(part)
                 for index in self.by_name.values():
-                    if (pattern.match(index.name) and _visible(index, part, include_hidden)
-                            and (authorized is None or authorized(index.name))):
+                    if (
+                        pattern.match(index.name)
+                        and _visible(index, part, include_hidden)
+                        and (authorized is None or authorized(index.name))
+                    ):
                         chosen.setdefault(index.name, index)
                 for alias in sorted(self.alias_names()):
                     if pattern.match(alias) and (authorized is None or authorized(alias)):
@@ -356,9 +392,12 @@ class Indices:
                 continue
             if not ignore_unavailable:
                 if part.startswith("-") and len(parts) == 1:
-                    raise IndexNotFound(part, f"no such index [{part}] and if you intended to exclude this index, "
-                                              "ensure that you use wildcards that include it before explicitly "
-                                              "excluding it")
+                    raise IndexNotFound(
+                        part,
+                        f"no such index [{part}] and if you intended to exclude this index, "
+                        "ensure that you use wildcards that include it before explicitly "
+                        "excluding it",
+                    )
                 raise IndexNotFound(part)
         if not chosen and not allow_no_indices:
             raise IndexNotFound(",".join(parts) if parts != ["*"] else "*")
@@ -392,19 +431,32 @@ def check_alias_spec(alias: str, spec) -> None:
     if not isinstance(spec, dict):
         raise IllegalArgument(f"Unsupported {_java_kind(spec)} type value [{spec}] for alias [{alias}]")
     for key, value in spec.items():
-        wrong = ((key in _ALIAS_FLAGS and not isinstance(value, bool))
-                 or (key in _ALIAS_ROUTINGS and (isinstance(value, (bool, dict, list)) or value is None))
-                 or (key == "filter" and not isinstance(value, dict)))
+        wrong = (
+            (key in _ALIAS_FLAGS and not isinstance(value, bool))
+            or (key in _ALIAS_ROUTINGS and (isinstance(value, (bool, dict, list)) or value is None))
+            or (key == "filter" and not isinstance(value, dict))
+        )
         if wrong:
             shown = str(value).lower() if isinstance(value, bool) else value
-            raise IllegalArgument(f"Unsupported {_java_kind(value)} type value [{shown}] for field [{key}] in "
-                                  f"alias [{alias}]")
+            raise IllegalArgument(
+                f"Unsupported {_java_kind(value)} type value [{shown}] for field [{key}] in alias [{alias}]"
+            )
 
 
 def _java_kind(value) -> str:
-    return ("boolean" if isinstance(value, bool) else "String" if isinstance(value, str)
-            else "number" if isinstance(value, (int, float)) else "array" if isinstance(value, list)
-            else "null" if value is None else "object")
+    return (
+        "boolean"
+        if isinstance(value, bool)
+        else "String"
+        if isinstance(value, str)
+        else "number"
+        if isinstance(value, (int, float))
+        else "array"
+        if isinstance(value, list)
+        else "null"
+        if value is None
+        else "object"
+    )
 
 
 def alias_spec(spec: dict | None) -> dict:

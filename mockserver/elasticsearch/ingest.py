@@ -22,11 +22,51 @@ from .errors import ElasticsearchError, IllegalArgument, NotMocked
 
 # Every processor type a real node knows (IngestCommonPlugin, attachment, enrich, inference, ...).
 KNOWN_PROCESSORS = {
-    "append", "attachment", "bytes", "circle", "community_id", "convert", "csv", "date", "date_index_name", "dissect",
-    "dot_expander", "drop", "enrich", "fail", "fingerprint", "foreach", "geo_grid", "geoip", "grok", "gsub",
-    "html_strip", "inference", "ip_location", "join", "json", "kv", "lowercase", "network_direction", "pipeline",
-    "redact", "registered_domain", "remove", "rename", "reroute", "script", "set", "set_security_user", "sort",
-    "split", "terminate", "trim", "uppercase", "uri_parts", "urldecode", "user_agent",
+    "append",
+    "attachment",
+    "bytes",
+    "circle",
+    "community_id",
+    "convert",
+    "csv",
+    "date",
+    "date_index_name",
+    "dissect",
+    "dot_expander",
+    "drop",
+    "enrich",
+    "fail",
+    "fingerprint",
+    "foreach",
+    "geo_grid",
+    "geoip",
+    "grok",
+    "gsub",
+    "html_strip",
+    "inference",
+    "ip_location",
+    "join",
+    "json",
+    "kv",
+    "lowercase",
+    "network_direction",
+    "pipeline",
+    "redact",
+    "registered_domain",
+    "remove",
+    "rename",
+    "reroute",
+    "script",
+    "set",
+    "set_security_user",
+    "sort",
+    "split",
+    "terminate",
+    "trim",
+    "uppercase",
+    "uri_parts",
+    "urldecode",
+    "user_agent",
 }
 PIPELINE_KEYS = ("description", "processors", "on_failure", "version", "_meta", "deprecated", "field_access_pattern")
 SEARCH_DEFAULT_PIPELINE = "search-default-ingestion"
@@ -34,9 +74,16 @@ SEARCH_DEFAULT_PIPELINE = "search-default-ingestion"
 
 def _on_failure(processor: str, tag: str | None) -> list[dict]:
     tagged = f" with tag '{tag}'" if tag else ""
-    return [{"append": {"description": "Record error information", "field": "_ingestion_errors",
-                        "value": f"Processor '{processor}'{tagged} in pipeline '{{{{ _ingest.on_failure_pipeline }}}}' "
-                                 "failed with message '{{ _ingest.on_failure_message }}'"}}]
+    return [
+        {
+            "append": {
+                "description": "Record error information",
+                "field": "_ingestion_errors",
+                "value": f"Processor '{processor}'{tagged} in pipeline '{{{{ _ingest.on_failure_pipeline }}}}' "
+                "failed with message '{{ _ingest.on_failure_message }}'",
+            }
+        }
+    ]
 
 
 # search_default_pipeline.json, as ConnectorTemplateRegistry installs it.
@@ -45,27 +92,78 @@ SEARCH_DEFAULT_DEFINITION = {
     "description": "Default search ingest pipeline",
     "_meta": {"managed_by": "Search", "managed": True},
     "processors": [
-        {"attachment": {"description": "Extract text from binary attachments", "field": "_attachment",
-                        "target_field": "_extracted_attachment", "ignore_missing": True,
-                        "indexed_chars_field": "_attachment_indexed_chars",
-                        "if": "ctx?._extract_binary_content == true", "on_failure": _on_failure("attachment", None),
-                        "remove_binary": False}},
-        {"set": {"tag": "set_body", "description": "Set any extracted text on the 'body' field", "field": "body",
-                 "copy_from": "_extracted_attachment.content", "ignore_empty_value": True,
-                 "if": "ctx?._extract_binary_content == true", "on_failure": _on_failure("set", "set_body")}},
-        {"gsub": {"tag": "remove_replacement_chars", "description": "Remove unicode 'replacement' characters",
-                  "field": "body", "pattern": "\ufffd", "replacement": "", "ignore_missing": True,
-                  "if": "ctx?._extract_binary_content == true",
-                  "on_failure": _on_failure("gsub", "remove_replacement_chars")}},
-        {"gsub": {"tag": "remove_extra_whitespace", "description": "Squish whitespace", "field": "body",
-                  "pattern": "\\s+", "replacement": " ", "ignore_missing": True, "if": "ctx?._reduce_whitespace == true",
-                  "on_failure": _on_failure("gsub", "remove_extra_whitespace")}},
-        {"trim": {"description": "Trim leading and trailing whitespace", "field": "body", "ignore_missing": True,
-                  "if": "ctx?._reduce_whitespace == true", "on_failure": _on_failure("trim", None)}},
-        {"remove": {"tag": "remove_meta_fields", "description": "Remove meta fields",
-                    "field": ["_attachment", "_attachment_indexed_chars", "_extracted_attachment",
-                              "_extract_binary_content", "_reduce_whitespace", "_run_ml_inference"],
-                    "ignore_missing": True, "on_failure": _on_failure("remove", "remove_meta_fields")}},
+        {
+            "attachment": {
+                "description": "Extract text from binary attachments",
+                "field": "_attachment",
+                "target_field": "_extracted_attachment",
+                "ignore_missing": True,
+                "indexed_chars_field": "_attachment_indexed_chars",
+                "if": "ctx?._extract_binary_content == true",
+                "on_failure": _on_failure("attachment", None),
+                "remove_binary": False,
+            }
+        },
+        {
+            "set": {
+                "tag": "set_body",
+                "description": "Set any extracted text on the 'body' field",
+                "field": "body",
+                "copy_from": "_extracted_attachment.content",
+                "ignore_empty_value": True,
+                "if": "ctx?._extract_binary_content == true",
+                "on_failure": _on_failure("set", "set_body"),
+            }
+        },
+        {
+            "gsub": {
+                "tag": "remove_replacement_chars",
+                "description": "Remove unicode 'replacement' characters",
+                "field": "body",
+                "pattern": "\ufffd",
+                "replacement": "",
+                "ignore_missing": True,
+                "if": "ctx?._extract_binary_content == true",
+                "on_failure": _on_failure("gsub", "remove_replacement_chars"),
+            }
+        },
+        {
+            "gsub": {
+                "tag": "remove_extra_whitespace",
+                "description": "Squish whitespace",
+                "field": "body",
+                "pattern": "\\s+",
+                "replacement": " ",
+                "ignore_missing": True,
+                "if": "ctx?._reduce_whitespace == true",
+                "on_failure": _on_failure("gsub", "remove_extra_whitespace"),
+            }
+        },
+        {
+            "trim": {
+                "description": "Trim leading and trailing whitespace",
+                "field": "body",
+                "ignore_missing": True,
+                "if": "ctx?._reduce_whitespace == true",
+                "on_failure": _on_failure("trim", None),
+            }
+        },
+        {
+            "remove": {
+                "tag": "remove_meta_fields",
+                "description": "Remove meta fields",
+                "field": [
+                    "_attachment",
+                    "_attachment_indexed_chars",
+                    "_extracted_attachment",
+                    "_extract_binary_content",
+                    "_reduce_whitespace",
+                    "_run_ml_inference",
+                ],
+                "ignore_missing": True,
+                "on_failure": _on_failure("remove", "remove_meta_fields"),
+            }
+        },
     ],
 }
 
@@ -155,14 +253,17 @@ class Pipelines:
 def check_definition(pipeline_id: str, body: dict) -> None:
     unknown = [k for k in body if k not in PIPELINE_KEYS and k not in ("created_date_millis", "modified_date_millis")]
     if unknown:
-        raise PipelineParseError(f"pipeline [{pipeline_id}] doesn't support one or more provided configuration "
-                                 f"parameters [{', '.join(unknown)}]")
+        raise PipelineParseError(
+            f"pipeline [{pipeline_id}] doesn't support one or more provided configuration "
+            f"parameters [{', '.join(unknown)}]"
+        )
     if "processors" not in body:
         raise PipelineParseError("[processors] required property is missing", property_name="processors")
     for key in ("processors", "on_failure"):
         if key in body and not isinstance(body[key], list):
-            raise PipelineParseError(f"[{key}] property isn't a list, but of type "
-                                     f"[{_java_type(body[key])}]", property_name=key)
+            raise PipelineParseError(
+                f"[{key}] property isn't a list, but of type [{_java_type(body[key])}]", property_name=key
+            )
         for processor in body.get(key, []) or []:
             _check_processor(processor)
 
@@ -181,11 +282,17 @@ def _check_processor(processor: Any) -> None:
 
 
 def _java_type(value: Any) -> str:
-    return {str: "java.lang.String", int: "java.lang.Integer", float: "java.lang.Double", bool: "java.lang.Boolean",
-            dict: "java.util.HashMap"}.get(type(value), "java.lang.Object")
+    return {
+        str: "java.lang.String",
+        int: "java.lang.Integer",
+        float: "java.lang.Double",
+        bool: "java.lang.Boolean",
+        dict: "java.util.HashMap",
+    }.get(type(value), "java.lang.Object")
 
 
 # -- processors ---------------------------------------------------------------------------------
+
 
 def run_processors(processors: list[dict], doc: dict, pipeline_id: str, pipelines: Pipelines) -> None:
     for processor in processors:
@@ -207,18 +314,25 @@ def run_processors(processors: list[dict], doc: dict, pipeline_id: str, pipeline
 
 
 def _set_failure_metadata(doc: dict, failure: ProcessorFailure, pipeline_id: str) -> None:
-    doc["_ingest"] = {"on_failure_message": failure.message, "on_failure_processor_type": failure.processor,
-                      "on_failure_processor_tag": failure.tag, "on_failure_pipeline": pipeline_id}
+    doc["_ingest"] = {
+        "on_failure_message": failure.message,
+        "on_failure_processor_type": failure.processor,
+        "on_failure_processor_tag": failure.tag,
+        "on_failure_pipeline": pipeline_id,
+    }
 
 
 def _not_mocked(kind: str):
     def run(config: dict, doc: dict) -> None:
         raise NotMocked(f"the [{kind}] ingest processor")
+
     return run
 
 
-_CONDITION = re.compile(r"^\s*ctx((?:\??\.[A-Za-z_@][\w@]*)+)\s*(==|!=)\s*"
-                        r"(true|false|null|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\")\s*$")
+_CONDITION = re.compile(
+    r"^\s*ctx((?:\??\.[A-Za-z_@][\w@]*)+)\s*(==|!=)\s*"
+    r"(true|false|null|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\")\s*$"
+)
 
 
 def condition(script: Any, doc: dict) -> bool:
@@ -232,8 +346,15 @@ def condition(script: Any, doc: dict) -> bool:
     if literal == "null":
         equal = value is None
     else:
-        expected: Any = (literal == "true" if literal in ("true", "false") else literal[1:-1] if literal[0] in "'\""
-                         else float(literal) if "." in literal else int(literal))
+        expected: Any = (
+            literal == "true"
+            if literal in ("true", "false")
+            else literal[1:-1]
+            if literal[0] in "'\""
+            else float(literal)
+            if "." in literal
+            else int(literal)
+        )
         equal = value == expected and type(value) is type(expected)
     return equal if operator == "==" else not equal
 
@@ -290,7 +411,7 @@ def _text(value: Any) -> str:
 def _field(config: dict, kind: str) -> str:
     field = config.get("field")
     if field is None:
-        raise IllegalArgument(f"[field] required property is missing")
+        raise IllegalArgument("[field] required property is missing")
     return _template(field, {})
 
 
@@ -310,8 +431,11 @@ def _string_field(kind: str, config: dict, doc: dict, change) -> None:
         _set_path(doc, config.get("target_field", field), [change(v) if isinstance(v, str) else v for v in value])
         return None
     if not isinstance(value, str):
-        raise ProcessorFailure(f"field [{field}] of type [{_java_type(value)}] cannot be cast to [java.lang.String]",
-                               kind, config.get("tag"))
+        raise ProcessorFailure(
+            f"field [{field}] of type [{_java_type(value)}] cannot be cast to [java.lang.String]",
+            kind,
+            config.get("tag"),
+        )
     _set_path(doc, config.get("target_field", field), change(value))
     return None
 
@@ -333,8 +457,9 @@ def _remove(config: dict, doc: dict) -> None:
     fields = config.get("field", [])
     for field in fields if isinstance(fields, list) else [fields]:
         if not _remove_path(doc, _template(field, doc)) and not config.get("ignore_missing"):
-            raise ProcessorFailure(f"field [{field}] not present as part of path [{field}]", "remove",
-                                   config.get("tag"))
+            raise ProcessorFailure(
+                f"field [{field}] not present as part of path [{field}]", "remove", config.get("tag")
+            )
 
 
 def _rename(config: dict, doc: dict) -> None:
@@ -387,24 +512,32 @@ def _attachment(config: dict, doc: dict) -> None:
         raw = base64.b64decode(value, validate=True)
         text = raw.decode("utf-8")
     except (binascii.Error, ValueError, TypeError):
-        raise ProcessorFailure("mockserver extracts plain text only: the attachment is not UTF-8 text",
-                               "attachment", config.get("tag")) from None
+        raise ProcessorFailure(
+            "mockserver extracts plain text only: the attachment is not UTF-8 text", "attachment", config.get("tag")
+        ) from None
     limit = config.get("indexed_chars", 100_000)
     if config.get("indexed_chars_field"):
         limit = get_path(doc, config["indexed_chars_field"], limit)
-    content = (text if limit in (-1, None) else text[:int(limit)]).strip()
-    _set_path(doc, config.get("target_field", "attachment"), {
-        "content_type": "text/plain; charset=UTF-8", "content": content, "content_length": len(content)})
+    content = (text if limit in (-1, None) else text[: int(limit)]).strip()
+    _set_path(
+        doc,
+        config.get("target_field", "attachment"),
+        {"content_type": "text/plain; charset=UTF-8", "content": content, "content_length": len(content)},
+    )
     if config.get("remove_binary"):
         _remove_path(doc, field)
     return None
 
 
 _PROCESSORS = {
-    "set": _set, "remove": _remove, "rename": _rename, "append": _append, "gsub": _gsub, "drop": _drop,
+    "set": _set,
+    "remove": _remove,
+    "rename": _rename,
+    "append": _append,
+    "gsub": _gsub,
+    "drop": _drop,
     "attachment": _attachment,
     "trim": lambda config, doc: _string_field("trim", config, doc, str.strip),
     "lowercase": lambda config, doc: _string_field("lowercase", config, doc, str.lower),
     "uppercase": lambda config, doc: _string_field("uppercase", config, doc, str.upper),
 }
-

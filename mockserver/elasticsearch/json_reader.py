@@ -23,14 +23,13 @@ def parse_json(text: str, line: bool = False) -> Any:
         locations = xcontent.Locations(text)
         place = max((p for p in locations.order if p[-1] == e.name), key=lambda p: locations.keys[p], default=())
         reason = f"Duplicate field '{e.name}'"
-        raise XContentParseError(reason, locations.key(place) if place else (1, 1),
-                                 caused_by=JsonParseError(reason)) from None
+        raise XContentParseError(
+            reason, locations.key(place) if place else (1, 1), caused_by=JsonParseError(reason)
+        ) from None
     except ValueError as e:
         raise json_syntax_error(text, e) from None
     except RecursionError:
         raise too_deep(text) from None
-
-
 
 
 _JACKSON_SOURCE = xcontent.JACKSON_SOURCE
@@ -42,8 +41,10 @@ def too_deep(text: str) -> ElasticsearchError:
     """Jackson refuses a document nested deeper than its limit."""
     depth, offset = deepest(text, MAX_NESTING_DEPTH)
     line, column = xcontent.line_column(text, offset)
-    reason = (f"Document nesting depth ({max(depth, MAX_NESTING_DEPTH + 1)}) exceeds the maximum allowed "
-              f"({MAX_NESTING_DEPTH}, from `StreamReadConstraints.getMaxNestingDepth()`)")
+    reason = (
+        f"Document nesting depth ({max(depth, MAX_NESTING_DEPTH + 1)}) exceeds the maximum allowed "
+        f"({MAX_NESTING_DEPTH}, from `StreamReadConstraints.getMaxNestingDepth()`)"
+    )
     cause = JsonParseError(reason)
     cause.type = "stream_constraints_exception"
     return XContentParseError(reason, (line, column), caused_by=cause)
@@ -58,8 +59,10 @@ def non_standard_token(text: str, token: str) -> XContentParseError:
     scanned = xcontent.without_comments(text)
     end = next((m.end() for m in _STRING_OR_CONSTANT.finditer(scanned) if m.group() == token), len(scanned))
     line, column = xcontent.line_column(scanned, end)
-    jackson = (f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n"
-               f" at [Source: {_JACKSON_SOURCE}; line: {line}, column: {column}]")
+    jackson = (
+        f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n"
+        f" at [Source: {_JACKSON_SOURCE}; line: {line}, column: {column}]"
+    )
     return XContentParseError(jackson, (line, column), caused_by=JsonParseError(jackson))
 
 

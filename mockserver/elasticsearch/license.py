@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..errors import FixtureError
 
@@ -17,17 +17,25 @@ BASIC_EXPIRY = 292_278_994 * 365 * 86_400_000
 
 
 def _iso(millis: int) -> str:
-    moment = datetime.fromtimestamp(millis / 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
 
 
 class License:
     def __init__(self):
         issued = int(time.time() * 1000)
-        self.fields = {"status": "active", "uid": str(uuid.uuid4()), "type": "trial", "issue_date_in_millis": issued,
-                       "expiry_date_in_millis": issued + TRIAL_DAYS * 86_400_000, "max_nodes": 1000,
-                       "max_resource_units": None, "issued_to": "mockserver", "issuer": "elasticsearch",
-                       "start_date_in_millis": -1}
+        self.fields = {
+            "status": "active",
+            "uid": str(uuid.uuid4()),
+            "type": "trial",
+            "issue_date_in_millis": issued,
+            "expiry_date_in_millis": issued + TRIAL_DAYS * 86_400_000,
+            "max_nodes": 1000,
+            "max_resource_units": None,
+            "issued_to": "mockserver",
+            "issuer": "elasticsearch",
+            "start_date_in_millis": -1,
+        }
 
     def load(self, section: dict) -> None:
         fields = {**self.fields, **section}
@@ -46,12 +54,23 @@ class License:
         """License.toInnerXContent in the REST view: dates readable then in millis; no expiry for the
         self-generated basic license."""
         f = self.fields
-        body = {"status": f["status"], "uid": f["uid"], "type": f["type"],
-                "issue_date": _iso(f["issue_date_in_millis"]), "issue_date_in_millis": f["issue_date_in_millis"]}
+        body = {
+            "status": f["status"],
+            "uid": f["uid"],
+            "type": f["type"],
+            "issue_date": _iso(f["issue_date_in_millis"]),
+            "issue_date_in_millis": f["issue_date_in_millis"],
+        }
         if f["expiry_date_in_millis"] != BASIC_EXPIRY:
             body["expiry_date"] = _iso(f["expiry_date_in_millis"])
             body["expiry_date_in_millis"] = f["expiry_date_in_millis"]
-        body.update({"max_nodes": f["max_nodes"], "max_resource_units": f["max_resource_units"],
-                     "issued_to": f["issued_to"], "issuer": f["issuer"],
-                     "start_date_in_millis": f["start_date_in_millis"]})
+        body.update(
+            {
+                "max_nodes": f["max_nodes"],
+                "max_resource_units": f["max_resource_units"],
+                "issued_to": f["issued_to"],
+                "issuer": f["issuer"],
+                "start_date_in_millis": f["start_date_in_millis"],
+            }
+        )
         return {"license": body}

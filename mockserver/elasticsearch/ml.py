@@ -14,7 +14,8 @@ import copy
 import fnmatch
 import re
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import (
     ActionRequestValidation,
@@ -30,8 +31,10 @@ MAX_ID_LENGTH = 64
 
 
 def invalid_id(field: str, value: str) -> str:
-    return (f"Invalid {field}; '{value}' can contain lowercase alphanumeric (a-z and 0-9), hyphens or underscores; "
-            "must start and end with alphanumeric")
+    return (
+        f"Invalid {field}; '{value}' can contain lowercase alphanumeric (a-z and 0-9), hyphens or underscores; "
+        "must start and end with alphanumeric"
+    )
 
 
 def is_valid_id(value: str) -> bool:
@@ -42,8 +45,14 @@ def now_millis() -> int:
     return int(time.time() * 1000)
 
 
-def expand_ids(expression: str | None, ids: list[str], *, allow_no_match: bool,
-               missing: Callable[[str], Exception], groups: dict[str, list[str]] | None = None) -> list[str]:
+def expand_ids(
+    expression: str | None,
+    ids: list[str],
+    *,
+    allow_no_match: bool,
+    missing: Callable[[str], Exception],
+    groups: dict[str, list[str]] | None = None,
+) -> list[str]:
     """ExpandedIdsMatcher: which ids a GET expression names, in id order.
 
     Comma lists, ``*`` wildcards, ``_all``/``*``/nothing for everything. Exact tokens must match (an id
@@ -79,8 +88,20 @@ def byte_size_to_mb(value: Any) -> str:
     if not match:
         raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
     number, unit = float(match.group(1)), match.group(2).lower()
-    factor = {"": 1 / (1024 * 1024), "b": 1 / (1024 * 1024), "kb": 1 / 1024, "k": 1 / 1024, "mb": 1, "m": 1,
-              "gb": 1024, "g": 1024, "tb": 1024 ** 2, "t": 1024 ** 2, "pb": 1024 ** 3, "p": 1024 ** 3}.get(unit)
+    factor = {
+        "": 1 / (1024 * 1024),
+        "b": 1 / (1024 * 1024),
+        "kb": 1 / 1024,
+        "k": 1 / 1024,
+        "mb": 1,
+        "m": 1,
+        "gb": 1024,
+        "g": 1024,
+        "tb": 1024**2,
+        "t": 1024**2,
+        "pb": 1024**3,
+        "p": 1024**3,
+    }.get(unit)
     if factor is None:
         raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
     return f"{int(number * factor)}mb"
@@ -123,17 +144,58 @@ def _ordered(doc: dict, order: tuple[str, ...]) -> dict:
 
 # -- anomaly detection jobs ---------------------------------------------------------------------
 
-JOB_ORDER = ("job_id", "job_type", "job_version", "create_time", "finished_time", "model_snapshot_id", "deleting",
-             "model_snapshot_min_version", "custom_settings", "datafeed_config", "groups", "description",
-             "analysis_config", "analysis_limits", "data_description", "model_plot_config",
-             "renormalization_window_days", "background_persist_interval", "model_snapshot_retention_days",
-             "daily_model_snapshot_retention_after_days", "results_retention_days", "system_annotations_retention_days",
-             "results_index_name", "allow_lazy_open", "blocked")
-ANALYSIS_ORDER = ("bucket_span", "categorization_field_name", "categorization_filters", "categorization_analyzer",
-                  "per_partition_categorization", "latency", "summary_count_field_name", "detectors", "influencers",
-                  "multivariate_by_fields", "model_prune_window")
-DETECTOR_ORDER = ("detector_description", "function", "field_name", "by_field_name", "over_field_name",
-                  "partition_field_name", "use_null", "exclude_frequent", "custom_rules", "detector_index")
+JOB_ORDER = (
+    "job_id",
+    "job_type",
+    "job_version",
+    "create_time",
+    "finished_time",
+    "model_snapshot_id",
+    "deleting",
+    "model_snapshot_min_version",
+    "custom_settings",
+    "datafeed_config",
+    "groups",
+    "description",
+    "analysis_config",
+    "analysis_limits",
+    "data_description",
+    "model_plot_config",
+    "renormalization_window_days",
+    "background_persist_interval",
+    "model_snapshot_retention_days",
+    "daily_model_snapshot_retention_after_days",
+    "results_retention_days",
+    "system_annotations_retention_days",
+    "results_index_name",
+    "allow_lazy_open",
+    "blocked",
+)
+ANALYSIS_ORDER = (
+    "bucket_span",
+    "categorization_field_name",
+    "categorization_filters",
+    "categorization_analyzer",
+    "per_partition_categorization",
+    "latency",
+    "summary_count_field_name",
+    "detectors",
+    "influencers",
+    "multivariate_by_fields",
+    "model_prune_window",
+)
+DETECTOR_ORDER = (
+    "detector_description",
+    "function",
+    "field_name",
+    "by_field_name",
+    "over_field_name",
+    "partition_field_name",
+    "use_null",
+    "exclude_frequent",
+    "custom_rules",
+    "detector_index",
+)
 CREATION_ONLY_ILLEGAL = ("model_snapshot_id", "finished_time", "create_time")
 
 
@@ -143,6 +205,7 @@ def job_missing(ids: str) -> ResourceNotFound:
 
 def detector_description(detector: dict) -> str:
     """DefaultDetectorDescription: function(field) by X over Y partitionfield=Z ..."""
+
     def quoted(name: str) -> str:
         return f'"{name}"' if re.search(r"\W", name) else name
 
@@ -163,7 +226,7 @@ def detector_description(detector: dict) -> str:
 
 
 class Jobs:
-    def __init__(self, ml: "Ml"):
+    def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
 
@@ -177,8 +240,10 @@ class Jobs:
     def put(self, job_id: str, body: dict) -> dict:
         """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed)."""
         if body.get("job_id") not in (None, job_id):
-            raise IllegalArgument(f"Inconsistent job_id; '{body['job_id']}' specified in the body differs from "
-                                  f"'{job_id}' specified as a URL argument")
+            raise IllegalArgument(
+                f"Inconsistent job_id; '{body['job_id']}' specified in the body differs from "
+                f"'{job_id}' specified as a URL argument"
+            )
         if body.get("analysis_config") is None:
             raise IllegalArgument("An analysis_config must be set")
         if body.get("data_description") is None:
@@ -190,29 +255,35 @@ class Jobs:
         retention = body.get("model_snapshot_retention_days", 10)
         daily = body.get("daily_model_snapshot_retention_after_days")
         if daily is not None and daily > retention:
-            raise IllegalArgument(f"The value of 'daily_model_snapshot_retention_after_days' [{daily}] cannot be greater "
-                                  f"than 'model_snapshot_retention_days' [{retention}]")
+            raise IllegalArgument(
+                f"The value of 'daily_model_snapshot_retention_after_days' [{daily}] cannot be greater "
+                f"than 'model_snapshot_retention_days' [{retention}]"
+            )
         for group in body.get("groups", []):
             if not is_valid_id(group):
                 raise IllegalArgument(invalid_id("group_id", group))
             if group == job_id:
-                raise ResourceAlreadyExists(f"job and group names must be unique but job [{job_id}] and group "
-                                            f"[{group}] have the same name")
+                raise ResourceAlreadyExists(
+                    f"job and group names must be unique but job [{job_id}] and group [{group}] have the same name"
+                )
         analysis = self._analysis_config(body["analysis_config"])
         illegal = [f for f in CREATION_ONLY_ILLEGAL if f in body]
         if illegal:
-            raise IllegalArgument(f"The job is configured with fields [{', '.join(illegal)}] that are illegal to set "
-                                  "at job creation")
+            raise IllegalArgument(
+                f"The job is configured with fields [{', '.join(illegal)}] that are illegal to set at job creation"
+            )
         if job_id in self.docs:
             raise ResourceAlreadyExists(f"The job cannot be created with the Id '{job_id}'. The Id is already used.")
         groups = self.groups()
         if job_id in groups:
-            raise ResourceAlreadyExists(f"job and group names must be unique but job [{job_id}] and group [{job_id}] "
-                                        "have the same name")
+            raise ResourceAlreadyExists(
+                f"job and group names must be unique but job [{job_id}] and group [{job_id}] have the same name"
+            )
         for group in body.get("groups", []):
             if group in self.docs:
-                raise ResourceAlreadyExists(f"job and group names must be unique but job [{group}] and group "
-                                            f"[{group}] have the same name")
+                raise ResourceAlreadyExists(
+                    f"job and group names must be unique but job [{group}] and group [{group}] have the same name"
+                )
         datafeed = body.get("datafeed_config")
         if datafeed is not None and datafeed.get("job_id") not in (None, job_id):
             raise IllegalArgument(f"datafeed job_id [{datafeed['job_id']}] does not equal job id [{job_id}}}")
@@ -238,12 +309,25 @@ class Jobs:
             if key in seen:
                 raise IllegalArgument(f"Duplicate detectors are not allowed: [{key}]")
             seen.add(key)
-            written.append(_ordered({**detector, "detector_description": description, "detector_index": index,
-                                     "use_null": detector.get("use_null") or None,
-                                     "custom_rules": detector.get("custom_rules") or None}, DETECTOR_ORDER))
-        analysis = {**config, "bucket_span": config.get("bucket_span", "5m"), "detectors": written,
-                    "influencers": config.get("influencers", []),
-                    "model_prune_window": config.get("model_prune_window", "30d")}
+            written.append(
+                _ordered(
+                    {
+                        **detector,
+                        "detector_description": description,
+                        "detector_index": index,
+                        "use_null": detector.get("use_null") or None,
+                        "custom_rules": detector.get("custom_rules") or None,
+                    },
+                    DETECTOR_ORDER,
+                )
+            )
+        analysis = {
+            **config,
+            "bucket_span": config.get("bucket_span", "5m"),
+            "detectors": written,
+            "influencers": config.get("influencers", []),
+            "model_prune_window": config.get("model_prune_window", "30d"),
+        }
         return _ordered(analysis, ANALYSIS_ORDER)
 
     @staticmethod
@@ -260,13 +344,19 @@ class Jobs:
             "create_time": now_millis(),
             "groups": body.get("groups") or None,
             "analysis_config": analysis,
-            "analysis_limits": {"model_memory_limit": byte_size_to_mb(limits.get("model_memory_limit", "1024mb")),
-                                "categorization_examples_limit": limits.get("categorization_examples_limit", 4)},
-            "data_description": {**description, "time_field": description.get("time_field", "time"),
-                                 "time_format": description.get("time_format", "epoch_ms")},
+            "analysis_limits": {
+                "model_memory_limit": byte_size_to_mb(limits.get("model_memory_limit", "1024mb")),
+                "categorization_examples_limit": limits.get("categorization_examples_limit", 4),
+            },
+            "data_description": {
+                **description,
+                "time_field": description.get("time_field", "time"),
+                "time_format": description.get("time_format", "epoch_ms"),
+            },
             "model_snapshot_retention_days": retention,
-            "daily_model_snapshot_retention_after_days": body.get("daily_model_snapshot_retention_after_days",
-                                                                  1 if retention > 1 else None),
+            "daily_model_snapshot_retention_after_days": body.get(
+                "daily_model_snapshot_retention_after_days", 1 if retention > 1 else None
+            ),
             "results_index_name": f"custom-{results_index}" if results_index else "shared",
             "allow_lazy_open": body.get("allow_lazy_open", False),
         }
@@ -282,8 +372,9 @@ class Jobs:
         return doc
 
     def get(self, expression: str | None, allow_no_match: bool = True) -> dict:
-        ids = expand_ids(expression, list(self.docs), allow_no_match=allow_no_match, missing=job_missing,
-                         groups=self.groups())
+        ids = expand_ids(
+            expression, list(self.docs), allow_no_match=allow_no_match, missing=job_missing, groups=self.groups()
+        )
         return {"count": len(ids), "jobs": [self.get_one(i) for i in ids]}
 
     def delete(self, job_id: str, force: bool = False) -> None:
@@ -298,11 +389,29 @@ class Jobs:
 
 # -- datafeeds ----------------------------------------------------------------------------------
 
-DATAFEED_ORDER = ("datafeed_id", "job_id", "authorization", "query_delay", "chunking_config", "indices_options",
-                  "query", "frequency", "indices", "aggregations", "script_fields", "scroll_size",
-                  "delayed_data_check_config", "max_empty_searches", "runtime_mappings")
-DEFAULT_INDICES_OPTIONS = {"ignore_unavailable": False, "expand_wildcards": ["open"], "allow_no_indices": True,
-                           "ignore_throttled": True}
+DATAFEED_ORDER = (
+    "datafeed_id",
+    "job_id",
+    "authorization",
+    "query_delay",
+    "chunking_config",
+    "indices_options",
+    "query",
+    "frequency",
+    "indices",
+    "aggregations",
+    "script_fields",
+    "scroll_size",
+    "delayed_data_check_config",
+    "max_empty_searches",
+    "runtime_mappings",
+)
+DEFAULT_INDICES_OPTIONS = {
+    "ignore_unavailable": False,
+    "expand_wildcards": ["open"],
+    "allow_no_indices": True,
+    "ignore_throttled": True,
+}
 
 
 def datafeed_missing(ids: str) -> ResourceNotFound:
@@ -310,7 +419,7 @@ def datafeed_missing(ids: str) -> ResourceNotFound:
 
 
 class Datafeeds:
-    def __init__(self, ml: "Ml"):
+    def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
 
@@ -370,10 +479,29 @@ class Datafeeds:
 
 # -- data frame analytics ------------------------------------------------------------------------
 
-DFA_ORDER = ("id", "create_time", "version", "authorization", "description", "source", "dest", "analysis",
-             "analyzed_fields", "model_memory_limit", "allow_lazy_start", "max_num_threads", "_meta")
-OUTLIER_ORDER = ("n_neighbors", "method", "feature_influence_threshold", "compute_feature_influence",
-                 "outlier_fraction", "standardization_enabled")
+DFA_ORDER = (
+    "id",
+    "create_time",
+    "version",
+    "authorization",
+    "description",
+    "source",
+    "dest",
+    "analysis",
+    "analyzed_fields",
+    "model_memory_limit",
+    "allow_lazy_start",
+    "max_num_threads",
+    "_meta",
+)
+OUTLIER_ORDER = (
+    "n_neighbors",
+    "method",
+    "feature_influence_threshold",
+    "compute_feature_influence",
+    "outlier_fraction",
+    "standardization_enabled",
+)
 
 
 def analytics_missing(ids: str) -> ResourceNotFound:
@@ -381,7 +509,7 @@ def analytics_missing(ids: str) -> ResourceNotFound:
 
 
 def analysis_with_defaults(analysis: dict) -> dict:
-    (kind, params), = analysis.items() if len(analysis) == 1 else ((None, None),)
+    ((kind, params),) = analysis.items() if len(analysis) == 1 else ((None, None),)
     if kind is None:
         raise StatusException("analysis must contain exactly one analysis type")
     params = dict(params or {})
@@ -392,12 +520,18 @@ def analysis_with_defaults(analysis: dict) -> dict:
         for name in ("feature_influence_threshold", "outlier_fraction"):
             if name in params and not 0 <= params[name] <= 1:
                 raise IllegalArgument(f"[{name}] must be in [0, 1]")
-        params = _ordered({"compute_feature_influence": True, "outlier_fraction": 0.05,
-                           "standardization_enabled": True, **params}, OUTLIER_ORDER)
+        params = _ordered(
+            {"compute_feature_influence": True, "outlier_fraction": 0.05, "standardization_enabled": True, **params},
+            OUTLIER_ORDER,
+        )
     elif kind in ("regression", "classification"):
         dependent = params.get("dependent_variable", "")
-        defaults = {"prediction_field_name": f"{dependent}_prediction", "training_percent": 100.0,
-                    "randomize_seed": int.from_bytes(__import__("os").urandom(7), "big"), "early_stopping_enabled": True}
+        defaults = {
+            "prediction_field_name": f"{dependent}_prediction",
+            "training_percent": 100.0,
+            "randomize_seed": int.from_bytes(__import__("os").urandom(7), "big"),
+            "early_stopping_enabled": True,
+        }
         if kind == "regression":
             defaults["loss_function"] = "mse"
         else:
@@ -407,15 +541,17 @@ def analysis_with_defaults(analysis: dict) -> dict:
 
 
 class Analytics:
-    def __init__(self, ml: "Ml"):
+    def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
 
     def put(self, analytics_id: str, body: dict) -> dict:
         """``PUT _ml/data_frame/analytics/{id}`` (the mock has no indices: a source index is taken as it is)."""
         if body.get("id") not in (None, analytics_id):
-            raise IllegalArgument(f"Inconsistent id; '{body['id']}' specified in the body differs from "
-                                  f"'{analytics_id}' specified as a URL argument")
+            raise IllegalArgument(
+                f"Inconsistent id; '{body['id']}' specified in the body differs from "
+                f"'{analytics_id}' specified as a URL argument"
+            )
         for field in ("source", "dest", "analysis"):
             if body.get(field) is None:
                 raise IllegalArgument(f"[{field}] must not be null.")
@@ -435,8 +571,9 @@ class Analytics:
         if problems:
             raise ActionRequestValidation(problems)
         if dest["index"] in indices:
-            raise StatusException(f"Destination index [{dest['index']}] is included in source expression "
-                                  f"[{','.join(indices)}]")
+            raise StatusException(
+                f"Destination index [{dest['index']}] is included in source expression [{','.join(indices)}]"
+            )
         if dest["index"] != dest["index"].lower():
             raise StatusException(f"Destination index [{dest['index']}] must be lowercase")
         if body.get("max_num_threads", 1) < 1:
@@ -455,7 +592,9 @@ class Analytics:
             "dest": {"index": dest["index"], "results_field": dest.get("results_field", "ml")},
             "analysis": analysis_with_defaults(body["analysis"]),
             "analyzed_fields": analyzed,
-            "model_memory_limit": byte_size_to_mb(body["model_memory_limit"]) if "model_memory_limit" in body else "1gb",
+            "model_memory_limit": byte_size_to_mb(body["model_memory_limit"])
+            if "model_memory_limit" in body
+            else "1gb",
             "allow_lazy_start": body.get("allow_lazy_start", False),
             "max_num_threads": body.get("max_num_threads", 1),
         }
@@ -464,7 +603,7 @@ class Analytics:
 
     def get(self, expression: str | None, allow_no_match: bool = True, from_: int = 0, size: int = 100) -> dict:
         ids = expand_ids(expression, list(self.docs), allow_no_match=allow_no_match, missing=analytics_missing)
-        page = ids[from_:from_ + size]
+        page = ids[from_ : from_ + size]
         return {"count": _page_count(expression, ids, page), "data_frame_analytics": [dict(self.docs[i]) for i in page]}
 
     def delete(self, analytics_id: str, force: bool = False) -> None:
@@ -481,25 +620,69 @@ def _page_count(expression: str | None, ids: list[str], page: list[str]) -> int:
 
 # -- trained models -----------------------------------------------------------------------------
 
-MODEL_ORDER = ("model_id", "model_type", "model_package", "platform_architecture", "created_by", "version",
-               "create_time", "model_size_bytes", "estimated_operations", "license_level", "description",
-               "tags", "metadata", "input", "default_field_map", "inference_config", "location", "prefix_strings")
+MODEL_ORDER = (
+    "model_id",
+    "model_type",
+    "model_package",
+    "platform_architecture",
+    "created_by",
+    "version",
+    "create_time",
+    "model_size_bytes",
+    "estimated_operations",
+    "license_level",
+    "description",
+    "tags",
+    "metadata",
+    "input",
+    "default_field_map",
+    "inference_config",
+    "location",
+    "prefix_strings",
+)
 LANG_IDENT = "lang_ident_model_1"
-CLASSIFICATION_DEFAULTS = {"num_top_classes": 0, "top_classes_results_field": "top_classes",
-                           "results_field": "predicted_value", "num_top_feature_importance_values": 0,
-                           "prediction_field_type": "string"}
+CLASSIFICATION_DEFAULTS = {
+    "num_top_classes": 0,
+    "top_classes_results_field": "top_classes",
+    "results_field": "predicted_value",
+    "num_top_feature_importance_values": 0,
+    "prediction_field_type": "string",
+}
 REGRESSION_DEFAULTS = {"results_field": "predicted_value", "num_top_feature_importance_values": 0}
-BERT_TOKENIZATION = {"bert": {"do_lower_case": False, "with_special_tokens": True, "max_sequence_length": 512,
-                              "truncate": "first", "span": -1}}
-NLP_CONFIGS = ("pass_through", "text_embedding", "text_classification", "ner", "fill_mask", "question_answering",
-               "text_similarity", "zero_shot_classification", "text_expansion")
+BERT_TOKENIZATION = {
+    "bert": {
+        "do_lower_case": False,
+        "with_special_tokens": True,
+        "max_sequence_length": 512,
+        "truncate": "first",
+        "span": -1,
+    }
+}
+NLP_CONFIGS = (
+    "pass_through",
+    "text_embedding",
+    "text_classification",
+    "ner",
+    "fill_mask",
+    "question_answering",
+    "text_similarity",
+    "zero_shot_classification",
+    "text_expansion",
+)
 NATIVE_INFERENCE_INDEX = ".ml-inference-native-000002"
 BUILT_IN_MODELS = {
     LANG_IDENT: {
-        "model_id": LANG_IDENT, "model_type": "lang_ident", "created_by": "_xpack", "version": "7.6.0",
-        "create_time": 1575548914594, "model_size_bytes": 1053992, "estimated_operations": 39629,
-        "license_level": "basic", "description": "Model used for identifying language from arbitrary input text.",
-        "tags": ["lang_ident", "prepackaged"], "input": {"field_names": ["text"]},
+        "model_id": LANG_IDENT,
+        "model_type": "lang_ident",
+        "created_by": "_xpack",
+        "version": "7.6.0",
+        "create_time": 1575548914594,
+        "model_size_bytes": 1053992,
+        "estimated_operations": 39629,
+        "license_level": "basic",
+        "description": "Model used for identifying language from arbitrary input text.",
+        "tags": ["lang_ident", "prepackaged"],
+        "input": {"field_names": ["text"]},
         "inference_config": {"classification": dict(CLASSIFICATION_DEFAULTS)},
     },
 }
@@ -524,7 +707,7 @@ def inference_config_with_defaults(config: dict) -> dict:
 
 
 class Models:
-    def __init__(self, ml: "Ml"):
+    def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
 
@@ -535,8 +718,10 @@ class Models:
     def put(self, model_id: str, body: dict) -> dict:
         """``PUT _ml/trained_models/{id}``: the config; a definition is accepted and not kept."""
         if body.get("model_id") not in (None, model_id):
-            raise IllegalArgument(f"Inconsistent model_id; '{body['model_id']}' specified in the body differs from "
-                                  f"'{model_id}' specified as a URL argument")
+            raise IllegalArgument(
+                f"Inconsistent model_id; '{body['model_id']}' specified in the body differs from "
+                f"'{model_id}' specified as a URL argument"
+            )
         has_definition = "definition" in body or "compressed_definition" in body
         problems = []
         if has_definition and "location" in body:
@@ -554,9 +739,11 @@ class Models:
         tags = body.get("tags", [])
         bad_tags = [t for t in tags if not is_valid_id(t) or len(t) > MAX_ID_LENGTH]
         if bad_tags:
-            problems.append(f"Invalid tags {bad_tags}; must only can contain lowercase alphanumeric (a-z and 0-9), "
-                            "hyphens or underscores, must start and end with alphanumeric, and must be less than 64 "
-                            "characters.".replace("'", ""))
+            problems.append(
+                f"Invalid tags {bad_tags}; must only can contain lowercase alphanumeric (a-z and 0-9), "
+                "hyphens or underscores, must start and end with alphanumeric, and must be less than 64 "
+                "characters.".replace("'", "")
+            )
         if model_id in tags:
             problems.append("none of the tags must equal the model_id")
         illegal = [f for f in ("version", "created_by", "create_time", "license_level", "model_package") if f in body]
@@ -573,8 +760,11 @@ class Models:
         if model_id in self.all_docs():
             raise ResourceAlreadyExists(f"Trained machine learning model [{model_id}] already exists")
         doc = {
-            **{k: v for k, v in body.items() if k not in ("definition", "compressed_definition", "model_id",
-                                                          "estimated_heap_memory_usage_bytes")},
+            **{
+                k: v
+                for k, v in body.items()
+                if k not in ("definition", "compressed_definition", "model_id", "estimated_heap_memory_usage_bytes")
+            },
             "model_id": model_id,
             "model_type": model_type,
             "created_by": "api_user",
@@ -586,21 +776,29 @@ class Models:
             "tags": tags,
             "input": body["input"] if body.get("input") is not None else {"field_names": ["text_field"]},
             "inference_config": inference_config_with_defaults(body["inference_config"]),
-            "location": body.get("location") or ({"index": {"name": NATIVE_INFERENCE_INDEX}}
-                                                 if model_type == "pytorch" else None),
+            "location": body.get("location")
+            or ({"index": {"name": NATIVE_INFERENCE_INDEX}} if model_type == "pytorch" else None),
         }
         self.docs[model_id] = _ordered(doc, MODEL_ORDER)
         return dict(self.docs[model_id])
 
-    def get(self, expression: str | None, allow_no_match: bool = True, from_: int = 0, size: int = 100,
-            tags: list[str] | None = None) -> dict:
+    def get(
+        self,
+        expression: str | None,
+        allow_no_match: bool = True,
+        from_: int = 0,
+        size: int = 100,
+        tags: list[str] | None = None,
+    ) -> dict:
         models = self.all_docs()
         if tags:
             models = {i: m for i, m in models.items() if set(tags) <= set(m.get("tags", []))}
         ids = expand_ids(expression, list(models), allow_no_match=allow_no_match, missing=model_missing)
-        page = ids[from_:from_ + size]
-        return {"count": _page_count(expression, ids, page),
-                "trained_model_configs": [copy.deepcopy(models[i]) for i in page]}
+        page = ids[from_ : from_ + size]
+        return {
+            "count": _page_count(expression, ids, page),
+            "trained_model_configs": [copy.deepcopy(models[i]) for i in page],
+        }
 
     def delete(self, model_id: str, force: bool = False) -> None:
         if model_id == LANG_IDENT:

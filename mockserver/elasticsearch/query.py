@@ -13,8 +13,9 @@ the others on what that clause found.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..analysis import analyze
 from .dates import DateParseError, parse_math
@@ -35,14 +36,65 @@ Scores = dict[str, float]
 
 # Queries Elasticsearch has that the mock does not run: refused as not mocked, by name.
 KNOWN_QUERIES = {
-    "bool", "boosting", "combined_fields", "constant_score", "dis_max", "distance_feature", "exists", "function_score",
-    "fuzzy", "geo_bounding_box", "geo_distance", "geo_grid", "geo_polygon", "geo_shape", "has_child", "has_parent",
-    "ids", "intervals", "knn", "match", "match_all", "match_bool_prefix", "match_none", "match_phrase",
-    "match_phrase_prefix", "more_like_this", "multi_match", "nested", "parent_id", "percolate", "pinned", "prefix",
-    "query_string", "range", "rank_feature", "regexp", "rule", "script", "script_score", "semantic", "shape",
-    "simple_query_string", "span_containing", "span_field_masking", "span_first", "span_multi", "span_near",
-    "span_not", "span_or", "span_term", "span_within", "sparse_vector", "term", "terms", "terms_set", "text_expansion",
-    "weighted_tokens", "wildcard", "wrapper",
+    "bool",
+    "boosting",
+    "combined_fields",
+    "constant_score",
+    "dis_max",
+    "distance_feature",
+    "exists",
+    "function_score",
+    "fuzzy",
+    "geo_bounding_box",
+    "geo_distance",
+    "geo_grid",
+    "geo_polygon",
+    "geo_shape",
+    "has_child",
+    "has_parent",
+    "ids",
+    "intervals",
+    "knn",
+    "match",
+    "match_all",
+    "match_bool_prefix",
+    "match_none",
+    "match_phrase",
+    "match_phrase_prefix",
+    "more_like_this",
+    "multi_match",
+    "nested",
+    "parent_id",
+    "percolate",
+    "pinned",
+    "prefix",
+    "query_string",
+    "range",
+    "rank_feature",
+    "regexp",
+    "rule",
+    "script",
+    "script_score",
+    "semantic",
+    "shape",
+    "simple_query_string",
+    "span_containing",
+    "span_field_masking",
+    "span_first",
+    "span_multi",
+    "span_near",
+    "span_not",
+    "span_or",
+    "span_term",
+    "span_within",
+    "sparse_vector",
+    "term",
+    "terms",
+    "terms_set",
+    "text_expansion",
+    "weighted_tokens",
+    "wildcard",
+    "wrapper",
 }
 MAX_TERMS = 65536
 
@@ -62,6 +114,7 @@ def float32(value: float) -> float:
 
 
 # -- nodes ---------------------------------------------------------------------------------------
+
 
 class Query:
     boost: float = 1.0
@@ -115,8 +168,9 @@ class Ids(Query):
     def check(self, index: Index) -> None:
         window = int(index.settings.get("index.max_result_window", "10000"))
         if len(self.values) > window:
-            raise QueryShardError(f"failed to create query: Too many ids specified, allowed max result window is "
-                                  f"[{window}]")
+            raise QueryShardError(
+                f"failed to create query: Too many ids specified, allowed max result window is [{window}]"
+            )
 
     def test(self, index: Index, doc_id: str) -> float | None:
         self.check(index)
@@ -197,12 +251,15 @@ def _term_value(kind: str, value: Any, field_name: str) -> Any:
     normalised = normalise(kind, value)
     if normalised is None:
         if kind == "number":
-            raise QueryShardError(f"failed to create query: For input string: \"{value}\"",
-                                  caused_by=NumberFormat(f'For input string: "{value}"'))
+            raise QueryShardError(
+                f'failed to create query: For input string: "{value}"',
+                caused_by=NumberFormat(f'For input string: "{value}"'),
+            )
         if kind == "boolean":
-            raise QueryShardError(f"failed to create query: Can't parse boolean value [{value}], expected [true] or "
-                                  "[false]", caused_by=IllegalArgument(
-                                      f"Can't parse boolean value [{value}], expected [true] or [false]"))
+            raise QueryShardError(
+                f"failed to create query: Can't parse boolean value [{value}], expected [true] or [false]",
+                caused_by=IllegalArgument(f"Can't parse boolean value [{value}], expected [true] or [false]"),
+            )
     return normalised
 
 
@@ -225,9 +282,11 @@ class Terms(Query):
     def check(self, index: Index) -> None:
         limit = int(index.settings.get("index.max_terms_count", str(MAX_TERMS)))
         if len(self.values) > limit:
-            reason = (f"The number of terms [{len(self.values)}] used in the Terms Query request has exceeded the "
-                      f"allowed maximum of [{limit}]. This maximum can be set by changing the [index.max_terms_count] "
-                      "index level setting.")
+            reason = (
+                f"The number of terms [{len(self.values)}] used in the Terms Query request has exceeded the "
+                f"allowed maximum of [{limit}]. This maximum can be set by changing the [index.max_terms_count] "
+                "index level setting."
+            )
             raise QueryShardError(f"failed to create query: {reason}", caused_by=IllegalArgument(reason))
 
     def run(self, index: Index) -> Scores:
@@ -267,8 +326,11 @@ class Exists(Query):
         if direct is not None:
             return [direct]
         prefix = self.field + "."
-        return [v for v in (index.field_index(p) for p in list(index.mapping.fields) if p.startswith(prefix))
-                if v is not None]
+        return [
+            v
+            for v in (index.field_index(p) for p in list(index.mapping.fields) if p.startswith(prefix))
+            if v is not None
+        ]
 
     def run(self, index: Index) -> Scores:
         if self.field in ("_id", "_index", "_source"):
@@ -284,7 +346,11 @@ class Exists(Query):
         return self.boost if any(doc_id in view.values for view in self._views(index)) else None
 
     def cost(self, index: Index) -> int:
-        return sum(len(view.values) for view in self._views(index)) if self.field not in ("_id", "_index") else len(index.docs)
+        return (
+            sum(len(view.values) for view in self._views(index))
+            if self.field not in ("_id", "_index")
+            else len(index.docs)
+        )
 
 
 @dataclass
@@ -379,8 +445,13 @@ class Match(Query):
         per_token = [view.term_scores(token, self.boost) for token in plan]
         if not per_token:
             return MatchAll(self.boost).run(index) if self.zero_terms_all else {}
-        required = len(per_token) if self.operator == "and" else max(
-            1, minimum_should_match(self.minimum_should_match, len(per_token)) if self.minimum_should_match else 1)
+        required = (
+            len(per_token)
+            if self.operator == "and"
+            else max(
+                1, minimum_should_match(self.minimum_should_match, len(per_token)) if self.minimum_should_match else 1
+            )
+        )
         counts: dict[str, int] = {}
         totals: Scores = {}
         for scores in per_token:
@@ -535,6 +606,7 @@ def minimum_should_match(spec: Any, optional: int) -> int:
 
 # -- parsing -------------------------------------------------------------------------------------
 
+
 def _token(value: Any) -> str:
     from .xcontent import token_kind
 
@@ -550,7 +622,7 @@ class QueryParser:
 
     def parse(self, value: Any, path: tuple) -> Query:
         if not isinstance(value, dict):
-            raise ParsingError(f"[_na] query malformed, must start with start_object", self.locate(path))
+            raise ParsingError("[_na] query malformed, must start with start_object", self.locate(path))
         if not value:
             line, col = self.locate(path)
             error = IllegalArgument(f"query malformed, empty clause found at [{line}:{col + 1}]")
@@ -559,8 +631,10 @@ class QueryParser:
         names = list(value)
         name = names[0]
         if len(names) > 1:
-            raise ParsingError(f"[{name}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]",
-                               self.locate_key(path + (names[1],)))
+            raise ParsingError(
+                f"[{name}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]",
+                self.locate_key(path + (names[1],)),
+            )
         body = value[name]
         where = path + (name,)
         parser = getattr(self, f"_{name}", None)
@@ -583,8 +657,10 @@ class QueryParser:
         if fields[0] == "":
             raise IllegalArgument("field name is null or empty")
         if len(fields) > 1:
-            raise ParsingError(f"[{name}] query doesn't support multiple fields, found [{fields[0]}] and "
-                               f"[{fields[1]}]", self.locate(where + (fields[1],)))
+            raise ParsingError(
+                f"[{name}] query doesn't support multiple fields, found [{fields[0]}] and [{fields[1]}]",
+                self.locate(where + (fields[1],)),
+            )
         return fields[0], body[fields[0]], where + (fields[0],)
 
     def _boost(self, value: Any, where: tuple, name: str) -> float:
@@ -630,10 +706,12 @@ class QueryParser:
     def _terms(self, body: dict, where: tuple) -> Query:
         fields = [k for k in body if k not in ("boost", "_name")]
         if not fields:
-            raise ParsingError("[terms] query requires a field name, followed by array of terms or a document lookup "
-                               "specification", self.locate(where))
+            raise ParsingError(
+                "[terms] query requires a field name, followed by array of terms or a document lookup specification",
+                self.locate(where),
+            )
         if len(fields) > 1:
-            raise ParsingError(f"[terms] query does not support multiple fields", self.locate(where + (fields[1],)))
+            raise ParsingError("[terms] query does not support multiple fields", self.locate(where + (fields[1],)))
         name = fields[0]
         values = body[name]
         if isinstance(values, dict):
@@ -648,8 +726,9 @@ class QueryParser:
         self._options("ids", body, where, {"values", "boost", "_name"})
         values = body.get("values", [])
         if not isinstance(values, list):
-            raise ParsingError("[ids] values doesn't support values of type: " + _token(values),
-                               self.locate(where + ("values",)))
+            raise ParsingError(
+                "[ids] values doesn't support values of type: " + _token(values), self.locate(where + ("values",))
+            )
         return Ids([str(v) for v in values], self._boost(body.get("boost", 1.0), where + ("boost",), "ids"))
 
     def _exists(self, body: dict, where: tuple) -> Query:
@@ -661,14 +740,33 @@ class QueryParser:
     def _range(self, body: dict, where: tuple) -> Query:
         name, spec, at = self._single_field("range", body, where)
         if not isinstance(spec, dict):
-            raise ParsingError(f"[range] query malformed, no start_object after query name", self.locate(at))
-        allowed = {"gt", "gte", "lt", "lte", "from", "to", "include_lower", "include_upper", "boost", "format",
-                   "time_zone", "relation", "_name"}
+            raise ParsingError("[range] query malformed, no start_object after query name", self.locate(at))
+        allowed = {
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+            "from",
+            "to",
+            "include_lower",
+            "include_upper",
+            "boost",
+            "format",
+            "time_zone",
+            "relation",
+            "_name",
+        }
         self._options("range", spec, at, allowed)
         if "format" in spec or "time_zone" in spec:
             raise NotMocked("[format] and [time_zone] of a [range] query")
-        query = Range(name, spec.get("gt"), spec.get("gte"), spec.get("lt"), spec.get("lte"),
-                      self._boost(spec.get("boost", 1.0), at + ("boost",), "range"))
+        query = Range(
+            name,
+            spec.get("gt"),
+            spec.get("gte"),
+            spec.get("lt"),
+            spec.get("lte"),
+            self._boost(spec.get("boost", 1.0), at + ("boost",), "range"),
+        )
         if "from" in spec:
             setattr(query, "gte" if spec.get("include_lower", True) else "gt", spec["from"])
         if "to" in spec:
@@ -679,12 +777,26 @@ class QueryParser:
         name, spec, at = self._single_field("match", body, where)
         operator, msm, boost = "or", None, 1.0
         if isinstance(spec, dict):
-            self._options("match", spec, at, {"query", "operator", "minimum_should_match", "boost", "_name",
-                                              "analyzer", "lenient", "zero_terms_query", "auto_generate_synonyms_phrase_query"})
+            self._options(
+                "match",
+                spec,
+                at,
+                {
+                    "query",
+                    "operator",
+                    "minimum_should_match",
+                    "boost",
+                    "_name",
+                    "analyzer",
+                    "lenient",
+                    "zero_terms_query",
+                    "auto_generate_synonyms_phrase_query",
+                },
+            )
             if "analyzer" in spec:
                 raise NotMocked("[analyzer] of a [match] query")
             if "query" not in spec:
-                raise IllegalArgument(f"No text specified for text query")
+                raise IllegalArgument("No text specified for text query")
             text = spec["query"]
             operator = str(spec.get("operator", "or")).lower()
             if operator not in ("or", "and"):
@@ -698,15 +810,23 @@ class QueryParser:
             text = spec
         if text is None or isinstance(text, (list, dict)):
             raise ParsingError(f"[match] unknown token [{_token(text)}] after [{name}]", self.locate(at))
-        return Match(name, text, operator, None if msm is None else str(msm), boost,
-                     zero_terms_all=isinstance(spec, dict) and str(spec.get("zero_terms_query", "none")).lower() == "all")
+        return Match(
+            name,
+            text,
+            operator,
+            None if msm is None else str(msm),
+            boost,
+            zero_terms_all=isinstance(spec, dict) and str(spec.get("zero_terms_query", "none")).lower() == "all",
+        )
 
     def _constant_score(self, body: dict, where: tuple) -> Query:
         self._options("constant_score", body, where, {"filter", "boost", "_name"})
         if "filter" not in body:
             raise ParsingError("[constant_score] requires a 'filter' element", self.locate(where))
-        return ConstantScore(self.parse(body["filter"], where + ("filter",)),
-                             self._boost(body.get("boost", 1.0), where + ("boost",), "constant_score"))
+        return ConstantScore(
+            self.parse(body["filter"], where + ("filter",)),
+            self._boost(body.get("boost", 1.0), where + ("boost",), "constant_score"),
+        )
 
     def _bool(self, body: Any, where: tuple) -> Query:
         if not isinstance(body, dict):
@@ -725,8 +845,11 @@ class QueryParser:
                         raise
                     except ElasticsearchError as error:
                         # ObjectParser wraps what a field's parser throws, one level per bool.
-                        raise XContentParseError(f"[bool] failed to parse field [{key}]", _where(error, self.locate(where_clause)),
-                                                 caused_by=error) from None
+                        raise XContentParseError(
+                            f"[bool] failed to parse field [{key}]",
+                            _where(error, self.locate(where_clause)),
+                            caused_by=error,
+                        ) from None
             elif key == "minimum_should_match":
                 query.minimum_should_match = None if value is None else str(value)
             elif key == "boost":
@@ -734,10 +857,17 @@ class QueryParser:
             elif key in ("_name", "adjust_pure_negative"):
                 continue
             else:  # BoolQueryBuilder is an ObjectParser: its unknown field error, with suggestions
-                known = ("must", "filter", "should", "must_not", "minimum_should_match", "boost", "_name",
-                         "adjust_pure_negative")
-                raise XContentParseError(f"[bool] unknown field [{key}]{did_you_mean(key, known)}",
-                                         self.locate_key(at))
+                known = (
+                    "must",
+                    "filter",
+                    "should",
+                    "must_not",
+                    "minimum_should_match",
+                    "boost",
+                    "_name",
+                    "adjust_pure_negative",
+                )
+                raise XContentParseError(f"[bool] unknown field [{key}]{did_you_mean(key, known)}", self.locate_key(at))
         return query
 
 
@@ -756,7 +886,7 @@ def _where(error: ElasticsearchError, fallback: tuple[int, int]) -> tuple[int, i
     if isinstance(error, ParsingError) and "line" in error.metadata:
         return error.metadata["line"], error.metadata["col"]
     if isinstance(error, XContentParseError) and error.reason.startswith("["):
-        place = error.reason[1:error.reason.index("]")]
+        place = error.reason[1 : error.reason.index("]")]
         line, _, col = place.partition(":")
         if line.isdigit() and col.isdigit():
             return int(line), int(col)

@@ -25,6 +25,7 @@ def info(call: ElasticsearchCall):
 # (An empty last segment is dropped by its path split: ``/_connector/`` is ``/_connector``.)
 MAYBE_EMPTY = "string(minlength=0):"
 
+
 def _put(call: ElasticsearchCall, connector_id: str | None):
     connector_id, result = call.state.connectors.put(connector_id, call.body or {})
     return (201 if result == "created" else 200), {"id": connector_id, "result": result}
@@ -54,8 +55,12 @@ def connector_get(call: ElasticsearchCall):
 def connector_list(call: ElasticsearchCall):
     q = call.query
     count, results = call.state.connectors.list(
-        from_=q.get("from", 0), size=q.get("size", 100), index_names=q.get("index_name"),
-        names=q.get("connector_name"), service_types=q.get("service_type"), query=q.get("query"),
+        from_=q.get("from", 0),
+        size=q.get("size", 100),
+        index_names=q.get("index_name"),
+        names=q.get("connector_name"),
+        service_types=q.get("service_type"),
+        query=q.get("query"),
         include_deleted=q.get("include_deleted", False),
     )
     return 200, {"count": count, "results": results}
@@ -63,8 +68,11 @@ def connector_list(call: ElasticsearchCall):
 
 @route("DELETE", "/_connector/<connector_id>", "connector.delete")
 def connector_delete(call: ElasticsearchCall):
-    call.state.connectors.delete(call.path["connector_id"], hard=call.query.get("hard", False),
-                                 delete_sync_jobs=call.query.get("delete_sync_jobs", False))
+    call.state.connectors.delete(
+        call.path["connector_id"],
+        hard=call.query.get("hard", False),
+        delete_sync_jobs=call.query.get("delete_sync_jobs", False),
+    )
     return 200, {"acknowledged": True}
 
 
@@ -85,18 +93,30 @@ _update("_index_name", "connector.update_index_name", lambda c, cid, b: c.set_in
 _update("_service_type", "connector.update_service_type", lambda c, cid, b: c.set_service_type(cid, b["service_type"]))
 _update("_native", "connector.update_native", lambda c, cid, b: c.set_native(cid, b["is_native"]))
 _update("_status", "connector.update_status", lambda c, cid, b: c.set_status(cid, b.get("status")))
-_update("_configuration", "connector.update_configuration",
-        lambda c, cid, b: c.set_configuration(cid, b.get("configuration"), b.get("values")))
+_update(
+    "_configuration",
+    "connector.update_configuration",
+    lambda c, cid, b: c.set_configuration(cid, b.get("configuration"), b.get("values")),
+)
 _update("_scheduling", "connector.update_scheduling", lambda c, cid, b: c.set_scheduling(cid, b["scheduling"]))
 _update("_pipeline", "connector.update_pipeline", lambda c, cid, b: c.set_pipeline(cid, b["pipeline"]))
-_update("_filtering", "connector.update_filtering",
-        lambda c, cid, b: c.set_filtering(cid, b.get("filtering"), b.get("rules"), b.get("advanced_snippet")))
-_update("_filtering/_validation", "connector.update_filtering_validation",
-        lambda c, cid, b: c.set_filtering_validation(cid, b["validation"]))
+_update(
+    "_filtering",
+    "connector.update_filtering",
+    lambda c, cid, b: c.set_filtering(cid, b.get("filtering"), b.get("rules"), b.get("advanced_snippet")),
+)
+_update(
+    "_filtering/_validation",
+    "connector.update_filtering_validation",
+    lambda c, cid, b: c.set_filtering_validation(cid, b["validation"]),
+)
 _update("_filtering/_activate", "connector.update_active_filtering", lambda c, cid, b: c.activate_filtering(cid))
 _update("_last_sync", "connector.last_sync", lambda c, cid, b: c.set_last_sync(cid, b))
-_update("_api_key_id", "connector.update_api_key_id",
-        lambda c, cid, b: c.set_api_key_id(cid, b.get("api_key_id"), b.get("api_key_secret_id")))
+_update(
+    "_api_key_id",
+    "connector.update_api_key_id",
+    lambda c, cid, b: c.set_api_key_id(cid, b.get("api_key_id"), b.get("api_key_secret_id")),
+)
 _update("_features", "connector.update_features", lambda c, cid, b: c.set_features(cid, b.get("features")))
 
 
@@ -112,8 +132,11 @@ def sync_job_post(call: ElasticsearchCall):
 def sync_job_list(call: ElasticsearchCall):
     q = call.query
     count, results = call.state.sync_jobs.list(
-        from_=q.get("from", 0), size=q.get("size", 100), connector_id=q.get("connector_id"),
-        status=q.get("status"), job_types=q.get("job_type"),
+        from_=q.get("from", 0),
+        size=q.get("size", 100),
+        connector_id=q.get("connector_id"),
+        status=q.get("status"),
+        job_types=q.get("job_type"),
     )
     return 200, {"count": count, "results": results}
 
@@ -143,8 +166,9 @@ def sync_job_check_in(call: ElasticsearchCall):
 
 @route("PUT", f"/_connector/_sync_job/<{MAYBE_EMPTY}connector_sync_job_id>/_claim", "connector.sync_job_claim")
 def sync_job_claim(call: ElasticsearchCall):
-    call.state.sync_jobs.claim(call.path["connector_sync_job_id"], call.body["worker_hostname"],
-                               call.body.get("sync_cursor"))
+    call.state.sync_jobs.claim(
+        call.path["connector_sync_job_id"], call.body["worker_hostname"], call.body.get("sync_cursor")
+    )
     return 200, {"result": "updated"}
 
 
@@ -164,6 +188,7 @@ def sync_job_update_stats(call: ElasticsearchCall):
 def _ml_routes(attribute: str, base: str, id_name: str, schema: str, paged: bool = False) -> None:
     """Declares ``PUT|GET|DELETE {base}/{id}`` and ``GET {base}`` for one kind of ML resource; the
     schemas are ``ml.put_{schema}``, ``ml.get_{schema}s`` (or as given) and ``ml.delete_{schema}``."""
+
     def resources(call: ElasticsearchCall):
         return getattr(call.state.ml, attribute)
 
@@ -197,8 +222,10 @@ _ml_routes("models", "/_ml/trained_models", "model_id", "trained_model", paged=T
 
 
 # -- security -----------------------------------------------------------------------------------
-SECURITY_OFF = ("Security must be explicitly enabled when using a [basic] license. Enable security by setting "
-                "[xpack.security.enabled] to [true] in the elasticsearch.yml file and restart the node.")
+SECURITY_OFF = (
+    "Security must be explicitly enabled when using a [basic] license. Enable security by setting "
+    "[xpack.security.enabled] to [true] in the elasticsearch.yml file and restart the node."
+)
 
 
 def _security(call: ElasticsearchCall):
@@ -238,12 +265,18 @@ def security_authenticate(call: ElasticsearchCall):
     if principal is None:
         raise IllegalArgument(SECURITY_OFF)
     realm = {"name": principal.realm, "type": principal.realm}
-    answer = {"username": principal.username, "roles": [] if principal.api_key_id else principal.roles,
-              "full_name": principal.full_name, "email": principal.email, "metadata": principal.metadata,
-              "enabled": True, "authentication_realm": realm, "lookup_realm": dict(realm),
-              "authentication_type": "api_key" if principal.api_key_id else "realm"}
+    answer = {
+        "username": principal.username,
+        "roles": [] if principal.api_key_id else principal.roles,
+        "full_name": principal.full_name,
+        "email": principal.email,
+        "metadata": principal.metadata,
+        "enabled": True,
+        "authentication_realm": realm,
+        "lookup_realm": dict(realm),
+        "authentication_type": "api_key" if principal.api_key_id else "realm",
+    }
     if principal.api_key_id:
         # ES 9 names who manages the key (Authentication#toXContent; cloud keys say "cloud")
-        answer["api_key"] = {"id": principal.api_key_id, "name": principal.api_key_name,
-                             "managed_by": "elasticsearch"}
+        answer["api_key"] = {"id": principal.api_key_id, "name": principal.api_key_name, "managed_by": "elasticsearch"}
     return 200, answer

@@ -45,8 +45,10 @@ def coerce_param(name: str, raw: str, spec: dict) -> Any:
         java_type, low, high = xcontent.JAVA_INTEGERS[spec.get("format", "int32")]
         value = int(raw) if _JAVA_INTEGER.fullmatch(raw) else None
         if value is None or not low <= value <= high:
-            raise IllegalArgument(f"Failed to parse {java_type} parameter [{name}] with value [{raw}]",
-                                  caused_by=NumberFormat(f'For input string: "{raw}"'))
+            raise IllegalArgument(
+                f"Failed to parse {java_type} parameter [{name}] with value [{raw}]",
+                caused_by=NumberFormat(f'For input string: "{raw}"'),
+            )
         return value
     if kind == "number":
         try:
@@ -66,8 +68,13 @@ def normalise_enum(value: Any, spec: dict) -> Any:
     """Elasticsearch parses most of its enums case-insensitively; an unknown value stays as sent,
     for the error to quote."""
     choices = spec.get("enum")
-    if (choices and isinstance(value, str) and value not in choices and not spec.get("x-es-case-sensitive")
-            and value.lower() in choices):
+    if (
+        choices
+        and isinstance(value, str)
+        and value not in choices
+        and not spec.get("x-es-case-sensitive")
+        and value.lower() in choices
+    ):
         return value.lower()
     return value
 
@@ -101,8 +108,10 @@ def param_error(error: ValidationError) -> ElasticsearchError:
 
 def unrecognized_params(path: str, names: list[str], candidates: list[str]) -> IllegalArgument:
     """BaseRestHandler.unrecognized: names in order, each with its ``did you mean`` suggestions."""
-    parts = [f"[{name}]" + did_you_mean(name, candidates).replace(" did you", " -> did you", 1)
-             for name in sorted(set(names))]
+    parts = [
+        f"[{name}]" + did_you_mean(name, candidates).replace(" did you", " -> did you", 1)
+        for name in sorted(set(names))
+    ]
     noun = "parameter" if len(parts) == 1 else "parameters"
     return IllegalArgument(f"request [{path}] contains unrecognized {noun}: {', '.join(parts)}")
 
@@ -160,12 +169,15 @@ def instant_refusal(text: str) -> IllegalArgument:
     """JavaDateFormatter.parse's refusal of a string the default date format does not read."""
     if not text:
         return IllegalArgument("cannot parse empty date")
-    return IllegalArgument(f"failed to parse date field [{text}] with format [{INSTANT_FORMAT}]",
-                           caused_by=DateTimeParse("Failed to parse with all enclosed parsers"))
+    return IllegalArgument(
+        f"failed to parse date field [{text}] with format [{INSTANT_FORMAT}]",
+        caused_by=DateTimeParse("Failed to parse with all enclosed parsers"),
+    )
 
 
-def _value_error(error: ValidationError, path: tuple, root: dict, parser: str, locations: xcontent.Locations,
-                 document: dict) -> ElasticsearchError:
+def _value_error(
+    error: ValidationError, path: tuple, root: dict, parser: str, locations: xcontent.Locations, document: dict
+) -> ElasticsearchError:
     """A value its field's reader refuses, wrapped by each object parser on the way
     (``[parser] failed to parse field [name]``), every wrapper placed where the value starts: the
     parser has not moved past it when the exception goes up."""
@@ -207,6 +219,7 @@ def local_schema(spec: Any, document: dict) -> dict:
         spec = target
     return spec if isinstance(spec, dict) else {}
 
+
 def body_error(errors: list[ValidationError], call: Call, schemas: OperationSchemas) -> ElasticsearchError:
     """The error the server's strict ObjectParser gives for a body that breaks its schema.
 
@@ -222,8 +235,9 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
     locations = xcontent.Locations(call.body_text)
     parser = root.get("x-es-parser", "request")
     if not isinstance(body, dict):
-        return XContentParseError(f"[{parser}] Expected START_OBJECT but was: {xcontent.token_kind(body)}",
-                                  locations.value(()))
+        return XContentParseError(
+            f"[{parser}] Expected START_OBJECT but was: {xcontent.token_kind(body)}", locations.value(())
+        )
 
     constructor_args = root.get("x-es-constructor-args", [])
     field_errors: dict[str, ElasticsearchError] = {}
@@ -238,8 +252,12 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
                 for key in body:
                     if key not in error.schema.get("properties", {}):
                         known = error.schema.get("properties", {})
-                        field_errors.setdefault(key, XContentParseError(
-                            f"[{parser}] unknown field [{key}]{did_you_mean(key, known)}", locations.key((key,))))
+                        field_errors.setdefault(
+                            key,
+                            XContentParseError(
+                                f"[{parser}] unknown field [{key}]{did_you_mean(key, known)}", locations.key((key,))
+                            ),
+                        )
             continue
         top = path[0]
         if error.validator == "format" and error.validator_value in VALUE_FORMATS:
@@ -247,13 +265,21 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
         elif len(path) == 1 and _is_enum_error(error) and top in constructor_args:
             enum_failures.setdefault(top, error)
         elif len(path) == 1 and error.validator == "type":
-            field_errors.setdefault(top, XContentParseError(
-                f"[{parser}] {top} doesn't support values of type: {xcontent.token_kind(error.instance)}",
-                locations.value((top,))))
+            field_errors.setdefault(
+                top,
+                XContentParseError(
+                    f"[{parser}] {top} doesn't support values of type: {xcontent.token_kind(error.instance)}",
+                    locations.value((top,)),
+                ),
+            )
         else:
             cause = _field_cause(error, path, parser, locations)
-            field_errors.setdefault(top, XContentParseError(
-                f"[{parser}] failed to parse field [{top}]", locations.value((top,)), caused_by=cause))
+            field_errors.setdefault(
+                top,
+                XContentParseError(
+                    f"[{parser}] failed to parse field [{top}]", locations.value((top,)), caused_by=cause
+                ),
+            )
 
     built_at = None
     if enum_failures and all(a in body for a in constructor_args):
@@ -262,8 +288,11 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
     if firsts:
         first = firsts[0]
         if first == built_at and first not in field_errors:
-            return XContentParseError(f"[{parser}] failed to parse field [{first}]", locations.value((first,)),
-                                      caused_by=_failed_to_build(parser, enum_failures))
+            return XContentParseError(
+                f"[{parser}] failed to parse field [{first}]",
+                locations.value((first,)),
+                caused_by=_failed_to_build(parser, enum_failures),
+            )
         return field_errors[first]
     if required:
         return IllegalArgument(f"Required [{', '.join(f for f in root.get('required', []) if f in required)}]")
@@ -282,8 +311,9 @@ def _unknown_enum(error: ValidationError) -> IllegalArgument:
 
 def _failed_to_build(parser: str, enum_failures: dict[str, ValidationError]) -> XContentParseError:
     first = next(iter(enum_failures.values()))
-    return XContentParseError(f"Failed to build [{parser}] after last required field arrived",
-                              caused_by=_unknown_enum(first))
+    return XContentParseError(
+        f"Failed to build [{parser}] after last required field arrived", caused_by=_unknown_enum(first)
+    )
 
 
 def _field_cause(error: ValidationError, path: tuple, parser: str, locations: xcontent.Locations) -> ElasticsearchError:
@@ -296,6 +326,8 @@ def _field_cause(error: ValidationError, path: tuple, parser: str, locations: xc
     if error.validator == "type":
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
         owner = error.schema.get("x-es-parser", parser)
-        return XContentParseError(f"[{owner}] {name} doesn't support values of type: "
-                                  f"{xcontent.token_kind(error.instance)}", locations.value(path))
+        return XContentParseError(
+            f"[{owner}] {name} doesn't support values of type: {xcontent.token_kind(error.instance)}",
+            locations.value(path),
+        )
     return IllegalArgument(error.message)

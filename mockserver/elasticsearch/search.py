@@ -25,7 +25,7 @@ from .errors import (
     XContentParseError,
     shard_failure,
 )
-from .indices import Doc, Index, Indices
+from .indices import Doc, Index
 from .query import Locate, MatchAll, Query, float32, parse_query
 from .xcontent import in_java_range, number_out_of_range, token_kind
 
@@ -33,27 +33,66 @@ MAX_RESULT_WINDOW = 10000
 DEFAULT_TRACK_TOTAL_HITS = 10000
 LONG_MAX, LONG_MIN = 2**63 - 1, -(2**63)
 # Search body parts the mock answers, and the ones it knows but does not answer.
-ANSWERED = {"query", "from", "size", "sort", "_source", "track_total_hits", "seq_no_primary_term", "version",
-            "timeout", "track_scores", "search_after", "min_score", "terminate_after", "stats"}
-NOT_ANSWERED = {"aggs", "aggregations", "highlight", "suggest", "post_filter", "collapse", "rescore", "knn", "pit",
-                "runtime_mappings", "script_fields", "docvalue_fields", "fields", "stored_fields", "profile", "explain",
-                "slice", "indices_boost", "rank", "retriever", "ext"}
+ANSWERED = {
+    "query",
+    "from",
+    "size",
+    "sort",
+    "_source",
+    "track_total_hits",
+    "seq_no_primary_term",
+    "version",
+    "timeout",
+    "track_scores",
+    "search_after",
+    "min_score",
+    "terminate_after",
+    "stats",
+}
+NOT_ANSWERED = {
+    "aggs",
+    "aggregations",
+    "highlight",
+    "suggest",
+    "post_filter",
+    "collapse",
+    "rescore",
+    "knn",
+    "pit",
+    "runtime_mappings",
+    "script_fields",
+    "docvalue_fields",
+    "fields",
+    "stored_fields",
+    "profile",
+    "explain",
+    "slice",
+    "indices_boost",
+    "rank",
+    "retriever",
+    "ext",
+}
 _TIME_VALUE = re.compile(r"^(-?\d+)(nanos|micros|ms|s|m|h|d)$")
 _UNIT_SECONDS = {"nanos": 1e-9, "micros": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400}
-ID_FIELDDATA = ("Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster "
-                "setting: indices.id_field_data.enabled")
-FIELDDATA = ("Fielddata is disabled on [{field}] in [{index}]. Text fields are not optimised for operations that "
-             "require per-document field data like aggregations and sorting, so these operations are disabled by "
-             "default. Please use a keyword field instead. Alternatively, set fielddata=true on [{field}] in order to "
-             "load field data by uninverting the inverted index. Note that this can use significant memory.")
+ID_FIELDDATA = (
+    "Fielddata access on the _id field is disallowed, you can re-enable it by updating the dynamic cluster "
+    "setting: indices.id_field_data.enabled"
+)
+FIELDDATA = (
+    "Fielddata is disabled on [{field}] in [{index}]. Text fields are not optimised for operations that "
+    "require per-document field data like aggregations and sorting, so these operations are disabled by "
+    "default. Please use a keyword field instead. Alternatively, set fielddata=true on [{field}] in order to "
+    "load field data by uninverting the inverted index. Note that this can use significant memory."
+)
 
 
 def time_value_seconds(text: str, setting: str) -> float:
     """TimeValue.parseTimeValue."""
     match = _TIME_VALUE.match(str(text).strip())
     if match is None:
-        raise ParseProblem(f"failed to parse setting [{setting}] with value [{text}] as a time value: unit is missing "
-                           "or unrecognized")
+        raise ParseProblem(
+            f"failed to parse setting [{setting}] with value [{text}] as a time value: unit is missing or unrecognized"
+        )
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
@@ -63,6 +102,7 @@ class ParseProblem(ElasticsearchError):
 
 
 # -- the request --------------------------------------------------------------------------------
+
 
 @dataclass
 class SortKey:
@@ -138,8 +178,9 @@ def apply_search_params(request: SearchRequest, params: dict, locate: Locate, ur
         raise NotMocked("the [q] parameter (URI search)")
     strays = [name for name in QUERY_STRING_PARAMS if name in params]
     if strays:
-        raise IllegalArgument(f"request [{uri}] contains parameters [{', '.join(strays)}] but missing query string "
-                              "parameter 'q'.")
+        raise IllegalArgument(
+            f"request [{uri}] contains parameters [{', '.join(strays)}] but missing query string parameter 'q'."
+        )
     for name in ("stored_fields", "docvalue_fields", "suggest_field", "explain"):
         if name in params:
             raise NotMocked(f"the [{name}] parameter")
@@ -171,8 +212,10 @@ def apply_search_params(request: SearchRequest, params: dict, locate: Locate, ur
         if request.track_total_hits is None:
             request.track_total_hits = True
         elif request.track_total_hits not in (True, False):
-            raise IllegalArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not "
-                                  f"accurate, got {request.track_total_hits}")
+            raise IllegalArgument(
+                "[rest_total_hits_as_int] cannot be used if the tracking of total hits is not "
+                f"accurate, got {request.track_total_hits}"
+            )
     if request.from_ < 0:
         raise IllegalArgument(f"[from] parameter cannot be negative but was [{request.from_}]")
     if request.size < 0:
@@ -182,8 +225,7 @@ def apply_search_params(request: SearchRequest, params: dict, locate: Locate, ur
 def source_param(params: dict) -> Any:
     """FetchSourceContext.parseFromRestRequest: ``_source`` (a flag, or includes), ``_source_includes``,
     ``_source_excludes``; None when none is given."""
-    source, includes, excludes = (params.get("_source"), params.get("_source_includes"),
-                                  params.get("_source_excludes"))
+    source, includes, excludes = (params.get("_source"), params.get("_source_includes"), params.get("_source_excludes"))
     if source is None and includes is None and excludes is None:
         return None
     fetch: bool | None = None
@@ -263,8 +305,10 @@ def _sort_key(name: str, spec: dict, locate: Locate, at: tuple) -> SortKey:
             from .query import did_you_mean
 
             # FieldSortBuilder is an ObjectParser: its unknown field error, with suggestions.
-            raise XContentParseError(f"[field_sort] unknown field [{key}]{did_you_mean(key, SORT_OPTIONS)}",
-                                     getattr(locate, "key", locate)(at + (key,)))
+            raise XContentParseError(
+                f"[field_sort] unknown field [{key}]{did_you_mean(key, SORT_OPTIONS)}",
+                getattr(locate, "key", locate)(at + (key,)),
+            )
         if key in ("nested", "numeric_type"):
             raise NotMocked(f"[{key}] in a sort")
     order = str(spec.get("order", "desc" if name == "_score" else "asc")).lower()
@@ -273,8 +317,9 @@ def _sort_key(name: str, spec: dict, locate: Locate, at: tuple) -> SortKey:
     missing = spec.get("missing", "_last")
     if missing not in ("_last", "_first"):
         raise NotMocked("a [missing] value other than _first and _last in a sort")
-    return SortKey(name, order == "desc", missing == "_first", spec.get("unmapped_type"), spec.get("mode"),
-                   spec.get("format"))
+    return SortKey(
+        name, order == "desc", missing == "_first", spec.get("unmapped_type"), spec.get("mode"), spec.get("format")
+    )
 
 
 def parse_source(value: Any, locate: Locate, at: tuple) -> Any:
@@ -302,6 +347,7 @@ def parse_source(value: Any, locate: Locate, at: tuple) -> Any:
 
 
 # -- _source filtering ----------------------------------------------------------------------------
+
 
 def _pattern(text: str) -> re.Pattern:
     return re.compile("".join(".*" if c == "*" else re.escape(c) for c in text) + r"\Z", re.DOTALL)
@@ -342,6 +388,7 @@ def filter_source(source: dict, includes: list[str], excludes: list[str]) -> dic
 
 # -- running a search -------------------------------------------------------------------------
 
+
 @dataclass
 class Hit:
     index: Index
@@ -366,8 +413,9 @@ class Searcher:
         self.failures.append((index, error))
         self.indices = [i for i in self.indices if i is not index]
         if not self.indices:
-            raise SearchPhaseExecution(self.failures[0][1], self.failures[0][0].name,
-                                       failures=[(i.name, e) for i, e in self.failures])
+            raise SearchPhaseExecution(
+                self.failures[0][1], self.failures[0][0].name, failures=[(i.name, e) for i, e in self.failures]
+            )
 
     def each_index(self, check) -> None:
         """Runs a shard-level check on each index, failing the shards it refuses."""
@@ -489,9 +537,11 @@ class Searcher:
     def _after(self, hits: list[Hit], request: SearchRequest) -> list[Hit]:
         after = request.search_after
         if len(after) != len(request.sort):
-            raise SearchPhaseExecution(IllegalArgument(
-                f"search_after has {len(after)} value(s) but sort has {len(request.sort)}."), self.indices[0].name
-                if self.indices else "")
+            raise SearchPhaseExecution(
+                IllegalArgument(f"search_after has {len(after)} value(s) but sort has {len(request.sort)}."),
+                self.indices[0].name if self.indices else "",
+            )
+
         def compare(hit: Hit) -> bool:
             for key, value, shown in zip(request.sort, after, hit.sort_values or []):
                 if shown == value:
@@ -504,6 +554,7 @@ class Searcher:
                     greater = str(shown) > str(value)
                 return greater != key.descending
             return False
+
         return [h for h in hits if compare(h)]
 
 
@@ -515,7 +566,7 @@ class _Reversed:
     def __init__(self, text: str):
         self.text = text
 
-    def __lt__(self, other: "_Reversed") -> bool:
+    def __lt__(self, other: _Reversed) -> bool:
         return self.text > other.text
 
     def __eq__(self, other) -> bool:
@@ -614,8 +665,16 @@ def total_of(count: int, request: SearchRequest) -> dict | int | None:
     return {"value": track, "relation": "gte"}
 
 
-def response(hits_page: list[Hit], total: int, max_score: float | None, request: SearchRequest,
-             searcher: "Searcher", started: float, scroll_id: str | None = None, extra: dict | None = None) -> dict:
+def response(
+    hits_page: list[Hit],
+    total: int,
+    max_score: float | None,
+    request: SearchRequest,
+    searcher: Searcher,
+    started: float,
+    scroll_id: str | None = None,
+    extra: dict | None = None,
+) -> dict:
     out: dict[str, Any] = {}
     if scroll_id is not None:
         out["_scroll_id"] = scroll_id
@@ -634,16 +693,17 @@ def response(hits_page: list[Hit], total: int, max_score: float | None, request:
 
 
 def page(hits: list[Hit], start: int, size: int) -> list[Hit]:
-    return hits[start:start + size]
+    return hits[start : start + size]
 
 
 # -- scrolls -------------------------------------------------------------------------------------
+
 
 @dataclass
 class ScrollContext:
     hits: list[Hit]
     request: SearchRequest
-    searcher: "Searcher"  # the shards searched (and failed), for every page's _shards
+    searcher: Searcher  # the shards searched (and failed), for every page's _shards
     total: int
     max_score: float | None
     position: int
@@ -669,16 +729,27 @@ class Scrolls:
     def check_keep_alive(self, scroll: str, seconds: float) -> None:
         """The shard-level limit of search.max_keep_alive."""
         if seconds > self.MAX_KEEP_ALIVE:
-            raise IllegalArgument(f"Keep alive for request ({scroll}) is too large. It must be less than (1d). This "
-                                  "limit can be set by changing the [search.max_keep_alive] cluster level setting.")
+            raise IllegalArgument(
+                f"Keep alive for request ({scroll}) is too large. It must be less than (1d). This "
+                "limit can be set by changing the [search.max_keep_alive] cluster level setting."
+            )
 
-    def open(self, hits: list[Hit], request: SearchRequest, searcher: "Searcher", total: int,
-             max_score: float | None, keep_alive: float, owner: Any = None) -> tuple[str, list[Hit]]:
+    def open(
+        self,
+        hits: list[Hit],
+        request: SearchRequest,
+        searcher: Searcher,
+        total: int,
+        max_score: float | None,
+        keep_alive: float,
+        owner: Any = None,
+    ) -> tuple[str, list[Hit]]:
         self._expire()
         self.counter += 1
-        first = hits[:request.size]
-        self.contexts[self.counter] = ScrollContext(hits, request, searcher, total, max_score, len(first),
-                                                    time.monotonic() + keep_alive, owner)
+        first = hits[: request.size]
+        self.contexts[self.counter] = ScrollContext(
+            hits, request, searcher, total, max_score, len(first), time.monotonic() + keep_alive, owner
+        )
         return encode_scroll_id(self.counter), first
 
     def next(self, scroll_id: str, keep_alive: float | None, owner: Any = None) -> tuple[ScrollContext, list[Hit]]:
@@ -687,9 +758,10 @@ class Scrolls:
         key = decode_scroll_id(scroll_id)
         context = self.contexts.get(key)
         if context is None or context.owner != owner:  # no shard to name: shard -1, index null
-            raise SearchPhaseExecution(SearchContextMissing(f"No search context found for id [{key}]"), None,
-                                       status=404, shard=-1)
-        batch = context.hits[context.position:context.position + context.request.size]
+            raise SearchPhaseExecution(
+                SearchContextMissing(f"No search context found for id [{key}]"), None, status=404, shard=-1
+            )
+        batch = context.hits[context.position : context.position + context.request.size]
         context.position += len(batch)
         if keep_alive is not None:
             context.expires = time.monotonic() + keep_alive
@@ -719,21 +791,26 @@ def decode_scroll_id(scroll_id: str) -> int:
         raw = base64.urlsafe_b64decode(scroll_id + "=" * (-len(scroll_id) % 4))
         if not raw.startswith(_SCROLL_PREFIX):
             raise ValueError(scroll_id)
-        return int(raw[len(_SCROLL_PREFIX):])
+        return int(raw[len(_SCROLL_PREFIX) :])
     except (ValueError, TypeError):
         raise IllegalArgument("Cannot parse scroll id") from None
 
 
 # -- the calls -----------------------------------------------------------------------------------
 
+
 def _resolve(state, expression: str | None, params: dict) -> list[Index]:
-    return state.indices.resolve(expression, expand_wildcards=params.get("expand_wildcards", "open"),
-                                 ignore_unavailable=params.get("ignore_unavailable", False),
-                                 allow_no_indices=params.get("allow_no_indices", True))
+    return state.indices.resolve(
+        expression,
+        expand_wildcards=params.get("expand_wildcards", "open"),
+        ignore_unavailable=params.get("ignore_unavailable", False),
+        allow_no_indices=params.get("allow_no_indices", True),
+    )
 
 
-def run_search(state, expression: str | None, body: Any, params: dict, locate: Locate, uri: str = "",
-               owner: Any = None) -> dict:
+def run_search(
+    state, expression: str | None, body: Any, params: dict, locate: Locate, uri: str = "", owner: Any = None
+) -> dict:
     """A search (``owner``: who a scroll it opens belongs to)."""
     started = time.perf_counter()
     if body is not None and not isinstance(body, dict):
@@ -750,17 +827,28 @@ def run_search(state, expression: str | None, body: Any, params: dict, locate: L
 
         def keep_alive_limit(index: Index) -> None:
             state.scrolls.check_keep_alive(scroll, keep_alive)
+
         searcher.each_index(keep_alive_limit)
     hits, total, max_score = searcher.hits(request, lambda index: check_sizes(request, index, scroll is not None))
     if not indices:
         max_score = 0.0  # SearchHits.empty()
-    extra = {"terminated_early": True} if searcher.terminated_early else (
-        {"terminated_early": False} if request.terminate_after else {})
+    extra = (
+        {"terminated_early": True}
+        if searcher.terminated_early
+        else ({"terminated_early": False} if request.terminate_after else {})
+    )
     if scroll is not None:
         scroll_id, first = state.scrolls.open(hits, request, searcher, total, max_score, keep_alive, owner)
         return response(first, total, max_score, request, searcher, started, scroll_id)
-    return response(page(hits, request.from_, request.size), total, max_score if request.size else None, request,
-                    searcher, started, extra=extra)
+    return response(
+        page(hits, request.from_, request.size),
+        total,
+        max_score if request.size else None,
+        request,
+        searcher,
+        started,
+        extra=extra,
+    )
 
 
 def check_scroll_request(request: SearchRequest, params: dict) -> None:
@@ -790,12 +878,14 @@ def check_sizes(request: SearchRequest, index: Index, scrolling: bool) -> None:
         raise IllegalArgument(
             f"Batch size is too large, size must be less than or equal to: [{window}] but was "
             f"[{request.size}]. Scroll batch sizes cost as much memory as result windows so they are controlled by "
-            "the [index.max_result_window] index level setting.")
+            "the [index.max_result_window] index level setting."
+        )
     if not scrolling and request.from_ + request.size > window:
         raise IllegalArgument(
             f"Result window is too large, from + size must be less than or equal to: [{window}] but was "
             f"[{request.from_ + request.size}]. See the scroll api for a more efficient way to request large data "
-            "sets. This limit can be set by changing the [index.max_result_window] index level setting.")
+            "sets. This limit can be set by changing the [index.max_result_window] index level setting."
+        )
 
 
 def _scroll_body(body: Any, keys: dict) -> dict:
@@ -807,8 +897,9 @@ def _scroll_body(body: Any, keys: dict) -> dict:
     for key, value in body.items():
         allowed = keys.get(key)
         if allowed is None or not isinstance(value, allowed):
-            raise IllegalArgument(f"Unknown parameter [{key}] in request body or parameter is of the wrong type"
-                                  f"[{token_kind(value)}] ")
+            raise IllegalArgument(
+                f"Unknown parameter [{key}] in request body or parameter is of the wrong type[{token_kind(value)}] "
+            )
     return body
 
 
@@ -863,8 +954,9 @@ def count(state, expression: str | None, body: Any, params: dict, locate: Locate
     searcher = Searcher(_resolve(state, expression, params))
     matched = searcher.matches(query, terminate_after or None)
     min_score = params.get("min_score")
-    total = sum(len(scores) if min_score is None else sum(1 for s in scores.values() if s >= min_score)
-                for _, scores in matched)
+    total = sum(
+        len(scores) if min_score is None else sum(1 for s in scores.values() if s >= min_score) for _, scores in matched
+    )
     answer: dict[str, Any] = {}
     if terminate_after:
         answer["terminated_early"] = searcher.terminated_early
@@ -885,7 +977,7 @@ def delete_by_query(state, expression: str, body: Any, params: dict, locate: Loc
         raise ActionRequestValidation(["query is missing"])
     conflicts = params.get("conflicts", body.get("conflicts", "abort"))
     if conflicts not in ("abort", "proceed"):
-        raise IllegalArgument(f"conflicts may only be \"proceed\" or \"abort\" but was [{conflicts}]")
+        raise IllegalArgument(f'conflicts may only be "proceed" or "abort" but was [{conflicts}]')
     if params.get("wait_for_completion") is False:
         raise NotMocked("[wait_for_completion=false] (tasks)")
     search_body = {k: v for k, v in body.items() if k not in ("conflicts", "max_docs")}
@@ -893,12 +985,22 @@ def delete_by_query(state, expression: str, body: Any, params: dict, locate: Loc
     matched = Searcher(_resolve(state, expression, params)).matches(request.query)
     targets = [(index, doc_id) for index, scores in matched for doc_id in scores]
     if max_docs is not None:
-        targets = targets[:int(max_docs)]
+        targets = targets[: int(max_docs)]
     for index, doc_id in targets:
         index.delete(doc_id)
     batch = int(params.get("scroll_size", 1000)) or 1000
     batches = -(-len(targets) // batch)
-    return 200, {"took": int((time.perf_counter() - started) * 1000), "timed_out": False, "total": len(targets),
-                 "deleted": len(targets), "batches": batches, "version_conflicts": 0, "noops": 0,
-                 "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0, "requests_per_second": -1.0,
-                 "throttled_until_millis": 0, "failures": []}
+    return 200, {
+        "took": int((time.perf_counter() - started) * 1000),
+        "timed_out": False,
+        "total": len(targets),
+        "deleted": len(targets),
+        "batches": batches,
+        "version_conflicts": 0,
+        "noops": 0,
+        "retries": {"bulk": 0, "search": 0},
+        "throttled_millis": 0,
+        "requests_per_second": -1.0,
+        "throttled_until_millis": 0,
+        "failures": [],
+    }

@@ -32,8 +32,12 @@ from .versions import DEFAULT_VERSION, Release
 
 # The ml fixture section: each kind, and the field whose presence marks a complete stored document
 # (a state dump), kept as it is; anything else is a PUT body, put through the API's rules.
-ML_KINDS = (("anomaly_detectors", "jobs", "create_time"), ("datafeeds", "datafeeds", "query_delay"),
-            ("data_frame_analytics", "analytics", "create_time"), ("trained_models", "models", "created_by"))
+ML_KINDS = (
+    ("anomaly_detectors", "jobs", "create_time"),
+    ("datafeeds", "datafeeds", "query_delay"),
+    ("data_frame_analytics", "analytics", "create_time"),
+    ("trained_models", "models", "created_by"),
+)
 # Indices the state dump writes in sections of their own (the connector APIs' documents).
 OWN_SECTIONS = {CONNECTORS_INDEX, SYNC_JOBS_INDEX}
 
@@ -113,8 +117,11 @@ class ElasticsearchState:
             # Only the connector's id: take the snapshot from that connector, as create does.
             connector = self.connectors.docs.get(connector_id)
             if connector is None:
-                raise FixtureError(source, f"/elasticsearch/sync_jobs/{job_id}/connector/id",
-                                   f"connector [{connector_id}] is not in the fixtures, so its snapshot cannot be taken")
+                raise FixtureError(
+                    source,
+                    f"/elasticsearch/sync_jobs/{job_id}/connector/id",
+                    f"connector [{connector_id}] is not in the fixtures, so its snapshot cannot be taken",
+                )
             snapshot = SyncJobs.connector_snapshot(connector_id, connector, doc.get("job_type", "full"))
         created_at = doc.get("created_at") or self.clock.now()
         defaults = {
@@ -140,9 +147,12 @@ class ElasticsearchState:
         for name, index in self.indices.by_name.items():
             if name in OWN_SECTIONS:
                 continue
-            indices[name] = {"settings": index.given_settings(), "mappings": index.mapping.to_xcontent(),
-                             "aliases": copy.deepcopy(index.aliases),
-                             "documents": {doc_id: copy.deepcopy(source) for doc_id, source in index.items()}}
+            indices[name] = {
+                "settings": index.given_settings(),
+                "mappings": index.mapping.to_xcontent(),
+                "aliases": copy.deepcopy(index.aliases),
+                "documents": {doc_id: copy.deepcopy(source) for doc_id, source in index.items()},
+            }
         return {
             "settings": {"version": self.release.version},
             "license": self.license.dump(),

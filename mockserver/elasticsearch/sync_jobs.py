@@ -11,9 +11,6 @@ from typing import Any
 
 from .dates import normalise_instant
 from .documents import merge_source
-from .query import Bool, Term, Terms
-from .search import Searcher, SearchRequest, SortKey
-from .system_indices import SYNC_JOBS_INDEX, SystemIndex
 from .errors import (
     ActionRequestValidation,
     IllegalArgument,
@@ -21,6 +18,9 @@ from .errors import (
     ResourceNotFound,
     StatusException,
 )
+from .query import Bool, Term, Terms
+from .search import Searcher, SearchRequest, SortKey
+from .system_indices import SYNC_JOBS_INDEX, SystemIndex
 
 JOB_TYPES = ("full", "incremental", "access_control")
 TRIGGER_METHODS = ("on_demand", "scheduled")
@@ -97,8 +97,15 @@ class SyncJobs:
     def get(self, job_id: str) -> dict:
         return {"id": job_id, **self._doc(job_id)}
 
-    def list(self, *, from_: int = 0, size: int = 100, connector_id: str | None = None,
-             status: str | None = None, job_types: list[str] | None = None) -> tuple[int, list[dict]]:
+    def list(
+        self,
+        *,
+        from_: int = 0,
+        size: int = 100,
+        connector_id: str | None = None,
+        status: str | None = None,
+        job_types: list[str] | None = None,
+    ) -> tuple[int, list[dict]]:
         """Matching jobs, newest first: the search the server runs on the sync job index."""
         if from_ < 0:
             raise IllegalArgument("Parameter [from] cannot be < 0")
@@ -112,10 +119,11 @@ class SyncJobs:
             filters.append(Term("status", status))
         if job_types:
             filters.append(Terms("job_type", job_types))
-        request = SearchRequest(query=Bool(filter=filters), sort=[SortKey("created_at", descending=True)],
-                                from_=from_, size=size)
+        request = SearchRequest(
+            query=Bool(filter=filters), sort=[SortKey("created_at", descending=True)], from_=from_, size=size
+        )
         hits, total, _ = Searcher([index]).hits(request)
-        return total, [{"id": hit.doc_id, **hit.doc.source} for hit in hits[from_:from_ + size]]
+        return total, [{"id": hit.doc_id, **hit.doc.source} for hit in hits[from_ : from_ + size]]
 
     # -- writing ---------------------------------------------------------------------------
     def create(self, connector_id: str, job_type: str | None = None, trigger_method: str | None = None) -> str:
@@ -139,19 +147,22 @@ class SyncJobs:
             )
         now = self.clock.now()
         job_id = self.ids.new_id()
-        self.store.write(job_id, {
-            "connector": snapshot,
-            "created_at": now,
-            "deleted_document_count": 0,
-            "indexed_document_count": 0,
-            "indexed_document_volume": 0,
-            "job_type": job_type,
-            "last_seen": now,
-            "metadata": {},
-            "status": "pending",
-            "total_document_count": 0,
-            "trigger_method": trigger_method or "on_demand",
-        })
+        self.store.write(
+            job_id,
+            {
+                "connector": snapshot,
+                "created_at": now,
+                "deleted_document_count": 0,
+                "indexed_document_count": 0,
+                "indexed_document_volume": 0,
+                "job_type": job_type,
+                "last_seen": now,
+                "metadata": {},
+                "status": "pending",
+                "total_document_count": 0,
+                "trigger_method": trigger_method or "on_demand",
+            },
+        )
         return job_id
 
     @staticmethod
@@ -192,8 +203,9 @@ class SyncJobs:
         now = self.clock.now()
         if doc["status"] in ("pending", "suspended"):
             check_transition(doc["status"], "canceled")
-            self._update(job_id, {"status": "canceled", "cancelation_requested_at": now, "canceled_at": now,
-                                  "completed_at": now})
+            self._update(
+                job_id, {"status": "canceled", "cancelation_requested_at": now, "canceled_at": now, "completed_at": now}
+            )
         else:
             check_transition(doc["status"], "canceling")
             self._update(job_id, {"status": "canceling", "cancelation_requested_at": now})
@@ -208,8 +220,12 @@ class SyncJobs:
         validate(job_id)
         self._doc(job_id)
         now = self.clock.now()
-        changes: dict[str, Any] = {"worker_hostname": worker_hostname, "status": "in_progress", "last_seen": now,
-                                   "started_at": now}
+        changes: dict[str, Any] = {
+            "worker_hostname": worker_hostname,
+            "status": "in_progress",
+            "last_seen": now,
+            "started_at": now,
+        }
         if sync_cursor is not None:
             changes["connector"] = {"sync_cursor": sync_cursor}
         self._update(job_id, changes)
@@ -220,17 +236,27 @@ class SyncJobs:
         check_transition(doc["status"], "error")
         self._update(job_id, {"error": error, "status": "error"})
 
-    def update_stats(self, job_id: str, *, deleted_document_count: int, indexed_document_count: int,
-                     indexed_document_volume: int, total_document_count: int | None = None,
-                     last_seen: str | None = None, metadata: dict | None = None) -> None:
+    def update_stats(
+        self,
+        job_id: str,
+        *,
+        deleted_document_count: int,
+        indexed_document_count: int,
+        indexed_document_volume: int,
+        total_document_count: int | None = None,
+        last_seen: str | None = None,
+        metadata: dict | None = None,
+    ) -> None:
         counters = {
             "deleted_document_count": deleted_document_count,
             "indexed_document_count": indexed_document_count,
             "indexed_document_volume": indexed_document_volume,
             "total_document_count": total_document_count,
         }
-        validate(job_id, *(f"[{name}] cannot be negative." for name, value in counters.items()
-                           if value is not None and value < 0))
+        validate(
+            job_id,
+            *(f"[{name}] cannot be negative." for name, value in counters.items() if value is not None and value < 0),
+        )
         self._doc(job_id, missing_reason=f"connector sync job [{job_id}] not found")
         changes: dict[str, Any] = {name: value for name, value in counters.items() if value is not None}
         changes["last_seen"] = normalise_instant(last_seen) if last_seen else self.clock.now()

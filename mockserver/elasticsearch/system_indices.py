@@ -8,8 +8,7 @@ connector/): what an index created from them gets.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Iterator
+from collections.abc import Iterator, MutableMapping
 
 from .indices import Index, Indices
 
@@ -31,41 +30,96 @@ _ENABLED = {"properties": {"enabled": _BOOLEAN}}
 
 
 def _filtering_rules(validation: str) -> dict:
-    rules = {"properties": {"created_at": _DATE, "field": _KEYWORD, "id": _KEYWORD, "order": {"type": "short"},
-                            "policy": _KEYWORD, "rule": _KEYWORD, "updated_at": _DATE, "value": _KEYWORD}}
+    rules = {
+        "properties": {
+            "created_at": _DATE,
+            "field": _KEYWORD,
+            "id": _KEYWORD,
+            "order": {"type": "short"},
+            "policy": _KEYWORD,
+            "rule": _KEYWORD,
+            "updated_at": _DATE,
+            "value": _KEYWORD,
+        }
+    }
     snippet = {"properties": {"created_at": _DATE, "updated_at": _DATE, "value": _OBJECT}}
-    checks = ({"properties": {"errors": {"properties": {"ids": _KEYWORD, "messages": {"type": "text"}}},
-                              "state": _KEYWORD}} if validation == "validation"
-              else {"properties": {"ids": _KEYWORD, "messages": {"type": "text"}}})
+    checks = (
+        {"properties": {"errors": {"properties": {"ids": _KEYWORD, "messages": {"type": "text"}}}, "state": _KEYWORD}}
+        if validation == "validation"
+        else {"properties": {"ids": _KEYWORD, "messages": {"type": "text"}}}
+    )
     return {"properties": {"advanced_snippet": snippet, "rules": rules, validation: checks}}
 
 
-_PIPELINE = {"properties": {"extract_binary_content": _BOOLEAN, "name": _KEYWORD, "reduce_whitespace": _BOOLEAN,
-                            "run_ml_inference": _BOOLEAN}}
+_PIPELINE = {
+    "properties": {
+        "extract_binary_content": _BOOLEAN,
+        "name": _KEYWORD,
+        "reduce_whitespace": _BOOLEAN,
+        "run_ml_inference": _BOOLEAN,
+    }
+}
 
 # elastic-connectors-mappings.json (api_key_secret_id is not mapped there: stored, not searchable).
 CONNECTOR_MAPPINGS = {
     "dynamic": "false",
-    "_meta": {"pipeline": {"default_name": "search-default-ingestion", "default_extract_binary_content": True,
-                           "default_run_ml_inference": True, "default_reduce_whitespace": True},
-              "version": TEMPLATE_VERSION},
+    "_meta": {
+        "pipeline": {
+            "default_name": "search-default-ingestion",
+            "default_extract_binary_content": True,
+            "default_run_ml_inference": True,
+            "default_reduce_whitespace": True,
+        },
+        "version": TEMPLATE_VERSION,
+    },
     "properties": {
-        "api_key_id": _KEYWORD, "configuration": _OBJECT, "custom_scheduling": _OBJECT,
-        "deleted": _BOOLEAN, "description": {"type": "text"}, "error": _KEYWORD,
-        "features": {"properties": {"filtering_advanced_config": _BOOLEAN, "filtering_rules": _BOOLEAN,
-                                    "incremental_sync": _ENABLED,
-                                    "sync_rules": {"properties": {"advanced": _ENABLED, "basic": _ENABLED}}}},
-        "filtering": {"properties": {"active": _filtering_rules("validation"), "domain": _KEYWORD,
-                                     "draft": _filtering_rules("validation")}},
-        "index_name": _KEYWORD, "is_native": _BOOLEAN, "language": _KEYWORD,
-        "last_access_control_sync_error": _KEYWORD, "last_access_control_sync_scheduled_at": _DATE,
-        "last_access_control_sync_status": _KEYWORD, "last_deleted_document_count": _LONG,
-        "last_incremental_sync_scheduled_at": _DATE, "last_indexed_document_count": _LONG, "last_seen": _DATE,
-        "last_sync_error": _KEYWORD, "last_sync_scheduled_at": _DATE, "last_sync_status": _KEYWORD,
-        "last_synced": _DATE, "name": _KEYWORD, "pipeline": _PIPELINE,
-        "scheduling": {"properties": {kind: {"properties": {"enabled": _BOOLEAN, "interval": {"type": "text"}}}
-                                      for kind in ("access_control", "full", "incremental")}},
-        "service_type": _KEYWORD, "status": _KEYWORD, "sync_cursor": _OBJECT, "sync_now": _BOOLEAN,
+        "api_key_id": _KEYWORD,
+        "configuration": _OBJECT,
+        "custom_scheduling": _OBJECT,
+        "deleted": _BOOLEAN,
+        "description": {"type": "text"},
+        "error": _KEYWORD,
+        "features": {
+            "properties": {
+                "filtering_advanced_config": _BOOLEAN,
+                "filtering_rules": _BOOLEAN,
+                "incremental_sync": _ENABLED,
+                "sync_rules": {"properties": {"advanced": _ENABLED, "basic": _ENABLED}},
+            }
+        },
+        "filtering": {
+            "properties": {
+                "active": _filtering_rules("validation"),
+                "domain": _KEYWORD,
+                "draft": _filtering_rules("validation"),
+            }
+        },
+        "index_name": _KEYWORD,
+        "is_native": _BOOLEAN,
+        "language": _KEYWORD,
+        "last_access_control_sync_error": _KEYWORD,
+        "last_access_control_sync_scheduled_at": _DATE,
+        "last_access_control_sync_status": _KEYWORD,
+        "last_deleted_document_count": _LONG,
+        "last_incremental_sync_scheduled_at": _DATE,
+        "last_indexed_document_count": _LONG,
+        "last_seen": _DATE,
+        "last_sync_error": _KEYWORD,
+        "last_sync_scheduled_at": _DATE,
+        "last_sync_status": _KEYWORD,
+        "last_synced": _DATE,
+        "name": _KEYWORD,
+        "pipeline": _PIPELINE,
+        "scheduling": {
+            "properties": {
+                kind: {"properties": {"enabled": _BOOLEAN, "interval": {"type": "text"}}}
+                for kind in ("access_control", "full", "incremental")
+            }
+        },
+        "service_type": _KEYWORD,
+        "status": _KEYWORD,
+        "sync_cursor": _OBJECT,
+        "sync_now": _BOOLEAN,
     },
 }
 # elastic-connectors-sync-jobs-mappings.json.
@@ -73,13 +127,33 @@ SYNC_JOB_MAPPINGS = {
     "dynamic": "false",
     "_meta": {"version": TEMPLATE_VERSION},
     "properties": {
-        "cancelation_requested_at": _DATE, "canceled_at": _DATE, "completed_at": _DATE,
-        "connector": {"properties": {"configuration": _OBJECT, "filtering": _filtering_rules("warnings"),
-                                     "id": _KEYWORD, "index_name": _KEYWORD, "language": _KEYWORD,
-                                     "pipeline": _PIPELINE, "service_type": _KEYWORD, "sync_cursor": _OBJECT}},
-        "created_at": _DATE, "deleted_document_count": _INTEGER, "error": _KEYWORD, "indexed_document_count": _INTEGER,
-        "indexed_document_volume": _INTEGER, "job_type": _KEYWORD, "last_seen": _DATE, "metadata": _OBJECT,
-        "started_at": _DATE, "status": _KEYWORD, "total_document_count": _INTEGER, "trigger_method": _KEYWORD,
+        "cancelation_requested_at": _DATE,
+        "canceled_at": _DATE,
+        "completed_at": _DATE,
+        "connector": {
+            "properties": {
+                "configuration": _OBJECT,
+                "filtering": _filtering_rules("warnings"),
+                "id": _KEYWORD,
+                "index_name": _KEYWORD,
+                "language": _KEYWORD,
+                "pipeline": _PIPELINE,
+                "service_type": _KEYWORD,
+                "sync_cursor": _OBJECT,
+            }
+        },
+        "created_at": _DATE,
+        "deleted_document_count": _INTEGER,
+        "error": _KEYWORD,
+        "indexed_document_count": _INTEGER,
+        "indexed_document_volume": _INTEGER,
+        "job_type": _KEYWORD,
+        "last_seen": _DATE,
+        "metadata": _OBJECT,
+        "started_at": _DATE,
+        "status": _KEYWORD,
+        "total_document_count": _INTEGER,
+        "trigger_method": _KEYWORD,
         "worker_hostname": _KEYWORD,
     },
 }

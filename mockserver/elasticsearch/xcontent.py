@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-
-import orjson
 from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from ..jsonvalue import escape_surrogates, refuse_constant
 from .errors import InputCoercionError, XContentParseError
@@ -48,7 +48,7 @@ def loads(text: str) -> Any:
 
 JSON_STRING = r'"(?:[^"\\]|\\.)*"'  # a string literal, escapes and all (what a scan outside strings skips)
 # A string (kept) or a comment (blanked); a comment's newlines stay, so that positions stay true.
-_STRING_OR_COMMENT = re.compile(JSON_STRING + r'|/\*.*?\*/|//[^\n\r]*', re.S)
+_STRING_OR_COMMENT = re.compile(JSON_STRING + r"|/\*.*?\*/|//[^\n\r]*", re.S)
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
@@ -61,7 +61,8 @@ def without_comments(text: str) -> str:
     if "/*" not in text and "//" not in text:
         return text
     blanked = _STRING_OR_COMMENT.sub(
-        lambda m: m.group() if m.group()[0] == '"' else re.sub(r"[^\n\r]", " ", m.group()), text)
+        lambda m: m.group() if m.group()[0] == '"' else re.sub(r"[^\n\r]", " ", m.group()), text
+    )
     return text if blanked == text else blanked
 
 
@@ -81,7 +82,7 @@ def loads_line(text: str) -> Any:
 JACKSON_SOURCE = "(org.elasticsearch.common.io.stream.ByteBufferStreamInput)"
 # The Java integer types a parser reads a number as (ObjectParser's declareLong / declareInt,
 # XContentParser.longValue / intValue), by their JSON Schema format names.
-JAVA_INTEGERS = {"int64": ("long", -2**63, 2**63 - 1), "int32": ("int", -2**31, 2**31 - 1)}
+JAVA_INTEGERS = {"int64": ("long", -(2**63), 2**63 - 1), "int32": ("int", -(2**31), 2**31 - 1)}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
@@ -107,8 +108,10 @@ def number_out_of_range(literal: str, start: tuple[int, int], java_format: str) 
     digits = len(literal) - literal.startswith("-")
     shown = literal if len(literal) < 1000 else f"[Integer with {digits} digits]"  # _longIntegerDesc
     line, column = start[0], start[1] + len(literal)
-    jackson = (f"Numeric value ({shown}) out of range of {java_type} ({low} - {high})\n"
-               f" at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]")
+    jackson = (
+        f"Numeric value ({shown}) out of range of {java_type} ({low} - {high})\n"
+        f" at [Source: {JACKSON_SOURCE}; line: {line}, column: {column}]"
+    )
     return XContentParseError(jackson, (line, column), caused_by=InputCoercionError(jackson))
 
 
@@ -206,6 +209,7 @@ class Locator:
 
 # -- output ---------------------------------------------------------------------------------
 
+
 def dumps(body: Any, pretty: bool = False) -> str | bytes:
     """The body as the server writes it: compact (orjson: large answers such as a bulk's or a search's
     are most of a call's time in the stdlib encoder), or Jackson's pretty printer."""
@@ -224,7 +228,9 @@ def _pretty(value: Any, depth: int) -> str:
         if not value:
             return "{ }"
         inner = "  " * (depth + 1)
-        items = ",\n".join(f"{inner}{json.dumps(k, ensure_ascii=False)} : {_pretty(v, depth + 1)}" for k, v in value.items())
+        items = ",\n".join(
+            f"{inner}{json.dumps(k, ensure_ascii=False)} : {_pretty(v, depth + 1)}" for k, v in value.items()
+        )
         return "{\n" + items + "\n" + "  " * depth + "}"
     if isinstance(value, list):
         if not value:
@@ -306,6 +312,7 @@ def filter_path(body: Any, expression: str) -> Any:
 
 
 # -- Java's HashMap order ---------------------------------------------------------------------
+
 
 def java_string_hash(text: str) -> int:
     """java.lang.String.hashCode, over UTF-16 code units."""

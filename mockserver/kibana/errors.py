@@ -6,17 +6,32 @@ from __future__ import annotations
 from ..boom import BadRequest, BoomError, Forbidden, NotFound, Unauthorized
 from ..config_schema import unknown_key_message
 
-__all__ = ["BadRequest", "BoomError", "Forbidden", "NotFound", "Unauthorized", "InternalRouteRestricted",
-           "ElasticsearchRefusedCredentials", "MissingKibanaPrivileges", "SpaceNotFound", "SpaceExists",
-           "ReservedSpace", "SpacesUnauthorized", "SpaceUnauthorized", "UnableToCreate", "UnknownQueryKey"]
+__all__ = [
+    "BadRequest",
+    "BoomError",
+    "Forbidden",
+    "NotFound",
+    "Unauthorized",
+    "InternalRouteRestricted",
+    "ElasticsearchRefusedCredentials",
+    "MissingKibanaPrivileges",
+    "SpaceNotFound",
+    "SpaceExists",
+    "ReservedSpace",
+    "SpacesUnauthorized",
+    "SpaceUnauthorized",
+    "UnableToCreate",
+    "UnknownQueryKey",
+]
 
 
 class InternalRouteRestricted(BadRequest):
     """core's restriction of internal routes (9.0): no ``x-elastic-internal-origin``."""
 
     def __init__(self, path: str, method: str):
-        super().__init__(f"uri [{path}] with method [{method.lower()}] exists but is not available with the current "
-                         "configuration")
+        super().__init__(
+            f"uri [{path}] with method [{method.lower()}] exists but is not available with the current configuration"
+        )
 
 
 class ElasticsearchRefusedCredentials(Unauthorized):
@@ -30,8 +45,10 @@ class MissingKibanaPrivileges(Forbidden):
     """The route's access tags (8.18 and later): which request, and the privileges that grant it."""
 
     def __init__(self, request: str, missing: list[str]):
-        super().__init__(f"API [{request}] is unauthorized for user, this action is granted by the Kibana privileges "
-                         f"[{','.join(missing)}]")
+        super().__init__(
+            f"API [{request}] is unauthorized for user, this action is granted by the Kibana privileges "
+            f"[{','.join(missing)}]"
+        )
 
 
 class SpaceNotFound(NotFound):

@@ -14,7 +14,13 @@ from ..hapi import HapiProduct
 from ..product import Call
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
-from .errors import ElasticsearchRefusedCredentials, Forbidden, InternalRouteRestricted, MissingKibanaPrivileges, Unauthorized
+from .errors import (
+    ElasticsearchRefusedCredentials,
+    Forbidden,
+    InternalRouteRestricted,
+    MissingKibanaPrivileges,
+    Unauthorized,
+)
 from .state import KibanaState
 
 # core's getSpaceIdFromPath: a prefix match, so /s/aBC/... is space "a" and path "BC/...".
@@ -28,10 +34,11 @@ OWNED_PREFIXES = ("/api/", "/internal/", "/s/", "/app/")
 HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
-    "permissions-policy": "camera=(), display-capture=(), fullscreen=(self), geolocation=(), microphone=(), web-share=()",
+    "permissions-policy": "camera=(), display-capture=(), fullscreen=(self), geolocation=(), "
+    "microphone=(), web-share=()",
     "cross-origin-opener-policy": "same-origin",
     "content-security-policy": "script-src 'report-sample' 'self'; worker-src 'report-sample' 'self' blob:; "
-                               "style-src 'report-sample' 'self' 'unsafe-inline'",
+    "style-src 'report-sample' 'self' 'unsafe-inline'",
     "content-security-policy-report-only": "form-action 'report-sample' 'self'",
     "kbn-name": "mockserver",
     "kbn-license-sig": hashlib.sha256(b"mockserver trial license").hexdigest(),
@@ -62,9 +69,9 @@ class SpacePrefix:
         match = SPACE_PREFIX.match(path)
         # Only a Kibana path under the prefix is Kibana's: on a port shared with Elasticsearch,
         # /s/_doc/1 is a document of the index "s" (and the control API is nobody's but its own).
-        if match and path[match.end():].startswith(OWNED_PREFIXES):
+        if match and path[match.end() :].startswith(OWNED_PREFIXES):
             environ[SPACE_ENVIRON] = match.group(1)
-            environ["PATH_INFO"] = path[match.end():] or "/"
+            environ["PATH_INFO"] = path[match.end() :] or "/"
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + match.group(0)
         return self.wsgi_app(environ, start_response)
 
@@ -89,6 +96,7 @@ class KibanaProduct(HapiProduct):
         kibana = store.products["kibana"]
         if kibana.settings.get("sync_on_start"):
             from .ml_sync import initialize
+
             initialize(kibana, store.products["elasticsearch"].ml)
 
     def periodic(self, store) -> float | None:
@@ -96,6 +104,7 @@ class KibanaProduct(HapiProduct):
 
     def run_periodic(self, store) -> None:
         from .ml_sync import initialize
+
         initialize(store.products["kibana"], store.products["elasticsearch"].ml)
 
     def owns(self, req: Request) -> bool:
@@ -121,8 +130,12 @@ class KibanaProduct(HapiProduct):
         body = self.payload(req, schemas, MAX_PAYLOAD_BYTES)  # before the XSRF check: hapi reads first
         self.check_headers(req, runtime)
         internal = req.path.startswith("/internal/")
-        if (internal and self.version_of(runtime) >= INTERNAL_RESTRICTED_SINCE
-                and "x-elastic-internal-origin" not in req.headers and "elasticInternalOrigin" not in req.args):
+        if (
+            internal
+            and self.version_of(runtime) >= INTERNAL_RESTRICTED_SINCE
+            and "x-elastic-internal-origin" not in req.headers
+            and "elasticInternalOrigin" not in req.args
+        ):
             raise InternalRouteRestricted(req.path, req.method)
         query = self.query(req, schemas)
         if internal:
@@ -135,10 +148,11 @@ class KibanaProduct(HapiProduct):
         if failure.kind == "missing":
             return Unauthorized()
         if failure.kind == "user":
-            reason = (f"unable to authenticate user [{failure.username}] for REST request "
-                      "[/_security/_authenticate]")
+            reason = f"unable to authenticate user [{failure.username}] for REST request [/_security/_authenticate]"
         else:
-            reason = "unable to authenticate with provided credentials and anonymous access is not allowed for this request"
+            reason = (
+                "unable to authenticate with provided credentials and anonymous access is not allowed for this request"
+            )
         return ElasticsearchRefusedCredentials(reason)
 
     def check_access(self, call: Call) -> None:

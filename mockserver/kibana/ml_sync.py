@@ -7,7 +7,8 @@ and models and Kibana's ``ml-job`` / ``ml-trained-model`` saved objects.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..boom import BoomError, boom_body
 from .errors import UnableToCreate, UnknownQueryKey
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
     from .state import KibanaState
 
 SECTIONS = ("savedObjectsCreated", "savedObjectsDeleted", "datafeedsAdded", "datafeedsRemoved")
-GROUPED_FORMAT_SINCE = (8, 2)   # grouped by type, trained models included (elastic/kibana#123487)
-ALL_SPACES_SINCE = (8, 18)      # new objects in all spaces, addToAllSpaces (elastic/kibana#202175)
+GROUPED_FORMAT_SINCE = (8, 2)  # grouped by type, trained models included (elastic/kibana#123487)
+ALL_SPACES_SINCE = (8, 18)  # new objects in all spaces, addToAllSpaces (elastic/kibana#202175)
 
 
 class MlView:
@@ -60,8 +61,15 @@ def attempt(action: Callable[[], None] | None) -> dict:
     return {"success": True}
 
 
-def sync(kibana: KibanaState, ml: Ml, *, space: str, visible: set[str] | None, simulate: bool = False,
-         add_to_all_spaces: bool | None = None) -> dict:
+def sync(
+    kibana: KibanaState,
+    ml: Ml,
+    *,
+    space: str,
+    visible: set[str] | None,
+    simulate: bool = False,
+    add_to_all_spaces: bool | None = None,
+) -> dict:
     """``GET [/s/{space}]/api/ml/saved_objects/sync``: creates the saved objects Elasticsearch's jobs
     and models lack, deletes those whose job or model is gone, and follows datafeed changes.
 
@@ -86,8 +94,10 @@ def sync(kibana: KibanaState, ml: Ml, *, space: str, visible: set[str] | None, s
     def create(so_type: str, action: Callable[[], None], namespaces: list[str]) -> Callable[[], None] | None:
         """The user's saved-objects client refuses an object in spaces the user does not all see."""
         if visible is not None and not set(namespaces) <= visible:
+
             def refused() -> None:
                 raise UnableToCreate(so_type)
+
             return write(refused)
         return write(action)
 
@@ -97,30 +107,48 @@ def sync(kibana: KibanaState, ml: Ml, *, space: str, visible: set[str] | None, s
             if objects.job(job_type, job_id) is None:
                 datafeed_id = view.datafeed_of_job.get(job_id) if job_type == "anomaly-detector" else None
                 namespaces = [ALL_SPACES] if to_all else [space]
-                outcome = attempt(create("ml-job", lambda t=job_type, j=job_id, d=datafeed_id, n=namespaces:
-                                         objects.put("ml-job", job_object_id(t, j),
-                                                     {"job_id": j, "datafeed_id": d, "type": t}, n), namespaces))
+                outcome = attempt(
+                    create(
+                        "ml-job",
+                        lambda t=job_type, j=job_id, d=datafeed_id, n=namespaces: objects.put(
+                            "ml-job", job_object_id(t, j), {"job_id": j, "datafeed_id": d, "type": t}, n
+                        ),
+                        namespaces,
+                    )
+                )
                 result.add("savedObjectsCreated", job_type, job_id, outcome)
     if grouped:
         for model_id in view.models:
             if objects.get("ml-trained-model", model_id) is None:
                 job = view.model_job(model_id)
                 namespaces = _model_spaces(objects, job, model_id, space, to_all, version)
-                outcome = attempt(create("ml-trained-model", lambda m=model_id, jb=job, n=namespaces:
-                                         objects.put("ml-trained-model", m, {"model_id": m, "job": jb}, n), namespaces))
+                outcome = attempt(
+                    create(
+                        "ml-trained-model",
+                        lambda m=model_id, jb=job, n=namespaces: objects.put(
+                            "ml-trained-model", m, {"model_id": m, "job": jb}, n
+                        ),
+                        namespaces,
+                    )
+                )
                 result.add("savedObjectsCreated", "trained-model", model_id, outcome)
 
     # 2. Delete what lost its job or model.
     for so in visible_jobs:
         job_type, job_id = so.attributes["type"], so.attributes["job_id"]
         if job_id not in view.jobs.get(job_type, {}):
-            result.add("savedObjectsDeleted", job_type, job_id,
-                       attempt(write(lambda s=so: objects.delete(s.type, s.id))))
+            result.add(
+                "savedObjectsDeleted", job_type, job_id, attempt(write(lambda s=so: objects.delete(s.type, s.id)))
+            )
     if grouped:
         for so in visible_models:
             if so.id not in view.models:
-                result.add("savedObjectsDeleted", "trained-model", so.id,
-                           attempt(write(lambda s=so: objects.delete(s.type, s.id))))
+                result.add(
+                    "savedObjectsDeleted",
+                    "trained-model",
+                    so.id,
+                    attempt(write(lambda s=so: objects.delete(s.type, s.id))),
+                )
 
     # 3 and 4. Follow the datafeeds of the jobs that are still there.
     for so in visible_jobs:
@@ -169,24 +197,41 @@ def status(kibana: KibanaState, ml: Ml, visible: set[str] | None) -> dict[str, A
         if not so.visible_in(visible):
             continue
         job = so.attributes.get("job")
-        saved["trained-model"].append({
-            "modelId": so.id, "namespaces": list(so.namespaces), "job": job,
-            "checks": {"trainedModelExists": so.id in view.models,
-                       "dfaJobExists": bool(job) and job["job_id"] in view.jobs["data-frame-analytics"]}})
+        saved["trained-model"].append(
+            {
+                "modelId": so.id,
+                "namespaces": list(so.namespaces),
+                "job": job,
+                "checks": {
+                    "trainedModelExists": so.id in view.models,
+                    "dfaJobExists": bool(job) and job["job_id"] in view.jobs["data-frame-analytics"],
+                },
+            }
+        )
     for job_type in JOB_TYPES:
         for job_id in view.jobs[job_type]:
             so = objects.job(job_type, job_id)
             if so is not None and not so.visible_in(visible):
                 continue
-            entry = {"jobId": job_id, "datafeedId": view.datafeed_of_job.get(job_id) if job_type == "anomaly-detector" else None,
-                     "checks": {"savedObjectExits": so is not None}}
+            entry = {
+                "jobId": job_id,
+                "datafeedId": view.datafeed_of_job.get(job_id) if job_type == "anomaly-detector" else None,
+                "checks": {"savedObjectExits": so is not None},
+            }
             jobs[job_type].append(entry)
     for model_id in view.models:
         so = objects.get("ml-trained-model", model_id)
         if so is not None and not so.visible_in(visible):
             continue
-        jobs["trained-model"].append({"modelId": model_id, "checks": {"savedObjectExits": so is not None,
-                                                                      "dfaJobReferenced": view.model_job(model_id) is not None}})
+        jobs["trained-model"].append(
+            {
+                "modelId": model_id,
+                "checks": {
+                    "savedObjectExits": so is not None,
+                    "dfaJobReferenced": view.model_job(model_id) is not None,
+                },
+            }
+        )
     return {"savedObjects": saved, "jobs": jobs}
 
 
@@ -203,10 +248,17 @@ def jobs_spaces(kibana: KibanaState, ml: Ml, visible: set[str] | None = None) ->
     return spaces
 
 
-def trained_models_spaces(kibana: KibanaState, ml: Ml, visible: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
+def trained_models_spaces(
+    kibana: KibanaState, ml: Ml, visible: set[str] | None = None
+) -> dict[str, dict[str, list[str]]]:
     view = MlView(ml)
-    return {"trainedModels": {so.id: list(so.namespaces) for so in kibana.saved_objects.of_type("ml-trained-model")
-                              if so.id in view.models and so.visible_in(visible)}}
+    return {
+        "trainedModels": {
+            so.id: list(so.namespaces)
+            for so in kibana.saved_objects.of_type("ml-trained-model")
+            if so.id in view.models and so.visible_in(visible)
+        }
+    }
 
 
 def initialize(kibana: KibanaState, ml: Ml, *, simulate: bool = False) -> dict[str, Any]:
@@ -220,8 +272,12 @@ def initialize(kibana: KibanaState, ml: Ml, *, simulate: bool = False) -> dict[s
             if objects.job(job_type, job_id) is None:
                 datafeed_id = view.datafeed_of_job.get(job_id) if job_type == "anomaly-detector" else None
                 if not simulate:
-                    objects.put("ml-job", job_object_id(job_type, job_id),
-                                {"job_id": job_id, "datafeed_id": datafeed_id, "type": job_type}, [ALL_SPACES])
+                    objects.put(
+                        "ml-job",
+                        job_object_id(job_type, job_id),
+                        {"job_id": job_id, "datafeed_id": datafeed_id, "type": job_type},
+                        [ALL_SPACES],
+                    )
                 done["jobs"].append({"id": job_id, "type": job_type})
     for so in objects.jobs("anomaly-detector"):
         datafeed_id = view.datafeed_of_job.get(so.attributes["job_id"])

@@ -26,12 +26,19 @@ def _visible(call: KibanaCall) -> set[str] | None:
 @route("GET", "/api/ml/saved_objects/sync", "ml.sync", authz=CAN_SYNC)
 def ml_sync_route(call: KibanaCall):
     kibana, ml = _sides(call)
-    return 200, ml_sync.sync(kibana, ml, space=call.space, visible=_visible(call), simulate=call.query.get("simulate", False),
-                             add_to_all_spaces=call.query.get("addToAllSpaces"))
+    return 200, ml_sync.sync(
+        kibana,
+        ml,
+        space=call.space,
+        visible=_visible(call),
+        simulate=call.query.get("simulate", False),
+        add_to_all_spaces=call.query.get("addToAllSpaces"),
+    )
 
 
 # The read-side views: under /internal in the current line, under /api in older ones.
 for prefix in ("/api", "/internal"):
+
     @route("GET", f"{prefix}/ml/saved_objects/status", "ml.status", authz=CAN_GET)
     def ml_status(call: KibanaCall):
         kibana, ml = _sides(call)
@@ -41,8 +48,12 @@ for prefix in ("/api", "/internal"):
     def ml_jobs_spaces(call: KibanaCall):
         return 200, ml_sync.jobs_spaces(*_sides(call), visible=_visible(call))
 
-    @route("GET", f"{prefix}/ml/saved_objects/trained_models_spaces", "ml.trained_models_spaces",
-           authz=("ml:canGetTrainedModels",))
+    @route(
+        "GET",
+        f"{prefix}/ml/saved_objects/trained_models_spaces",
+        "ml.trained_models_spaces",
+        authz=("ml:canGetTrainedModels",),
+    )
     def ml_trained_models_spaces(call: KibanaCall):
         return 200, ml_sync.trained_models_spaces(*_sides(call), visible=_visible(call))
 

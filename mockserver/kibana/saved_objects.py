@@ -66,5 +66,8 @@ class MlSavedObjects:
     def dump(self) -> dict:
         dumped: dict[str, dict] = {}
         for (so_type, so_id), so in self.objects.items():
-            dumped.setdefault(so_type, {})[so_id] = {"attributes": dict(so.attributes), "namespaces": list(so.namespaces)}
+            dumped.setdefault(so_type, {})[so_id] = {
+                "attributes": dict(so.attributes),
+                "namespaces": list(so.namespaces),
+            }
         return dumped

@@ -10,7 +10,17 @@ from typing import Any
 from .errors import ReservedSpace, SpaceExists, SpaceNotFound
 
 # The order spaces_client.transformSavedObjectToSpace writes a space in.
-FIELD_ORDER = ("id", "name", "description", "color", "initials", "imageUrl", "disabledFeatures", "_reserved", "solution")
+FIELD_ORDER = (
+    "id",
+    "name",
+    "description",
+    "color",
+    "initials",
+    "imageUrl",
+    "disabledFeatures",
+    "_reserved",
+    "solution",
+)
 DEFAULT_SPACE = {
     "id": "default",
     "name": "Default",
@@ -22,7 +32,10 @@ DEFAULT_SPACE = {
 
 
 def _space(space_id: str, fields: dict[str, Any], reserved: bool = False) -> dict:
-    doc = {"disabledFeatures": [], **{k: v for k, v in fields.items() if k not in ("id", "_reserved") and v is not None}}
+    doc = {
+        "disabledFeatures": [],
+        **{k: v for k, v in fields.items() if k not in ("id", "_reserved") and v is not None},
+    }
     doc["id"] = space_id
     doc.setdefault("name", "")
     if reserved:
@@ -74,5 +87,8 @@ class Spaces:
         del self.docs[space_id]
 
     def dump(self) -> dict:
-        return {space_id: {k: v for k, v in space.items() if k != "id"}
-                for space_id, space in self.docs.items() if space_id != "default"}
+        return {
+            space_id: {k: v for k, v in space.items() if k != "id"}
+            for space_id, space in self.docs.items()
+            if space_id != "default"
+        }

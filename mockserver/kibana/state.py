@@ -45,11 +45,17 @@ class KibanaState:
         for so_type, objects in section.get("saved_objects", {}).items():
             for so_id, so in objects.items():
                 attributes = so["attributes"]
-                expected = (job_object_id(attributes["type"], attributes["job_id"]) if so_type == "ml-job"
-                            else attributes["model_id"])
+                expected = (
+                    job_object_id(attributes["type"], attributes["job_id"])
+                    if so_type == "ml-job"
+                    else attributes["model_id"]
+                )
                 if so_id != expected:
-                    raise FixtureError(source, f"/kibana/saved_objects/{so_type}/{so_id}",
-                                       f"an {so_type} saved object's id is [{expected}], from its attributes")
+                    raise FixtureError(
+                        source,
+                        f"/kibana/saved_objects/{so_type}/{so_id}",
+                        f"an {so_type} saved object's id is [{expected}], from its attributes",
+                    )
                 self.saved_objects.put(so_type, so_id, clone(attributes), list(so.get("namespaces", ["default"])))
 
     def dump(self) -> dict:
@@ -58,4 +64,3 @@ class KibanaState:
             "spaces": self.spaces.dump(),
             "saved_objects": self.saved_objects.dump(),
         }
-
