@@ -23,9 +23,12 @@ class BoomError(ProductError):
 
 
 class BadRequest(BoomError):
-    """``Boom.badRequest`` with the route's own message."""
+    """``Boom.badRequest``: Boom's own message, or the route's."""
 
     status = 400
+
+    def __init__(self, message: str = "Bad Request", attributes: dict | None = None):
+        super().__init__(message, attributes=attributes)
 
 
 class NotFound(BoomError):

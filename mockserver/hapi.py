@@ -106,7 +106,7 @@ class BoomProduct(Product):
         elif problem[0] == "internal":
             error = self.internal_error(SERVER_FAILURE)
         else:
-            error = BadRequest("Bad Request")
+            error = BadRequest()
         req.environ[CLOSE_AFTER] = True
         return self.render(*self.error_response(error, req), req)
 
@@ -238,7 +238,7 @@ class HapiProduct(BoomProduct):
         for part in ("path", "query", "body"):
             if errors[part]:
                 return BadRequest(config_schema_message(part, errors[part][0], new_wording))
-        return BadRequest("Bad Request")
+        return BadRequest()
 
     # -- response ---------------------------------------------------------------------------
     def response_headers(self, req: Request) -> dict[str, str]:

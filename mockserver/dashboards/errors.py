@@ -194,8 +194,7 @@ class ExportObjectsMissing(BadRequest):
     """Some of the named objects do not exist: Boom's own message, the objects as attributes."""
 
     def __init__(self, missing: list[dict]):
-        super().__init__("Bad Request")
-        self.attributes = {"objects": missing}
+        super().__init__(attributes={"objects": missing})
 
 
 class TypeOrObjectsRequired(BadRequest):
