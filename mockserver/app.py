@@ -11,10 +11,10 @@ from flask import Flask, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from .control import CONTROL, SERVED_EXTENSION
-from .faults import DropMiddleware
+from .faults import DropMiddleware, Faults
 from .fixtures import read_fixture_paths
 from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
-from .journal import PRODUCT_ENVIRON, Journal, JournalMiddleware
+from .journal import PRODUCT_ENVIRON, UNMATCHED_ENVIRON, UNMATCHED_HEADER, Journal, JournalMiddleware
 from .product import Product
 from .resources import schemas_dir
 from .runtime import Runtime
@@ -123,6 +123,7 @@ def create_app(
         store=store,
         strict=strict,
         journal=Journal(journal_size),
+        faults=Faults(products=tuple(name for name, product in served.items() if product.faultable)),
         control_api=control_api,
     )
     for product in served.values():
@@ -181,7 +182,18 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
         allowed = sorted(error.valid_methods) if isinstance(error, MethodNotAllowed) else None
         product = answering()
         request.environ[PRODUCT_ENVIRON] = product.name
-        return product.unrouted(request, allowed)
+        response = product.unrouted(request, allowed)
+        if product is not CONTROL:  # the mock's own routes are not a product's
+            request.environ.setdefault(UNMATCHED_ENVIRON, "no route")
+        return response
+
+    @app.after_request
+    def say_unmatched(response):
+        """The product's own answer, and a header saying the mock did not serve the request."""
+        reason = request.environ.get(UNMATCHED_ENVIRON)
+        if reason is not None:
+            response.headers[UNMATCHED_HEADER] = reason
+        return response
 
     return app
 

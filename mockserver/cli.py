@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import sys
 import threading
 
@@ -11,14 +12,35 @@ from . import __version__
 from .app import create_app, product_app, runtime_of
 from .errors import FixtureError
 from .journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
-from .server import Server
+from .server import Server, http_url
+from .versions import release_numbers
+
+DESCRIPTION = (
+    "An in-memory mock of Elasticsearch, Kibana and OpenSearch Dashboards HTTP APIs. "
+    "'mockserver serve' runs it as a local server; 'mockserver serve --help' lists its options."
+)
+ACCESS_LOG = "mockserver.access"  # the logger of one line per request
+
+
+def version_number(text: str) -> str:
+    """An X.Y.Z version, as --kibana-version takes it."""
+    try:
+        release_numbers(text, strict=True)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version X.Y.Z (9.1.0, say)") from None
+    return text
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    root = argparse.ArgumentParser(prog="mockserver", description=DESCRIPTION)
     root.add_argument("--version", action="version", version=f"mockserver {__version__}")
     commands = root.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve every mocked product on one port")
+    serve = commands.add_parser(
+        "serve",
+        help="serve every mocked product on one port",
+        description="Serves every mocked product on one port (loopback only unless --host says otherwise), "
+        "logging one line per request.",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=int, default=9200, help="port to bind (default 9200; 0 picks a free one)")
     serve.add_argument(
@@ -59,12 +81,13 @@ def parser() -> argparse.ArgumentParser:
         help=f"requests the journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0 turns it off)",
     )
     serve.add_argument(
-        "--elasticsearch-version",
+        "--elasticsearch-version",  # its release check words the refusal itself
         metavar="X.Y.Z",
         help="the Elasticsearch release to behave as (GET /, which APIs exist; default 9.6.0)",
     )
     serve.add_argument(
         "--kibana-version",
+        type=version_number,
         metavar="X.Y.Z",
         help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)",
     )
@@ -79,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="run that pass periodically too (Kibana: every hour); off by default",
     )
+    serve.add_argument("--quiet", action="store_true", help="log no line per request (warnings and errors still)")
     return root
 
 
@@ -114,6 +138,13 @@ def loopback(host: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    access_log = logging.getLogger(ACCESS_LOG)
+    if not access_log.handlers:  # one line per request on standard error, unless the caller logs them itself
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        access_log.addHandler(handler)
+        access_log.propagate = False
+    access_log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         app = create_app(
             args.fixtures,
@@ -138,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for products, port in plan:
             port_app = app if not args.product_port else product_app(app, products)
-            servers.append((products, Server(port_app, args.host, port)))
+            servers.append((products, Server(port_app, args.host, port, access_log=access_log)))
     except OSError as e:
         print(f"mockserver: cannot bind {args.host}:{port}: {e}", file=sys.stderr)
         for _, server in servers:
@@ -153,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     for products, server in servers:
         what = f" {', '.join(products)}" if args.product_port else ""
-        print(f"mockserver {__version__} serving{what} on http://{args.host}:{server.port}", flush=True)
+        print(f"mockserver {__version__} serving{what} on {http_url(args.host, server.port)}", flush=True)
     threads = [threading.Thread(target=server.serve_forever, daemon=True) for _, server in servers[1:]]
     for thread in threads:
         thread.start()

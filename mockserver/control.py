@@ -11,7 +11,6 @@ from werkzeug import Request
 
 from .boom import BoomError, boom_body
 from .errors import FixtureError, ProductError
-from .faults import FaultRule
 from .hapi import BoomProduct
 from .jsonvalue import strict_loads
 from .product import Call
@@ -126,7 +125,10 @@ def state_load(call: Call):
 @CONTROL.operation("GET", "/_mock/requests", "requests_get")
 def requests_get(call: Call):
     q = call.query
-    entries = call.runtime.journal.requests(product=q.get("product"), method=q.get("method"), path=q.get("path"))
+    unmatched = {"true": True, "false": False}.get(q.get("unmatched", ""))
+    entries = call.runtime.journal.requests(
+        product=q.get("product"), method=q.get("method"), path=q.get("path"), unmatched=unmatched
+    )
     if "limit" in q:
         entries = entries[-int(q["limit"]) :] if int(q["limit"]) else []
     return 200, {"total": len(entries), "requests": [e.to_dict() for e in entries]}
@@ -152,7 +154,7 @@ def faults_add(call: Call):
     ]
     for rule in rules:  # all checked before any is added
         try:
-            FaultRule(**rule)
+            call.runtime.faults.check(**rule)
         except ValueError as e:
             raise BoomError(f"fault rule refused: {e}") from None
     added = [call.runtime.faults.add(**rule) for rule in rules]

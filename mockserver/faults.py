@@ -53,6 +53,8 @@ class FaultRule:
             raise ValueError(f"latency_ms is between 0 and {MAX_LATENCY_MS}")
         if self.method:
             self.method = self.method.upper()
+        if not self.path.startswith(("/", "*")):  # the path as the client sent it always starts with "/"
+            raise ValueError(f"path [{self.path}] never matches: a request's path starts with '/' (/{self.path}?)")
         self._random = random.Random(self.seed)
 
     def matches(self, product: str, method: str, path: str) -> bool:
@@ -71,17 +73,29 @@ class FaultRule:
 
 
 class Faults:
-    def __init__(self):
+    def __init__(self, products: tuple[str, ...] = ()):
+        self.products = products  # the names a rule's product may be (empty: any)
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def add(self, **rule: Any) -> FaultRule:
         """Adds a rule (the fields of :class:`FaultRule`); answers it."""
-        added = FaultRule(**rule)
+        added = self.check(**rule)
         with self._lock:
             added.id = next(self._ids)
             self._rules.append(added)
+        return added
+
+    def check(self, **rule: Any) -> FaultRule:
+        """The rule, or a ValueError saying why it could never apply (an unknown field, a product the
+        app does not serve, a path without its leading ``/``, no effect)."""
+        unknown = sorted(set(rule) - {f.name for f in fields(FaultRule) if f.name not in ("id", "applied", "_random")})
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)} of a fault rule")
+        added = FaultRule(**rule)
+        if added.product is not None and self.products and added.product not in self.products:
+            raise ValueError(f"product [{added.product}] is not one this app serves: {', '.join(self.products)}")
         return added
 
     def rules(self) -> list[FaultRule]:

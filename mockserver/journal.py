@@ -26,6 +26,11 @@ BODY_LIMIT = 64 * 1024  # bytes of a body kept per entry: the journal is for ass
 PRODUCT_ENVIRON = "mockserver.product"  # set by whatever answers: a product's name
 PATH_ENVIRON = "mockserver.path"  # the path as the client sent it (before a product's middleware rewrites it)
 SECRETS_ENVIRON = "mockserver.journal.secrets"  # fields of a JSON answer the journal keeps as "[redacted]"
+# Why the mock did not serve a request as the product would: "no route" matched it, or its route
+# answered what the mock does not mock ("not mocked"). The answer stays the product's own; the
+# journal and the UNMATCHED_HEADER say it.
+UNMATCHED_ENVIRON = "mockserver.unmatched"
+UNMATCHED_HEADER = "X-Mockserver-Unmatched"
 REDACTED = "[redacted]"
 
 
@@ -50,6 +55,7 @@ class Entry:
     response_body: str
     duration_ms: float
     truncated: bool = False
+    unmatched: str | None = None  # "no route" or "not mocked" (None: served)
 
     @property
     def json(self) -> Any:
@@ -98,8 +104,15 @@ class Journal:
         with self._lock:
             self._entries.clear()
 
-    def requests(self, product: str | None = None, method: str | None = None, path: str | None = None) -> list[Entry]:
-        """The recorded requests, oldest first; ``path`` is a glob (``/_connector/*``) or an exact path."""
+    def requests(
+        self,
+        product: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        unmatched: bool | None = None,
+    ) -> list[Entry]:
+        """The recorded requests, oldest first; ``path`` is a glob (``/_connector/*``) or an exact path;
+        ``unmatched``: only those the mock did not serve (True) or only those it did (False)."""
         with self._lock:
             entries = list(self._entries)
         return [
@@ -108,6 +121,7 @@ class Journal:
             if (product is None or e.product == product)
             and (method is None or e.method == method.upper())
             and (path is None or e.path == path or fnmatch.fnmatchcase(e.path, path))
+            and (unmatched is None or (e.unmatched is not None) == unmatched)
         ]
 
     def count(self, method: str | None = None, path: str | None = None, **filters) -> int:
@@ -186,6 +200,7 @@ class JournalMiddleware:
                 response_body=recorded_answer(content, environ.get(SECRETS_ENVIRON, ())),
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 truncated=recorder.overflow or len(content) > BODY_LIMIT,
+                unmatched=environ.get(UNMATCHED_ENVIRON),
             )
         )
         return [content]

@@ -22,6 +22,7 @@ import io
 import logging
 import re
 import threading
+import time
 
 from flask import Flask
 from waitress.channel import HTTPChannel
@@ -161,6 +162,7 @@ class Server:
         threads: int = THREADS,
         read_timeout: int = READ_TIMEOUT,
         connection_limit: int = CONNECTION_LIMIT,
+        access_log: logging.Logger | None = None,
     ):
         from .app import largest_body  # the app's own limits decide what the server may buffer
 
@@ -170,7 +172,7 @@ class Server:
         self._dispatcher.set_thread_count(threads)
         self._map: dict = {}
         self._server = AppServer(
-            app,
+            AccessLog(app, access_log) if access_log is not None else app,
             map=self._map,
             dispatcher=self._dispatcher,
             host=host,
@@ -194,6 +196,10 @@ class Server:
         self.port = int(self._server.effective_port)  # waitress gives it as text
         self._closed = threading.Event()
         self._running = False
+
+    @property
+    def url(self) -> str:
+        return http_url(self.host, self.port)
 
     def serve_forever(self) -> None:
         """Serves until :meth:`shutdown` (from another thread) or KeyboardInterrupt; then every socket
@@ -229,6 +235,47 @@ class Server:
             dispatcher.handle_close()
 
 
+def http_url(host: str, port: int) -> str:
+    """The server's URL (an IPv6 address in brackets)."""
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{host}:{port}"
+
+
+class AccessLog:
+    """One line per request through ``logging`` (``mockserver serve``'s log): method, path and query,
+    status, time taken, the product that answered; and why the mock did not serve it, if it did not."""
+
+    def __init__(self, wsgi_app, logger: logging.Logger):
+        self.wsgi_app = wsgi_app
+        self.logger = logger
+
+    def __call__(self, environ, start_response):
+        from .journal import PATH_ENVIRON, PRODUCT_ENVIRON, UNMATCHED_ENVIRON
+
+        started = time.perf_counter()
+        answered: list[str] = []
+
+        def capture(status, headers, exc_info=None):
+            answered.append(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self.wsgi_app(environ, capture)
+        finally:
+            query = environ.get("QUERY_STRING")
+            target = environ.get(PATH_ENVIRON) or environ.get("PATH_INFO", "/")
+            unmatched = environ.get(UNMATCHED_ENVIRON)
+            self.logger.info(
+                "%s %s %s %.1fms %s%s",
+                environ.get("REQUEST_METHOD", "-"),
+                target + (f"?{query}" if query else ""),
+                answered[-1] if answered else "-",
+                (time.perf_counter() - started) * 1000,
+                environ.get(PRODUCT_ENVIRON, "-"),
+                f" ({unmatched})" if unmatched else "",
+            )
+
+
 class LiveServer:
     """The app served from a background thread: start, use ``url``, stop (fast)."""
 
@@ -242,8 +289,7 @@ class LiveServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return http_url(self.host, self.port)
 
     def start(self) -> LiveServer:
         self._server = Server(self.app, self.host, self.port, **self.options)

@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError
 from werkzeug import Request
 
 from ..errors import ProductError
+from ..journal import UNMATCHED_ENVIRON
 from ..product import CLOSE_AFTER, SERVER_FAILURE, TRANSPORT_ERROR, Call, Product, Raw, bodiless, head_size
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
@@ -475,6 +476,8 @@ class ElasticsearchProduct(Product):
     def error_response(self, error: ProductError, req: Request) -> tuple[int, Any]:
         if not isinstance(error, ElasticsearchError):
             error = ElasticsearchError(error.message, error.status)
+        if isinstance(error, NotMocked):
+            req.environ.setdefault(UNMATCHED_ENVIRON, "not mocked")
         return error.status, error.body(Wire.of(req).trace)
 
     def render(self, status: int, body: Any, req: Request) -> Response:
