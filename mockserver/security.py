@@ -45,7 +45,8 @@ from typing import Any
 ALL_SPACES = "*"
 
 _ML_RESULTS = [".ml-anomalies*", ".ml-notifications*"]
-_READ_ALL = [{"names": ["*"], "privileges": ["read", "view_index_metadata"]}]
+# viewer's and editor's "/~(([.]|ilm-history-).*)/": every index but the dot and ILM history ones.
+_READ_ALL = [{"names": ["/(?!([.]|ilm-history-)).*/"], "privileges": ["read", "view_index_metadata"]}]
 
 # ReservedRolesStore's, as far as the mock has their indices and applications.
 BUILT_IN_ROLES: dict[str, dict[str, Any]] = {
@@ -57,7 +58,10 @@ BUILT_IN_ROLES: dict[str, dict[str, Any]] = {
     "machine_learning_admin": {
         "cluster": ["manage_ml"],
         "indices": [
-            {"names": [*_ML_RESULTS, ".ml-state*"], "privileges": ["view_index_metadata", "read"]},
+            {
+                "names": [*_ML_RESULTS, ".ml-state*", ".ml-meta*", ".ml-stats-*"],
+                "privileges": ["view_index_metadata", "read"],
+            },
             {"names": [".ml-annotations*"], "privileges": ["view_index_metadata", "read", "write"]},
         ],
         "kibana": [{"feature": {"ml": ["all"]}, "spaces": [ALL_SPACES]}],
@@ -90,6 +94,7 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
     "read_api_keys": ("read_security", "manage_api_key", "manage_security", "all"),
     "manage_api_key": ("manage_api_key", "manage_security", "all"),
     "manage_security": ("manage_security", "all"),
+    "manage": ("manage", "all"),
     # manage_connector leaves the secrets out (ClusterPrivilegeResolver's CONNECTOR_SECRETS_PATTERN).
     "read_connector_secrets": ("read_connector_secrets", "all"),
     "write_connector_secrets": ("write_connector_secrets", "all"),

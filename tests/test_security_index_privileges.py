@@ -83,7 +83,13 @@ def test_a_key_limited_to_nothing_reaches_no_document(es):
     security_error(
         es.call("POST", "/logs-*/_search", api_key(key), {}),
         403,
-        denied_to(who, "indices:data/read/search", "on indices [logs-*]", "read,all"),
+        # A search's names are resolved first (it may reach remote indices): the wildcard leaves none.
+        denied_to(who, "indices:data/read/search", None, "read,all"),
+    )
+    security_error(
+        es.call("POST", "/logs-*,logs-1/_search", api_key(key), {}),
+        403,
+        denied_to(who, "indices:data/read/search", "on indices [logs-1]", "read,all"),
     )
     security_error(
         es.call("DELETE", "/logs-1/_doc/a", api_key(key)),
@@ -349,3 +355,78 @@ def test_the_official_client_with_a_connector_key_writes_its_own_index_only(es):
         assert seen == {"search-docs", ".elastic-connectors-v1", ".elastic-connectors-sync-jobs-v1"}
     finally:
         client.close()
+
+
+def test_what_elasticsearch_checks_first_and_what_it_narrows(es):
+    who = "user [reader] with effective roles [logs_reader]"
+    # A destructive wildcard is refused before any privilege is looked at.
+    refused = es.call("DELETE", "/logs-*", READER)
+    assert (
+        refused.status == 400
+        and refused.json["error"]["reason"] == "Wildcard expressions or all indices are not allowed"
+    )
+    # Clearing every scroll is a cluster action: manage.
+    security_error(
+        es.call("DELETE", "/_search/scroll/_all", READER),
+        403,
+        f"action [cluster:admin/indices/scroll/clear_all] is unauthorized for {who}, this action is granted by the "
+        "cluster privileges [manage,all]",
+    )
+    # A new index's aliases need the aliases action on the index and on each alias.
+    security_error(
+        es.call("PUT", "/logs-9", WRITER, {"aliases": {"secret": {}}}),
+        403,
+        denied_to(
+            "user [writer] with effective roles [writer]",
+            "indices:admin/aliases",
+            "on indices [logs-9,secret]",
+            "manage,all",
+        ),
+    )
+    assert es.call("HEAD", "/logs-9", ADMIN).status == 404
+    # An explicit op_type=index is an index, even with the id left to Elasticsearch.
+    security_error(
+        es.call("POST", "/logs-1/_doc", SHIPPER, {"n": 1}, query={"op_type": "index"}),
+        403,
+        denied_to(
+            "user [shipper] with effective roles [logs_shipper]",
+            "indices:data/write/index:op_type/index",
+            "on indices [logs-1]",
+            "create,index,write,all",
+        ),
+    )
+
+
+def test_aliases_stay_aliases_when_wildcards_are_narrowed(es):
+    es.load(
+        {
+            "security": {
+                "roles": {
+                    "current_only": {"indices": [{"names": ["current"], "privileges": ["read", "write", "manage"]}]},
+                    "manager": {"indices": [{"names": ["logs-1", "managed"], "privileges": ["manage"]}]},
+                },
+                "users": {
+                    "current": {"password": "pw-current", "roles": ["current_only"]},
+                    "manager": {"password": "pw-manager", "roles": ["manager"]},
+                },
+            }
+        }
+    )
+    assert (
+        es.call("POST", "/_aliases", ADMIN, {"actions": [{"add": {"index": "logs-1", "alias": "current"}}]}).status
+        == 200
+    )
+    current = basic("current", "pw-current")
+    deleted = es.call(
+        "POST", "/cur*/_delete_by_query", current, {"query": {"match_all": {}}}, query={"refresh": "true"}
+    )
+    assert deleted.status == 200 and deleted.json["deleted"] == 1, deleted.text
+    # POST /_aliases narrows each action's wildcard to the indices the caller may manage.
+    narrowed = es.call(
+        "POST",
+        "/_aliases",
+        basic("manager", "pw-manager"),
+        {"actions": [{"add": {"index": "logs-*", "alias": "managed"}}]},
+    )
+    assert narrowed.status == 200, narrowed.text
+    assert sorted(es.call("GET", "/_alias/managed", ADMIN).json) == ["logs-1"]

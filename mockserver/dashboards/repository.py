@@ -232,7 +232,7 @@ class Repository:
             try:
                 prepared.append(self.new_document(types, body["type"], body, now, workspaces=workspaces))
             except BoomError as error:
-                if isinstance(error, (MigrationTooNew, MigrationFailed)):  # not caught per item by the repository
+                if error.status in (422, 500):  # a migration's failure: not caught per item by the repository
                     raise
                 prepared.append((body, error))
         results = []

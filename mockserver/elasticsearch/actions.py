@@ -121,3 +121,7 @@ ITEM_ACTIONS: dict[str, str] = {
 BULK_SHARD = "indices:data/write/bulk[s]"
 AUTO_CREATE = "indices:admin/auto_create"
 SEARCH = "indices:data/read/search"
+ALIASES = "indices:admin/aliases"
+# The requests that may name remote indices (IndicesRequest.Replaceable.allowsRemoteIndices): security
+# resolves their names even when nothing grants the action on any index.
+REMOTE_CAPABLE = frozenset({"search", "count"})

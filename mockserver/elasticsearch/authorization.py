@@ -17,9 +17,9 @@ from collections.abc import Callable
 from ..product import Call
 from ..security import Principal, SecurityState, index_privileges_granting
 from . import api_keys
-from .actions import ACTIONS, AUTO_CREATE, BULK_SHARD, INDEX_ACTIONS, ITEM_ACTIONS, SEARCH
+from .actions import ACTIONS, ALIASES, AUTO_CREATE, BULK_SHARD, INDEX_ACTIONS, ITEM_ACTIONS, REMOTE_CAPABLE, SEARCH
 from .errors import IndexNotFound, SecurityException
-from .indices import Indices, expression_parts, wildcard_pattern
+from .indices import Indices, expression_parts, wildcard_pattern, wildcard_states
 
 NO_INDICES = "*,-*"  # IndicesAndAliasesResolverField.NO_INDICES_OR_ALIASES_ARRAY: an empty answer, not _all
 
@@ -31,6 +31,8 @@ def authorize_cluster(call: Call, operation: str) -> None:
     """The cluster privilege the route's action needs (what an API key request needs depends on what it
     asks: api_keys.required_privilege)."""
     action = ACTIONS.get(operation)
+    if operation == "clear_scroll" and "_all" in _scroll_ids(call):  # SecurityActionMapper's clear-all
+        action = ("cluster:admin/indices/scroll/clear_all", "manage")
     if action is None or call.principal is None:
         return
     security, principal = call.runtime.store["security"], call.principal
@@ -42,6 +44,12 @@ def authorize_cluster(call: Call, operation: str) -> None:
     grants = security.missing_cluster_privilege(principal, needed)
     if grants is not None:
         raise _denied(security, principal, action[0], context=None, grants=("cluster", grants))
+
+
+def _scroll_ids(call: Call) -> list[str]:
+    body = call.body if isinstance(call.body, dict) else {}
+    ids = body.get("scroll_id", call.path.get("scroll_id") or call.query.get("scroll_id") or "")
+    return [i for i in ids.split(",")] if isinstance(ids, str) else [i for i in ids if isinstance(i, str)]
 
 
 def authorize_indices(call: Call, operation: str) -> None:
@@ -57,7 +65,13 @@ def authorize_indices(call: Call, operation: str) -> None:
     action, target = spec
     expression = call.path.get("index")
     parts = expression_parts(expression)
-    if not security.may_act_on_some_index(principal, action):
+    if operation == "indices.delete" and any(p == "_all" or "*" in p for p in parts):
+        return  # SecurityActionFilter refuses it as destructive first, whatever the caller may do
+    # A search may reach remote indices, so its names are resolved even when nothing grants it
+    # (RBACEngine): what is refused is then only what is left of them.
+    remote = operation in REMOTE_CAPABLE
+    may_act = security.may_act_on_some_index(principal, action)
+    if not may_act and not remote:
         raise _denied(security, principal, action, _on_indices(parts))
     if target in ("bulk", "scroll"):  # the items are checked one by one; a scroll's search was checked
         return
@@ -65,17 +79,17 @@ def authorize_indices(call: Call, operation: str) -> None:
     if target == "one":
         if not allowed(expression):
             raise _denied(security, principal, action, _on_indices([expression]))
+        if operation == "indices.create":
+            _authorize_new_aliases(call, security, principal)
         return
     if target == "aliases":
         _authorize_alias_actions(call, security, principal, action, allowed)
         return
-    if operation == "indices.delete" and any(p == "_all" or "*" in p for p in parts):
-        return  # refused as destructive whatever the caller may do
     narrowed, explicit = narrow(
         call.state.indices, parts, call.query, allowed, "all" if operation in _EXPAND_ALL else "open"
     )
     denied = [name for name in explicit if not allowed(name)]
-    if denied:
+    if denied or not may_act:
         raise _denied(security, principal, action, _on_indices(denied))
     if operation in ("indices.put_alias", "indices.delete_alias"):
         denied = [a for a in call.path["name"].split(",") if "*" not in a and a != "_all" and not allowed(a)]
@@ -94,11 +108,11 @@ def authorize_indices(call: Call, operation: str) -> None:
 def narrow(
     indices: Indices, parts: list[str], query: dict, allowed: Callable[[str], bool], expand_default: str = "open"
 ) -> tuple[str, list[str]]:
-    """IndexAbstractionResolver.resolveIndexAbstractions: wildcards resolved to the names the caller may
-    act on, exclusions applied, explicit names kept (dropped with ``ignore_unavailable`` when they are
-    not authorized or do not exist). Answers the expression that replaces the request's, and the
-    explicit names, which the caller must be allowed on."""
-    expand = query.get("expand_wildcards", expand_default)
+    """IndexAbstractionResolver.resolveIndexAbstractions: wildcards resolved to the index and alias names
+    the caller may act on (an alias stays an alias), exclusions applied, explicit names kept (dropped
+    with ``ignore_unavailable`` when they are not authorized or do not exist). Answers the expression
+    that replaces the request's, and the explicit names, which the caller must be allowed on."""
+    states = wildcard_states(query.get("expand_wildcards", expand_default))
     ignore_unavailable = query.get("ignore_unavailable", False)
     requested = parts if parts and parts != ["_all"] else ["*"]
     names: list[str] = []
@@ -111,9 +125,7 @@ def narrow(
             continue
         if "*" in part:
             wildcard_seen = True
-            for index in indices.resolve(part, expand_wildcards=expand, authorized=allowed):
-                if index.name not in names:
-                    names.append(index.name)
+            names += [name for name, _ in indices.wildcard_matches(part, states, allowed) if name not in names]
             continue
         if ignore_unavailable and not (allowed(part) and (indices.get(part) or indices.alias_targets(part))):
             continue
@@ -126,25 +138,38 @@ def narrow(
     return ",".join(names), explicit
 
 
+def _authorize_new_aliases(call: Call, security: SecurityState, principal: Principal) -> None:
+    """A new index's aliases: ``indices:admin/aliases`` on the index and each alias (AuthorizationService
+    checks it when the create request names aliases)."""
+    aliases = (call.body or {}).get("aliases") if isinstance(call.body, dict) else None
+    if not aliases or not isinstance(aliases, dict):
+        return
+    allowed = security.index_matcher(principal, ALIASES)
+    denied = [name for name in [call.path["index"], *aliases] if not allowed(name)]
+    if denied:
+        raise _denied(security, principal, ALIASES, _on_indices(denied))
+
+
 def _authorize_alias_actions(
     call: Call, security: SecurityState, principal: Principal, action: str, allowed: Callable[[str], bool]
 ) -> None:
-    """POST /_aliases: every index and alias its actions name, wildcards resolved (not narrowed)."""
+    """POST /_aliases: each action's index expression narrowed to what the caller may act on (as the
+    resolver replaces each action's indices), and every explicit index and alias it names authorized."""
     denied: list[str] = []
+    indices = call.state.indices
     for entry in (call.body or {}).get("actions", []) if isinstance(call.body, dict) else []:
         for spec in entry.values() if isinstance(entry, dict) else []:
             if not isinstance(spec, dict):
                 continue
             for key in ("index", "indices", "alias", "aliases"):
                 value = spec.get(key)
-                for name in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
-                    if not isinstance(name, str):
-                        continue
-                    if "*" in name and key in ("index", "indices"):
-                        targets = [i.name for i in call.state.indices.resolve(name, allow_no_indices=True)]
-                    else:
-                        targets = [] if "*" in name else [name]
-                    denied.extend(t for t in targets if not allowed(t) and t not in denied)
+                names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+                names = [name for name in names if isinstance(name, str)]
+                if key in ("index", "indices") and any("*" in name for name in names):
+                    narrowed, explicit = narrow(indices, names, {}, allowed)
+                    spec[key] = narrowed if key == "index" else narrowed.split(",")
+                    names = explicit
+                denied += [n for n in names if "*" not in n and n != "_all" and not allowed(n) and n not in denied]
     if denied:
         raise _denied(security, principal, action, _on_indices(denied))
 

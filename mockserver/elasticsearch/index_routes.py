@@ -272,8 +272,8 @@ def _write(call: ElasticsearchCall, doc_id: str | None, op_type: str | None):
     body = call.body
     if body is None:
         raise ParseException("request body is required")
-    # An id left to Elasticsearch makes the write a create (RestIndexAction's AutoIdHandler).
-    _authorize_item(call, "create" if op_type == "create" or doc_id is None else "index")
+    # An id left to Elasticsearch makes the write a create, unless op_type says (RestIndexAction's AutoIdHandler).
+    _authorize_item(call, "create" if op_type == "create" or (doc_id is None and op_type is None) else "index")
     q = call.query
     status, answer = call.state.documents.index(
         call.path["index"],

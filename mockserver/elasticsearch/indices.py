@@ -336,6 +336,34 @@ class Indices:
             raise InvalidAliasName(alias, "an index or data stream exists with the same name as the alias")
 
     # -- index expressions -----------------------------------------------------------------------
+    def wildcard_matches(
+        self, part: str, states: set[str], authorized: Callable[[str], bool] | None = None
+    ) -> list[tuple[str, list[Index]]]:
+        """The index and alias names a wildcard matches, each with the indices it stands for: hidden
+        ones only when ``states`` has hidden or all (or a dot pattern for dot names); ``authorized``:
+        the names it may match (security's narrowing)."""
+        if not ("open" in states or "all" in states):
+            return []
+        include_hidden = "hidden" in states or "all" in states
+        pattern = wildcard_pattern(part)
+        matches: list[tuple[str, list[Index]]] = []
+        for index in self.by_name.values():
+            if pattern.match(index.name) and _visible(index, part, include_hidden):
+                if authorized is None or authorized(index.name):
+                    matches.append((index.name, [index]))
+        for alias in sorted(self.alias_names()):
+            if pattern.match(alias) and (authorized is None or authorized(alias)):
+                targets = [
+                    index
+                    for index in self.alias_targets(alias)
+                    if not index.aliases[alias].get("is_hidden")
+                    or include_hidden
+                    or (alias.startswith(".") and part.startswith("."))
+                ]
+                if targets:
+                    matches.append((alias, targets))
+        return matches
+
     def resolve(
         self,
         expression: str | list[str] | None,
@@ -349,9 +377,7 @@ class Indices:
         indices only with ``expand_wildcards`` hidden or all (or a dot pattern for dot indices).
         ``authorized``: the index and alias names a wildcard may match (security's narrowing)."""
         parts = expression_parts(expression)
-        states = set(expand_wildcards if isinstance(expand_wildcards, list) else str(expand_wildcards).split(","))
-        include_hidden = "hidden" in states or "all" in states
-        expand_open = "open" in states or "all" in states
+        states = wildcard_states(expand_wildcards)
         chosen: dict[str, Index] = {}
         if not parts or parts == ["_all"]:
             parts = ["*"]
@@ -364,22 +390,9 @@ class Indices:
                 continue
             if "*" in part:
                 wildcard_seen = True
-                if not expand_open:
-                    continue
-                pattern = wildcard_pattern(part)
-                for index in self.by_name.values():
-                    if (
-                        pattern.match(index.name)
-                        and _visible(index, part, include_hidden)
-                        and (authorized is None or authorized(index.name))
-                    ):
+                for _, targets in self.wildcard_matches(part, states, authorized):
+                    for index in targets:
                         chosen.setdefault(index.name, index)
-                for alias in sorted(self.alias_names()):
-                    if pattern.match(alias) and (authorized is None or authorized(alias)):
-                        for index in self.alias_targets(alias):
-                            hidden_alias = index.aliases[alias].get("is_hidden")
-                            if not hidden_alias or include_hidden or (alias.startswith(".") and part.startswith(".")):
-                                chosen.setdefault(index.name, index)
                 continue
             index = self.by_name.get(part)
             if index is not None:
@@ -410,6 +423,11 @@ def expression_parts(expression: str | list[str] | None) -> list[str]:
     if isinstance(expression, list):
         return [p for e in expression for p in str(e).split(",") if p]
     return [p for p in expression.split(",") if p]
+
+
+def wildcard_states(expand_wildcards: str | list[str]) -> set[str]:
+    """The ``expand_wildcards`` states a request names."""
+    return set(expand_wildcards if isinstance(expand_wildcards, list) else str(expand_wildcards).split(","))
 
 
 def wildcard_pattern(pattern: str) -> re.Pattern:
