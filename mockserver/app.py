@@ -183,7 +183,8 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
         product = answering()
         request.environ[PRODUCT_ENVIRON] = product.name
         response = product.unrouted(request, allowed)
-        if product is not CONTROL:  # the mock's own routes are not a product's
+        # The mock's own routes are not a product's; an OPTIONS the REST layer answers itself is served.
+        if product is not CONTROL and response.status_code >= 400:
             request.environ.setdefault(UNMATCHED_ENVIRON, "no route")
         return response
 

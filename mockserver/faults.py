@@ -53,7 +53,7 @@ class FaultRule:
             raise ValueError(f"latency_ms is between 0 and {MAX_LATENCY_MS}")
         if self.method:
             self.method = self.method.upper()
-        if not self.path.startswith(("/", "*")):  # the path as the client sent it always starts with "/"
+        if not self.path.startswith(("/", "*", "[", "?")):  # a request's path always starts with "/"
             raise ValueError(f"path [{self.path}] never matches: a request's path starts with '/' (/{self.path}?)")
         self._random = random.Random(self.seed)
 
@@ -90,7 +90,8 @@ class Faults:
     def check(self, **rule: Any) -> FaultRule:
         """The rule, or a ValueError saying why it could never apply (an unknown field, a product the
         app does not serve, a path without its leading ``/``, no effect)."""
-        unknown = sorted(set(rule) - {f.name for f in fields(FaultRule) if f.name not in ("id", "applied", "_random")})
+        rule = {k: v for k, v in rule.items() if k not in ("id", "applied")}  # a listed rule, added again
+        unknown = sorted(set(rule) - {f.name for f in fields(FaultRule) if not f.name.startswith("_")})
         if unknown:
             raise ValueError(f"unknown field(s) {', '.join(unknown)} of a fault rule")
         added = FaultRule(**rule)

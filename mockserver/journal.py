@@ -88,6 +88,8 @@ class Journal:
     def __init__(self, size: int = DEFAULT_SIZE):
         self.size = size
         self._entries: deque[Entry] = deque(maxlen=max(size, 1))
+        # The requests the mock did not serve, kept apart: the newest entries do not push them out.
+        self._unmatched: deque[Entry] = deque(maxlen=max(size, 1))
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -99,10 +101,18 @@ class Journal:
         with self._lock:  # ids in journal order
             entry.id = next(self._ids)
             self._entries.append(entry)
+            if entry.unmatched is not None:
+                self._unmatched.append(entry)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._unmatched.clear()
+
+    def unmatched(self) -> list[Entry]:
+        """Every request the mock did not serve since the last clear, oldest first (however many came after)."""
+        with self._lock:
+            return list(self._unmatched)
 
     def requests(
         self,

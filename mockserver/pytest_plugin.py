@@ -16,6 +16,8 @@ for the others. Markers, applied after the reset:
   file's folder) or fixture documents (dicts) loaded for this test only.
 * ``@pytest.mark.mockserver_fault(**rule)``: a fault rule for this test (see :mod:`mockserver.faults`);
   repeatable.
+* ``@pytest.mark.mockserver_allow_unmatched``: this test may send what the mock does not serve (with
+  ``mockserver_fail_on_unmatched`` on).
 
 ini options: ``mockserver_fixtures`` (paths, one a line), ``mockserver_default_fixtures`` (bool),
 ``mockserver_products`` (names), ``mockserver_strict`` (bool), ``mockserver_auth`` (USER:PASSWORD: security
@@ -51,6 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "mockserver_state(*fixtures): fixture files, folders or dicts loaded into mockserver's state for this test",
     )
     config.addinivalue_line("markers", "mockserver_fault(**rule): a mockserver fault rule in force for this test")
+    config.addinivalue_line("markers", "mockserver_allow_unmatched: this test may send what mockserver does not serve")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,11 +79,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 # -- misuse, refused at once ------------------------------------------------------------------
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A mockserver marker on a test that asks for no mockserver fixture would do nothing: refused."""
+    """Each run of a test starts afresh (a rerun too). A mockserver marker on a test function that asks
+    for no mockserver fixture would do nothing: refused (one on a module or class applies to those of
+    its tests that use the mock)."""
+    item.stash[_PREPARED] = False
     used = set(getattr(item, "fixturenames", ()))
     for name in MARKERS:
-        if item.get_closest_marker(name) is not None and not used & set(RESETTING):
+        if any(marker.name == name for marker in item.own_markers) and not used & set(RESETTING):
             raise pytest.UsageError(
                 f"{item.nodeid}: @pytest.mark.{name} applies to a test that asks for mockserver_client or "
                 f"mockserver_live; this one asks for neither"
@@ -256,10 +263,16 @@ def pytest_runtest_call(item: pytest.Item):
     (the journal was reset when the test began)."""
     result = yield
     funcargs = getattr(item, "funcargs", {})
-    if item.config.getini("mockserver_fail_on_unmatched") and any(name in funcargs for name in RESETTING):
+    app = funcargs.get("mockserver_app")
+    if (
+        item.config.getini("mockserver_fail_on_unmatched")
+        and app is not None
+        and any(name in funcargs for name in RESETTING)
+        and item.get_closest_marker("mockserver_allow_unmatched") is None
+    ):
         from .app import runtime_of
 
-        unmatched = runtime_of(funcargs["mockserver_app"]).journal.requests(unmatched=True)
+        unmatched = runtime_of(app).journal.unmatched()
         if unmatched:
             listed = "\n".join(
                 f"  {e.method} {e.path}{'?' + e.query if e.query else ''} -> {e.status} ({e.unmatched})"

@@ -250,6 +250,7 @@ class AccessLog:
         self.logger = logger
 
     def __call__(self, environ, start_response):
+        from .faults import DROP_ENVIRON
         from .journal import PATH_ENVIRON, PRODUCT_ENVIRON, UNMATCHED_ENVIRON
 
         started = time.perf_counter()
@@ -269,7 +270,7 @@ class AccessLog:
                 "%s %s %s %.1fms %s%s",
                 environ.get("REQUEST_METHOD", "-"),
                 target + (f"?{query}" if query else ""),
-                answered[-1] if answered else "-",
+                "dropped" if environ.get(DROP_ENVIRON) else answered[-1] if answered else "-",
                 (time.perf_counter() - started) * 1000,
                 environ.get(PRODUCT_ENVIRON, "-"),
                 f" ({unmatched})" if unmatched else "",

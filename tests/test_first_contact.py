@@ -106,6 +106,58 @@ def test_state_of_a_misspelt_product(mockserver_live):
     assert "product [elastic] is not one this app serves" in text
 
 
+def test_a_module_marker_spares_the_tests_that_do_not_use_the_mock(pytester):
+    run_inner(
+        pytester,
+        test_module_marker="""
+import pytest
+
+pytestmark = pytest.mark.mockserver_state({"elasticsearch": {"connectors": {"m": {"index_name": "search-m"}}}})
+
+def test_pure_helper():
+    assert 1 + 1 == 2
+
+def test_uses_the_mock(mockserver_client):
+    assert mockserver_client.get("/_connector/m").status_code == 200
+""",
+    ).assert_outcomes(passed=2)
+
+
+def test_unmatched_requests_are_kept_past_the_journals_size_and_a_test_may_allow_them(pytester):
+    result = run_inner(
+        pytester,
+        "mockserver_fail_on_unmatched = true\n",
+        test_unmatched_kept="""
+import pytest
+
+def test_served_only(mockserver_client):
+    assert mockserver_client.get("/_connector/connector-1").status_code == 200
+
+def test_one_unmatched_then_many_served(mockserver_client):
+    mockserver_client.get("/api/status")
+    for _ in range(1005):
+        mockserver_client.get("/")
+
+@pytest.mark.mockserver_allow_unmatched
+def test_allowed(mockserver_client):
+    assert mockserver_client.get("/api/status").status_code == 404
+
+def test_options_is_served(mockserver_client):
+    assert mockserver_client.options("/").status_code == 200
+""",
+    )
+    result.assert_outcomes(passed=3, failed=1)
+    assert "mockserver: 1 request(s) that it does not mock:" in result.stdout.str()
+    assert "GET /api/status -> 404 (no route)" in result.stdout.str()
+
+
+def test_a_fault_rule_as_listed_adds_again(client):
+    faults = runtime_of(client.application).faults
+    listed = faults.add(product="elasticsearch", path="[/]_connector*", status=503, times=1).to_dict()
+    again = faults.add(**listed)
+    assert again.id != listed["id"] and again.path == "[/]_connector*"
+
+
 def test_state_seeded_by_a_fixture_survives_the_other_fixtures(pytester):
     run_inner(
         pytester,
@@ -124,23 +176,6 @@ def test_the_next_test_starts_afresh(mockserver_client):
     assert mockserver_client.get("/_connector/seeded").status_code == 404
 """,
     ).assert_outcomes(passed=2)
-
-
-def test_the_unmatched_setting_fails_the_test_that_sent_such_a_request(pytester):
-    result = run_inner(
-        pytester,
-        "mockserver_fail_on_unmatched = true\n",
-        test_unmatched="""
-def test_served_only(mockserver_client):
-    assert mockserver_client.get("/_connector/connector-1").status_code == 200
-
-def test_calls_what_is_not_mocked(mockserver_client):
-    assert mockserver_client.get("/api/status").status_code == 404
-""",
-    )
-    result.assert_outcomes(passed=1, failed=1)
-    assert "mockserver: 1 request(s) that it does not mock:" in result.stdout.str()
-    assert "GET /api/status -> 404 (no route)" in result.stdout.str()
 
 
 def test_a_secured_session_has_its_credentials_at_hand(pytester):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import site
 import socket
 import subprocess
 import sys
@@ -161,8 +162,15 @@ def test_cli_refuses_a_bad_fixture(tmp_path):
 def test_a_non_editable_install_carries_schemas_and_fixtures(tmp_path):
     """pip install . (a built wheel, not the source tree) gives a working mockserver."""
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # The dependencies come from this interpreter's own site-packages (a virtual environment's included,
+    # which --system-site-packages would skip for the base interpreter's); a path added by a .pth line
+    # has its own .pth files left unread, so this checkout's editable install stays out.
+    nested = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    Path(nested, "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)], check=True, capture_output=True)
     check = (
         "import mockserver, pathlib; "

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import jsonvalue
+from ..journal import UNMATCHED_ENVIRON
 from ..product import Raw
 from . import xcontent
 from .authorization import item_authorizer, scroll_owner
@@ -421,7 +422,10 @@ def _bulk(call: ElasticsearchCall):
     items = parse_bulk(call.body or "", call.path.get("index"))
     if not items:
         raise ActionRequestValidation(["no requests added"])
-    return 200, run_bulk(call.state.documents, items, call.query, authorize=item_authorizer(call))
+    answer = run_bulk(call.state.documents, items, call.query, authorize=item_authorizer(call))
+    if any(next(iter(item.values())).get("status") == NotMocked.status for item in answer["items"]):
+        call.request.environ.setdefault(UNMATCHED_ENVIRON, "not mocked")  # an item the mock does not answer
+    return 200, answer
 
 
 for _rule in ("/_bulk", "/<index>/_bulk"):
