@@ -185,8 +185,8 @@ def run_bulk(
     for item in items:
         try:
             if authorize is not None:
-                no_id = item.action == "index" and item.meta.get("_id") is None
-                authorize("create" if no_id else item.action, item.meta["_index"])
+                # BulkRequestParser keeps an index an index, with or without an id (unlike the index API).
+                authorize(item.action, item.meta["_index"])
             status, body = _run_item(documents, item, params, refresh, default_pipeline)
         except ElasticsearchError as error:
             status = error.status
