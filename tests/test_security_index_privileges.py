@@ -431,3 +431,16 @@ def test_aliases_stay_aliases_when_wildcards_are_narrowed(es):
     )
     assert narrowed.status == 200, narrowed.text
     assert sorted(es.call("GET", "/_alias/managed", ADMIN).json) == ["logs-1"]
+
+
+def test_a_wildcard_shows_only_the_aliases_the_caller_may_see(es):
+    actions = [{"add": {"index": "logs-1", "alias": "logs-current"}}, {"add": {"index": "logs-2", "alias": "secret"}}]
+    assert es.call("POST", "/_aliases", ADMIN, {"actions": actions}).status == 200
+    listed = es.call("GET", "/_alias", READER)
+    assert listed.status == 200 and listed.json == {
+        "logs-1": {"aliases": {"logs-current": {}}},
+        "logs-2": {"aliases": {}},
+    }
+    assert es.call("GET", "/_alias/*", READER).json == {"logs-1": {"aliases": {"logs-current": {}}}}
+    # Without security's narrowing, the superuser sees both.
+    assert {"logs-1", "logs-2"} <= set(es.call("GET", "/_alias/*", ADMIN).json)

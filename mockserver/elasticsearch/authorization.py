@@ -91,6 +91,8 @@ def authorize_indices(call: Call, operation: str) -> None:
     denied = [name for name in explicit if not allowed(name)]
     if denied or not may_act:
         raise _denied(security, principal, action, _on_indices(denied))
+    if operation in ("indices.get_alias", "indices.exists_alias"):
+        call.visible_alias = allowed  # replaceWildcardsWithAuthorizedAliases: a wildcard shows what it may see
     if operation in ("indices.put_alias", "indices.delete_alias"):
         denied = [a for a in call.path["name"].split(",") if "*" not in a and a != "_all" and not allowed(a)]
         if denied:

@@ -7,6 +7,7 @@ routes themselves (``routes.py``) only call the model.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,6 +321,8 @@ class ElasticsearchCall(Call):
     """An Elasticsearch request, as its routes see it: the state is Elasticsearch's."""
 
     state: ElasticsearchState = None  # type: ignore[assignment]  (set by the pipeline before the handler)
+    # The aliases a wildcard (or no name at all) may show, when security narrows them (None: all).
+    visible_alias: Callable[[str], bool] | None = None
 
 
 class NoHandler(ElasticsearchError):

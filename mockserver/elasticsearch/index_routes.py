@@ -187,7 +187,11 @@ def _get_aliases(call: ElasticsearchCall):
         aliases = {
             a: jsonvalue.clone(spec)
             for a, spec in index.aliases.items()
-            if not patterns or "_all" in patterns or any(_matches(p, a) for p in patterns)
+            if a in patterns
+            or (
+                (not patterns or "_all" in patterns or any(_matches(p, a) for p in patterns))
+                and (call.visible_alias is None or call.visible_alias(a))
+            )
         }
         matched.update(aliases)
         if aliases or not patterns:
