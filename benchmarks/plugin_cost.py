@@ -8,25 +8,23 @@ alternated run by run. Prints the medians and their ratio (goal: at most 1.03).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_ms, timed
 
 TESTS = "\n".join(f"def test_{n}():\n    assert {n} + 1 == {n + 1}\n" for n in range(20))
 
 
-def run(project: Path, *extra: str) -> float:
-    started = time.perf_counter()
+def run(project: Path, *extra: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra],
         cwd=project,
         check=True,
         capture_output=True,
     )
-    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -40,10 +38,10 @@ def main() -> None:
         run(project)  # warm the caches: the first run of a process pays for the disk
         run(project, "-p", "no:mockserver")
         loaded, blocked = [], []
-        for _ in range(rounds):
-            loaded.append(run(project))
-            blocked.append(run(project, "-p", "no:mockserver"))
-    with_plugin, without = statistics.median(loaded) * 1000, statistics.median(blocked) * 1000
+        for _ in range(rounds):  # alternated, so that both see the same machine
+            loaded += timed(lambda: run(project), 1)
+            blocked += timed(lambda: run(project, "-p", "no:mockserver"), 1)
+    with_plugin, without = median_ms(loaded), median_ms(blocked)
     print(f"A trivial downstream session of 20 tests, median of {rounds} runs each (alternated):")
     print(f"  plugin loaded   {with_plugin:8.1f} ms")
     print(f"  plugin blocked  {without:8.1f} ms")

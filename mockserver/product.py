@@ -107,6 +107,11 @@ class Operation:
     # as it can, as loading a large state does).
     locked: bool = True
 
+    @property
+    def name(self) -> str:
+        """The operation's name within its product (``connector.sync_job_post``)."""
+        return self.schema.split("/", 1)[1]
+
 
 @dataclass
 class Product:

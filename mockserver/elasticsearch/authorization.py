@@ -20,6 +20,7 @@ from . import api_keys
 from .actions import ACTIONS, ALIASES, AUTO_CREATE, BULK_SHARD, INDEX_ACTIONS, ITEM_ACTIONS, REMOTE_CAPABLE, SEARCH
 from .errors import IndexNotFound, SecurityException
 from .indices import Indices, expression_parts, wildcard_pattern, wildcard_states
+from .search import requested_scroll_ids
 
 NO_INDICES = "*,-*"  # IndicesAndAliasesResolverField.NO_INDICES_OR_ALIASES_ARRAY: an empty answer, not _all
 
@@ -31,7 +32,7 @@ def authorize_cluster(call: Call, operation: str) -> None:
     """The cluster privilege the route's action needs (what an API key request needs depends on what it
     asks: api_keys.required_privilege)."""
     action = ACTIONS.get(operation)
-    if operation == "clear_scroll" and "_all" in _scroll_ids(call):  # SecurityActionMapper's clear-all
+    if operation == "clear_scroll" and _clears_all(call):  # SecurityActionMapper's clear-all
         action = ("cluster:admin/indices/scroll/clear_all", "manage")
     if action is None or call.principal is None:
         return
@@ -46,10 +47,9 @@ def authorize_cluster(call: Call, operation: str) -> None:
         raise _denied(security, principal, action[0], context=None, grants=("cluster", grants))
 
 
-def _scroll_ids(call: Call) -> list[str]:
-    body = call.body if isinstance(call.body, dict) else {}
-    ids = body.get("scroll_id", call.path.get("scroll_id") or call.query.get("scroll_id") or "")
-    return [i for i in ids.split(",")] if isinstance(ids, str) else [i for i in ids if isinstance(i, str)]
+def _clears_all(call: Call) -> bool:
+    ids = requested_scroll_ids(call.body if isinstance(call.body, dict) else {}, call.path.get("scroll_id"), call.query)
+    return isinstance(ids, list) and "_all" in ids
 
 
 def authorize_indices(call: Call, operation: str) -> None:

@@ -398,14 +398,14 @@ class ElasticsearchProduct(Product):
         if "body" not in schemas.document.get("request", {}) and req.get_data(cache=True):
             raise IllegalArgument(f"request [{req.method} {req.path}] does not support having a body")
         if call.principal is not None:
-            operation = schemas.name.split("/", 1)[1]
+            operation = call.operation.name
             if operation in api_keys.OPERATIONS:  # ActionRequest.validate runs before the security filter
                 api_keys.prepare(operation, call)
             authorize_cluster(call, operation)
 
     def run(self, call: Call) -> tuple[int, Any]:
         """The index privileges are checked on the state the handler reads (under its lock)."""
-        authorize_indices(call, call.operation.schema.split("/", 1)[1])
+        authorize_indices(call, call.operation.name)
         return call.operation.handler(call)
 
     def authenticate(self, req: Request, runtime):

@@ -922,11 +922,15 @@ def run_scroll(state, path_id: str | None, body: Any, params: dict, owner: Any =
     return response(batch, context.total, context.max_score, request, context.searcher, started, scroll_id)
 
 
+def requested_scroll_ids(body: dict, path_id: str | None, params: dict) -> Any:
+    """The scroll ids a request names: the body's, else the path's or the query's; a text split at commas."""
+    ids = body.get("scroll_id", path_id or params.get("scroll_id"))
+    return [i for i in ids.split(",") if i] if isinstance(ids, str) else ids
+
+
 def clear_scroll(state, path_id: str | None, body: Any, params: dict, owner: Any = None) -> int:
     body = _scroll_body(body, {"scroll_id": (str, list)})
-    ids = body.get("scroll_id", path_id or params.get("scroll_id"))
-    if isinstance(ids, str):
-        ids = [i for i in ids.split(",") if i]
+    ids = requested_scroll_ids(body, path_id, params)
     if isinstance(ids, list) and any(not isinstance(i, str) for i in ids):
         raise IllegalArgument("scroll_id array element should only contain scroll_id")
     if not ids:

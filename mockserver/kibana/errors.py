@@ -52,8 +52,7 @@ class MissingKibanaPrivileges(Forbidden):
 
 
 class SpaceNotFound(NotFound):
-    def __init__(self):
-        super().__init__("Not Found")
+    """The spaces client: Boom's own "Not Found"."""
 
 
 class SpaceExists(BoomError):
