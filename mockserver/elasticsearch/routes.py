@@ -184,43 +184,6 @@ def sync_job_update_stats(call: ElasticsearchCall):
     return 200, {"result": "updated"}
 
 
-# -- machine learning ---------------------------------------------------------------------------
-def _ml_routes(attribute: str, base: str, id_name: str, schema: str, paged: bool = False) -> None:
-    """Declares ``PUT|GET|DELETE {base}/{id}`` and ``GET {base}`` for one kind of ML resource; the
-    schemas are ``ml.put_{schema}``, ``ml.get_{schema}s`` (or as given) and ``ml.delete_{schema}``."""
-
-    def resources(call: ElasticsearchCall):
-        return getattr(call.state.ml, attribute)
-
-    def put(call: ElasticsearchCall):
-        return 200, resources(call).put(call.path[id_name], call.body)
-
-    def get(call: ElasticsearchCall):
-        q = call.query
-        paging = {"from_": q.get("from", 0), "size": q.get("size", 100)} if paged else {}
-        if "tags" in q:
-            paging["tags"] = q["tags"]
-        return 200, resources(call).get(call.path.get(id_name), q.get("allow_no_match", True), **paging)
-
-    def delete(call: ElasticsearchCall):
-        resources(call).delete(call.path[id_name], force=call.query.get("force", False))
-        return 200, {"acknowledged": True}
-
-    get_schema = "ml.get_data_frame_analytics" if schema == "data_frame_analytics" else f"ml.get_{schema}s"
-    for handler, verb in ((put, "put"), (get, "get"), (delete, "delete")):
-        handler.__name__ = f"ml_{verb}_{schema}"
-    route("PUT", f"{base}/<{id_name}>", f"ml.put_{schema}")(put)
-    route("GET", base, get_schema)(get)
-    route("GET", f"{base}/<{id_name}>", get_schema)(get)
-    route("DELETE", f"{base}/<{id_name}>", f"ml.delete_{schema}")(delete)
-
-
-_ml_routes("jobs", "/_ml/anomaly_detectors", "job_id", "job")
-_ml_routes("datafeeds", "/_ml/datafeeds", "datafeed_id", "datafeed")
-_ml_routes("analytics", "/_ml/data_frame/analytics", "id", "data_frame_analytics", paged=True)
-_ml_routes("models", "/_ml/trained_models", "model_id", "trained_model", paged=True)
-
-
 # -- security -----------------------------------------------------------------------------------
 SECURITY_OFF = (
     "Security must be explicitly enabled when using a [basic] license. Enable security by setting "

@@ -57,11 +57,12 @@ class ElasticsearchState:
         self.scrolls = Scrolls()
         self.secrets = Secrets(self.ids)
         self.license = License()
-        self.ml = Ml()
+        self.ml = Ml(self.indices, self.release)
 
     def set_version(self, version: str) -> None:
         self.release = Release(version)
         self.indices.version_created = self.release.index_version
+        self.ml.release = self.release
 
     def load(self, section: dict, source: str) -> None:
         settings = section.get("settings", {})

@@ -1,0 +1,35 @@
+"""Elasticsearch's ML jobs, datafeeds, data frame analytics and trained models: what each call of
+``/_ml/anomaly_detectors``, ``/_ml/datafeeds``, ``/_ml/data_frame/analytics`` and ``/_ml/trained_models``
+does to the state, a module a kind.
+
+Facts from x-pack/plugin/core/.../ml (Job, AnalysisConfig, DatafeedConfig, DataFrameAnalyticsConfig,
+TrainedModelConfig, Messages, ExceptionsHelper, ExpandedIdsMatcher) and x-pack/plugin/ml (JobManager,
+DatafeedManager, the transport actions); see ../shared/specs/kibana-ml-sync.md §9. Documents are kept in
+the order the server writes them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .analytics import Analytics
+from .datafeeds import Datafeeds
+from .jobs import Jobs
+from .models import Models
+
+if TYPE_CHECKING:
+    from ..indices import Indices
+    from ..versions import Release
+
+
+class Ml:
+    """The four kinds of ML configuration, which refer to each other (a datafeed to its job), over the
+    cluster's indices (a data frame analytics job reads its source index) at the cluster's release."""
+
+    def __init__(self, indices: Indices, release: Release):
+        self.indices = indices
+        self.release = release
+        self.jobs = Jobs(self)
+        self.datafeeds = Datafeeds(self)
+        self.analytics = Analytics(self)
+        self.models = Models(self)

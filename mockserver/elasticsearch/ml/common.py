@@ -1,0 +1,106 @@
+"""What the four kinds of ML configuration share: ids, their expansion in GET expressions, sizes, the
+config version, and documents written in the order the server writes them.
+
+Facts from x-pack/plugin/core/.../ml (MlStrings, ExpandedIdsMatcher, Messages, ExceptionsHelper).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import StatusException
+
+CONFIG_VERSION = "12.0.0"  # MlConfigVersion.CURRENT since 8.12: not the stack version
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
+MAX_ID_LENGTH = 64
+
+
+def invalid_id(field: str, value: str) -> str:
+    return (
+        f"Invalid {field}; '{value}' can contain lowercase alphanumeric (a-z and 0-9), hyphens or underscores; "
+        "must start and end with alphanumeric"
+    )
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(ID_PATTERN.match(value)) and value != "_all"
+
+
+def now_millis() -> int:
+    return int(time.time() * 1000)
+
+
+def expand_ids(
+    expression: str | None,
+    ids: list[str],
+    *,
+    allow_no_match: bool,
+    missing: Callable[[str], Exception],
+    groups: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """ExpandedIdsMatcher: which ids a GET expression names, in id order.
+
+    Comma lists, ``*`` wildcards, ``_all``/``*``/nothing for everything. Exact tokens must match (an id
+    or, for jobs, a group); wildcard tokens may match nothing unless ``allow_no_match`` is false. The
+    404 lists every token that matched nothing, in request order.
+    """
+    groups = groups or {}
+    everything = not expression or expression in ("_all", "*")
+    tokens = ["*"] if everything else [t.strip() for t in expression.split(",")]
+    chosen: set[str] = set()
+    unmatched: list[str] = []
+    for token in tokens:
+        if "*" in token:
+            matched = {i for i in ids if fnmatch.fnmatchcase(i, token)}
+            matched |= {j for g, members in groups.items() if fnmatch.fnmatchcase(g, token) for j in members}
+            if not matched and not allow_no_match:
+                unmatched.append(token)
+        else:
+            matched = ({token} if token in ids else set()) | set(groups.get(token, []))
+            if not matched:
+                unmatched.append(token)
+        chosen |= matched
+    if unmatched:
+        raise missing(",".join(unmatched))
+    return sorted(chosen)
+
+
+def byte_size_to_mb(value: Any) -> str:
+    """A memory limit as the server stores it: whole megabytes (a bare number means MB)."""
+    if isinstance(value, (int, float)):
+        return f"{int(value)}mb"
+    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$", str(value))
+    if not match:
+        raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
+    number, unit = float(match.group(1)), match.group(2).lower()
+    factor = {
+        "": 1 / (1024 * 1024),
+        "b": 1 / (1024 * 1024),
+        "kb": 1 / 1024,
+        "k": 1 / 1024,
+        "mb": 1,
+        "m": 1,
+        "gb": 1024,
+        "g": 1024,
+        "tb": 1024**2,
+        "t": 1024**2,
+        "pb": 1024**3,
+        "p": 1024**3,
+    }.get(unit)
+    if factor is None:
+        raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
+    return f"{int(number * factor)}mb"
+
+
+def ordered(doc: dict, order: tuple[str, ...]) -> dict:
+    return {k: doc[k] for k in order if k in doc and doc[k] is not None}
+
+
+def page_count(expression: str | None, ids: list[str], page: list[str]) -> int:
+    """A wildcard or everything counts every hit; exact ids count what is returned."""
+    broad = not expression or expression in ("_all", "*") or "*" in expression
+    return len(ids) if broad else len(page)
