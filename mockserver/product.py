@@ -19,7 +19,7 @@ from werkzeug import Request
 
 from .errors import ProductError, ResponseSchemaViolation
 from .faults import DROP_ENVIRON, FaultRule
-from .journal import PATH_ENVIRON, PRODUCT_ENVIRON
+from .journal import PATH_ENVIRON, PRODUCT_ENVIRON, UNMATCHED_ENVIRON
 from .schemas import REQUEST_PARTS, OperationSchemas
 from .security import AuthenticationFailed, Principal
 
@@ -106,6 +106,9 @@ class Operation:
     # Whether the handler runs under the state lock (False: it takes the lock itself, for as short
     # as it can, as loading a large state does).
     locked: bool = True
+    # Whether the route exists in the configured release (None: in every one); where it does not, the
+    # request is answered as one no route matches.
+    available: Callable[[Runtime], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -134,15 +137,24 @@ class Product:
 
     # -- declaration -------------------------------------------------------------------------
     def operation(
-        self, method: str, rule: str, schema: str, authz: Any = None, locked: bool = True
+        self,
+        method: str,
+        rule: str,
+        schema: str,
+        authz: Any = None,
+        locked: bool = True,
+        available: Callable[[Runtime], bool] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declares a route; ``method`` may name several, as in ``"GET,HEAD"``; ``authz`` is what a
         caller must be allowed when security is on (its meaning is the product's); ``locked=False``
-        runs the handler without the state lock (it takes the lock itself)."""
+        runs the handler without the state lock (it takes the lock itself); ``available`` says
+        whether the configured release has the route at all."""
 
         def register(handler: Handler) -> Handler:
             endpoint = f"{handler.__name__}_{len(self.operations)}"
-            self.operations.append(Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz, locked))
+            self.operations.append(
+                Operation(method, rule, f"{self.name}/{schema}", handler, endpoint, authz, locked, available)
+            )
             return handler
 
         return register
@@ -180,6 +192,9 @@ class Product:
     def dispatch(self, op: Operation, schemas: OperationSchemas, runtime: Runtime, path_args: dict) -> Response:
         req = request._get_current_object()  # once: each use of the proxy costs a lookup
         req.environ[PRODUCT_ENVIRON] = self.name
+        if op.available is not None and not op.available(runtime):
+            req.environ.setdefault(UNMATCHED_ENVIRON, "no route")
+            return self.unrouted(req, None)
         if self.faultable:
             fault = runtime.faults.take(self.name, req.method, req.environ.get(PATH_ENVIRON, req.path))
             if fault is not None and (response := self.inject(fault, req)) is not None:

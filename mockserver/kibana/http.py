@@ -188,3 +188,13 @@ class KibanaProduct(HapiProduct):
 
 
 KIBANA = KibanaProduct("kibana", requires=("elasticsearch",))
+
+
+def released(since: tuple[int, ...] = (), before: tuple[int, ...] | None = None):
+    """A route's ``available``: whether the configured Kibana has it (``since`` <= version < ``before``)."""
+
+    def available(runtime) -> bool:
+        version = KibanaProduct.version_of(runtime)
+        return version >= since and (before is None or version < before)
+
+    return available

@@ -76,6 +76,11 @@ class Datafeeds:
     def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
+        # DatafeedState by datafeed id ("started", "stopping", ...); a datafeed not here is stopped.
+        self.states: dict[str, str] = {}
+
+    def state_of(self, datafeed_id: str) -> str:
+        return self.states.get(datafeed_id, "stopped")
 
     def of_job(self, job_id: str) -> str | None:
         return next((d for d, doc in self.docs.items() if doc["job_id"] == job_id), None)

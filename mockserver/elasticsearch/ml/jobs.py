@@ -105,6 +105,11 @@ class Jobs:
     def __init__(self, ml: Ml):
         self.ml = ml
         self.docs: dict[str, dict] = {}
+        # JobState by job id ("opened", "closing", ...); a job not here is closed.
+        self.states: dict[str, str] = {}
+
+    def state_of(self, job_id: str) -> str:
+        return self.states.get(job_id, "closed")
 
     def groups(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
