@@ -39,9 +39,10 @@ from .errors import (
 from .json_reader import parse_json
 from .schema_errors import body_error, coerce_param, normalise_enums, param_error, parse_flag, unrecognized_params
 from .state import ElasticsearchState
-from .versions import Release
+from .versions import BUILD_HASH, Release
 
 PRODUCT_HEADER = "X-elastic-product"
+WARNINGS_ENVIRON = "mockserver.elasticsearch.warnings"
 # The schemes a secured cluster offers, in the order it lists them (DefaultAuthenticationFailureHandler).
 WWW_AUTHENTICATE = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"]
 # Parameters every REST handler accepts: the channel and the controller read them.
@@ -324,6 +325,14 @@ class ElasticsearchCall(Call):
     # The aliases a wildcard (or no name at all) may show, when security narrows them (None: all).
     visible_alias: Callable[[str], bool] | None = None
 
+    def warn(self, message: str) -> None:
+        """A deprecation warning on the answer, as HeaderWarning writes it (one ``Warning`` header each)."""
+        escaped = message.replace("\\", "\\\\").replace('"', '\\"')
+        header = f'299 Elasticsearch-{self.state.release.version}-{BUILD_HASH} "{escaped}"'
+        warnings = self.request.environ.setdefault(WARNINGS_ENVIRON, [])
+        if header not in warnings:  # the same warning twice is sent once
+            warnings.append(header)
+
 
 class NoHandler(ElasticsearchError):
     """A route this release does not have: RestController's bad request, with its bare body."""
@@ -506,6 +515,7 @@ class ElasticsearchProduct(Product):
             headers = [("WWW-Authenticate", value) for value in WWW_AUTHENTICATE] if status == 401 else []
         else:
             headers = [(PRODUCT_HEADER, "Elasticsearch"), *extra_headers.items()]
+        headers += [("Warning", warning) for warning in req.environ.get(WARNINGS_ENVIRON, ())]
         return Response(text, status=status, headers=headers, content_type=wire.content_type)
 
     def unrouted(self, req: Request, allowed_methods: list[str] | None) -> Response:
