@@ -16,7 +16,6 @@ fail", ml_client.ts); the next sync removes it. Deleting a datafeed clears the j
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from ..boom import BoomError, NotFound, phrase
 from ..elasticsearch.errors import NODE_ID, ElasticsearchError
 from .errors import Forbidden
 from .ml_sync import MlView
-from .saved_objects import ALL_SPACES, SavedObject, job_object_id
+from .saved_objects import SavedObject, job_object_id
 
 if TYPE_CHECKING:
     from ..elasticsearch.ml import Ml
@@ -102,14 +101,8 @@ def _ids(expression: str) -> list[str]:
 
 def _missing(ids: list[str], known: list[str], allow_wildcards: bool = False) -> list[str]:
     """filterJobIdsForSpace's complement: the ids the space's objects do not know (a wildcard, where
-    allowed, is never reported)."""
-
-    def known_id(i: str) -> bool:
-        if allow_wildcards and "*" in i:
-            return any(re.match(i.replace("*", ".*"), k) for k in known)
-        return i in known
-
-    return [i for i in ids if not known_id(i) and not (allow_wildcards and "*" in i)]
+    allowed, is never reported, whatever it matches)."""
+    return [i for i in ids if i not in known and not (allow_wildcards and "*" in i)]
 
 
 class MlObjects:
@@ -121,11 +114,8 @@ class MlObjects:
         self.space = space
 
     # -- the space's saved objects ------------------------------------------------------------------
-    def in_space(self, so: SavedObject) -> bool:
-        return ALL_SPACES in so.namespaces or self.space in so.namespaces
-
     def space_jobs(self, job_type: str) -> list[SavedObject]:
-        return [so for so in self.objects.jobs(job_type) if self.in_space(so)]
+        return [so for so in self.objects.jobs(job_type) if so.visible_in({self.space})]
 
     def check_jobs(self, job_type: str, expression: str, allow_wildcards: bool = False) -> None:
         """jobIdsCheck: every id must be a job the space's saved objects know."""
@@ -142,7 +132,7 @@ class MlObjects:
 
     def check_models(self, expression: str) -> None:
         """modelIdsCheck (``_all`` is no id)."""
-        known = [so.id for so in self.objects.of_type("ml-trained-model") if self.in_space(so)]
+        known = [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
         missing = _missing([i for i in _ids(expression) if i != "_all"], known)
         if missing:
             raise MlObjectNotFound(f"No known model with id '{','.join(missing)}'")

@@ -80,9 +80,7 @@ class SharedObjects:
     def found(self, so_type: str, so_id: str) -> SavedObject | None:
         """The object, if it is in the request's space (rawDocExistsInNamespace)."""
         so = self.objects.get(so_type, so_id)
-        if so is None or not (ALL_SPACES in so.namespaces or self.space in so.namespaces):
-            return None
-        return so
+        return so if so is not None and so.visible_in({self.space}) else None
 
     # -- security ---------------------------------------------------------------------------------
     def authorize(self, types: list[str], spaces: set[str]) -> None:
