@@ -426,3 +426,50 @@ def test_dfa_destination_index_needs_delete_index(secured):
     boom(reply, 403, "Forbidden")
     reply = secured.delete("/internal/ml/data_frame/analytics/p2", headers=power)
     assert reply.json["analyticsJobDeleted"] == {"success": True}
+
+
+# -- reading what was made ----------------------------------------------------------------------------
+def test_get_jobs_of_the_space(spaced):
+    # anomaly_detectors/get.ts: all jobs, one by id, several by ids (in job id order); a job of
+    # another space is not known here, and Elasticsearch's 404 is worded as the ML client words it.
+    for n in (1, 2):
+        assert spaced.put(f"/internal/ml/anomaly_detectors/fq_{n}", json=FQ_JOB, headers=H).status == 200
+    assert spaced.put("/s/space1/internal/ml/anomaly_detectors/fq_space1", json=FQ_JOB, headers=H).status == 200
+    sync(spaced)  # the seed document's myjob1 and myjob2 get their objects (in all spaces)
+    listed = spaced.get("/internal/ml/anomaly_detectors", headers=H).json
+    assert [j["job_id"] for j in listed["jobs"]] == ["fq_1", "fq_2", "myjob1", "myjob2"]
+    assert listed["count"] == 4
+    one = spaced.get("/internal/ml/anomaly_detectors/fq_1", headers=H).json
+    assert (one["count"], [j["job_id"] for j in one["jobs"]]) == (1, ["fq_1"])
+    two = spaced.get("/internal/ml/anomaly_detectors/fq_2,fq_1", headers=H).json
+    assert [j["job_id"] for j in two["jobs"]] == ["fq_1", "fq_2"]
+    boom(spaced.get("/internal/ml/anomaly_detectors/fq_space1", headers=H), 404, "No known job with id 'fq_space1'")
+    boom(spaced.get("/internal/ml/anomaly_detectors/nope", headers=H), 404, "No known job or group with id 'nope'")
+    boom(
+        spaced.get("/internal/ml/anomaly_detectors/nope,nada", headers=H),
+        404,
+        "No known job or group with ids 'nope', 'nada'",
+    )
+    in_space1 = spaced.get("/s/space1/internal/ml/anomaly_detectors/farequote", headers=H).json  # a group
+    assert [j["job_id"] for j in in_space1["jobs"]] == ["fq_space1"]
+
+
+def test_get_dfa_jobs_of_the_space(spaced):
+    assert spaced.put("/internal/ml/data_frame/analytics/d1", json=dfa_job("d1"), headers=H).status == 200
+    assert spaced.put("/s/space1/internal/ml/data_frame/analytics/d2", json=dfa_job("d2"), headers=H).status == 200
+    listed = spaced.get("/internal/ml/data_frame/analytics", headers=H).json
+    assert (listed["count"], [j["id"] for j in listed["data_frame_analytics"]]) == (1, ["d1"])
+    assert spaced.get("/internal/ml/data_frame/analytics/d1", headers=H).json["data_frame_analytics"][0]["id"] == "d1"
+    boom(spaced.get("/internal/ml/data_frame/analytics/d2", headers=H), 404, "No known job with id 'd2'")
+
+
+def test_viewers_read_and_the_unauthorized_may_not(secured):
+    assert secured.put("/internal/ml/anomaly_detectors/v1", json=FQ_JOB, headers=auth("ml_poweruser")).status == 200
+    reply = secured.get("/internal/ml/anomaly_detectors/v1", headers=auth("ml_viewer"))
+    assert reply.status == 200 and reply.json["count"] == 1
+    boom(
+        secured.get("/internal/ml/anomaly_detectors", headers=auth("ml_unauthorized")),
+        403,
+        "API [GET /internal/ml/anomaly_detectors] is unauthorized for user, this action is granted by the Kibana "
+        "privileges [ml:canGetJobs]",
+    )

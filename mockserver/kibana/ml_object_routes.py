@@ -33,6 +33,36 @@ def _may_delete_index(call: KibanaCall):
 for prefix, available in PREFIXES:
 
     @route(
+        "GET", f"{prefix}/anomaly_detectors", "ml.get_anomaly_detectors", authz=("ml:canGetJobs",), available=available
+    )
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/<job_id>",
+        "ml.get_anomaly_detectors",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    def get_anomaly_detectors(call: KibanaCall):
+        return 200, _client(call).get_jobs(call.path.get("job_id"))
+
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics",
+        "ml.get_data_frame_analytics",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/<analytics_id>",
+        "ml.get_data_frame_analytics",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    def get_data_frame_analytics(call: KibanaCall):
+        return 200, _client(call).get_analytics(call.path.get("analytics_id"), call.query.get("size"))
+
+    @route(
         "PUT",
         f"{prefix}/anomaly_detectors/<job_id>",
         "ml.put_anomaly_detector",

@@ -16,6 +16,7 @@ fail", ml_client.ts); the next sync removes it. Deleting a datafeed clears the j
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,16 @@ def _missing(ids: list[str], known: list[str], allow_wildcards: bool = False) ->
     return [i for i in ids if i not in known and not (allow_wildcards and "*" in i)]
 
 
+def _job_or_group_missing(reason: str) -> str:
+    """formatJobNotFoundError: Elasticsearch's "No known job with id" as the ML client words it."""
+    match = re.search(r"No known job with id '([^']+)'", reason)
+    if not match:
+        return reason
+    ids = match.group(1).split(",")
+    noun = "id" if len(ids) == 1 else "ids"
+    return f"No known job or group with {noun} '" + "', '".join(ids) + "'"
+
+
 class MlObjects:
     """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space."""
 
@@ -133,9 +144,49 @@ class MlObjects:
     def check_models(self, expression: str) -> None:
         """modelIdsCheck (``_all`` is no id)."""
         known = [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
-        missing = _missing([i for i in _ids(expression) if i != "_all"], known)
+        ids = _ids(expression)
+        missing = _missing([] if ids == ["_all"] else ids, known)  # filterAll: _all alone is everything
         if missing:
             raise MlObjectNotFound(f"No known model with id '{','.join(missing)}'")
+
+    def get_jobs(self, expression: str | None) -> dict:
+        """``GET /internal/ml/anomaly_detectors[/{jobId}]``: Elasticsearch's jobs that have an object in
+        this space; a requested group none of them is in, or a job of another space, is 404; so is
+        Elasticsearch's own 404, in the ML client's words (formatJobNotFoundError)."""
+        try:
+            found = self.ml.jobs.get(expression)["jobs"]
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(_job_or_group_missing(error.reason)) from None
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
+        jobs = [j for j in found if j["job_id"] in space_ids]
+        if expression:  # groupIdsCheck
+            all_groups = {g for j in found for g in j.get("groups") or []}
+            space_groups = {g for j in jobs for g in j.get("groups") or []}
+            requested = _ids(expression)
+            unmatched = [i for i in requested if i in all_groups and i not in space_groups]
+            if unmatched:
+                raise MlObjectNotFound(f"No known job with id '{','.join(unmatched)}'")
+            job_ids = [i for i in requested if i not in all_groups]
+            if job_ids:
+                self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
+        return {"count": len(jobs), "jobs": jobs}
+
+    def get_analytics(self, expression: str | None, size: int | None) -> dict:
+        """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
+        object in this space (a list asks for 1000)."""
+        if expression:
+            self.check_jobs(DFA, expression, allow_wildcards=True)
+        try:
+            found = self.ml.analytics.get(expression, size=size if size is not None else 1000)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(DFA)}
+        jobs = [j for j in found["data_frame_analytics"] if j["id"] in space_ids]
+        return {**found, "count": len(jobs), "data_frame_analytics": jobs}
 
     def _create_job_object(self, job_type: str, job_id: str) -> None:
         """service.ts ``_createJob``: a left-over object of the same id goes first, whatever its
