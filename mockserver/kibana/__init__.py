@@ -1,6 +1,6 @@
 """Kibana: ML saved-objects sync, with spaces."""
 
-from . import routes  # noqa: F401  (declares the routes on KIBANA)
+from . import ml_object_routes, routes, spaces_routes  # noqa: F401  (declare the routes on KIBANA)
 from .http import KIBANA
 
 __all__ = ["KIBANA"]

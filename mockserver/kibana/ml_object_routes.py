@@ -1,0 +1,152 @@
+"""Kibana's ML routes that create and delete jobs, datafeeds, data frame analytics jobs and trained
+models: each parses and calls ``ml_objects.MlObjects``.
+
+The routes are under ``/internal/ml`` from 8.9 (elastic/kibana#156949 versioned the ML APIs and moved
+them there) and under ``/api/ml`` before, since the ML saved objects came (7.11).
+"""
+
+from __future__ import annotations
+
+from .http import KIBANA, KibanaCall, released
+from .ml_objects import MlObjects
+
+route = KIBANA.operation
+
+PREFIXES = (
+    ("/api/ml", released(since=(7, 11), before=(8, 9))),
+    ("/internal/ml", released(since=(8, 9))),
+)
+
+
+def _client(call: KibanaCall) -> MlObjects:
+    return MlObjects(call.state.saved_objects, call.runtime.store["elasticsearch"].ml, call.space)
+
+
+def _may_delete_index(call: KibanaCall):
+    """userCanDeleteIndex: the user's ``delete_index`` on the index (anyone, without security)."""
+    if call.principal is None:
+        return lambda index: True
+    security = call.runtime.store["security"]
+    return security.index_matcher(call.principal, "indices:admin/delete")
+
+
+for prefix, available in PREFIXES:
+
+    @route(
+        "GET", f"{prefix}/anomaly_detectors", "ml.get_anomaly_detectors", authz=("ml:canGetJobs",), available=available
+    )
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/<job_id>",
+        "ml.get_anomaly_detectors",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    def get_anomaly_detectors(call: KibanaCall):
+        return 200, _client(call).get_jobs(call.path.get("job_id"))
+
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics",
+        "ml.get_data_frame_analytics",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/<analytics_id>",
+        "ml.get_data_frame_analytics",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    def get_data_frame_analytics(call: KibanaCall):
+        return 200, _client(call).get_analytics(call.path.get("analytics_id"), call.query.get("size"))
+
+    @route(
+        "PUT",
+        f"{prefix}/anomaly_detectors/<job_id>",
+        "ml.put_anomaly_detector",
+        authz=("ml:canCreateJob",),
+        available=available,
+    )
+    def put_anomaly_detector(call: KibanaCall):
+        return 200, _client(call).put_job(call.path["job_id"], call.body)
+
+    @route(
+        "DELETE",
+        f"{prefix}/anomaly_detectors/<job_id>",
+        "ml.delete_anomaly_detector",
+        authz=("ml:canDeleteJob",),
+        available=available,
+    )
+    def delete_anomaly_detector(call: KibanaCall):
+        return 200, _client(call).delete_job(call.path["job_id"], call.query.get("force"))
+
+    @route(
+        "PUT",
+        f"{prefix}/datafeeds/<datafeed_id>",
+        "ml.put_datafeed",
+        authz=("ml:canCreateDatafeed",),
+        available=available,
+    )
+    def put_datafeed(call: KibanaCall):
+        return 200, _client(call).put_datafeed(call.path["datafeed_id"], call.body or {})
+
+    @route(
+        "DELETE",
+        f"{prefix}/datafeeds/<datafeed_id>",
+        "ml.delete_datafeed",
+        authz=("ml:canDeleteDatafeed",),
+        available=available,
+    )
+    def delete_datafeed(call: KibanaCall):
+        return 200, _client(call).delete_datafeed(call.path["datafeed_id"], call.query.get("force"))
+
+    @route(
+        "PUT",
+        f"{prefix}/data_frame/analytics/<analytics_id>",
+        "ml.put_data_frame_analytics",
+        authz=("ml:canCreateDataFrameAnalytics",),
+        available=available,
+    )
+    def put_data_frame_analytics(call: KibanaCall):
+        return 200, _client(call).put_analytics(
+            call.path["analytics_id"], call.body or {}, call.query.get("createDataView", False)
+        )
+
+    @route(
+        "DELETE",
+        f"{prefix}/data_frame/analytics/<analytics_id>",
+        "ml.delete_data_frame_analytics",
+        authz=("ml:canDeleteDataFrameAnalytics",),
+        available=available,
+    )
+    def delete_data_frame_analytics(call: KibanaCall):
+        q = call.query
+        return 200, _client(call).delete_analytics(
+            call.path["analytics_id"],
+            delete_dest_index=q.get("deleteDestIndex", False),
+            delete_dest_data_view=q.get("deleteDestDataView", False),
+            force=q.get("force"),
+            may_delete_index=_may_delete_index(call),
+        )
+
+    @route(
+        "PUT",
+        f"{prefix}/trained_models/<model_id>",
+        "ml.put_trained_model",
+        authz=("ml:canCreateTrainedModels",),
+        available=available,
+    )
+    def put_trained_model(call: KibanaCall):
+        return 200, _client(call).put_model(call.path["model_id"], call.body or {})
+
+    @route(
+        "DELETE",
+        f"{prefix}/trained_models/<model_id>",
+        "ml.delete_trained_model",
+        authz=("ml:canDeleteTrainedModels",),
+        available=available,
+    )
+    def delete_trained_model(call: KibanaCall):
+        return 200, _client(call).delete_model(call.path["model_id"], call.query.get("force"))
