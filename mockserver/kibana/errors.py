@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..boom import BadRequest, BoomError, Forbidden, NotFound, Unauthorized
 from ..config_schema import unknown_key_message
+from ..elasticsearch.errors import ElasticsearchError
 
 __all__ = [
     "BadRequest",
@@ -91,3 +92,56 @@ class UnknownQueryKey(BadRequest):
 
     def __init__(self, key: str, new_wording: bool):
         super().__init__(unknown_key_message("query", key, new_wording))
+
+
+# -- ML's own routes (ml_objects.py) ----------------------------------------------------------
+class ElasticsearchRefused(BoomError):
+    """``wrapError`` of the Elasticsearch client's ResponseError: Boom of the error's status, the
+    client's message (@elastic/transport ResponseError: the type, then the cause and the root causes,
+    tab-indented), and below 500 the Elasticsearch body as ``attributes.body``."""
+
+    def __init__(self, error: ElasticsearchError):
+        body = error.body()
+        cause = body["error"]
+        message = cause["type"]
+        if isinstance(cause.get("caused_by"), dict):
+            message += f"\n\tCaused by:\n\t\t{cause['caused_by']['type']}: {cause['caused_by']['reason']}"
+        if cause.get("root_cause"):
+            message += "\n\tRoot causes:" + "".join(f"\n\t\t{c['type']}: {c['reason']}" for c in cause["root_cause"])
+        super().__init__(message, error.status, attributes={"body": body} if error.status != 500 else None)
+        self.es_body = body
+
+
+class MlObjectNotFound(NotFound):
+    """The ML client's MLJobNotFound / MLModelNotFound (404): an id the space's saved objects lack."""
+
+
+class DataViewsNotModelled(BoomError):
+    """The mock keeps no data views: ``createDataView`` cannot be honoured (a mock limit, not Kibana's)."""
+
+    status = 501
+
+    def __init__(self):
+        super().__init__("mockserver keeps no data views: createDataView=true is not supported")
+
+
+# -- sharing saved objects between spaces (shared_objects.py) ---------------------------------
+class SavedObjectBadRequest(BadRequest):
+    """SavedObjectsErrorHelpers.createBadRequestError: the reason, then Boom's own words."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"{reason}: Bad Request")
+
+
+class SavedObjectNotFound(NotFound):
+    """SavedObjectsErrorHelpers.createGenericNotFoundError(type, id)."""
+
+    def __init__(self, so_type: str, so_id: str):
+        super().__init__(f"Saved object [{so_type}/{so_id}] not found")
+
+
+class UnableToShare(Forbidden):
+    """The security extension's refusal, naming the types (unique, sorted)."""
+
+    def __init__(self, types: list[str]):
+        super().__init__(f"Unable to share_to_space {','.join(sorted(set(types)))}")

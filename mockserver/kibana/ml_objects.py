@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..boom import BoomError, NotFound, phrase
+from ..boom import BoomError, phrase
 from ..elasticsearch.errors import NODE_ID, ElasticsearchError
-from .errors import Forbidden
+from .errors import DataViewsNotModelled, ElasticsearchRefused, Forbidden, MlObjectNotFound
 from .ml_sync import MlView
 from .saved_objects import SavedObject, job_object_id
 
@@ -35,37 +35,6 @@ if TYPE_CHECKING:
 DELETE_TASKS = itertools.count(1)
 
 AD, DFA = "anomaly-detector", "data-frame-analytics"
-
-
-# -- errors, as Kibana's ML routes answer them ------------------------------------------------------
-class ElasticsearchRefused(BoomError):
-    """``wrapError`` of the Elasticsearch client's ResponseError: Boom of the error's status, the
-    client's message (@elastic/transport ResponseError: the type, then the cause and the root causes,
-    tab-indented), and below 500 the Elasticsearch body as ``attributes.body``."""
-
-    def __init__(self, error: ElasticsearchError):
-        body = error.body()
-        cause = body["error"]
-        message = cause["type"]
-        if isinstance(cause.get("caused_by"), dict):
-            message += f"\n\tCaused by:\n\t\t{cause['caused_by']['type']}: {cause['caused_by']['reason']}"
-        if cause.get("root_cause"):
-            message += "\n\tRoot causes:" + "".join(f"\n\t\t{c['type']}: {c['reason']}" for c in cause["root_cause"])
-        super().__init__(message, error.status, attributes={"body": body} if error.status != 500 else None)
-        self.es_body = body
-
-
-class MlObjectNotFound(NotFound):
-    """The ML client's MLJobNotFound / MLModelNotFound (404): an id the space's saved objects lack."""
-
-
-class DataViewsNotModelled(BoomError):
-    """The mock keeps no data views: ``createDataView`` cannot be honoured (a mock limit, not Kibana's)."""
-
-    status = 501
-
-    def __init__(self):
-        super().__init__("mockserver keeps no data views: createDataView=true is not supported")
 
 
 @contextmanager

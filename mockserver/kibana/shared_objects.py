@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..boom import BadRequest, BoomError, Forbidden, NotFound, boom_body
+from ..boom import BoomError, boom_body
+from .errors import SavedObjectBadRequest, SavedObjectNotFound, UnableToShare
 from .saved_objects import ALL_SPACES
 
 if TYPE_CHECKING:
@@ -36,27 +37,6 @@ UNKNOWN_SPACE = "?"
 # may_share(type, space): whether the user may share objects of that type in that space ("*": in
 # all of them). None: no security, everything is allowed and nothing redacted.
 MayShare = Callable[[str, str], bool] | None
-
-
-class SavedObjectBadRequest(BadRequest):
-    """SavedObjectsErrorHelpers.createBadRequestError: the reason, then Boom's own words."""
-
-    def __init__(self, reason: str):
-        super().__init__(f"{reason}: Bad Request")
-
-
-class SavedObjectNotFound(NotFound):
-    """SavedObjectsErrorHelpers.createGenericNotFoundError(type, id)."""
-
-    def __init__(self, so_type: str, so_id: str):
-        super().__init__(f"Saved object [{so_type}/{so_id}] not found")
-
-
-class UnableToShare(Forbidden):
-    """The security extension's refusal, naming the types (unique, sorted)."""
-
-    def __init__(self, types: list[str]):
-        super().__init__(f"Unable to share_to_space {','.join(sorted(set(types)))}")
 
 
 class SharedObjects:
