@@ -69,3 +69,349 @@ def test_datafeed_get_and_delete(http):
     assert http.delete("/_ml/datafeeds/datafeed-myjob1").json == {"acknowledged": True}
     es_error(http.delete("/_ml/datafeeds/datafeed-myjob1"), 404, "resource_not_found_exception")
     es_error(http.get("/_ml/datafeeds/x,y"), 404, "resource_not_found_exception", "No datafeed with id [x,y] exists")
+
+
+# -- datafeeds_crud.yml, case by case, and what DatafeedConfig / DatafeedUpdate pin ------------------
+
+AGGS = {
+    "histogram_buckets": {
+        "date_histogram": {"field": "@timestamp", "fixed_interval": "5m", "time_zone": "UTC", "min_doc_count": 0},
+        "aggs": {
+            "@timestamp": {"max": {"field": "@timestamp"}},
+            "bytes_in_avg": {"avg": {"field": "system.network.in.bytes"}},
+        },
+    }
+}
+
+
+def ml_state(http):
+    from mockserver import runtime_of
+
+    return runtime_of(http.client.application).store["elasticsearch"].ml
+
+
+def open_job(http, job_id: str) -> None:
+    """The job's JobState as POST _ml/anomaly_detectors/{id}/_open leaves it (Jobs.states, jobs.py's)."""
+    ml_state(http).jobs.states[job_id] = "opened"
+
+
+@pytest.fixture
+def crud(http):
+    """datafeeds_crud.yml's setup: two jobs, the first pre-summarised (summary_count_field_name)."""
+    put_job(
+        http,
+        "datafeeds-crud-1",
+        analysis_config={
+            "bucket_span": "1h",
+            "detectors": [{"function": "count"}],
+            "summary_count_field_name": "doc_count",
+        },
+        data_description={"format": "xcontent", "time_field": "time", "time_format": "epoch"},
+    )
+    put_job(http, "datafeeds-crud-2", analysis_config={"bucket_span": "1h", "detectors": [{"function": "count"}]})
+    return http
+
+
+def put_feed(http, feed_id: str, **body):
+    reply = http.put(f"/_ml/datafeeds/{feed_id}", json={"job_id": "datafeeds-crud-1", "indexes": ["index-foo"], **body})
+    assert reply.status == 200, reply.text
+    return reply.json
+
+
+def test_get_all_datafeeds_and_stats_given_none(http):
+    http.delete("/_ml/datafeeds/datafeed-myjob1")
+    assert http.get("/_ml/datafeeds/_all").json == {"count": 0, "datafeeds": []}
+    assert http.get("/_ml/datafeeds/_all/_stats").json == {"count": 0, "datafeeds": []}
+
+
+def test_expression_that_matches_nothing(http):
+    for path in ("/_ml/datafeeds/missing-*", "/_ml/datafeeds/missing-*/_stats"):
+        assert http.get(path, query={"allow_no_match": "true"}).json == {"count": 0, "datafeeds": []}
+        es_error(
+            http.get(path, query={"allow_no_match": "false"}),
+            404,
+            "resource_not_found_exception",
+            "No datafeed with id [missing-*] exists",
+        )
+
+
+def test_headers_in_the_body_are_refused(crud):
+    reply = crud.put(
+        "/_ml/datafeeds/test-datafeed-1",
+        json={"job_id": "datafeeds-crud-1", "indices": ["index-foo"], "headers": {"a_security_header": "secret"}},
+    )
+    assert "[datafeed_config] unknown field [headers]" in es_error(reply, 400, "x_content_parse_exception")["reason"]
+
+
+def test_put_datafeed_referring_to_existing_job(crud):
+    feed = put_feed(crud, "test-datafeed-1")
+    assert (feed["datafeed_id"], feed["job_id"], feed["indices"]) == (
+        "test-datafeed-1",
+        "datafeeds-crud-1",
+        ["index-foo"],
+    )
+    assert (
+        feed["scroll_size"] == 1000
+        and feed["query"] == {"match_all": {}}
+        and feed["chunking_config"] == {"mode": "auto"}
+    )
+    assert "authorization" not in feed  # security is off: no user to keep
+
+
+def test_put_datafeed_with_invalid_query(crud):
+    reply = crud.put(
+        "/_ml/datafeeds/test-datafeed-1",
+        json={"job_id": "datafeeds-crud-1", "indexes": ["index-foo"], "query": {"match_all_misspelled": {}}},
+    )
+    error = es_error(reply, 400, "x_content_parse_exception")
+    assert error["reason"].endswith("[datafeed_config] failed to parse field [query]")
+    assert error["caused_by"]["type"] == "status_exception"
+    assert error["caused_by"]["reason"] == "Datafeed query is not parsable"
+    assert error["root_cause"][0]["type"] == "status_exception"
+    # A query the mock knows of but does not run is taken as it is.
+    feed = put_feed(crud, "test-datafeed-2", job_id="datafeeds-crud-2", query={"query_string": {"query": "a"}})
+    assert feed["query"] == {"query_string": {"query": "a"}}
+
+
+def test_a_single_index_string_is_a_list(crud):
+    assert put_feed(crud, "test-datafeed-1", indexes="airline-data")["indices"] == ["airline-data"]
+
+
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("scroll_size", -1, "Invalid scroll_size value '-1' in datafeed configuration"),
+        ("scroll_size", -2000, "Invalid scroll_size value '-2,000' in datafeed configuration"),
+        ("max_empty_searches", 0, "Invalid max_empty_searches value '0' in datafeed configuration"),
+    ],
+)
+def test_bad_values_are_refused_by_the_parser(crud, field, value, reason):
+    reply = crud.put("/_ml/datafeeds/f", json={"job_id": "datafeeds-crud-1", "indices": ["x"], field: value})
+    error = es_error(reply, 400, "x_content_parse_exception")
+    assert error["reason"].endswith(f"[datafeed_config] failed to parse field [{field}]")
+    assert (error["caused_by"]["type"], error["caused_by"]["reason"]) == ("status_exception", reason)
+
+
+def test_two_aggregation_definitions(crud):
+    reply = crud.put(
+        "/_ml/datafeeds/f", json={"job_id": "datafeeds-crud-1", "indices": ["x"], "aggs": AGGS, "aggregations": AGGS}
+    )
+    error = es_error(reply, 400, "x_content_parse_exception")
+    assert error["caused_by"]["reason"] == "Found two aggregation definitions: [aggs] and [aggregations]"
+
+
+def test_update_datafeed(crud):
+    feed = put_feed(crud, "test-datafeed-1", scroll_size=2000, frequency="1m", query_delay="30s", max_empty_searches=42)
+    assert feed["max_empty_searches"] == 42
+    updated = crud.post(
+        "/_ml/datafeeds/test-datafeed-1/_update",
+        json={
+            "indexes": ["index-*"],
+            "scroll_size": 10000,
+            "frequency": "2m",
+            "query_delay": "0s",
+            "max_empty_searches": -1,
+        },
+    ).json
+    assert (updated["datafeed_id"], updated["job_id"], updated["indices"]) == (
+        "test-datafeed-1",
+        "datafeeds-crud-1",
+        ["index-*"],
+    )
+    assert (updated["scroll_size"], updated["frequency"], updated["query_delay"]) == (10000, "2m", "0s")
+    assert "max_empty_searches" not in updated
+    assert crud.get("/_ml/datafeeds/test-datafeed-1").json["datafeeds"][0] == updated
+
+
+def test_update_datafeed_job_id_rules(crud):
+    put_feed(crud, "test-datafeed-1", scroll_size=2000)
+    put_feed(crud, "test-datafeed-2", job_id="datafeeds-crud-2")
+    same = crud.post("/_ml/datafeeds/test-datafeed-1/_update", json={"job_id": "datafeeds-crud-1"})
+    assert same.json["job_id"] == "datafeeds-crud-1"
+    for job_id in ("datafeeds-crud-2", "update-datafeed-missing-job"):
+        es_error(
+            crud.post("/_ml/datafeeds/test-datafeed-1/_update", json={"job_id": job_id}),
+            400,
+            "status_exception",
+            "Datafeed's job_id cannot be changed.",
+        )
+
+
+def test_update_missing_datafeed_and_delete_missing_datafeed(crud):
+    es_error(
+        crud.post("/_ml/datafeeds/a-missing-datafeed/_update", json={}),
+        404,
+        "resource_not_found_exception",
+        "No datafeed with id [a-missing-datafeed] exists",
+    )
+    es_error(crud.delete("/_ml/datafeeds/a-missing-datafeed"), 404, "resource_not_found_exception")
+
+
+def test_update_refuses_unknown_fields(crud):
+    put_feed(crud, "test-datafeed-1")
+    reply = crud.post("/_ml/datafeeds/test-datafeed-1/_update", json={"headers": {}})
+    assert "[datafeed_update] unknown field [headers]" in es_error(reply, 400, "x_content_parse_exception")["reason"]
+
+
+def test_put_datafeed_with_chunking_config(crud):
+    feed = put_feed(crud, "test-datafeed-1", chunking_config={"mode": "manual", "time_span": "1h"})
+    assert feed["chunking_config"] == {"mode": "manual", "time_span": "1h"}
+
+
+def test_put_datafeed_with_aggregations(crud):
+    body = {"job_id": "datafeeds-crud-1", "indices": ["index-foo"], "aggs": AGGS, "max_empty_searches": -1}
+    assert crud.put("/_ml/datafeeds/test-datafeed-aggs-1", json=body).status == 200
+    feed = crud.get("/_ml/datafeeds/test-datafeed-aggs-1").json["datafeeds"][0]
+    assert feed["aggregations"] == AGGS and "max_empty_searches" not in feed
+    # DatafeedConfig.defaultChunkingConfig: 1000 buckets of the histogram's interval.
+    assert feed["chunking_config"] == {"mode": "manual", "time_span": "300000000ms"}
+
+
+@pytest.mark.parametrize(
+    "job_id, aggs, reason",
+    [
+        (
+            "datafeeds-crud-2",
+            AGGS,
+            "A job configured with a datafeed with aggregations must set summary_count_field_name; "
+            "use doc_count or suitable alternative",
+        ),
+        (
+            "datafeeds-crud-1",
+            {"buckets": {"date_histogram": {"field": "time", "fixed_interval": "5m"}}},
+            "Date histogram must have nested max aggregation for time_field [time]",
+        ),
+        (
+            "datafeeds-crud-1",
+            {"a": {"terms": {"field": "x"}}, "b": {"terms": {"field": "y"}}},
+            "The date_histogram (or histogram) aggregation cannot have sibling aggregations",
+        ),
+        (
+            "datafeeds-crud-1",
+            {"b": {"date_histogram": {"field": "t", "fixed_interval": "7m"}, "aggs": {"t": {"max": {"field": "t"}}}}},
+            "Aggregation interval [420000ms] must be a divisor of the bucket_span [3600000ms]",
+        ),
+        (
+            "datafeeds-crud-1",
+            {"b": {"date_histogram": {"field": "t", "fixed_interval": "2h"}, "aggs": {"t": {"max": {"field": "t"}}}}},
+            "Aggregation interval [7200000ms] must be less than or equal to the bucket_span [3600000ms]",
+        ),
+    ],
+)
+def test_aggregation_rules(crud, job_id, aggs, reason):
+    reply = crud.put("/_ml/datafeeds/f", json={"job_id": job_id, "indices": ["x"], "aggregations": aggs})
+    es_error(reply, 400, "status_exception", reason)
+
+
+def test_delete_and_force_delete_datafeed(crud):
+    put_feed(crud, "test-datafeed-1")
+    assert crud.delete("/_ml/datafeeds/test-datafeed-1").json == {"acknowledged": True}
+    put_feed(crud, "test-datafeed-1")
+    assert crud.delete("/_ml/datafeeds/test-datafeed-1", query={"force": "true"}).json == {"acknowledged": True}
+
+
+def test_put_and_update_datafeed_with_indices_options(crud):
+    put_feed(
+        crud,
+        "test-datafeed-indices-options-1",
+        indices_options={"expand_wildcards": ["closed", "open"], "ignore_throttled": False},
+    )
+    feed = crud.get("/_ml/datafeeds/test-datafeed-indices-options-1").json["datafeeds"][0]
+    # IndicesOptions.toXContent: its own order, the wildcard states in WildcardStates' order.
+    assert feed["indices_options"] == {
+        "ignore_unavailable": False,
+        "expand_wildcards": ["open", "closed"],
+        "allow_no_indices": True,
+        "ignore_throttled": False,
+    }
+    assert list(feed["indices_options"]) == [
+        "ignore_unavailable",
+        "expand_wildcards",
+        "allow_no_indices",
+        "ignore_throttled",
+    ]
+    crud.post(
+        "/_ml/datafeeds/test-datafeed-indices-options-1/_update", json={"indices_options": {"ignore_throttled": True}}
+    )
+    feed = crud.get("/_ml/datafeeds/test-datafeed-indices-options-1").json["datafeeds"][0]
+    # DatafeedUpdate reads the options over SearchRequest's defaults, not over the datafeed's own.
+    assert feed["indices_options"]["ignore_throttled"] is True
+    assert feed["indices_options"]["expand_wildcards"] == ["open"]
+
+
+def test_indices_options_as_url_parameters(crud):
+    warning = (
+        '"[ignore_throttled] parameter is deprecated because frozen indices have been deprecated. '
+        'Consider cold or frozen tiers in place of frozen indices."'
+    )
+    put = crud.put(
+        "/_ml/datafeeds/test-datafeed-indices-options-params-1",
+        json={"job_id": "datafeeds-crud-1", "indexes": ["index-foo"]},
+        query={"ignore_throttled": "false"},
+    )
+    assert warning in put.headers["Warning"]
+    assert put.json["indices_options"]["ignore_throttled"] is False
+    update = crud.post(
+        "/_ml/datafeeds/test-datafeed-indices-options-params-1/_update",
+        json={},
+        query={"ignore_throttled": "false", "allow_no_indices": "false"},
+    )
+    assert warning in update.headers["Warning"]
+    feed = crud.get("/_ml/datafeeds/test-datafeed-indices-options-params-1").json["datafeeds"][0]
+    assert (feed["indices_options"]["ignore_throttled"], feed["indices_options"]["allow_no_indices"]) == (False, False)
+
+
+def test_bad_expand_wildcards(crud):
+    reply = crud.put(
+        "/_ml/datafeeds/f",
+        json={"job_id": "datafeeds-crud-1", "indices": ["x"], "indices_options": {"expand_wildcards": "open,shut"}},
+    )
+    error = es_error(reply, 400, "x_content_parse_exception")
+    assert error["caused_by"]["reason"] == "No valid expand wildcard value [shut]"
+
+
+def test_get_datafeed_for_export(crud):
+    put_feed(crud, "test-for-export")
+    feed = crud.get("/_ml/datafeeds/test-for-export", query={"exclude_generated": "true"}).json["datafeeds"][0]
+    assert feed["indices"] == ["index-foo"]
+    assert not {"create_time", "query_delay", "chunking_config", "indices_options", "authorization"} & set(feed)
+    # A query_delay that is not the random default is kept.
+    put_feed(crud, "test-for-export-2", job_id="datafeeds-crud-2", query_delay="90s")
+    exported = crud.get("/_ml/datafeeds/test-for-export-2", query={"exclude_generated": "true"}).json
+    assert exported["datafeeds"][0]["query_delay"] == "90s"
+
+
+def test_indices_options_order_before_the_record(tmp_path):
+    from conftest import fixture_app
+
+    http = fixture_app(tmp_path, {"elasticsearch": {"settings": {"version": "8.11.0"}}})
+    feed = http.get("/_ml/datafeeds/datafeed-myjob1").json["datafeeds"][0]
+    assert list(feed["indices_options"]) == [
+        "expand_wildcards",
+        "ignore_unavailable",
+        "allow_no_indices",
+        "ignore_throttled",
+    ]
+
+
+# -- with security on: the creator's roles, or API key ---------------------------------------------
+
+
+def test_authorization_is_the_creators(tmp_path):
+    import base64
+
+    from conftest import fixture_app
+
+    http = fixture_app(tmp_path, {}, auth="elastic:changeme")
+    admin = {"Authorization": "Basic " + base64.b64encode(b"elastic:changeme").decode()}
+    body = {"job_id": "myjob2", "indices": ["x"]}
+    feed = http.put("/_ml/datafeeds/by-user", json=body, headers=admin).json
+    assert feed["authorization"] == {"roles": ["superuser"]}
+    assert list(feed)[:3] == ["datafeed_id", "job_id", "authorization"]
+    key = http.post("/_security/api_key", json={"name": "feeder"}, headers=admin).json
+    updated = http.post(
+        "/_ml/datafeeds/by-user/_update", json={}, headers={"Authorization": f"ApiKey {key['encoded']}"}
+    ).json
+    assert updated["authorization"] == {"api_key": {"id": key["id"], "name": "feeder"}}
+    exported = http.get("/_ml/datafeeds/by-user", query={"exclude_generated": "true"}, headers=admin).json
+    assert "authorization" not in exported["datafeeds"][0]
