@@ -415,3 +415,249 @@ def test_authorization_is_the_creators(tmp_path):
     assert updated["authorization"] == {"api_key": {"id": key["id"], "name": "feeder"}}
     exported = http.get("/_ml/datafeeds/by-user", query={"exclude_generated": "true"}, headers=admin).json
     assert "authorization" not in exported["datafeeds"][0]
+
+
+# -- get_datafeed_stats.yml and start_stop_datafeed.yml ---------------------------------------------
+
+
+@pytest.fixture
+def airline(http):
+    """start_stop_datafeed.yml's setup: the airline-data index, a job over its fields and its datafeed."""
+    http.put(
+        "/airline-data",
+        json={
+            "mappings": {
+                "properties": {
+                    "time": {"type": "date"},
+                    "airline": {"type": "keyword"},
+                    "airport": {"type": "text"},
+                    "responsetime": {"type": "float"},
+                }
+            }
+        },
+    )
+    put_job(
+        http,
+        "start-stop-datafeed-job",
+        analysis_config={
+            "bucket_span": "1h",
+            "detectors": [{"function": "metric", "field_name": "responsetime", "by_field_name": "airline"}],
+            "influencers": ["airport"],
+        },
+        data_description={"time_field": "time", "time_format": "epoch"},
+    )
+    reply = http.put(
+        "/_ml/datafeeds/start-stop-datafeed-datafeed-1",
+        json={"job_id": "start-stop-datafeed-job", "indexes": "airline-data"},
+    )
+    assert reply.status == 200, reply.text
+    return http
+
+
+FEED = "/_ml/datafeeds/start-stop-datafeed-datafeed-1"
+
+
+def test_stats_of_a_stopped_datafeed(airline):
+    stats = airline.get(f"{FEED}/_stats").json
+    assert stats == {
+        "count": 1,
+        "datafeeds": [
+            {
+                "datafeed_id": "start-stop-datafeed-datafeed-1",
+                "state": "stopped",
+                "timing_stats": {
+                    "job_id": "start-stop-datafeed-job",
+                    "search_count": 0,
+                    "bucket_count": 0,
+                    "total_search_time_ms": 0.0,
+                    "exponential_average_search_time_per_hour_ms": 0.0,
+                },
+            }
+        ],
+    }
+    es_error(airline.get("/_ml/datafeeds/missing-datafeed/_stats"), 404, "resource_not_found_exception")
+
+
+def test_start_and_stop_datafeed_happy_path(airline):
+    open_job(airline, "start-stop-datafeed-job")
+    assert airline.post(f"{FEED}/_start", query={"start": "0"}).json == {
+        "started": True,
+        "node": "mOcKnOdE0000000000000w",
+    }
+    stats = airline.get(f"{FEED}/_stats").json["datafeeds"][0]
+    assert list(stats) == ["datafeed_id", "state", "node", "assignment_explanation", "timing_stats", "running_state"]
+    assert stats["state"] == "started" and stats["node"]["name"] and stats["node"]["transport_address"]
+    assert stats["running_state"] == {"real_time_configured": True, "real_time_running": True}
+    assert airline.post(f"{FEED}/_stop").json == {"stopped": True}
+    stats = airline.get(f"{FEED}/_stats").json["datafeeds"][0]
+    assert stats["state"] == "stopped" and "node" not in stats and "running_state" not in stats
+
+
+def test_start_with_an_end_is_not_real_time(airline):
+    open_job(airline, "start-stop-datafeed-job")
+    airline.post(f"{FEED}/_start", json={"start": "now-1d", "end": "now"})
+    assert airline.get(f"{FEED}/_stats").json["datafeeds"][0]["running_state"]["real_time_configured"] is False
+
+
+def test_force_stop_and_start_now(airline):
+    open_job(airline, "start-stop-datafeed-job")
+    airline.post(f"{FEED}/_start", query={"start": "now"})
+    assert airline.get(f"{FEED}/_stats").json["datafeeds"][0]["state"] == "started"
+    assert airline.post(f"{FEED}/_stop", query={"force": "true"}).json == {"stopped": True}
+    assert airline.get(f"{FEED}/_stats").json["datafeeds"][0]["state"] == "stopped"
+
+
+def test_start_refusals(airline):
+    es_error(
+        airline.post("/_ml/datafeeds/non-existing-datafeed/_start", query={"start": "0"}),
+        404,
+        "resource_not_found_exception",
+        "No datafeed with id [non-existing-datafeed] exists",
+    )
+    es_error(
+        airline.post(f"{FEED}/_start", query={"start": "0"}),
+        409,
+        "status_exception",
+        "cannot start datafeed [start-stop-datafeed-datafeed-1] because job [start-stop-datafeed-job] is closed",
+    )
+    open_job(airline, "start-stop-datafeed-job")
+    airline.post(f"{FEED}/_start", query={"start": "0"})
+    es_error(
+        airline.post(f"{FEED}/_start", query={"start": "0"}),
+        409,
+        "status_exception",
+        "cannot start datafeed [start-stop-datafeed-datafeed-1] because it has already been started",
+    )
+
+
+@pytest.mark.parametrize(
+    "start, end, reason",
+    [
+        (
+            "2017-02-01T01:00:00Z",
+            "2017-02-01T00:00:00Z",
+            "Validation Failed: 1: start [1485910800000] must be earlier than end [1485907200000];",
+        ),
+        (
+            "2017-02-01T01:00:00Z",
+            "2017-02-01T01:00:00Z",
+            "Validation Failed: 1: start [1485910800000] must be earlier than end [1485910800000];",
+        ),
+    ],
+)
+def test_start_given_end_not_after_start(airline, start, end, reason):
+    open_job(airline, "start-stop-datafeed-job")
+    reply = airline.post(f"{FEED}/_start", query={"start": start, "end": end})
+    es_error(reply, 400, "action_request_validation_exception", reason)
+
+
+def test_start_given_a_bad_date(airline):
+    es_error(
+        airline.post(f"{FEED}/_start", query={"start": "yesterday"}),
+        400,
+        "parse_exception",
+        "Query param [start] with value [yesterday] cannot be parsed as a date or converted to a number (epoch).",
+    )
+
+
+def test_start_given_datafeed_index_does_not_exist(airline):
+    airline.post(f"{FEED}/_update", json={"indexes": ["utopia"]})
+    open_job(airline, "start-stop-datafeed-job")
+    es_error(
+        airline.post(f"{FEED}/_start"),
+        404,
+        "resource_not_found_exception",
+        "datafeed [start-stop-datafeed-datafeed-1] cannot retrieve data because index [utopia] does not exist",
+    )
+
+
+def test_start_given_field_without_mappings(airline):
+    put_job(
+        airline,
+        "start-stop-datafeed-job-field-without-mappings",
+        analysis_config={"bucket_span": "1h", "detectors": [{"function": "count", "by_field_name": "airline2"}]},
+        data_description={"time_field": "time"},
+    )
+    airline.put(
+        "/_ml/datafeeds/start-stop-datafeed-job-field-without-mappings-feed",
+        json={"job_id": "start-stop-datafeed-job-field-without-mappings", "indexes": "airline-data"},
+    )
+    open_job(airline, "start-stop-datafeed-job-field-without-mappings")
+    es_error(
+        airline.post("/_ml/datafeeds/start-stop-datafeed-job-field-without-mappings-feed/_start"),
+        400,
+        "status_exception",
+        "[start-stop-datafeed-job-field-without-mappings-feed] cannot retrieve field [airline2] because it has no mappings",
+    )
+
+
+def test_stop_expressions(airline):
+    es_error(airline.post("/_ml/datafeeds/non-existing-datafeed/_stop"), 404, "resource_not_found_exception")
+    assert airline.post("/_ml/datafeeds/missing-*/_stop", query={"allow_no_match": "true"}).json == {"stopped": True}
+    es_error(
+        airline.post("/_ml/datafeeds/missing-*/_stop", query={"allow_no_match": "false"}),
+        404,
+        "resource_not_found_exception",
+    )
+    es_error(
+        airline.post("/_ml/datafeeds/missing-*/_stop", json={"allow_no_match": False}),
+        404,
+        "resource_not_found_exception",
+    )
+    assert airline.post("/_ml/datafeeds/missing-*/_stop", json={"allow_no_match": True}).json == {"stopped": True}
+    # A stopped datafeed stops again without complaint; _all stops every one.
+    assert airline.post(f"{FEED}/_stop").json == {"stopped": True}
+    assert airline.post(f"{FEED}/_stop").json == {"stopped": True}
+    assert airline.post("/_ml/datafeeds/_all/_stop").json == {"stopped": True}
+
+
+def test_stop_given_expression(airline):
+    for name in ("foo-1", "foo-2", "bar-1"):
+        put_job(airline, f"start-stop-datafeed-job-{name}", data_description={"time_field": "time"})
+        airline.put(
+            f"/_ml/datafeeds/start-stop-datafeed-job-{name}-feed",
+            json={"job_id": f"start-stop-datafeed-job-{name}", "indexes": "airline-data"},
+        )
+        open_job(airline, f"start-stop-datafeed-job-{name}")
+    for name in ("foo-1", "foo-2", "bar-1"):
+        started = airline.post(f"/_ml/datafeeds/start-stop-datafeed-job-{name}-feed/_start")
+        assert started.json["started"] is True, started.text
+    assert airline.post("/_ml/datafeeds/start-stop-datafeed-job-foo-*/_stop").json == {"stopped": True}
+    states = airline.get("/_ml/datafeeds/start-stop-datafeed-job-foo-*/_stats").json["datafeeds"]
+    assert [s["state"] for s in states] == ["stopped", "stopped"]
+    bar = airline.get("/_ml/datafeeds/start-stop-datafeed-job-bar-1-feed/_stats").json["datafeeds"][0]
+    assert bar["state"] == "started"
+
+
+def test_implicit_get_all_stats_given_started_datafeeds(airline):
+    put_job(airline, "second", data_description={"time_field": "time"})
+    airline.put("/_ml/datafeeds/second-feed", json={"job_id": "second", "indices": ["airline-data"]})
+    for job_id, feed in (("start-stop-datafeed-job", "start-stop-datafeed-datafeed-1"), ("second", "second-feed")):
+        open_job(airline, job_id)
+        airline.post(f"/_ml/datafeeds/{feed}/_start", query={"start": "0"})
+    stats = airline.get("/_ml/datafeeds/_stats").json
+    assert stats["count"] == 3
+    assert [(s["datafeed_id"], s["state"]) for s in stats["datafeeds"]] == [
+        ("datafeed-myjob1", "stopped"),
+        ("second-feed", "started"),
+        ("start-stop-datafeed-datafeed-1", "started"),
+    ]
+
+
+def test_started_datafeed_refuses_update_and_plain_delete(airline):
+    open_job(airline, "start-stop-datafeed-job")
+    airline.post(f"{FEED}/_start")
+    es_error(
+        airline.post(f"{FEED}/_update", json={"scroll_size": 5}),
+        409,
+        "status_exception",
+        "Cannot update datafeed [start-stop-datafeed-datafeed-1] while its status is started",
+    )
+    es_error(
+        airline.delete(FEED),
+        409,
+        "status_exception",
+        "Cannot delete datafeed [start-stop-datafeed-datafeed-1] while its status is started",
+    )
+    assert airline.delete(FEED, query={"force": "true"}).json == {"acknowledged": True}
+    assert ml_state(airline).datafeeds.state_of("start-stop-datafeed-datafeed-1") == "stopped"
