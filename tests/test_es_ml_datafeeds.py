@@ -587,7 +587,8 @@ def test_start_given_field_without_mappings(airline):
         airline.post("/_ml/datafeeds/start-stop-datafeed-job-field-without-mappings-feed/_start"),
         400,
         "status_exception",
-        "[start-stop-datafeed-job-field-without-mappings-feed] cannot retrieve field [airline2] because it has no mappings",
+        "[start-stop-datafeed-job-field-without-mappings-feed] cannot retrieve field [airline2] "
+        "because it has no mappings",
     )
 
 
