@@ -79,6 +79,13 @@ AGGS = {
         "aggs": {
             "@timestamp": {"max": {"field": "@timestamp"}},
             "bytes_in_avg": {"avg": {"field": "system.network.in.bytes"}},
+            "bytes_in_derivative": {"derivative": {"buckets_path": "bytes_in_avg"}},
+            "non_negative_bytes": {
+                "bucket_script": {
+                    "buckets_path": {"bytes": "bytes_in_derivative"},
+                    "script": "params.bytes > 0 ? params.bytes : null",
+                }
+            },
         },
     }
 }
