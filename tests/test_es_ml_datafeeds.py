@@ -175,6 +175,19 @@ def test_put_datafeed_with_invalid_query(crud):
     assert error["caused_by"]["type"] == "status_exception"
     assert error["caused_by"]["reason"] == "Datafeed query is not parsable"
     assert error["root_cause"][0]["type"] == "status_exception"
+    # Placed at the query's closing brace (the parser has read the whole object), its cause where the
+    # query's own compact JSON has the unknown name's object.
+    text = '{"job_id": "datafeeds-crud-1",\n "indices": ["x"],\n "query": {"match_all_misspelled": {}}}'
+    error = es_error(
+        crud.put("/_ml/datafeeds/f", data=text, headers={"Content-Type": "application/json"}),
+        400,
+        "x_content_parse_exception",
+        "[3:38] [datafeed_config] failed to parse field [query]",
+    )
+    assert error["caused_by"]["caused_by"] == {
+        "type": "named_object_not_found_exception",
+        "reason": "[1:25] unknown field [match_all_misspelled]",
+    }
     # A query the mock knows of but does not run is taken as it is.
     feed = put_feed(crud, "test-datafeed-2", job_id="datafeeds-crud-2", query={"query_string": {"query": "a"}})
     assert feed["query"] == {"query_string": {"query": "a"}}

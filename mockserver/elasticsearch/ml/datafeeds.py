@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..dates import DateParseError, parse_math
@@ -26,15 +25,13 @@ from ..errors import (
     XContentParseError,
 )
 from ..query import NamedObjectNotFound, parse_query
-from ..xcontent import Locator
+from ..xcontent import Locations, Locator
 from .common import ID_PATTERN, expand_ids, invalid_id, ordered
 from .jobs import job_missing
 
 if TYPE_CHECKING:
     from ...security import Principal
     from . import Ml
-
-Locate = Callable[[tuple], tuple[int, int]]
 
 
 def _java_hash(text: str) -> int:
@@ -327,23 +324,32 @@ def default_chunking_config(aggs: dict | None) -> dict:
 # -- the config parsers ---------------------------------------------------------------------------
 
 
-def _no_location(path: tuple) -> tuple[int, int]:
-    return (1, 1)
-
-
 class ConfigReader:
     """What DatafeedConfig's STRICT_PARSER and DatafeedUpdate's PARSER do with each field's value beyond
-    its JSON type (the schemas check those): each refusal wrapped as ``[parser] failed to parse field``,
-    placed where the value starts."""
+    its JSON type (the schemas check those): each refusal wrapped as ``[parser] failed to parse field``
+    (ObjectParser.parseValue), placed where the parser stood: a scalar's start, an object's closing
+    brace (the whole object is read before it is looked at)."""
 
-    def __init__(self, parser: str, locate: Locate | None):
+    def __init__(self, parser: str, text: str | None):
         self.parser = parser
-        self.locate = locate or _no_location
-        self.located = locate is not None
+        self.text = text
 
-    def failed(self, field: str, cause: ElasticsearchError) -> XContentParseError:
-        where = self.locate((field,)) if self.located else None
-        return XContentParseError(f"[{self.parser}] failed to parse field [{field}]", where, caused_by=cause)
+    def failed(self, field: str, value: Any, cause: ElasticsearchError) -> XContentParseError:
+        return XContentParseError(
+            f"[{self.parser}] failed to parse field [{field}]", self._where(field, value), caused_by=cause
+        )
+
+    def _where(self, field: str, value: Any) -> tuple[int, int] | None:
+        if not self.text:
+            return None
+        locations = Locations(self.text)
+        offset = locations.values.get((field,))
+        if offset is None:
+            return None
+        if isinstance(value, (dict, list)):
+            _, end = json.JSONDecoder().raw_decode(locations.text, offset)
+            offset = end - 1
+        return locations.line_column(offset)
 
     def read(self, body: dict) -> dict:
         """The body's fields as the config keeps them, in the body's order (the parser's)."""
@@ -377,7 +383,7 @@ class ConfigReader:
                 else:
                     fields[key] = value
             except ElasticsearchError as e:
-                raise self.failed("aggregations" if key == "aggs" else key, e) from None
+                raise self.failed(key, value, e) from None
         return fields
 
 
@@ -421,10 +427,10 @@ class Datafeeds:
         return next((d for d, doc in self.docs.items() if doc["job_id"] == job_id), None)
 
     # -- put ----------------------------------------------------------------------------------------
-    def check_new(self, datafeed_id: str, body: dict, job_exists: bool = True, locate: Locate | None = None) -> dict:
+    def check_new(self, datafeed_id: str, body: dict, job_exists: bool = True, text: str | None = None) -> dict:
         """The checks of the strict parser, DatafeedConfig.Builder.build and DatafeedManager.putDatafeed,
         in their order; the fields as read."""
-        fields = ConfigReader("datafeed_config", locate).read(body)
+        fields = ConfigReader("datafeed_config", text).read(body)
         if fields.get("job_id") is None:
             raise IllegalArgument("[job_id] must not be null.")
         if not ID_PATTERN.match(datafeed_id):
@@ -453,11 +459,11 @@ class Datafeeds:
         *,
         principal: Principal | None = None,
         options: dict | None = None,
-        locate: Locate | None = None,
+        text: str | None = None,
     ) -> dict:
         """``PUT _ml/datafeeds/{id}``: the path's id wins over one in the body; indices options given as
         URL parameters win over the body's (RestPutDatafeedAction); the creator's roles are kept."""
-        fields = self.check_new(datafeed_id, body, locate=locate)
+        fields = self.check_new(datafeed_id, body, text=text)
         if options:
             fields["indices_options"] = indices_options(options)
         job = self.ml.jobs.docs.get(fields["job_id"])
@@ -573,12 +579,12 @@ class Datafeeds:
         *,
         principal: Principal | None = None,
         options: dict | None = None,
-        locate: Locate | None = None,
+        text: str | None = None,
     ) -> dict:
         """``POST _ml/datafeeds/{id}/_update`` (DatafeedManager.updateDatafeed, DatafeedUpdate.apply): a
         started datafeed may not change; the job may not change; what is given replaces what was (URL
         indices options over the body's); the whole datafeed is answered, its authorization the updater's."""
-        fields = ConfigReader("datafeed_update", locate).read(body)
+        fields = ConfigReader("datafeed_update", text).read(body)
         fields.pop("datafeed_id", None)  # the path's id is the update's
         if options:
             fields["indices_options"] = indices_options(options)

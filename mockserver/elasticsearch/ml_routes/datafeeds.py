@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..http import ELASTICSEARCH, ElasticsearchCall
 from ..ml.datafeeds import IGNORE_THROTTLED_DEPRECATION, INDICES_OPTION_NAMES
-from ..xcontent import Locator
 
 route = ELASTICSEARCH.operation
 
@@ -25,7 +24,7 @@ def ml_put_datafeed(call: ElasticsearchCall):
         call.body,
         principal=call.principal,
         options=_indices_options(call),
-        locate=Locator(call.body_text),
+        text=call.body_text,
     )
 
 
@@ -36,7 +35,7 @@ def ml_update_datafeed(call: ElasticsearchCall):
         call.body,
         principal=call.principal,
         options=_indices_options(call),
-        locate=Locator(call.body_text),
+        text=call.body_text,
     )
 
 
