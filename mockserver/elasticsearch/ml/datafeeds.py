@@ -209,7 +209,8 @@ def _boolean(value: Any, name: str) -> bool:
 
 def indices_options_xcontent(options: dict, release) -> dict:
     """IndicesOptions.toXContent's order: the record's (concrete target, wildcard, gatekeeper options)
-    since 8.13; before it the flags' toXContent, expand_wildcards first."""
+    since 8.13 (elastic/elasticsearch#104655, merged early 2024); before it the flags' toXContent,
+    expand_wildcards first."""
     order = (
         ("ignore_unavailable", "expand_wildcards", "allow_no_indices", "ignore_throttled")
         if release is None or release.at_least(8, 13)
