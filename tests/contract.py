@@ -94,9 +94,11 @@ def _correct_where_the_source_differs(schemas: dict) -> None:
 
 # What the server answers as it was written (an alias filter, a datafeed query: stored and echoed), in the
 # shorthand forms Elasticsearch takes ({"term": {"field": "value"}}) that the document's long forms do not
-# describe: checked as any JSON. Mappings too: the document's Property union (dozens of recursive
+# describe: checked as any JSON. A datafeed's aggregations likewise (AggProvider.toXContent writes the map it
+# was given: a name's sub-aggregations under "aggs" beside its type, which AggregationContainer's one-property
+# union refuses). Mappings too: the document's Property union (dozens of recursive
 # alternatives) takes exponential time to check on a system index's mapping.
-ECHOED_PREFIXES = ("_types.query_dsl.", "_types.mapping.")
+ECHOED_PREFIXES = ("_types.query_dsl.", "_types.aggregations.AggregationContainer", "_types.mapping.")
 OPAQUE_PREFIXES = (
     "_types.query_dsl.",
     "_types.aggregations.",

@@ -1,6 +1,6 @@
-"""Elasticsearch's ML jobs, datafeeds, data frame analytics and trained models: what each call of
-``/_ml/anomaly_detectors``, ``/_ml/datafeeds``, ``/_ml/data_frame/analytics`` and ``/_ml/trained_models``
-does to the state, a module a kind.
+"""Elasticsearch's ML jobs, datafeeds, data frame analytics, trained models and calendars: what each call of
+``/_ml/anomaly_detectors``, ``/_ml/datafeeds``, ``/_ml/data_frame/analytics``, ``/_ml/trained_models``
+and ``/_ml/calendars`` does to the state, a module a kind; ``/_ml/info`` in ``info``.
 
 Facts from x-pack/plugin/core/.../ml (Job, AnalysisConfig, DatafeedConfig, DataFrameAnalyticsConfig,
 TrainedModelConfig, Messages, ExceptionsHelper, ExpandedIdsMatcher) and x-pack/plugin/ml (JobManager,
@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .analytics import Analytics
+from .calendars import Calendars
 from .datafeeds import Datafeeds
+from .info import MlInfo
 from .jobs import Jobs
 from .models import Models
 
@@ -23,8 +25,9 @@ if TYPE_CHECKING:
 
 
 class Ml:
-    """The four kinds of ML configuration, which refer to each other (a datafeed to its job), over the
-    cluster's indices (a data frame analytics job reads its source index) at the cluster's release."""
+    """The kinds of ML configuration, which refer to each other (a datafeed to its job, a calendar to
+    jobs and groups), over the cluster's indices (a data frame analytics job reads its source index) at
+    the cluster's release; and what ``GET _ml/info`` answers."""
 
     def __init__(self, indices: Indices, release: Release):
         self.indices = indices
@@ -33,3 +36,5 @@ class Ml:
         self.datafeeds = Datafeeds(self)
         self.analytics = Analytics(self)
         self.models = Models(self)
+        self.calendars = Calendars(self)
+        self.info = MlInfo(self)

@@ -1,3 +1,3 @@
 """Elasticsearch's ML routes, a module a kind (as the model in ``..ml``): each calls the model and answers."""
 
-from . import analytics, datafeeds, jobs, models  # noqa: F401  (declare the routes on ELASTICSEARCH)
+from . import analytics, calendars, datafeeds, info, jobs, models  # noqa: F401  (declare the routes on ELASTICSEARCH)

@@ -1,0 +1,83 @@
+"""``GET _ml/info``: the defaults ML fills in, the limits of the cluster's ML nodes, upgrade mode and
+the native code's build. Facts from TransportMlInfoAction, CategorizationAnalyzerConfig
+(buildStandardCategorizationAnalyzer), AnalysisLimits, Job and DatafeedConfig's defaults.
+
+The mock's one node is an ML node of 16 GiB of which ML may use 30% (xpack.ml.max_machine_memory_percent),
+with 2 allocated processors (the node attributes a started datafeed's stats show).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..versions import BUILD_HASH
+from .common import byte_size_to_mb
+
+if TYPE_CHECKING:
+    from . import Ml
+
+# CategorizationAnalyzerConfig's stop words: the days and months of English, and the time zones GMT, UTC.
+STOP_WORDS = [
+    *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    *("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    *("January", "February", "March", "April", "May", "June", "July", "August", "September", "October"),
+    *("November", "December", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    *("GMT", "UTC"),
+]
+DEFAULT_MODEL_MEMORY_LIMIT_MB = 1024  # AnalysisLimits.DEFAULT_MODEL_MEMORY_LIMIT_MB
+TOTAL_ML_MEMORY_MB = 4915  # 30% of the node's 16 GiB
+NATIVE_PROCESS_OVERHEAD_MB = 30  # the effective limit leaves room for the process itself
+ML_PROCESSORS = 2
+
+
+def byte_size_text(mb: int) -> str:
+    """ByteSizeValue.toString of whole megabytes: the largest unit that keeps it whole."""
+    return f"{mb // 1024}gb" if mb % 1024 == 0 else f"{mb}mb"
+
+
+class MlInfo:
+    def __init__(self, ml: Ml):
+        self.ml = ml
+        # The cluster settings the answer reads: xpack.ml.max_model_memory_limit (None: not set) and
+        # the upgrade mode (POST _ml/set_upgrade_mode).
+        self.max_model_memory_limit: str | None = None
+        self.upgrade_mode = False
+
+    def info(self) -> dict:
+        """The answer, its keys in the order the released servers write them."""
+        limit_mb = int(byte_size_to_mb(self.max_model_memory_limit)[:-2]) if self.max_model_memory_limit else None
+        default_mb = DEFAULT_MODEL_MEMORY_LIMIT_MB
+        if limit_mb and limit_mb < default_mb:  # TransportMlInfoAction.defaultModelMemoryLimit
+            default_mb = limit_mb
+        effective_mb = TOTAL_ML_MEMORY_MB - NATIVE_PROCESS_OVERHEAD_MB
+        limits: dict = {}
+        if self.ml.release.at_least(8, 0):
+            limits["max_single_ml_node_processors"] = ML_PROCESSORS
+            limits["total_ml_processors"] = ML_PROCESSORS
+        if limit_mb:
+            limits["max_model_memory_limit"] = self.max_model_memory_limit
+            effective_mb = min(effective_mb, limit_mb)
+        limits["effective_max_model_memory_limit"] = byte_size_text(effective_mb)
+        limits["total_ml_memory"] = f"{TOTAL_ML_MEMORY_MB}mb"
+        return {
+            "defaults": {
+                "anomaly_detectors": {
+                    "categorization_analyzer": {
+                        "char_filter": ["first_line_with_letters"],
+                        "tokenizer": "ml_standard",
+                        "filter": [
+                            {"type": "stop", "stopwords": STOP_WORDS},
+                            {"type": "limit", "max_token_count": "100"},
+                        ],
+                    },
+                    "model_memory_limit": byte_size_text(default_mb),
+                    "categorization_examples_limit": 4,
+                    "model_snapshot_retention_days": 10,
+                    "daily_model_snapshot_retention_after_days": 1,
+                },
+                "datafeeds": {"scroll_size": 1000},
+            },
+            "upgrade_mode": self.upgrade_mode,
+            "native_code": {"version": self.ml.release.version, "build_hash": BUILD_HASH[:14]},
+            "limits": limits,
+        }

@@ -1,0 +1,54 @@
+"""Elasticsearch's ML APIs over HTTP: GET _ml/info (ml_info.yml)."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_ml_info_defaults_and_limits(http):
+    info = http.get("/_ml/info").json
+    assert list(info) == ["defaults", "upgrade_mode", "native_code", "limits"]
+    detectors = info["defaults"]["anomaly_detectors"]
+    assert detectors["categorization_analyzer"]["tokenizer"] == "ml_standard"
+    assert detectors["categorization_analyzer"]["char_filter"] == ["first_line_with_letters"]
+    assert {k: v for k, v in detectors.items() if k != "categorization_analyzer"} == {
+        "model_memory_limit": "1gb",
+        "categorization_examples_limit": 4,
+        "model_snapshot_retention_days": 10,
+        "daily_model_snapshot_retention_after_days": 1,
+    }
+    assert info["defaults"]["datafeeds"] == {"scroll_size": 1000}
+    assert "max_model_memory_limit" not in info["limits"]
+    assert re.fullmatch(r"\d+[kmg]?b", info["limits"]["effective_max_model_memory_limit"])
+    assert re.fullmatch(r"\d+mb", info["limits"]["total_ml_memory"])
+    assert info["upgrade_mode"] is False
+    assert info["native_code"]["version"] == "9.6.0"
+
+
+def test_ml_info_under_a_max_model_memory_limit(http):
+    """xpack.ml.max_model_memory_limit (a cluster setting the mock keeps in MlInfo): a default above it
+    comes down to it, and the effective limit never passes it."""
+    from test_es_ml_datafeeds import ml_state
+
+    info_state = ml_state(http).info
+    info_state.max_model_memory_limit = "512mb"
+    info = http.get("/_ml/info").json
+    assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "512mb"
+    assert info["limits"]["max_model_memory_limit"] == "512mb"
+    info_state.max_model_memory_limit = "6gb"
+    info = http.get("/_ml/info").json
+    assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "1gb"
+    assert info["limits"]["max_model_memory_limit"] == "6gb"
+    info_state.max_model_memory_limit = "1mb"
+    info = http.get("/_ml/info").json
+    assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "1mb"
+    assert info["limits"]["effective_max_model_memory_limit"] == "1mb"
+
+
+def test_ml_info_follows_the_release(tmp_path):
+    from conftest import fixture_app
+
+    http = fixture_app(tmp_path, {"elasticsearch": {"settings": {"version": "7.17.20"}}})
+    info = http.get("/_ml/info").json
+    assert info["native_code"]["version"] == "7.17.20"
+    assert "total_ml_processors" not in info["limits"]
