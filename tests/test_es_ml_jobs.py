@@ -111,7 +111,8 @@ def test_what_the_analysis_config_builder_refuses_is_a_failure_to_parse_it(http)
         400,
         "x_content_parse_exception",
     )
-    assert error["reason"].endswith("[job_details] failed to parse field [analysis_config]")
+    # Placed where the parser stood when the builder failed: the object's closing brace.
+    assert error["reason"] == "[1:37] [job_details] failed to parse field [analysis_config]"
     assert error["caused_by"] == {"type": "status_exception", "reason": "No detectors configured"}
     assert error["root_cause"] == [error["caused_by"]]
 

@@ -4,6 +4,7 @@ update and delete (x-pack/plugin/core/.../ml/job/config, x-pack/plugin/ml/.../ac
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +222,9 @@ def parsed_duration(value: str, name: str, parser: str, path: tuple, body_text: 
         return TimeValue.parse(value, name)
     except IllegalArgument as e:
         location = Locations(body_text).value(path) if body_text else None
-        raise XContentParseError(f"[{parser}] failed to parse field [{name}]", location, caused_by=e) from None
+        error = XContentParseError(f"[{parser}] failed to parse field [{name}]", location, caused_by=e)
+        error.location = location  # a wrapper around it is placed there too
+        raise error from None
 
 
 def check_not_less_than(minimum: int, name: str, value: Any) -> None:
@@ -271,9 +274,10 @@ class Jobs:
             try:
                 analysis = self._analysis_config(body["analysis_config"], body_text)
             except (StatusException, XContentParseError) as e:
-                location = Locations(body_text).value(("analysis_config",)) if body_text else None
                 raise XContentParseError(
-                    "[job_details] failed to parse field [analysis_config]", location, caused_by=e
+                    "[job_details] failed to parse field [analysis_config]",
+                    self._failure_location(e, body_text, ("analysis_config",)),
+                    caused_by=e,
                 ) from None
         if body.get("background_persist_interval") is not None:
             interval = body["background_persist_interval"]
@@ -312,6 +316,21 @@ class Jobs:
         if datafeed is not None:
             self.ml.datafeeds.put(datafeed_id, {**datafeed, "job_id": job_id})
         return self.get_one(job_id)
+
+    @staticmethod
+    def _failure_location(cause: Exception, body_text: str, path: tuple) -> tuple[int, int] | None:
+        """Where ObjectParser places its wrapper: at the parser's token when the failure went up. A value
+        inside failed: still at that value; the object's builder failed: at the object's closing brace."""
+        if not body_text:
+            return None
+        if isinstance(cause, XContentParseError):
+            return getattr(cause, "location", None)
+        locations = Locations(body_text)
+        start = locations.values.get(path)
+        if start is None:
+            return None
+        _, end = json.JSONDecoder().raw_decode(locations.text, start)
+        return locations.line_column(end - 1)
 
     def _validate_fields(self, job_id: str, body: dict, analysis: dict, data_description: dict) -> None:
         """Job.Builder.validateInputFields and validateModelSnapshotRetentionSettings, in their order."""
