@@ -240,3 +240,39 @@ def test_exclude_generated():
         assert ("datafeed_config" in job) is with_datafeed, version
         full = http.get("/_ml/anomaly_detectors/g").json["jobs"][0]
         assert full["custom_settings"] == {"created_by": "ml-module", "mine": 1} and "create_time" in full
+
+
+def test_the_datafeed_takes_the_indices_options_of_the_request(http):
+    reply = http.put(
+        "/_ml/anomaly_detectors/fed",
+        query={"ignore_throttled": "false"},
+        json={**JOB, "datafeed_config": {"indexes": ["index-foo"]}},
+    )
+    assert reply.json["datafeed_config"]["indices_options"]["ignore_throttled"] is False
+    datafeed = http.get("/_ml/datafeeds/fed").json["datafeeds"][0]
+    assert datafeed["indices_options"] == {
+        "ignore_unavailable": False,
+        "expand_wildcards": ["open"],
+        "allow_no_indices": True,
+        "ignore_throttled": False,
+    }
+
+
+def test_model_memory_limit_as_a_number_is_megabytes(http):
+    assert (
+        put_job(http, "n", analysis_limits={"model_memory_limit": 2048})["analysis_limits"]["model_memory_limit"]
+        == "2048mb"
+    )
+
+
+def test_duplicate_detectors_even_with_their_indices(http):
+    detectors = [
+        {"function": "max", "field_name": "responsetime", "detector_index": 0},
+        {"function": "max", "field_name": "responsetime", "detector_index": 1},
+    ]
+    es_error(
+        http.put("/_ml/anomaly_detectors/d", json={**JOB, "analysis_config": {"detectors": detectors}}),
+        400,
+        "illegal_argument_exception",
+        "Duplicate detectors are not allowed: [max(responsetime)]",
+    )

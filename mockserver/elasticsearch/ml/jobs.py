@@ -260,8 +260,9 @@ class Jobs:
         )
 
     # -- put -----------------------------------------------------------------------------------------
-    def put(self, job_id: str, body: dict, body_text: str = "") -> dict:
-        """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed)."""
+    def put(self, job_id: str, body: dict, body_text: str = "", indices_options: dict | None = None) -> dict:
+        """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed, whose
+        indices options the request's parameters set: RestPutJobAction's IndicesOptions.fromRequest)."""
         if body.get("job_id") not in (None, job_id):
             raise IllegalArgument(
                 f"Inconsistent job_id; '{body['job_id']}' specified in the body differs from "
@@ -306,6 +307,17 @@ class Jobs:
             if group in self.docs:
                 raise names_clash(group)
         datafeed = body.get("datafeed_config")
+        if datafeed is not None and indices_options:
+            from .datafeeds import DEFAULT_INDICES_OPTIONS  # datafeeds.py imports this module
+
+            datafeed = {
+                **datafeed,
+                "indices_options": {
+                    **DEFAULT_INDICES_OPTIONS,
+                    **datafeed.get("indices_options", {}),
+                    **indices_options,
+                },
+            }
         if datafeed is not None and datafeed.get("job_id") not in (None, job_id):
             raise IllegalArgument(f"datafeed job_id [{datafeed['job_id']}] does not equal job id [{job_id}}}")
         doc = self._document(job_id, {**body, "groups": groups}, self._with_put_defaults(analysis))

@@ -37,7 +37,11 @@ def allow_no_match(call: ElasticsearchCall, body: dict | None = None) -> bool:
 
 @route("PUT", "/_ml/anomaly_detectors/<job_id>", "ml.put_job")
 def ml_put_job(call: ElasticsearchCall):
-    return 200, call.state.ml.jobs.put(call.path["job_id"], call.body, call.body_text)
+    q = call.query
+    options = {k: q[k] for k in ("ignore_unavailable", "allow_no_indices", "ignore_throttled") if k in q}
+    if "expand_wildcards" in q:
+        options["expand_wildcards"] = [w.strip() for w in q["expand_wildcards"].split(",")]
+    return 200, call.state.ml.jobs.put(call.path["job_id"], call.body, call.body_text, options)
 
 
 @route("GET", "/_ml/anomaly_detectors", "ml.get_jobs")
