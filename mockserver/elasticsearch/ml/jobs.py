@@ -197,6 +197,13 @@ def standard_categorization_analyzer(filters: list[str] | None) -> dict:
     return {"char_filter": char_filters, "tokenizer": "ml_standard", "filter": [dict(DATE_WORDS_FILTER)]}
 
 
+def per_partition(config: dict | None) -> dict:
+    """PerPartitionCategorizationConfig: stop_on_warn is written only when enabled."""
+    config = config or {}
+    enabled = config.get("enabled", False)
+    return {"enabled": enabled, "stop_on_warn": config.get("stop_on_warn", False)} if enabled else {"enabled": False}
+
+
 def model_plot_config(config: dict) -> dict:
     """ModelPlotConfig: annotations_enabled follows enabled unless given."""
     enabled = config.get("enabled", False)
@@ -449,7 +456,7 @@ class Jobs:
         }
         self._verify_categorization(analysis)
         if analysis.get("categorization_field_name") is not None:
-            analysis["per_partition_categorization"] = config.get("per_partition_categorization", {"enabled": False})
+            analysis["per_partition_categorization"] = per_partition(config.get("per_partition_categorization"))
         return ordered(analysis, ANALYSIS_ORDER)
 
     @staticmethod
@@ -558,11 +565,11 @@ class Jobs:
     # -- get -----------------------------------------------------------------------------------------
     def get_one(self, job_id: str, exclude_generated: bool = False) -> dict:
         """A job as GET shows it: with its datafeed's config when it has one. exclude_generated drops
-        what the server made up, and custom_settings.created_by; before 8.0 also the datafeed
-        (Job.doXContentBody: "TODO in v8.0.0 move this out")."""
+        what the server made up, custom_settings.created_by and the datafeed (Job.doXContentBody writes
+        datafeed_config among the generated fields, "TODO in v8.0.0 move this out")."""
         doc = dict(self.docs[job_id])
         datafeed_id = self.ml.datafeeds.of_job(job_id)
-        if datafeed_id is not None and not (exclude_generated and not self.ml.release.at_least(8)):
+        if datafeed_id is not None and not exclude_generated:
             doc["datafeed_config"] = self.ml.datafeeds.docs[datafeed_id]
         if exclude_generated:
             doc = {k: v for k, v in doc.items() if k not in GENERATED}
@@ -791,7 +798,7 @@ class Jobs:
             current = analysis.get("per_partition_categorization", {"enabled": False})
             if update["per_partition_categorization"].get("enabled", False) != current.get("enabled", False):
                 raise StatusException("analysis_config.per_partition_categorization.enabled cannot be updated")
-            analysis["per_partition_categorization"] = update["per_partition_categorization"]
+            analysis["per_partition_categorization"] = per_partition(update["per_partition_categorization"])
         bucket_span = TimeValue.parse(analysis["bucket_span"], "bucket_span")
         if "model_prune_window" in durations:
             analysis["model_prune_window"] = durations["model_prune_window"].rep
