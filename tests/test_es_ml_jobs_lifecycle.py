@@ -289,3 +289,31 @@ def test_allow_no_jobs_on_stats_close_and_get_in_7(version):
     compatible = "application/vnd.elasticsearch+json;compatible-with=7"
     reply = http.get(paths[0], query={"allow_no_jobs": "true"}, headers={"Accept": compatible})
     assert reply.status == 200 and "allow_no_jobs" in reply.headers["Warning"]
+
+
+def test_security_guards_the_job_actions_and_jobs_carry_no_authorization(tmp_path):
+    import base64
+    import json
+
+    fixture = tmp_path / "users.json"
+    roles = {"ml_watcher": {"cluster": ["monitor_ml"]}}
+    users = {"watcher": {"password": "pw-watcher", "roles": ["ml_watcher"]}}
+    fixture.write_text(json.dumps({"security": {"users": users, "roles": roles}}))
+    http = Http(create_app([fixture], auth="elastic:changeme").test_client())
+
+    def basic(user: str, password: str) -> dict:
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+    admin, watcher = basic("elastic", "changeme"), basic("watcher", "pw-watcher")
+    assert http.post("/_ml/anomaly_detectors/myjob2/_open", headers=admin).status == 200
+    assert http.get("/_ml/anomaly_detectors/myjob2/_stats", headers=watcher).json["jobs"][0]["state"] == "opened"
+    # Job.doXContentBody has no authorization (a datafeed's config does).
+    assert "authorization" not in http.get("/_ml/anomaly_detectors/myjob2", headers=admin).json["jobs"][0]
+    for method, path, action in (
+        (http.post, "/_ml/anomaly_detectors/myjob2/_close", "cluster:admin/xpack/ml/job/close"),
+        (http.post, "/_ml/anomaly_detectors/myjob2/_open", "cluster:admin/xpack/ml/job/open"),
+        (http.post, "/_ml/anomaly_detectors/myjob2/_update", "cluster:admin/xpack/ml/job/update"),
+    ):
+        reply = method(path, headers=watcher, json={})
+        assert (reply.status, reply.json["error"]["type"]) == (403, "security_exception"), reply.text
+        assert reply.json["error"]["reason"].startswith(f"action [{action}] is unauthorized for user [watcher]")
