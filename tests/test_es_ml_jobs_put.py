@@ -204,6 +204,11 @@ def test_custom_rules_take_their_defaults(http):
             "Invalid group id 'Bad'; must be non-empty string and may contain lowercase alphanumeric "
             "(a-z and 0-9), hyphens or underscores; must start and end with alphanumeric",
         ),
+        (
+            {"results_index_name": "Mine"},
+            "Invalid results_index_name; 'Mine' can contain lowercase alphanumeric (a-z and 0-9), hyphens or "
+            "underscores; must start and end with alphanumeric",
+        ),
     ],
 )
 def test_field_checks(http, extra, reason):

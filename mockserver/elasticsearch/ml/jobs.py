@@ -368,6 +368,9 @@ class Jobs:
         if len(job_id) > MAX_ID_LENGTH:
             raise IllegalArgument(f"The job id cannot contain more than {MAX_ID_LENGTH} characters.")
         self._validate_groups(job_id, body["groups"])
+        results_index = body.get("results_index_name")
+        if results_index and not is_valid_id(results_index):
+            raise IllegalArgument(invalid_id("results_index_name", results_index))
         limits = body.get("analysis_limits") or {}
         check_not_less_than(0, "categorization_examples_limit", limits.get("categorization_examples_limit"))
         self._validate_retention(body)
