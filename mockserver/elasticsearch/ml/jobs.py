@@ -183,7 +183,11 @@ def detection_rule(rule: dict) -> dict:
     }
     conditions = [ordered(c, ("applies_to", "operator", "value")) for c in rule.get("conditions") or []]
     return ordered(
-        {"actions": rule.get("actions") or ["skip_result"], "scope": scope or None, "conditions": conditions or None},
+        {
+            "actions": string_list(rule.get("actions")) or ["skip_result"],
+            "scope": scope or None,
+            "conditions": conditions or None,
+        },
         ("actions", "scope", "conditions"),
     )
 
