@@ -59,7 +59,6 @@ def test_detector_descriptions_and_limits(http):
             "illegal_argument_exception",
             "A data_description must be set",
         ),
-        ("j", {**JOB, "analysis_config": {"detectors": []}}, 400, "status_exception", "No detectors configured"),
         (
             "j",
             {**JOB, "job_id": "other"},
@@ -103,6 +102,19 @@ def test_put_job_without_detectors_key(http):
     )
     assert error["reason"].endswith("[job_details] failed to parse field [analysis_config]")
     assert error["caused_by"] == {"type": "illegal_argument_exception", "reason": "Required [detectors]"}
+
+
+def test_what_the_analysis_config_builder_refuses_is_a_failure_to_parse_it(http):
+    # Job.Builder.setAnalysisConfig builds the config as the parser reads it; ObjectParser wraps.
+    error = es_error(
+        http.put("/_ml/anomaly_detectors/j", json={**JOB, "analysis_config": {"detectors": []}}),
+        400,
+        "x_content_parse_exception",
+    )
+    # Placed where the parser stood when the builder failed: the object's closing brace.
+    assert error["reason"] == "[1:37] [job_details] failed to parse field [analysis_config]"
+    assert error["caused_by"] == {"type": "status_exception", "reason": "No detectors configured"}
+    assert error["root_cause"] == [error["caused_by"]]
 
 
 def test_get_jobs_forms(http):

@@ -401,3 +401,11 @@ class NotMocked(ElasticsearchError):
 
 
 NODE_ID = "mOcKnOdE0000000000000w"
+
+
+class IllegalState(ElasticsearchError):
+    """java.lang.IllegalStateException: a plain Java exception, a cause under a status (ML's open job)."""
+
+    type = "illegal_state_exception"
+    status = 500
+    plain_java = True

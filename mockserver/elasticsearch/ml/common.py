@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import StatusException
+from ..errors import IllegalArgument, StatusException
 
 CONFIG_VERSION = "12.0.0"  # MlConfigVersion.CURRENT since 8.12: not the stack version
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
@@ -104,3 +104,84 @@ def page_count(expression: str | None, ids: list[str], page: list[str]) -> int:
     """A wildcard or everything counts every hit; exact ids count what is returned."""
     broad = not expression or expression in ("_all", "*") or "*" in expression
     return len(ids) if broad else len(page)
+
+
+def string_list(value: Any) -> list[str] | None:
+    """A string array as ObjectParser.declareStringArray reads it: a single string is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def java_number(value: int | float) -> str:
+    """``{0,number}`` in a java.text.MessageFormat (Locale.ROOT): digits grouped by threes."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+# TimeValue's units, in nanoseconds, as parseTimeValue reads their suffixes (longest first).
+_TIME_UNITS = (
+    ("nanos", 1),
+    ("micros", 1_000),
+    ("ms", 1_000_000),
+    ("s", 10**9),
+    ("m", 60 * 10**9),
+    ("h", 3600 * 10**9),
+    ("d", 86400 * 10**9),
+)
+
+
+class TimeValue:
+    """org.elasticsearch.core.TimeValue: a duration and the text it was given as (getStringRep)."""
+
+    def __init__(self, nanos: int, rep: str):
+        self.nanos, self.rep = nanos, rep
+
+    @classmethod
+    def parse(cls, text: str, setting: str) -> TimeValue:
+        """TimeValue.parseTimeValue: a whole number with a unit suffix, ``-1`` or ``0``."""
+        normalized = text.lower().strip()
+        for suffix, factor in sorted(_TIME_UNITS, key=lambda u: -len(u[0])):
+            if normalized.endswith(suffix):
+                number = normalized[: -len(suffix)].strip()
+                try:
+                    return cls(int(number) * factor, f"{int(number)}{suffix}")
+                except ValueError:
+                    try:
+                        float(number)
+                    except ValueError:
+                        raise IllegalArgument(
+                            f"failed to parse setting [{setting}] with value [{text}] as a time value"
+                        ) from None
+                    raise IllegalArgument(
+                        f"failed to parse [{text}], fractional time values are not supported"
+                    ) from None
+        if normalized in ("-1", "0"):
+            return cls(int(normalized), normalized)
+        raise IllegalArgument(
+            f"failed to parse setting [{setting}] with value [{text}] as a time value: unit is missing or unrecognized"
+        )
+
+    @classmethod
+    def of_seconds(cls, seconds: int) -> TimeValue:
+        return cls(seconds * 10**9, f"{seconds}s")
+
+    @property
+    def seconds(self) -> int:
+        return self.nanos // 10**9
+
+    def __str__(self) -> str:
+        """TimeValue.toString(): in the largest unit it fills, one decimal at most (``90s`` is ``1.5m``)."""
+        if self.nanos < 0:
+            return self.rep
+        unit, factor = next(((u, f) for u, f in reversed(_TIME_UNITS) if self.nanos >= f), ("nanos", 1))
+        if unit == "nanos":
+            return f"{self.nanos}nanos"
+        value = f"{self.nanos / factor:.1f}".removesuffix(".0")
+        return f"{value}{unit}"
+
+
+def byte_size_string(size: int) -> str:
+    """ByteSizeValue.toString(): in the largest unit it fills, one decimal at most."""
+    units = (("pb", 1024**5), ("tb", 1024**4), ("gb", 1024**3), ("mb", 1024**2), ("kb", 1024))
+    for unit, factor in units:
+        if size >= factor:
+            return f"{size / factor:.1f}".removesuffix(".0") + unit
+    return f"{size}b"
