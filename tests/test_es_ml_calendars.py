@@ -105,10 +105,8 @@ def test_cannot_overwrite_an_existing_calendar(http):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="Jobs.delete (jobs.py) is yet to call ml.calendars.forget_job")
 def test_deleted_job_is_removed_from_calendar(http):
-    """JobResultsProvider.removeJobFromCalendars, run by the job's deletion. Strict: once Jobs.delete calls
-    ``ml.calendars.forget_job`` this passes, and the mark is to go."""
+    """JobResultsProvider.removeJobFromCalendars, run by the job's deletion."""
     job(http, "cal-crud-test-delete")
     calendar(http, "delete-test", {"job_ids": ["cal-crud-test-delete"]})
     assert http.delete("/_ml/anomaly_detectors/cal-crud-test-delete").json == {"acknowledged": True}

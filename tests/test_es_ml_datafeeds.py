@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import es_error
-from ml_bodies import put_job
+from ml_bodies import JOB, put_job
 
 
 def test_put_datafeed_defaults(http):
@@ -435,6 +435,19 @@ def test_authorization_is_the_creators(tmp_path):
     assert updated["authorization"] == {"api_key": {"id": key["id"], "name": "feeder"}}
     exported = http.get("/_ml/datafeeds/by-user", query={"exclude_generated": "true"}, headers=admin).json
     assert "authorization" not in exported["datafeeds"][0]
+
+
+def test_a_datafeed_put_with_its_job_keeps_the_creators_roles(tmp_path):
+    """TransportPutJobAction puts an embedded datafeed with the request's headers, as a datafeed put."""
+    import base64
+
+    from conftest import fixture_app
+
+    http = fixture_app(tmp_path, {}, auth="elastic:changeme")
+    admin = {"Authorization": "Basic " + base64.b64encode(b"elastic:changeme").decode()}
+    body = {**JOB, "datafeed_config": {"indices": ["x"]}}
+    job = http.put("/_ml/anomaly_detectors/with-feed", json=body, headers=admin).json
+    assert job["datafeed_config"]["authorization"] == {"roles": ["superuser"]}
 
 
 # -- get_datafeed_stats.yml and start_stop_datafeed.yml ---------------------------------------------

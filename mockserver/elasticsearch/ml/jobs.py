@@ -34,6 +34,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ...security import Principal
     from . import Ml
 
 JOB_ORDER = (
@@ -271,9 +272,17 @@ class Jobs:
         )
 
     # -- put -----------------------------------------------------------------------------------------
-    def put(self, job_id: str, body: dict, body_text: str = "", indices_options: dict | None = None) -> dict:
+    def put(
+        self,
+        job_id: str,
+        body: dict,
+        body_text: str = "",
+        indices_options: dict | None = None,
+        principal: Principal | None = None,
+    ) -> dict:
         """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed, whose
-        indices options the request's parameters set: RestPutJobAction's IndicesOptions.fromRequest)."""
+        indices options the request's parameters set: RestPutJobAction's IndicesOptions.fromRequest, and
+        which keeps the creator's roles as a datafeed put does)."""
         if body.get("job_id") not in (None, job_id):
             raise IllegalArgument(
                 f"Inconsistent job_id; '{body['job_id']}' specified in the body differs from "
@@ -337,7 +346,7 @@ class Jobs:
             self.ml.datafeeds.check_new(datafeed_id, {**datafeed, "job_id": job_id}, job_exists=False)
         self.docs[job_id] = doc
         if datafeed is not None:
-            self.ml.datafeeds.put(datafeed_id, {**datafeed, "job_id": job_id})
+            self.ml.datafeeds.put(datafeed_id, {**datafeed, "job_id": job_id}, principal=principal)
         return self.get_one(job_id)
 
     @staticmethod
@@ -577,7 +586,7 @@ class Jobs:
         doc = dict(self.docs[job_id])
         datafeed_id = self.ml.datafeeds.of_job(job_id)
         if datafeed_id is not None and not exclude_generated:
-            doc["datafeed_config"] = self.ml.datafeeds.docs[datafeed_id]
+            doc["datafeed_config"] = self.ml.datafeeds.shown(datafeed_id)
         if exclude_generated:
             doc = {k: v for k, v in doc.items() if k not in GENERATED}
             if "custom_settings" in doc:
@@ -725,8 +734,7 @@ class Jobs:
                 continue
             datafeed_id = self.ml.datafeeds.of_job(job_id)
             if datafeed_id is not None:
-                # Datafeeds.states: a datafeed not there is stopped.
-                self.ml.datafeeds.states.pop(datafeed_id, None)
+                self.ml.datafeeds.stop(datafeed_id, force=force)
             self.opened_at.pop(job_id, None)
             self.explanations.pop(job_id, None)
             if state == "opened":
@@ -839,4 +847,5 @@ class Jobs:
             self.ml.datafeeds.delete(datafeed_id, force=force)
         for kept in (self.states, self.opened_at, self.explanations):
             kept.pop(job_id, None)
+        self.ml.calendars.forget_job(job_id)  # JobResultsProvider.removeJobFromCalendars
         del self.docs[job_id]

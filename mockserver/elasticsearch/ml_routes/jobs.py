@@ -41,7 +41,7 @@ def ml_put_job(call: ElasticsearchCall):
     options = {k: q[k] for k in ("ignore_unavailable", "allow_no_indices", "ignore_throttled") if k in q}
     if "expand_wildcards" in q:
         options["expand_wildcards"] = [w.strip() for w in q["expand_wildcards"].split(",")]
-    return 200, call.state.ml.jobs.put(call.path["job_id"], call.body, call.body_text, options)
+    return 200, call.state.ml.jobs.put(call.path["job_id"], call.body, call.body_text, options, call.principal)
 
 
 @route("GET", "/_ml/anomaly_detectors", "ml.get_jobs")
