@@ -401,3 +401,18 @@ class NotMocked(ElasticsearchError):
 
 
 NODE_ID = "mOcKnOdE0000000000000w"
+
+
+# -- data frame analytics (ml/analytics.py) ----------------------------------------------------------
+class Validation(ActionRequestValidation):
+    """org.elasticsearch.common.ValidationException, which an action raises itself (SourceDestValidator):
+    the same ``Validation Failed: 1: ...;`` text as the request's own validation, another type."""
+
+    type = "validation_exception"
+    plain_java = True
+
+
+class NamedObjectNotFound(XContentParseError):
+    """A named object (an analysis type) no parser is registered for (NamedXContentRegistry)."""
+
+    type = "named_object_not_found_exception"
