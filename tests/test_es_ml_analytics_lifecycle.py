@@ -329,7 +329,14 @@ def basic(user: str, password: str) -> dict:
 ROLES = {
     "ml_admin": {"cluster": ["manage_ml", "manage_own_api_key"], "indices": [{"names": ["*"], "privileges": ["all"]}]}
 }
-USERS = {"analyst": {"password": "pw-analyst", "roles": ["ml_admin"]}}
+ROLES["ml_reader_of_source"] = {
+    "cluster": ["manage_ml"],
+    "indices": [{"names": ["source-index"], "privileges": ["read"]}, {"names": ["dest-index"], "privileges": ["read"]}],
+}
+USERS = {
+    "analyst": {"password": "pw-analyst", "roles": ["ml_admin"]},
+    "reader": {"password": "pw-reader", "roles": ["ml_reader_of_source"]},
+}
 
 
 @pytest.fixture
@@ -362,3 +369,15 @@ def test_authorization_of_an_api_key(secured):
     reply = secured.put(f"{URL}/job", json=DFA, headers={"Authorization": f"ApiKey {key['encoded']}"})
     assert reply.status == 200, reply.text
     assert reply.json["authorization"] == {"api_key": {"id": key["id"], "name": "dfa-key"}}
+
+
+def test_put_needs_the_callers_privileges_on_source_and_dest(secured):
+    reply = secured.put(f"{URL}/job", json=DFA, headers=basic("reader", "pw-reader"))
+    es_error(
+        reply,
+        403,
+        "security_exception",
+        "Cannot create data frame analytics [job] because user reader lacks permissions on the indices: "
+        '{"dest-index":{"read":true,"create_index":false,"index":false},"source-index":{"read":true}}',
+    )
+    es_error(secured.get(f"{URL}/job", headers=basic("elastic", "changeme")), 404, "resource_not_found_exception")

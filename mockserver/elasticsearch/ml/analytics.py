@@ -26,13 +26,14 @@ from ..errors import (
     ParsingError,
     ResourceAlreadyExists,
     ResourceNotFound,
+    SecurityException,
     StatusException,
     Validation,
     XContentParseError,
 )
 from ..indices import index_name_problem, wildcard_pattern
 from ..schema_errors import did_you_mean
-from ..xcontent import Locations, token_kind
+from ..xcontent import Locations, java_hashmap_order, token_kind
 from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered, page_count
 
 if TYPE_CHECKING:
@@ -528,6 +529,29 @@ def is_field_excluded(filtering: dict | None, path: str) -> bool:
     return bool(filtering["includes"]) and not any(matches(p) for p in filtering["includes"])
 
 
+def check_index_privileges(
+    analytics_id: str, config: dict, principal: Principal | None, holds: Callable[[str, str], bool] | None
+) -> None:
+    """TransportPutDataFrameAnalyticsAction's has-privileges check, when security is on: read on the source
+    indices (not remote ones), read, index and create_index on the dest. ``holds(privilege, index)``:
+    whether the caller's roles grant it."""
+    if principal is None or holds is None:
+        return
+    wanted = {i: ["read"] for i in config["source"]["index"] if ":" not in i}
+    wanted[config["dest"]["index"]] = ["read", "index", "create_index"]
+    answer = {
+        index: {p: holds(p, index) for p in java_hashmap_order(privileges)}
+        for index, privileges in sorted(wanted.items())
+    }
+    if all(all(granted.values()) for granted in answer.values()):
+        return
+    raise SecurityException(
+        f"Cannot create data frame analytics [{analytics_id}] because user {principal.username} lacks permissions "
+        f"on the indices: {json.dumps(answer, separators=(',', ':'))}",
+        403,
+    )
+
+
 def authorization_info(principal: Principal | None) -> dict | None:
     """XContentUtils.addAuthorizationInfo of the headers stored with the config: the user's roles, or
     the API key's id and name. Nothing when security is off (no headers)."""
@@ -564,6 +588,7 @@ class Analytics:
         principal: Principal | None = None,
         places: Places | None = None,
         warn: Callable[[str], None] = lambda message: None,
+        holds: Callable[[str, str], bool] | None = None,
     ) -> dict:
         """``PUT _ml/data_frame/analytics/{id}``: the REST parser (fields in body order, then the id, then
         the builder), the request's validation, the source and dest against the cluster's indices, the
@@ -577,9 +602,12 @@ class Analytics:
         for field in ("source", "dest", "analysis"):
             if config.get(field) is None:
                 raise IllegalArgument(f"[{field}] must not be null.")
+        if config.get("max_num_threads") is not None and config["max_num_threads"] < 1:
+            raise StatusException("[max_num_threads] must be a positive integer")
         self._validate_request(config)
         self.validate_source_dest(config["source"]["index"], config["dest"]["index"])
         config["model_memory_limit"] = self._capped_memory(explicit_limit)
+        check_index_privileges(analytics_id, config, principal, holds)
         if analytics_id in self.docs:
             raise ResourceAlreadyExists(f"A data frame analytics with id [{analytics_id}] already exists")
         config.update(create_time=now_millis(), version=CONFIG_VERSION, authorization=authorization_info(principal))
@@ -611,8 +639,6 @@ class Analytics:
                 raise XContentParseError(f"[{CONFIG}] unknown field [_meta]", places.key(("_meta",)))
             else:
                 config[field] = value
-        if config.get("max_num_threads") is not None and config["max_num_threads"] < 1:
-            raise StatusException("[max_num_threads] must be a positive integer")
         return config
 
     @staticmethod

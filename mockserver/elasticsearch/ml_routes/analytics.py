@@ -6,6 +6,22 @@ from ..http import ELASTICSEARCH, ElasticsearchCall
 from ..ml.analytics import Places
 
 route = ELASTICSEARCH.operation
+# An action each index privilege grants, to ask the caller's roles with (HasPrivileges' question).
+PRIVILEGE_ACTIONS = {
+    "read": "indices:data/read/search",
+    "index": "indices:data/write/index",
+    "create_index": "indices:admin/create",
+}
+
+
+def _holds(call: ElasticsearchCall):
+    """Whether the caller's roles grant an index privilege on a name (None when security is off)."""
+    if call.principal is None:
+        return None
+    security = call.runtime.store["security"]
+    if security.is_superuser(call.principal):
+        return lambda privilege, index: True
+    return lambda privilege, index: security.index_matcher(call.principal, PRIVILEGE_ACTIONS[privilege])(index)
 
 
 def _paging(call: ElasticsearchCall) -> dict:
@@ -16,7 +32,12 @@ def _paging(call: ElasticsearchCall) -> dict:
 def ml_put_data_frame_analytics(call: ElasticsearchCall):
     analytics = call.state.ml.analytics
     config = analytics.put(
-        call.path["id"], call.body, principal=call.principal, places=Places(call.body_text), warn=call.warn
+        call.path["id"],
+        call.body,
+        principal=call.principal,
+        places=Places(call.body_text),
+        warn=call.warn,
+        holds=_holds(call),
     )
     return 200, config
 
