@@ -325,3 +325,16 @@ def test_delete(http, source):
     es_error(
         http.delete(f"{URL}/foo"), 404, "resource_not_found_exception", "No known data frame analytics with id [foo]"
     )
+
+
+def test_put_source_query_must_parse(http, source):
+    error = es_error(put(http, "x", source={"index": source, "query": {"foo": {}}}), 400, "x_content_parse_exception")
+    assert error["reason"].endswith("[data_frame_analytics_config] failed to parse field [source]")
+    query_error = error["caused_by"]
+    assert query_error["reason"].endswith("[data_frame_analytics_source] failed to parse field [query]")
+    assert query_error["caused_by"] == {
+        "type": "status_exception",
+        "reason": "Data Frame Analytics config query is not parsable",
+        # parsed from the query's own map: the place is in that text, not in the request's
+        "caused_by": {"type": "named_object_not_found_exception", "reason": "[1:8] unknown field [foo]"},
+    }

@@ -410,9 +410,3 @@ class Validation(ActionRequestValidation):
 
     type = "validation_exception"
     plain_java = True
-
-
-class NamedObjectNotFound(XContentParseError):
-    """A named object (an analysis type) no parser is registered for (NamedXContentRegistry)."""
-
-    type = "named_object_not_found_exception"

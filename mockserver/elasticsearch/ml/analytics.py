@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import (
     NODE_ID,
     ActionRequestValidation,
+    ElasticsearchError,
     IllegalArgument,
     IndexNotFound,
-    NamedObjectNotFound,
     ParseException,
     ParsingError,
     ResourceAlreadyExists,
@@ -32,6 +32,7 @@ from ..errors import (
     XContentParseError,
 )
 from ..indices import index_name_problem, wildcard_pattern
+from ..query import NamedObjectNotFound, parse_query
 from ..schema_errors import did_you_mean
 from ..xcontent import Locations, java_hashmap_order, token_kind
 from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered, page_count
@@ -421,7 +422,8 @@ def parse_analysis(analysis: Any, places: Places, warn: Callable[[str], None]) -
     here = path + (kind,)
     if kind not in PARAMS:
         where = places.key(here)
-        raise failed_field("analysis", where, NamedObjectNotFound(f"unknown field [{kind}]", where))
+        at = f"[{where[0]}:{where[1]}] " if where else ""
+        raise failed_field("analysis", where, NamedObjectNotFound(f"{at}unknown field [{kind}]"))
     if not isinstance(given, dict):
         where = places.value(here)
         cause = XContentParseError(f"[{kind}] Expected START_OBJECT but was: {token_kind(given)}", where)
@@ -479,6 +481,8 @@ def parse_source(source: dict, places: Places) -> dict:
         check_fields("data_frame_analytics_source", source, SOURCE_FIELDS, path, places)
     except FieldError as failure:
         raise failed_field("source", failure.where, failure.error) from None
+    if source.get("query") is not None:
+        check_query(source["query"], places)
     index = source["index"] if isinstance(source["index"], list) else [source["index"]]
     problem = None
     if not index:
@@ -498,6 +502,23 @@ def parse_source(source: dict, places: Places) -> dict:
     if source.get("runtime_mappings"):
         written["runtime_mappings"] = source["runtime_mappings"]
     return written
+
+
+def check_query(query: Any, places: Places) -> None:
+    """QueryProvider.fromXContent, strict: the query is parsed from its map (re-serialised, so the places
+    in its errors are in that text); a query that does not parse is refused with the cause inside."""
+    text = json.dumps(query, separators=(",", ":"))
+    try:
+        parse_query(query, (), Places(text).value)
+    except ElasticsearchError as error:
+        cause = error.caused_by if isinstance(error.caused_by, (IllegalArgument, NamedObjectNotFound)) else error
+        where = places.end(("source", "query"))
+        refused = StatusException("Data Frame Analytics config query is not parsable", caused_by=cause)
+        raise failed_field(
+            "source",
+            where,
+            XContentParseError("[data_frame_analytics_source] failed to parse field [query]", where, caused_by=refused),
+        ) from None
 
 
 def parse_dest(dest: dict, places: Places) -> dict:
