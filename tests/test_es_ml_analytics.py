@@ -338,3 +338,21 @@ def test_put_source_query_must_parse(http, source):
         # parsed from the query's own map: the place is in that text, not in the request's
         "caused_by": {"type": "named_object_not_found_exception", "reason": "[1:8] unknown field [foo]"},
     }
+
+
+@pytest.mark.parametrize(
+    "runtime, reason",
+    [
+        ({"f": "double"}, "Expected map for runtime field [f] definition but got a String"),
+        ({"f": {"script": ""}}, "No type specified for runtime field [f]"),
+    ],
+)
+def test_put_runtime_mappings_need_a_type(http, source, runtime, reason):
+    error = es_error(
+        put(http, "x", source={"index": source, "runtime_mappings": runtime}), 400, "x_content_parse_exception"
+    )
+    assert (
+        error["caused_by"]["reason"]
+        == "Failed to build [data_frame_analytics_source] after last required field arrived"
+    )
+    assert error["caused_by"]["caused_by"] == {"type": "status_exception", "reason": reason}

@@ -492,10 +492,17 @@ def parse_source(source: dict, places: Places) -> dict:
     filtering = fetch_source_context(source["_source"]) if source.get("_source") is not None else None
     if problem is None and filtering is not None and not filtering["fetch"]:
         problem = "source._source cannot be disabled"
-    if problem is not None:
-        raise failed_field(
-            "source", places.end(path), failed_to_build("data_frame_analytics_source", IllegalArgument(problem))
-        )
+    refusal: ElasticsearchError | None = IllegalArgument(problem) if problem is not None else None
+    for name, definition in (source.get("runtime_mappings") or {}).items() if refusal is None else ():
+        # RuntimeMappingsValidator (its "got a" names the key's class, always a String)
+        if not isinstance(definition, dict):
+            refusal = StatusException(f"Expected map for runtime field [{name}] definition but got a String")
+        elif definition.get("type") is None:
+            refusal = StatusException(f"No type specified for runtime field [{name}]")
+        if refusal is not None:
+            break
+    if refusal is not None:
+        raise failed_field("source", places.end(path), failed_to_build("data_frame_analytics_source", refusal))
     written: dict[str, Any] = {"index": index, "query": source.get("query") or {"match_all": {}}}
     if filtering is not None:
         written["_source"] = source_filter_xcontent(filtering)
