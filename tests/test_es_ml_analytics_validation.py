@@ -284,3 +284,41 @@ def test_the_clusters_max_model_memory_limit():
     )
     assert ml.analytics.put("a", body)["model_memory_limit"] == "20mb"
     assert ml.analytics.put("b", {**body, "model_memory_limit": "10mb"})["model_memory_limit"] == "10mb"
+
+
+@pytest.mark.parametrize(
+    "limit, reason, cause",
+    [
+        ("abcmb", "failed to parse setting [model_memory_limit] with value [abcmb]", None),
+        (
+            "-5mb",
+            "failed to parse setting [model_memory_limit] with value [-5mb] as a size in bytes",
+            {"type": "illegal_argument_exception", "reason": "Values less than -1 bytes are not supported: -5mb"},
+        ),
+    ],
+)
+def test_model_memory_limit_that_is_no_size(http, source, limit, reason, cause):
+    error = es_error(put(http, model_memory_limit=limit), 400, "x_content_parse_exception")
+    expected = {"type": "parse_exception", "reason": reason, **({"caused_by": cause} if cause else {})}
+    assert error["caused_by"] == expected
+
+
+def test_an_old_name_belongs_to_its_parser(http, source):
+    """maximum_number_trees is max_trees's name in the tree parameters only."""
+    error = es_error(
+        put(http, analysis={"outlier_detection": {"maximum_number_trees": 3}}), 400, "x_content_parse_exception"
+    )
+    assert error["caused_by"]["reason"].endswith("[outlier_detection] unknown field [maximum_number_trees]")
+
+
+def test_memory_in_messages_is_written_as_byte_size_value_does():
+    from mockserver.elasticsearch.ml.analytics import human_bytes
+
+    # the largest unit, the first decimal kept (not rounded), none when it is zero
+    assert [human_bytes(b) for b in (512, 1536, 8 * 1024**3, int(1.99 * 1024**3), -1)] == [
+        "512b",
+        "1.5kb",
+        "8gb",
+        "1.9gb",
+        "-1b",
+    ]

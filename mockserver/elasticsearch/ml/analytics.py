@@ -226,9 +226,9 @@ class FieldError(Exception):
 
 
 def check_fields(parser: str, value: dict, known: tuple | dict, path: tuple, places: Places) -> None:
-    """A strict ObjectParser: the first field it does not know, in document order."""
+    """A strict ObjectParser: the first field it does not know (by any of its names), in document order."""
     for name in value:
-        if name not in known and name not in OLD_NAMES:
+        if name not in known and OLD_NAMES.get(name) not in known:
             where = places.key(path + (name,))
             raise FieldError(
                 XContentParseError(f"[{parser}] unknown field [{name}]{did_you_mean(name, known)}", where), where
@@ -259,12 +259,15 @@ def parse_byte_size(value: Any, setting: str = "model_memory_limit") -> tuple[in
     if re.fullmatch(r"[+-]?\d+", number):
         size = int(number)
         if size < -1 or (size == -1 and unit != "b"):
-            raise IllegalArgument(f"Values less than -1 bytes are not supported: {size}{unit}")
+            cause = IllegalArgument(f"Values less than -1 bytes are not supported: {size}{unit}")
+            raise ParseException(
+                f"failed to parse setting [{setting}] with value [{value}] as a size in bytes", caused_by=cause
+            )
         return size * factor, (f"{size}{unit}" if size > 0 else str(size))
     try:
         fraction = float(number)
     except ValueError:
-        raise ParseException(f"failed to parse [{value}]") from None
+        raise ParseException(f"failed to parse setting [{setting}] with value [{value}]") from None
     size = int(fraction * factor)  # fractional values become bytes
     return size, (f"{size}b" if size > 0 else str(size))
 
@@ -273,9 +276,9 @@ def human_bytes(size: int) -> str:
     """ByteSizeValue.toString: the largest unit, one decimal unless it is zero (Strings.format1Decimals)."""
     for suffix, factor in BYTE_UNITS:
         if abs(size) >= factor or suffix == "b":
-            value = size / factor
-            text = f"{value:.1f}"
-            return (text[:-2] if text.endswith(".0") else text) + suffix
+            whole, _, decimals = repr(size / factor).partition(".")
+            first = decimals[:1]  # the first decimal, not rounded
+            return (whole if first in ("", "0") else f"{whole}.{first}") + suffix
     return f"{size}b"
 
 
