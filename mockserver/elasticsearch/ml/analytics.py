@@ -893,9 +893,8 @@ class Analytics:
         for path, kinds in sorted(types.items()):
             if not kinds <= allowed or is_field_excluded(context, path):
                 continue
-            if analyzed is not None and path not in required:
-                if is_field_excluded({"includes": analyzed["includes"], "excludes": analyzed["excludes"]}, path):
-                    continue
+            if analyzed is not None and path not in required and is_field_excluded(analyzed, path):
+                continue
             features.append(read_from[path])
         if kind == "classification":
             (dependent,) = required
@@ -919,7 +918,8 @@ class Analytics:
 
     def stop(self, expression: str, allow_no_match: bool = True, force: bool = False, body: dict | None = None) -> dict:
         """``POST _ml/data_frame/analytics/{id}/_stop``: the ids the expression names (an exact id must
-        exist), each stopped; stopping a stopped job is no error."""
+        exist), each stopped; stopping a stopped job is no error. ``force`` is what stops a failed job
+        too, and the mock's jobs never fail."""
         body = body or {}
         check_same_id(body.get("id"), expression)
         allow_no_match = body.get("allow_no_match", allow_no_match)
