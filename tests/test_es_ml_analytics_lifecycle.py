@@ -380,3 +380,11 @@ def test_put_needs_the_callers_privileges_on_source_and_dest(secured):
         '{"dest-index":{"read":true,"create_index":false,"index":false},"source-index":{"read":true}}'
     )
     es_error(secured.get(f"{URL}/job", headers=basic("elastic", "changeme")), 404, "resource_not_found_exception")
+
+
+def test_start_counts_only_the_documents_the_source_query_matches(http, with_data):
+    put(http, "job", source={"index": "source-index", "query": {"term": {"n": 2}}})
+    error = es_error(http.post(f"{URL}/job/_start"), 400, "status_exception")
+    assert error["reason"].startswith("Unable to start job as no documents in the source indices [source-index]")
+    assert http.put("/source-index/_doc/2", json={"n": 2}).status == 201
+    assert http.post(f"{URL}/job/_start").status == 200

@@ -845,7 +845,8 @@ class Analytics:
         (kind,) = config["analysis"]
         analysis = config["analysis"][kind]
         required = [analysis["dependent_variable"]] if kind != "outlier_detection" else []
-        features = self._detect_fields(config, kind, indices, required)
+        sources = matching_sources(config["source"]["query"], indices)
+        features = self._detect_fields(config, kind, indices, required, sources)
         dest_index = self.ml.indices.get(self._write_index(dest, []))
         if dest_index is not None and len(dest_index) > 0:
             raise StatusException(f"dest index [{dest}] must be empty")
@@ -854,7 +855,7 @@ class Analytics:
             raise StatusException(f"at least one field must be included in the analysis{excluding}")
         # Outlier detection needs every field in a document; the others do with the required ones.
         needed = features if kind == "outlier_detection" else required
-        rows = sum(1 for index in indices for _, doc in index.items() if all(_has(doc, f) for f in needed))
+        rows = sum(1 for doc in sources if all(_has(doc, f) for f in needed))
         if rows == 0:
             raise StatusException(
                 f"Unable to start {analytics_id} as no documents in the source indices [{','.join(source)}] "
@@ -870,7 +871,7 @@ class Analytics:
         return {"acknowledged": True, "node": NODE_ID}
 
     @staticmethod
-    def _detect_fields(config: dict, kind: str, indices: list, required: list[str]) -> list[str]:
+    def _detect_fields(config: dict, kind: str, indices: list, required: list[str], sources: list[dict]) -> list[str]:
         """ExtractedFieldsDetector, simply: the mapped fields of a type the analysis reads, those the
         analyzed_fields and source._source keep, with the dependent variable's checks."""
         types: dict[str, set[str]] = {}
@@ -898,12 +899,7 @@ class Analytics:
             features.append(read_from[path])
         if kind == "classification":
             (dependent,) = required
-            values = {
-                json.dumps(_value(doc, dependent), sort_keys=True)
-                for index in indices
-                for _, doc in index.items()
-                if _has(doc, dependent)
-            }
+            values = {json.dumps(_value(doc, dependent), sort_keys=True) for doc in sources if _has(doc, dependent)}
             low, high = CLASSIFICATION_CLASSES
             if len(values) < low:
                 raise StatusException(
@@ -989,6 +985,12 @@ class Analytics:
             raise analytics_missing(analytics_id)
         self.states.pop(analytics_id, None)
         del self.docs[analytics_id]
+
+
+def matching_sources(query: dict, indices: list) -> list[dict]:
+    """The sources of the documents the job's query matches in its source indices (what its searches read)."""
+    parsed = parse_query(query, (), Places(json.dumps(query, separators=(",", ":"))).value)
+    return [index.source(doc_id) for index in indices for doc_id in parsed.run(index)]
 
 
 def _value(doc: dict, path: str) -> Any:
