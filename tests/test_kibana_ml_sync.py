@@ -35,6 +35,12 @@ def synced(http):
     return first
 
 
+def put_dfa(http) -> dict:
+    """The data frame analytics job dfa1, over its source index (which PUT requires to exist)."""
+    http.request("PUT", "/src")  # already there after a first call: that answer is not the point
+    return es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
+
+
 def es(http, method: str, path: str, body=None):
     reply = http.request(method, path, json=body)
     assert reply.status == 200, reply.text
@@ -66,7 +72,7 @@ def test_a_job_deleted_in_elasticsearch(http, synced):
 
 
 def test_a_dfa_job_made_and_deleted(http, synced):
-    es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
+    put_dfa(http)
     assert sync(http) == {**EMPTY, "savedObjectsCreated": {"data-frame-analytics": {"dfa1": OK}}}
     es(http, "DELETE", "/_ml/data_frame/analytics/dfa1")
     assert sync(http) == {**EMPTY, "savedObjectsDeleted": {"data-frame-analytics": {"dfa1": OK}}}
@@ -108,7 +114,7 @@ def test_every_kind_of_drift_at_once(http, synced):
     es(http, "PUT", "/_ml/anomaly_detectors/jnew", JOB)
     es(http, "DELETE", "/_ml/anomaly_detectors/jes")
     es(http, "PUT", "/_ml/trained_models/m1", MODEL)
-    es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
+    put_dfa(http)
     assert sync(http) == {
         "savedObjectsCreated": {
             "anomaly-detector": {"jnew": OK},
@@ -196,7 +202,7 @@ def test_new_objects_go_to_all_spaces_or_to_the_current_one(http):
 
 
 def test_a_model_follows_the_spaces_of_its_dfa_job(http):
-    es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
+    put_dfa(http)
     sync(http, "space2", addToAllSpaces=False)
     es(
         http,
@@ -242,7 +248,7 @@ def test_deleted_objects_in_another_space_are_not_seen_by_a_space_limited_view(h
 
 
 def test_status_and_jobs_spaces_shapes(http):
-    es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
+    put_dfa(http)
     sync(http)
     status = http.get("/api/ml/saved_objects/status").json
     assert list(status) == ["savedObjects", "jobs"]

@@ -409,3 +409,12 @@ class IllegalState(ElasticsearchError):
     type = "illegal_state_exception"
     status = 500
     plain_java = True
+
+
+# -- data frame analytics (ml/analytics.py) ----------------------------------------------------------
+class Validation(ActionRequestValidation):
+    """org.elasticsearch.common.ValidationException, which an action raises itself (SourceDestValidator):
+    the same ``Validation Failed: 1: ...;`` text as the request's own validation, another type."""
+
+    type = "validation_exception"
+    plain_java = True
