@@ -79,7 +79,10 @@ def sync(http: Http, space: str | None = None) -> dict:
 
 @pytest.fixture
 def spaced(http):
-    """The default state with space1 and space2, and Kibana and Elasticsearch in agreement."""
+    """The default state with space1 and space2, the data frame analytics jobs' source index (the
+    esArchiver data Kibana's tests load first), and Kibana and Elasticsearch in agreement."""
+    mappings = {"properties": {"y": {"type": "keyword"}, "age": {"type": "integer"}}}
+    assert http.put("/ft_bank_marketing", json={"mappings": mappings}).status == 200
     for space in ("space1", "space2"):
         assert http.post("/api/spaces/space", json={"id": space, "name": space}, headers=H).status == 200
     sync(http)
@@ -356,7 +359,15 @@ def test_from_8_9_api_ml_has_them_no_more(http):
 
 # -- security ---------------------------------------------------------------------------------------
 ROLES = {
-    "ml_all": {"cluster": ["manage_ml"], "kibana": [{"spaces": ["*"], "feature": {"ml": ["all"]}}]},
+    # Kibana's ft_ml_poweruser with ft_ml_source and a destination role short of delete_index.
+    "ml_all": {
+        "cluster": ["manage_ml"],
+        "indices": [
+            {"names": ["ft_*"], "privileges": ["read", "view_index_metadata"]},
+            {"names": ["user-*"], "privileges": ["read", "index", "create_index"]},
+        ],
+        "kibana": [{"spaces": ["*"], "feature": {"ml": ["all"]}}],
+    },
     "ml_read": {"cluster": ["monitor_ml"], "kibana": [{"spaces": ["*"], "feature": {"ml": ["read"]}}]},
     "no_ml": {"kibana": [{"spaces": ["*"], "feature": {"discover": ["all"]}}]},
 }
@@ -375,7 +386,8 @@ def auth(user: str) -> dict:
 @pytest.fixture
 def secured(tmp_path):
     fixture = tmp_path / "users.json"
-    fixture.write_text(json.dumps({"security": {"users": USERS, "roles": ROLES}}))
+    source = {"ft_bank_marketing": {"mappings": {"properties": {"y": {"type": "keyword"}, "age": {"type": "integer"}}}}}
+    fixture.write_text(json.dumps({"security": {"users": USERS, "roles": ROLES}, "elasticsearch": {"indices": source}}))
     return Http(create_app([fixture], auth="elastic:changeme").test_client())
 
 
