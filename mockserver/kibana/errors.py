@@ -22,6 +22,9 @@ __all__ = [
     "SpaceUnauthorized",
     "UnableToCreate",
     "UnknownQueryKey",
+    "UnknownBodyKey",
+    "UnableToShare",
+    "CannotRemoveFromAllSpaces",
 ]
 
 
@@ -91,3 +94,26 @@ class UnknownQueryKey(BadRequest):
 
     def __init__(self, key: str, new_wording: bool):
         super().__init__(unknown_key_message("query", key, new_wording))
+
+
+# -- ML saved objects' spaces (ml_sync.py) ---------------------------------------------------------
+class UnknownBodyKey(BadRequest):
+    """config-schema's refusal of a body key the route's schema (in this version) does not have."""
+
+    def __init__(self, key: str, new_wording: bool):
+        super().__init__(unknown_key_message("body", key, new_wording))
+
+
+class UnableToShare(Forbidden):
+    """The secure saved-objects client's refusal of ``updateObjectsSpaces`` where the user may not
+    ``share_to_space`` in a space it names."""
+
+    def __init__(self, so_type: str):
+        super().__init__(f"Unable to share_to_space {so_type}")
+
+
+class CannotRemoveFromAllSpaces(BadRequest):
+    """The ML saved-object service: an item may not leave its last space (what: job, trained model)."""
+
+    def __init__(self, what: str, item_id: str):
+        super().__init__(f"Cannot remove {what} '{item_id}' from all spaces")
