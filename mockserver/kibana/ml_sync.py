@@ -48,10 +48,21 @@ class MlView:
             "data-frame-analytics": {job["id"]: job for job in ml.analytics.get(None)["data_frame_analytics"]},
         }
         self.datafeed_of_job: dict[str, str] = {}
+        self.job_of_datafeed: dict[str, str] = {}
         for datafeed in ml.datafeeds.get(None)["datafeeds"]:  # datafeeds.find(d => d.job_id === jobId)
             self.datafeed_of_job.setdefault(datafeed["job_id"], datafeed["datafeed_id"])
+            self.job_of_datafeed[datafeed["datafeed_id"]] = datafeed["job_id"]
         models = ml.models.get(None, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE)["trained_model_configs"]
         self.models = {model["model_id"]: model for model in models}
+
+    def datafeed_exists(self, job_id: str, named: str | None, version: tuple[int, ...]) -> bool:
+        """checks.ts datafeedExists: a datafeed of the job. Before 7.16 the object's own datafeed id,
+        where it has one, had to be that datafeed: 7.x's sync test (sync.ts "should sync datafeeds and
+        saved objects2") sees a datafeed recreated under another id removed by one sync and added by
+        the next, which #112693 made one step."""
+        if named and version < TYPED_ITEMS_SINCE:
+            return self.job_of_datafeed.get(named) == job_id
+        return job_id in self.datafeed_of_job
 
     def model_job(self, model_id: str) -> dict | None:
         """util.ts getJobDetailsFromTrainedModel: the DFA job named by ``metadata.analytics_config``
@@ -84,7 +95,7 @@ class Check:
             checks = {"jobExists": job_id in view.jobs[job_type]}
             if job_type == "anomaly-detector":  # DFA entries have neither datafeed field
                 entry["datafeedId"] = so.attributes.get("datafeed_id")
-                checks["datafeedExists"] = job_id in view.datafeed_of_job
+                checks["datafeedExists"] = view.datafeed_exists(job_id, entry["datafeedId"], self.version)
             saved[job_type].append({**entry, "namespaces": so.namespaces_seen_by(visible), "checks": checks})
 
         jobs: dict[str, list] = {job_type: [] for job_type in JOB_TYPES}
