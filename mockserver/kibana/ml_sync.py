@@ -392,6 +392,7 @@ def update_spaces(
     spaces_to_add: list[str],
     spaces_to_remove: list[str],
     may_share: Callable[[set[str]], bool],
+    skip_unknown: bool = False,
 ) -> dict[str, dict]:
     """service.ts updateJobsSpaces / updateTrainedModelsSpaces (7.14 and later; before, the
     assign_job_to_space and remove_job_from_space routes did the same with one list): each item's
@@ -399,7 +400,8 @@ def update_spaces(
 
     ``item_type``: the job type or ``trained-model``, which item results carry from 8.2.
     ``may_share``: whether the user may ``share_to_space`` this type in all the spaces given ("*":
-    in every space). An item without an object in this space fails alone; a refusal fails them all.
+    in every space). An item without an object in this space fails alone (``skip_unknown``: is left
+    out, as 7.x's assignJobsToSpaces/removeJobsFromSpaces did); a refusal fails them all.
     """
     version = kibana.version
     if not ids or (not spaces_to_add and not spaces_to_remove):
@@ -418,7 +420,8 @@ def update_spaces(
     for item_id in ids:
         so = everywhere.get(item_id)
         if so is None or not so.in_space(space):
-            results[item_id] = {"success": False, **extra, "error": _no_such_item(so_type, item_id, typed)}
+            if not skip_unknown:
+                results[item_id] = {"success": False, **extra, "error": _no_such_item(so_type, item_id, typed)}
         else:
             found.append((item_id, so))
     if not may_share({space, *spaces_to_add, *spaces_to_remove}):

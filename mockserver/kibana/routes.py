@@ -150,7 +150,15 @@ def ml_sync_check(call: KibanaCall):
     return 200, {"result": ml_sync.sync_needed(*_sides(call), _visible(call), call.body.get(key))}
 
 
-def _update_spaces(call: KibanaCall, so_type: str, item_type: str, ids: list[str], add: list[str], remove: list[str]):
+def _update_spaces(
+    call: KibanaCall,
+    so_type: str,
+    item_type: str,
+    ids: list[str],
+    add: list[str],
+    remove: list[str],
+    skip_unknown: bool = False,
+):
     privilege = "ml:canCreateTrainedModels" if so_type == "ml-trained-model" else "ml:canCreateJob"
     return ml_sync.update_spaces(
         call.state,
@@ -161,6 +169,7 @@ def _update_spaces(call: KibanaCall, so_type: str, item_type: str, ids: list[str
         spaces_to_add=add,
         spaces_to_remove=remove,
         may_share=_may_share(call, privilege),
+        skip_unknown=skip_unknown,
     )
 
 
@@ -190,14 +199,14 @@ def ml_update_trained_models_spaces(call: KibanaCall):
 def ml_assign_job_to_space(call: KibanaCall):
     """7.11 to 7.13: service.ts assignJobsToSpaces, the spaces added."""
     body = call.body
-    return 200, _update_spaces(call, "ml-job", body["jobType"], body["jobIds"], body["spaces"], [])
+    return 200, _update_spaces(call, "ml-job", body["jobType"], body["jobIds"], body["spaces"], [], skip_unknown=True)
 
 
 @ml_route("POST", "remove_job_from_space", "remove_job_from_space", "ml.remove_job_from_space", CAN_CREATE_JOBS)
 def ml_remove_job_from_space(call: KibanaCall):
     """7.11 to 7.13: service.ts removeJobsFromSpaces, the spaces taken away."""
     body = call.body
-    return 200, _update_spaces(call, "ml-job", body["jobType"], body["jobIds"], [], body["spaces"])
+    return 200, _update_spaces(call, "ml-job", body["jobType"], body["jobIds"], [], body["spaces"], skip_unknown=True)
 
 
 @ml_route(
