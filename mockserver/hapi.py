@@ -236,8 +236,9 @@ class HapiProduct(BoomProduct):
     def reject(self, errors: dict[str, list[ValidationError]], call: Call, schemas: OperationSchemas) -> ProductError:
         new_wording = self.new_unknown_key_wording(call.runtime)
         for part in ("path", "query", "body"):
-            if errors[part]:
-                return BadRequest(config_schema_message(part, errors[part][0], new_wording))
+            if errors[part]:  # core's route validator names the path's part "params"
+                where = "params" if part == "path" else part
+                return BadRequest(config_schema_message(where, errors[part][0], new_wording))
         return BadRequest()
 
     # -- response ---------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_mixed_writes_from_eight_threads(mockserver_live):
     # After one more sync, Kibana's saved objects and Elasticsearch's jobs match one to one.
     client = Client(url)
     assert client.call("GET", "/api/ml/saved_objects/sync")[0] == 200
-    status, view = client.call("GET", "/api/ml/saved_objects/status")
+    status, view = client.call("GET", "/internal/ml/saved_objects/status?elasticInternalOrigin=true")
     assert status == 200
     saved = {entry["jobId"]: entry["checks"]["jobExists"] for entry in view["savedObjects"]["anomaly-detector"]}
     assert {job_id for job_id in saved if job_id.startswith("job-")} == expected_ml and all(saved.values())

@@ -148,7 +148,12 @@ def test_a_204_has_no_content_type(mockserver_live):
 
 
 def test_hapi_reads_no_payload_on_get(mockserver_live):
-    raw = request("GET", "/api/ml/saved_objects/status", b"<not>json</not>", {"Content-Type": "application/xml"})
+    raw = request(
+        "GET",
+        "/internal/ml/saved_objects/status",
+        b"<not>json</not>",
+        {"Content-Type": "application/xml", "x-elastic-internal-origin": "Kibana"},
+    )
     assert exchange(mockserver_live, raw, 1)[0][0] == 200
 
 

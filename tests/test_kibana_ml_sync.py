@@ -41,6 +41,11 @@ def put_dfa(http) -> dict:
     return es(http, "PUT", "/_ml/data_frame/analytics/dfa1", DFA)
 
 
+def internal(http, name: str):
+    """A read-side view where Kibana 8.9 and later have it (the default version is 9.1)."""
+    return http.get(f"/internal/ml/saved_objects/{name}", headers={"x-elastic-internal-origin": "Kibana"})
+
+
 def es(http, method: str, path: str, body=None):
     reply = http.request(method, path, json=body)
     assert reply.status == 200, reply.text
@@ -94,9 +99,7 @@ def test_datafeed_added_removed_and_replaced(http, synced):
     es(http, "DELETE", "/_ml/datafeeds/datafeed-myjob1")
     es(http, "PUT", "/_ml/datafeeds/renamed", {"job_id": "myjob1", "indices": ["x"]})
     assert sync(http) == {**EMPTY, "datafeedsAdded": {"anomaly-detector": {"myjob1": OK}}}
-    assert (
-        http.get("/api/ml/saved_objects/status").json["savedObjects"]["anomaly-detector"][0]["datafeedId"] == "renamed"
-    )
+    assert internal(http, "status").json["savedObjects"]["anomaly-detector"][0]["datafeedId"] == "renamed"
 
 
 def test_a_job_made_with_its_datafeed_needs_no_datafeed_item(http, synced):
@@ -168,11 +171,11 @@ def test_drift_seeded_from_fixtures(tmp_path):
 
 
 def test_simulate_changes_nothing(http):
-    before = http.get("/api/ml/saved_objects/status").json
+    before = internal(http, "status").json
     first = sync(http, simulate=True)
     assert first["savedObjectsCreated"]["anomaly-detector"] == {"myjob1": OK, "myjob2": OK}
     assert sync(http, simulate="TRUE") == first  # booleans are read case-insensitively
-    assert http.get("/api/ml/saved_objects/status").json == before
+    assert internal(http, "status").json == before
     assert sync(http, simulate="False") == first  # a real sync does what simulate said
 
 
@@ -194,29 +197,30 @@ def test_query_errors_in_kibanas_words(http, query, message):
 
 def test_new_objects_go_to_all_spaces_or_to_the_current_one(http):
     sync(http, "space1", addToAllSpaces=False)
-    spaces = http.get("/api/ml/saved_objects/jobs_spaces").json
+    spaces = internal(http, "jobs_spaces").json
     assert spaces == {"anomaly-detector": {"myjob1": ["space1"], "myjob2": ["space1"]}}
     es(http, "PUT", "/_ml/anomaly_detectors/everywhere", JOB)
     sync(http, "space1")
-    assert http.get("/api/ml/saved_objects/jobs_spaces").json["anomaly-detector"]["everywhere"] == ["*"]
+    assert internal(http, "jobs_spaces").json["anomaly-detector"]["everywhere"] == ["*"]
 
 
 def test_a_model_follows_the_spaces_of_its_dfa_job(http):
-    put_dfa(http)
+    created = put_dfa(http)["create_time"]
     sync(http, "space2", addToAllSpaces=False)
     es(
         http,
         "PUT",
         "/_ml/trained_models/from-dfa",
-        {**MODEL, "metadata": {"analytics_config": {"id": "dfa1", "create_time": 1}}},
+        {**MODEL, "metadata": {"analytics_config": {"id": "dfa1", "create_time": created}}},
     )
     es(http, "PUT", "/_ml/trained_models/alone", MODEL)
     sync(http, "space1", addToAllSpaces=False)
-    models = http.get("/api/ml/saved_objects/trained_models_spaces").json["trainedModels"]
+    models = internal(http, "trained_models_spaces").json["trainedModels"]
     assert models["from-dfa"] == ["space2"] and models["alone"] == ["space1"]
-    status = http.get("/api/ml/saved_objects/status").json
+    status = internal(http, "status").json
     linked = next(m for m in status["savedObjects"]["trained-model"] if m["modelId"] == "from-dfa")
-    assert linked["job"] == {"job_id": "dfa1", "create_time": 1} and linked["checks"]["dfaJobExists"] is True
+    # checks.ts: the DFA job "exists" when a job of that id has the create_time the model names
+    assert linked["job"] == {"job_id": "dfa1", "create_time": created} and linked["checks"]["dfaJobExists"] is True
 
 
 @pytest.mark.parametrize("prefix", ["", "/s/default", "/s/space1", "/s/no-such-space"])
@@ -250,7 +254,7 @@ def test_deleted_objects_in_another_space_are_not_seen_by_a_space_limited_view(h
 def test_status_and_jobs_spaces_shapes(http):
     put_dfa(http)
     sync(http)
-    status = http.get("/api/ml/saved_objects/status").json
+    status = internal(http, "status").json
     assert list(status) == ["savedObjects", "jobs"]
     ad = status["savedObjects"]["anomaly-detector"][0]
     assert ad == {
@@ -268,7 +272,7 @@ def test_status_and_jobs_spaces_shapes(http):
         "datafeedId": None,
         "checks": {"savedObjectExits": True},
     }
-    assert http.get("/api/ml/saved_objects/jobs_spaces").json == {
+    assert internal(http, "jobs_spaces").json == {
         "anomaly-detector": {"myjob1": ["*"], "myjob2": ["*"]},
         "data-frame-analytics": {"dfa1": ["*"]},
     }
@@ -287,7 +291,7 @@ def test_internal_routes_need_the_internal_origin_header_from_9_0(http):
 
 def test_initialize_is_the_create_only_pass(http):
     es(http, "DELETE", "/_ml/datafeeds/datafeed-myjob1")
-    done = http.get("/api/ml/saved_objects/initialize").json
+    done = internal(http, "initialize").json
     assert done == {
         "jobs": [{"id": "myjob1", "type": "anomaly-detector"}, {"id": "myjob2", "type": "anomaly-detector"}],
         "datafeeds": [],
@@ -295,7 +299,7 @@ def test_initialize_is_the_create_only_pass(http):
         "success": True,
     }
     es(http, "DELETE", "/_ml/anomaly_detectors/myjob2")
-    assert http.get("/api/ml/saved_objects/initialize").json["jobs"] == []  # it never deletes
+    assert internal(http, "initialize").json["jobs"] == []  # it never deletes
 
 
 # -- the older format ---------------------------------------------------------------------------
@@ -305,8 +309,9 @@ def test_kibana_before_8_2_answers_flat_by_job_id():
     from conftest import Http
 
     http = Http(create_app(kibana_version="8.1.3").test_client())
+    typed = {**OK, "type": "anomaly-detector"}  # 7.16 to 8.1: each item says its job type (#112693)
     assert sync(http, "space1") == {
-        "savedObjectsCreated": {"myjob1": OK, "myjob2": OK},
+        "savedObjectsCreated": {"myjob1": typed, "myjob2": typed},
         "savedObjectsDeleted": {},
         "datafeedsAdded": {},
         "datafeedsRemoved": {},

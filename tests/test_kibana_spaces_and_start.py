@@ -19,6 +19,8 @@ DEFAULT = {
     "_reserved": True,
 }
 
+INTERNAL = {"x-elastic-internal-origin": "Kibana"}  # Kibana 8.9+ has the read-side views under /internal
+
 
 def test_default_space(http):
     assert http.get("/api/spaces/space").json == [DEFAULT]
@@ -114,7 +116,7 @@ def test_sync_on_start_creates_what_is_missing_and_reset_keeps_it():
     empty = {"savedObjectsCreated": {}, "savedObjectsDeleted": {}, "datafeedsAdded": {}, "datafeedsRemoved": {}}
     assert client.get("/api/ml/saved_objects/sync").json == empty
     client.post("/_mock/reset")
-    assert client.get("/api/ml/saved_objects/jobs_spaces").json == {
+    assert client.get("/internal/ml/saved_objects/jobs_spaces", headers=INTERNAL).json == {
         "anomaly-detector": {"myjob1": ["*"], "myjob2": ["*"]}
     }
 
@@ -123,9 +125,12 @@ def test_the_periodic_pass_creates_and_never_deletes():
     app = create_app(kibana_sync_interval=0.02)
     client = app.test_client()
     deadline = time.monotonic() + 5
-    while client.get("/api/ml/saved_objects/jobs_spaces").json == {} and time.monotonic() < deadline:
+    while (
+        client.get("/internal/ml/saved_objects/jobs_spaces", headers=INTERNAL).json == {}
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.01)
-    assert client.get("/api/ml/saved_objects/jobs_spaces").json == {
+    assert client.get("/internal/ml/saved_objects/jobs_spaces", headers=INTERNAL).json == {
         "anomaly-detector": {"myjob1": ["*"], "myjob2": ["*"]}
     }
     client.delete("/_ml/anomaly_detectors/myjob2")

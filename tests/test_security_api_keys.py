@@ -252,7 +252,7 @@ def test_a_limited_key_of_the_superuser_is_not_one_for_the_control_api(es):
 
 def test_a_limited_key_has_only_the_kibana_privileges_its_descriptors_give(es):
     no_kibana = es.create(ADMIN, name="es-only", role_descriptors={"ml": {"cluster": ["monitor_ml"]}})
-    reply = es.call("GET", "/s/space1/api/ml/saved_objects/status", api_key(no_kibana))
+    reply = es.call("GET", "/s/space1/internal/ml/saved_objects/status?elasticInternalOrigin=true", api_key(no_kibana))
     assert reply.status == 403, reply.text
     reader = es.create(
         ADMIN,
@@ -266,8 +266,13 @@ def test_a_limited_key_has_only_the_kibana_privileges_its_descriptors_give(es):
             }
         },
     )
-    assert es.call("GET", "/s/space1/api/ml/saved_objects/status", api_key(reader)).status == 200
-    assert es.call("GET", "/api/ml/saved_objects/status", api_key(reader)).status == 403  # the default space
+    assert (
+        es.call("GET", "/s/space1/internal/ml/saved_objects/status?elasticInternalOrigin=true", api_key(reader)).status
+        == 200
+    )
+    assert (
+        es.call("GET", "/internal/ml/saved_objects/status?elasticInternalOrigin=true", api_key(reader)).status == 403
+    )  # the default space
     reply = es.call("GET", "/s/space1/api/ml/saved_objects/sync", api_key(reader))
     assert (reply.status, reply.json["message"]) == (
         403,

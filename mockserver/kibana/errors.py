@@ -23,6 +23,9 @@ __all__ = [
     "SpaceUnauthorized",
     "UnableToCreate",
     "UnknownQueryKey",
+    "UnknownBodyKey",
+    "UnableToShare",
+    "CannotRemoveFromAllSpaces",
 ]
 
 
@@ -145,3 +148,18 @@ class UnableToShare(Forbidden):
 
     def __init__(self, types: list[str]):
         super().__init__(f"Unable to share_to_space {','.join(sorted(set(types)))}")
+
+
+# -- ML saved objects' spaces (ml_sync.py) ---------------------------------------------------------
+class UnknownBodyKey(BadRequest):
+    """config-schema's refusal of a body key the route's schema (in this version) does not have."""
+
+    def __init__(self, key: str, new_wording: bool):
+        super().__init__(unknown_key_message("body", key, new_wording))
+
+
+class CannotRemoveFromAllSpaces(BadRequest):
+    """The ML saved-object service: an item may not leave its last space (what: job, trained model)."""
+
+    def __init__(self, what: str, item_id: str):
+        super().__init__(f"Cannot remove {what} '{item_id}' from all spaces")

@@ -30,6 +30,17 @@ class SavedObject:
         """Whether a user who sees ``spaces`` (None: every space) sees this object."""
         return spaces is None or ALL_SPACES in self.namespaces or bool(spaces & set(self.namespaces))
 
+    def in_space(self, space: str) -> bool:
+        """Whether a find in ``space`` (the request's) returns the object."""
+        return ALL_SPACES in self.namespaces or space in self.namespaces
+
+    def namespaces_seen_by(self, spaces: set[str] | None) -> list[str]:
+        """Its spaces as the user's saved-objects client shows them: a space the user may not see is
+        ``?`` (the spaces extension's redactNamespaces)."""
+        if spaces is None:
+            return list(self.namespaces)
+        return [n if n == ALL_SPACES or n in spaces else "?" for n in self.namespaces]
+
 
 class MlSavedObjects:
     def __init__(self):
