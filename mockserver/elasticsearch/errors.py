@@ -401,3 +401,15 @@ class NotMocked(ElasticsearchError):
 
 
 NODE_ID = "mOcKnOdE0000000000000w"
+
+
+# -- trained models (ml/models*.py) -------------------------------------------------------------
+
+
+class DefinitionUnreadable(ElasticsearchError):
+    """What java.util.zip throws inflating a compressed model definition that is not gzip (a
+    ZipException): a plain Java exception, the cause of the 400 that reports it."""
+
+    type = "zip_exception"
+    status = 500
+    plain_java = True
