@@ -317,3 +317,23 @@ def test_delete_refuses_a_model_whose_alias_a_pipeline_uses(models):
     assert models.delete("/_ml/trained_models/a-classification-model", query={"force": "true"}).status == 200
     # The alias went with its model.
     assert models.get("/_ml/trained_models/alias-to-a-classification-model").status == 404
+
+
+def test_an_unknown_include_is_refused(models):
+    es_error(
+        models.get("/_ml/trained_models/a-regression-model-0", query={"include": "definition,nope"}),
+        400,
+        "status_exception",
+        "unknown [include] parameters [nope]. Valid options are [hyperparameters, definition, "
+        "feature_importance_baseline, definition_status, total_feature_importance]",
+    )
+
+
+def test_the_old_name_of_model_size_bytes_warns(http):
+    body = {"model_type": "pytorch", "inference_config": {"ner": {}}, "estimated_heap_memory_usage_bytes": 1000}
+    reply = http.put("/_ml/trained_models/old-size-name", json=body)
+    assert reply.json["model_size_bytes"] == 1000
+    assert (
+        "Deprecated field [estimated_heap_memory_usage_bytes] used, expected [model_size_bytes] instead"
+        in (reply.headers["Warning"])
+    )

@@ -7,10 +7,13 @@ update_trained_model_deployment.yml and get_trained_model_stats.yml)."""
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
-from conftest import es_error
+from conftest import Http, es_error
 from test_es_ml_models_crud import tree_model
+
+from mockserver import create_app
 
 DEFINITION = base64.b64encode(bytes(range(256)) * 6 + bytes(94)).decode()  # 1630 bytes
 PASS_THROUGH = {
@@ -319,3 +322,42 @@ def test_stats_count_the_pipelines_naming_a_model_or_its_alias(models):
         "count": 0,
         "trained_model_stats": [],
     }
+
+
+def test_a_monitor_ml_user_reads_stats_but_starts_no_deployment(tmp_path):
+    fixture = tmp_path / "users.json"
+    users = {"ml_reader": {"password": "pw-ml", "roles": ["ml_reader"]}}
+    fixture.write_text(json.dumps({"security": {"users": users, "roles": {"ml_reader": {"cluster": ["monitor_ml"]}}}}))
+    secured = Http(create_app([fixture], auth="elastic:changeme").test_client())
+    reader = {"Authorization": "Basic " + base64.b64encode(b"ml_reader:pw-ml").decode()}
+    assert secured.get("/_ml/trained_models/_stats", headers=reader).status == 200
+    denied = secured.post(START.format("test_model"), headers=reader)
+    assert denied.status == 403
+    assert denied.json["error"]["reason"] == (
+        "action [cluster:admin/xpack/ml/trained_models/deployment/start] is unauthorized for user [ml_reader] with "
+        "effective roles [ml_reader], this action is granted by the cluster privileges [manage_ml,manage,all]"
+    )
+
+
+def test_adaptive_allocations_on_start_and_update(models):
+    adaptive = {"enabled": True, "min_number_of_allocations": 2, "max_number_of_allocations": 4}
+    started = models.post(START.format("test_model"), json={"adaptive_allocations": adaptive}).json["assignment"]
+    assert started["adaptive_allocations"] == adaptive
+    assert started["task_parameters"]["number_of_allocations"] == 2  # the minimum, when no number is asked for
+    update = "/_ml/trained_models/test_model/deployment/_update"
+    es_error(
+        models.post(update, json={"number_of_allocations": 3, "adaptive_allocations": {"enabled": True}}),
+        400,
+        "action_request_validation_exception",
+        "Validation Failed: 1: [number_of_allocations] cannot be set if adaptive allocations is enabled;",
+    )
+    es_error(
+        models.post(
+            update, json={"adaptive_allocations": {"min_number_of_allocations": 5, "max_number_of_allocations": 4}}
+        ),
+        400,
+        "action_request_validation_exception",
+        "Validation Failed: 1: [min_number_of_allocations] must not be larger than [max_number_of_allocations];",
+    )
+    merged = models.post(update, json={"adaptive_allocations": {"enabled": False, "max_number_of_allocations": -1}})
+    assert merged.json["assignment"]["adaptive_allocations"] == {"enabled": False, "min_number_of_allocations": 2}

@@ -74,7 +74,15 @@ MODEL_ORDER = (
 )
 # TrainedModelConfig.toXContent leaves these out under exclude_generated (a model exported for import).
 GENERATED_FIELDS = ("created_by", "version", "create_time", "model_size_bytes", "estimated_operations", "license_level")
-INCLUDES = ("definition", "total_feature_importance", "feature_importance_baseline", "hyperparameters")
+# GetTrainedModelsAction.Includes.KNOWN_INCLUDES, in the order its HashSet (4 buckets, load factor 1, grown to 8)
+# iterates and so prints them.
+KNOWN_INCLUDES = (
+    "hyperparameters",
+    "definition",
+    "feature_importance_baseline",
+    "definition_status",
+    "total_feature_importance",
+)
 LANG_IDENT = "lang_ident_model_1"
 BUILT_IN_MODELS = {
     LANG_IDENT: {
@@ -126,10 +134,14 @@ class Models:
 
     # -- PUT ------------------------------------------------------------------------------------------
 
-    def put(self, model_id: str, body: dict, *, defer_definition_decompression: bool = False) -> dict:
+    def put(
+        self, model_id: str, body: dict, *, defer_definition_decompression: bool = False, warn: Warn | None = None
+    ) -> dict:
         """``PUT _ml/trained_models/{id}``: the strict parse and TrainedModelConfig.Builder.validate(true),
         then the transport action's checks of the definition; the definition is kept apart."""
         body = dict(body)
+        if "estimated_heap_memory_usage_bytes" in body and warn is not None:  # MODEL_SIZE_BYTES_WITH_DEPRECATION
+            warn("Deprecated field [estimated_heap_memory_usage_bytes] used, expected [model_size_bytes] instead")
         if body.get("model_id") not in (None, model_id):
             raise IllegalArgument(
                 f"Inconsistent model_id; '{body['model_id']}' specified in the body differs from "
@@ -320,6 +332,12 @@ class Models:
         ``include`` adds the definition (one model only) or whether a pytorch model's definition is
         complete (``fully_defined``, one model only)."""
         include = include or []
+        unknown = [i for i in dict.fromkeys(include) if i not in KNOWN_INCLUDES]
+        if unknown:
+            raise StatusException(
+                f"unknown [include] parameters {java_list(unknown)}. "
+                f"Valid options are {java_list(list(KNOWN_INCLUDES))}"
+            )
         count, page = self.expand(expression, allow_no_match, from_, size, tags)
         if page and "definition" in include and len(page) > 1:
             raise StatusException("Getting model definition is not supported when getting more than one model")

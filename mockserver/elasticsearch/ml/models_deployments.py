@@ -58,6 +58,33 @@ def byte_size_text(size: int) -> str:
     return f"{size}b"
 
 
+def adaptive_settings(given: dict | None) -> dict | None:
+    """AdaptiveAllocationsSettings as toXContent writes it (``enabled`` false unless given)."""
+    if given is None:
+        return None
+    settings = {"enabled": bool(given.get("enabled", False))}
+    for bound in ("min_number_of_allocations", "max_number_of_allocations"):
+        if given.get(bound) is not None:
+            settings[bound] = given[bound]
+    return settings
+
+
+def adaptive_problems(settings: dict | None) -> list[str]:
+    """AdaptiveAllocationsSettings.validate (-1 stands for null)."""
+    if settings is None:
+        return []
+    low, high = settings.get("min_number_of_allocations"), settings.get("max_number_of_allocations")
+    low, high = (None if low == -1 else low), (None if high == -1 else high)
+    problems = []
+    if low is not None and low < 0:
+        problems.append("[min_number_of_allocations] must be a non-negative integer or null")
+    if high is not None and high < 1:
+        problems.append("[max_number_of_allocations] must be a positive integer or null")
+    if low is not None and high is not None and low > high:
+        problems.append("[min_number_of_allocations] must not be larger than [max_number_of_allocations]")
+    return problems
+
+
 class Deployments:
     def __init__(self, models: Models):
         self.models = models
@@ -110,6 +137,7 @@ class Deployments:
                 problems.append("[number_of_allocations] cannot be set if adaptive allocations is enabled")
         if threads_per_allocation < 1:
             problems.append("[threads_per_allocation] must be a positive integer")
+        problems += adaptive_problems(adaptive_allocations)
         if threads_per_allocation > MAX_THREADS_PER_ALLOCATION or bin(max(threads_per_allocation, 0)).count("1") != 1:
             problems.append(
                 f"[threads_per_allocation] must be a power of 2 less than or equal to {MAX_THREADS_PER_ALLOCATION}"
@@ -176,7 +204,7 @@ class Deployments:
             "assignment_state": "started",
             "start_time": now_millis(),
             "max_assigned_allocations": number_of_allocations,
-            "adaptive_allocations": adaptive_allocations,
+            "adaptive_allocations": adaptive_settings(adaptive_allocations),
             "cache_bytes": cache[0] if cache else None,
         }
         return {"assignment": self.shown(deployment_id)}
@@ -232,30 +260,37 @@ class Deployments:
         return {"stopped": True}
 
     def update(
-        self, deployment_id: str, *, number_of_allocations: int | None = None, adaptive_allocations: dict | None = None
+        self,
+        deployment_id: str,
+        *,
+        model_id: str | None = None,
+        number_of_allocations: int | None = None,
+        adaptive_allocations: dict | None = None,
     ) -> dict:
-        """``POST _ml/trained_models/{id}/deployment/_update``: a new number of allocations (all of them
-        allocated at once) or new adaptive allocations settings."""
+        """``POST _ml/trained_models/{id}/deployment/_update``: a new number of allocations (all allocated at
+        once) or adaptive allocations settings merged into the deployment's."""
+        if model_id not in (None, deployment_id):
+            raise StatusException(
+                f"Inconsistent model_id; '{model_id}' specified in the body differs from '{deployment_id}' specified "
+                "as a URL argument"
+            )
         problems = []
-        if number_of_allocations is None and adaptive_allocations is None:
-            problems.append("Either [number_of_allocations] or [adaptive_allocations] must be provided")
         if number_of_allocations is not None:
             if number_of_allocations < 1:
                 problems.append("[number_of_allocations] must be a positive integer")
-            if (adaptive_allocations or {}).get("enabled"):
+            if (adaptive_allocations or {}).get("enabled") is True:
                 problems.append("[number_of_allocations] cannot be set if adaptive allocations is enabled")
+        problems += adaptive_problems(adaptive_allocations)
         if problems:
             raise ActionRequestValidation(problems)
         assignment = self.assignments.get(deployment_id)
         if assignment is None:
             raise missing_deployment(deployment_id)
-        if adaptive_allocations is not None:
-            assignment["adaptive_allocations"] = adaptive_allocations
-            if number_of_allocations is None and adaptive_allocations.get("min_number_of_allocations"):
-                number_of_allocations = adaptive_allocations["min_number_of_allocations"]
+        if adaptive_allocations is not None:  # AdaptiveAllocationsSettings.merge: -1 clears a bound
+            merged = {**(assignment["adaptive_allocations"] or {}), **adaptive_allocations}
+            merged = {k: v for k, v in merged.items() if v != -1}
+            assignment["adaptive_allocations"] = adaptive_settings(merged)
         if number_of_allocations is not None:
-            if assignment["task_parameters"]["priority"] == "low" and number_of_allocations > 1:
-                raise StatusException("[number_of_allocations] must be 1 when [priority] is low")
             assignment["task_parameters"]["number_of_allocations"] = number_of_allocations
             for routing in assignment["routing_table"].values():
                 routing.update(current_allocations=number_of_allocations, target_allocations=number_of_allocations)

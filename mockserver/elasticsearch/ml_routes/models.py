@@ -11,7 +11,8 @@ route = ELASTICSEARCH.operation
 @route("PUT", "/_ml/trained_models/<model_id>", "ml.put_trained_model")
 def ml_put_trained_model(call: ElasticsearchCall):
     defer = call.query.get("defer_definition_decompression", False)
-    return 200, call.state.ml.models.put(call.path["model_id"], call.body, defer_definition_decompression=defer)
+    models = call.state.ml.models
+    return 200, models.put(call.path["model_id"], call.body, defer_definition_decompression=defer, warn=call.warn)
 
 
 @route("GET", "/_ml/trained_models", "ml.get_trained_models")
@@ -117,6 +118,7 @@ def ml_update_trained_model_deployment(call: ElasticsearchCall):
     settings = {**(call.body or {}), **call.query}
     return 200, call.state.ml.models.deployments.update(
         call.path["model_id"],
+        model_id=settings.get("model_id"),
         number_of_allocations=settings.get("number_of_allocations"),
         adaptive_allocations=settings.get("adaptive_allocations"),
     )
