@@ -337,3 +337,15 @@ def test_the_old_name_of_model_size_bytes_warns(http):
         "Deprecated field [estimated_heap_memory_usage_bytes] used, expected [model_size_bytes] instead"
         in (reply.headers["Warning"])
     )
+
+
+def test_an_inference_config_names_one_kind(http):
+    for config in ({}, {"regression": {}, "classification": {}}):
+        es_error(
+            http.put(
+                "/_ml/trained_models/two-kinds", json={**tree_model("regression", []), "inference_config": config}
+            ),
+            400,
+            "x_content_parse_exception",
+            "[trained_model_config] failed to parse field [inference_config]",
+        )

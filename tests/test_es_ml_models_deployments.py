@@ -361,3 +361,24 @@ def test_adaptive_allocations_on_start_and_update(models):
     )
     merged = models.post(update, json={"adaptive_allocations": {"enabled": False, "max_number_of_allocations": -1}})
     assert merged.json["assignment"]["adaptive_allocations"] == {"enabled": False, "min_number_of_allocations": 2}
+
+
+def test_the_size_stats_of_pytorch_models(models):
+    models.put("/_ml/trained_models/half", json=PASS_THROUGH)
+    half = {"total_definition_length": 3260, "definition": DEFINITION, "total_parts": 2}
+    models.put("/_ml/trained_models/half/definition/0", json=half)
+    sized = {
+        **PASS_THROUGH,
+        "metadata": {"per_deployment_memory_bytes": 300 * 2**20, "per_allocation_memory_bytes": 10},
+    }
+    models.put("/_ml/trained_models/sized", json=sized)
+    part = {"total_definition_length": 1630, "definition": DEFINITION, "total_parts": 1}
+    models.put("/_ml/trained_models/sized/definition/0", json=part)
+    stats = {
+        s["model_id"]: s["model_size_stats"]
+        for s in models.get("/_ml/trained_models/_stats").json["trained_model_stats"]
+    }
+    # The first part's total_definition_length, complete or not; the memory: overhead and twice the model, or
+    # what the metadata says a deployment and an allocation need (and the model once), if more.
+    assert stats["half"] == {"model_size_bytes": 3260, "required_native_memory_bytes": 240 * 2**20 + 2 * 3260}
+    assert stats["sized"] == {"model_size_bytes": 1630, "required_native_memory_bytes": 300 * 2**20 + 10 + 1630}

@@ -153,14 +153,16 @@ class Models:
                 f"[trained_model_config] failed to parse field [{second}]",
                 caused_by=IllegalArgument("both [compressed_definition] and [definition] cannot be set."),
             )
-        config_problem = nlp_config_problem(body.get("inference_config") or {})
+        config = body.get("inference_config")
+        if isinstance(config, dict) and len(config) != 1:  # a named object: exactly one kind of config
+            raise XContentParseError("[trained_model_config] failed to parse field [inference_config]")
+        config_problem = nlp_config_problem(config or {})
         if config_problem:
             raise XContentParseError(
                 "[trained_model_config] failed to parse field [inference_config]",
                 caused_by=StatusException(config_problem),
             )
-        for field in ("tags",):
-            body[field] = string_array(body.get(field, []))
+        body["tags"] = string_array(body.get("tags", []))
         if isinstance(body.get("input"), dict):
             body["input"] = {**body["input"], "field_names": string_array(body["input"].get("field_names"))}
         self._validate_for_creation(model_id, body)
@@ -587,10 +589,11 @@ class Models:
             names = [model_id, *(a for a, target in self.aliases.items() if target == model_id)]
             pipeline_ids = list(dict.fromkeys(p for name in names for p in referenced.get(name, [])))
             if model.get("model_type") == "pytorch":
-                length = self.full_definition_length(model_id)
+                # definitionLengths: the total_definition_length of part 0, whether every part is there or not
+                length = (self.definition_parts.get(model_id) or {}).get(0, {}).get("total_definition_length", 0)
                 size_stats = {
                     "model_size_bytes": length,
-                    "required_native_memory_bytes": self.deployments.required_memory(model_id, length) if length else 0,
+                    "required_native_memory_bytes": self.deployments.required_memory(model, length) if length else 0,
                 }
             else:
                 size_stats = {"model_size_bytes": model.get("model_size_bytes", 0), "required_native_memory_bytes": 0}

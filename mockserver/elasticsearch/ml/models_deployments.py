@@ -95,10 +95,16 @@ class Deployments:
         return sorted(d for d, a in self.assignments.items() if a["task_parameters"]["model_id"] == model_id)
 
     @staticmethod
-    def required_memory(model_id: str, definition_length: int) -> int:
-        """StartTrainedModelDeploymentAction.estimateMemoryUsageBytes for a model with no per-deployment or
-        per-allocation memory in its metadata: the overhead and twice the model."""
-        return MEMORY_OVERHEAD + 2 * definition_length
+    def required_memory(model: dict, definition_length: int, allocations: int = 1) -> int:
+        """StartTrainedModelDeploymentAction.estimateMemoryUsageBytes: the overhead and twice the model, or
+        what the model's metadata says a deployment and each allocation need (and the model), if more."""
+        metadata = model.get("metadata") or {}
+        per_deployment = metadata.get("per_deployment_memory_bytes", 0)
+        per_allocation = metadata.get("per_allocation_memory_bytes", 0)
+        base = MEMORY_OVERHEAD + 2 * definition_length
+        if per_deployment == 0 and per_allocation == 0:
+            return base
+        return max(base, per_deployment + per_allocation * allocations + definition_length)
 
     # -- start ------------------------------------------------------------------------------------------
 
