@@ -71,6 +71,8 @@ def test_a_started_deployment_and_its_stop(models):
     }
     [routing] = assignment["routing_table"].values()
     assert routing == {"current_allocations": 1, "target_allocations": 1, "routing_state": "started", "reason": ""}
+    stats = models.get("/_ml/trained_models/test_model/_stats").json["trained_model_stats"][0]["deployment_stats"]
+    assert stats["cache_size"] == "0b"  # ByteSizeValue.toString, where the task parameters have getStringRep
     assert models.post(STOP.format("test_model")).json == {"stopped": True}
     again = start(models, "test_model", cache_size="10kb", priority="low")
     params = again.json["assignment"]["task_parameters"]

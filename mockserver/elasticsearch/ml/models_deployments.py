@@ -326,7 +326,9 @@ class Deployments:
                 "target_allocation_count": allocations,
                 "state": "fully_allocated",
             },
-            cache_size=byte_size_text(assignment["cache_bytes"] or params["model_bytes"]),
+            cache_size=byte_size_text(
+                params["model_bytes"] if assignment["cache_bytes"] is None else max(assignment["cache_bytes"], 0)
+            ),
             priority=params["priority"],
             start_time=assignment["start_time"],
             peak_throughput_per_minute=0,
