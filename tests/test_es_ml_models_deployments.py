@@ -85,10 +85,7 @@ def test_a_started_deployment_and_its_stop(models):
         ({"priority": "low", "number_of_allocations": 3}, "[number_of_allocations] must be 1 when [priority] is low"),
         ({"priority": "low", "threads_per_allocation": 4}, "[threads_per_allocation] must be 1 when [priority] is low"),
         ({"threads_per_allocation": 3}, "[threads_per_allocation] must be a power of 2 less than or equal to 32"),
-        (
-            {"wait_for": "stopping"},
-            "invalid [wait_for] state [stopping]; must be one of [started,starting,fully_allocated",
-        ),
+        ({"timeout": "0s"}, "[timeout] must be positive"),
     ],
 )
 def test_start_request_checks(models, query, problem):
@@ -97,6 +94,21 @@ def test_start_request_checks(models, query, problem):
         400,
         "action_request_validation_exception",
         f"Validation Failed: 1: {problem};",
+    )
+
+
+def test_start_parameters_the_enums_and_units_refuse(models):
+    es_error(
+        start(models, "test_model", wait_for="stopping"),
+        400,
+        "illegal_argument_exception",
+        "No enum constant org.elasticsearch.xpack.core.ml.inference.assignment.AllocationStatus.State.STOPPING",
+    )
+    es_error(
+        start(models, "test_model", cache_size="1024"),
+        400,
+        "illegal_argument_exception",
+        "failed to parse setting [cache_size] with value [1024] as a size in bytes: unit is missing or unrecognized",
     )
 
 

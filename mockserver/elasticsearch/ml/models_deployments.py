@@ -48,6 +48,30 @@ def parse_byte_size(value: Any, setting: str) -> tuple[int, str]:
     return number * BYTE_UNITS[unit], f"{number}{unit}"
 
 
+TIME_UNITS = {
+    "nanos": 1,
+    "micros": 10**3,
+    "ms": 10**6,
+    "s": 10**9,
+    "m": 60 * 10**9,
+    "h": 3600 * 10**9,
+    "d": 86400 * 10**9,
+}
+
+
+def parse_time_nanos(value: Any, setting: str) -> int:
+    """TimeValue.parseTimeValue, in nanoseconds: a number and a unit (``-1`` and ``0`` need none)."""
+    text = str(value).strip().lower()
+    if text in ("-1", "0"):
+        return int(text)
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(nanos|micros|ms|s|m|h|d)", text)
+    if not match:
+        raise IllegalArgument(
+            f"failed to parse setting [{setting}] with value [{value}] as a time value: unit is missing or unrecognized"
+        )
+    return int(float(match.group(1)) * TIME_UNITS[match.group(2)])
+
+
 def byte_size_text(size: int) -> str:
     """ByteSizeValue.toString: the largest unit that fits, one decimal cut (not rounded) when not whole."""
     for unit in ("pb", "tb", "gb", "mb", "kb"):
@@ -131,10 +155,14 @@ class Deployments:
             raise IllegalArgument(
                 f"No enum constant org.elasticsearch.xpack.core.ml.inference.assignment.Priority.{priority.upper()}"
             )
+        if wait_for.lower() not in VALID_WAIT_STATES:  # AllocationStatus.State.fromString: the enum's valueOf
+            raise IllegalArgument(
+                "No enum constant org.elasticsearch.xpack.core.ml.inference.assignment.AllocationStatus.State."
+                + wait_for.upper()
+            )
         cache = parse_byte_size(cache_size, "cache_size") if cache_size is not None else None
+        timeout_nanos = parse_time_nanos(timeout, "timeout")
         problems = []
-        if wait_for not in VALID_WAIT_STATES:
-            problems.append(f"invalid [wait_for] state [{wait_for}]; must be one of [{','.join(VALID_WAIT_STATES)}")
         adaptive_enabled = bool((adaptive_allocations or {}).get("enabled"))
         if number_of_allocations is not None:
             if number_of_allocations < 1:
@@ -152,7 +180,7 @@ class Deployments:
             problems.append("[queue_capacity] must be a positive integer")
         if queue_capacity > MAX_QUEUE_CAPACITY:
             problems.append(f"[queue_capacity] must be less than {MAX_QUEUE_CAPACITY}")
-        if re.fullmatch(r"-?0+(\.0*)?\s*[a-z]*", str(timeout).strip()):
+        if timeout_nanos < 1:
             problems.append("[timeout] must be positive")
         if priority == "low":
             if number_of_allocations is not None and number_of_allocations > 1:
