@@ -21,6 +21,10 @@ def models(http):
     return http
 
 
+def ids_of(reply) -> list[str]:
+    return [m["model_id"] for m in reply.json["trained_model_configs"]]
+
+
 def alias(http, model: str, name: str, **query):
     return http.put(ALIASES.format(model=model, alias=name), query={k: str(v).lower() for k, v in query.items()})
 
@@ -39,6 +43,10 @@ def test_an_alias_names_its_model_in_get_and_moves_on_reassign(models):
     alias(models, "a-regression-model-0", "regression-model-again")
     first = models.get("/_ml/trained_models/a-regression-model-*", query={"size": "1"}).json["trained_model_configs"][0]
     assert first["metadata"] == {"model_aliases": ["regression-model", "regression-model-again"]}
+    # A wildcard matches aliases too; the count is every match, though the ids were exact and the page small.
+    assert ids_of(models.get("/_ml/trained_models/regression-model-ag*")) == ["a-regression-model-0"]
+    paged = models.get("/_ml/trained_models/a-regression-model-0,a-classification-model", query={"size": "1"}).json
+    assert paged["count"] == 2 and len(paged["trained_model_configs"]) == 1
     stats = models.get("/_ml/trained_models/regression-model/_stats").json
     assert [s["model_id"] for s in stats["trained_model_stats"]] == ["a-regression-model-0"]
 

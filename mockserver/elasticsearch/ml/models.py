@@ -25,7 +25,7 @@ from ..errors import (
     StatusException,
     XContentParseError,
 )
-from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered, page_count
+from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered
 from .models_definitions import (
     CLASSIFICATION_DEFAULTS,
     LATEST_INFERENCE_INDEX,
@@ -307,16 +307,15 @@ class Models:
         size: int = 100,
         tags: list[str] | None = None,
     ) -> tuple[int, list[str]]:
-        """TrainedModelProvider.expandIds: (the total, the page of model ids). An exact token may be a
-        model_alias, which stands for its model; tags narrow the models first."""
+        """TrainedModelProvider.expandIds: (the total, the page of model ids). A token, exact or wildcard,
+        may name a model_alias, which stands for its model; tags narrow the models first. The total counts
+        every match, whatever the expression (the search's total hits)."""
         models = self.all_docs()
         if tags:
             models = {i: m for i, m in models.items() if set(tags) <= set(m.get("tags", []))}
-        tokens = [t.strip() for t in expression.split(",")] if expression else None
-        aliased = {t: [self.aliases[t]] for t in tokens or [] if t in self.aliases and self.aliases[t] in models}
+        aliased = {alias: [model_id] for alias, model_id in self.aliases.items() if model_id in models}
         ids = expand_ids(expression, list(models), allow_no_match=allow_no_match, missing=model_missing, groups=aliased)
-        page = ids[from_ : from_ + size]
-        return page_count(expression, ids, page), page
+        return len(ids), ids[from_ : from_ + size]
 
     def get(
         self,
