@@ -349,3 +349,14 @@ def test_an_inference_config_names_one_kind(http):
             "x_content_parse_exception",
             "[trained_model_config] failed to parse field [inference_config]",
         )
+
+
+def test_a_definition_needs_its_trained_model(http):
+    body = {**tree_model("regression", []), "definition": {"preprocessors": []}}
+    error = es_error(
+        http.put("/_ml/trained_models/no-trained-model", json=body),
+        400,
+        "x_content_parse_exception",
+        "[trained_model_config] failed to parse field [definition]",
+    )
+    assert error["caused_by"] == {"type": "illegal_argument_exception", "reason": "[trained_model] must not be null."}

@@ -153,6 +153,11 @@ class Models:
                 f"[trained_model_config] failed to parse field [{second}]",
                 caused_by=IllegalArgument("both [compressed_definition] and [definition] cannot be set."),
             )
+        if isinstance(body.get("definition"), dict) and not body["definition"].get("trained_model"):
+            raise XContentParseError(  # TrainedModelDefinition.Builder.build
+                "[trained_model_config] failed to parse field [definition]",
+                caused_by=IllegalArgument("[trained_model] must not be null."),
+            )
         config = body.get("inference_config")
         if isinstance(config, dict) and len(config) != 1:  # a named object: exactly one kind of config
             raise XContentParseError("[trained_model_config] failed to parse field [inference_config]")
