@@ -396,3 +396,21 @@ def test_the_size_stats_of_pytorch_models(models):
     # what the metadata says a deployment and an allocation need (and the model once), if more.
     assert stats["half"] == {"model_size_bytes": 3260, "required_native_memory_bytes": 240 * 2**20 + 2 * 3260}
     assert stats["sized"] == {"model_size_bytes": 1630, "required_native_memory_bytes": 300 * 2**20 + 10 + 1630}
+
+
+def test_fill_mask_takes_the_tokenizer_mask_token_only(models):
+    bert = {"model_type": "pytorch", "inference_config": {"fill_mask": {"tokenization": {"bert": {}}}}}
+    config = models.put("/_ml/trained_models/bert_fill_mask_model", json=bert).json["inference_config"]["fill_mask"]
+    assert list(config) == ["vocabulary", "tokenization", "num_top_classes", "mask_token"]
+    assert (config["num_top_classes"], config["mask_token"]) == (5, "[MASK]")
+    wrong = {"fill_mask": {"tokenization": {"bert": {}}, "mask_token": "<mask>"}}
+    error = es_error(
+        models.put("/_ml/trained_models/incorrect_mask_token", json={**bert, "inference_config": wrong}),
+        400,
+        "x_content_parse_exception",
+        "[trained_model_config] failed to parse field [inference_config]",
+    )
+    assert error["caused_by"] == {
+        "type": "illegal_argument_exception",
+        "reason": "Mask token requested was [<mask>] but must be [[MASK]] for this model",
+    }

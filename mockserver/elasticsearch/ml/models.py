@@ -162,10 +162,9 @@ class Models:
         if isinstance(config, dict) and len(config) != 1:  # a named object: exactly one kind of config
             raise XContentParseError("[trained_model_config] failed to parse field [inference_config]")
         config_problem = nlp_config_problem(config or {})
-        if config_problem:
+        if config_problem is not None:
             raise XContentParseError(
-                "[trained_model_config] failed to parse field [inference_config]",
-                caused_by=StatusException(config_problem),
+                "[trained_model_config] failed to parse field [inference_config]", caused_by=config_problem
             )
         body["tags"] = string_array(body.get("tags", []))
         if isinstance(body.get("input"), dict):

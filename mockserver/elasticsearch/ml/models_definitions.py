@@ -16,7 +16,7 @@ import struct
 import zlib
 from typing import Any
 
-from ..errors import DefinitionUnreadable, StatusException
+from ..errors import DefinitionUnreadable, ElasticsearchError, IllegalArgument, StatusException
 
 CLASSIFICATION_DEFAULTS = {
     "num_top_classes": 0,
@@ -90,17 +90,45 @@ def inference_config_with_defaults(config: dict) -> dict:
                 "tokenization": {tokenizer: tokenization},
                 **params,
             }
-            if kind == "fill_mask":  # FillMaskConfig: the tokenizer's own mask token by default
-                params.setdefault("mask_token", MASK_TOKENS.get(tokenizer, "[MASK]"))
+            if kind == "fill_mask":
+                params = fill_mask_config(params, tokenizer)
         written[kind] = params
     return written
 
 
-def nlp_config_problem(config: dict) -> str | None:
-    """NlpConfig's strict parsers refuse a vocabulary location: the server chooses it."""
+def fill_mask_config(params: dict, tokenizer: str) -> dict:
+    """FillMaskConfig.toXContent: vocabulary, tokenization, num_top_classes (5), results_field when set, and
+    the tokenizer's mask token last (the one asked for was checked against it)."""
+    written = {"vocabulary": params["vocabulary"], "tokenization": params["tokenization"]}
+    written["num_top_classes"] = params.get("num_top_classes", 5)
+    if "results_field" in params:
+        written["results_field"] = params["results_field"]
+    written["mask_token"] = MASK_TOKENS.get(tokenizer, "[MASK]")
+    return written
+
+
+def nlp_config_problem(config: dict) -> ElasticsearchError | None:
+    """What the NLP configs' strict parsers refuse: a vocabulary location (the server chooses it), a fill_mask
+    mask token that is not the tokenizer's (FillMaskConfig.Builder.validateMaskToken), windowing (span) on
+    fill_mask."""
     for kind, params in config.items():
-        if kind in NLP_CONFIGS and isinstance(params, dict) and "vocabulary" in params:
-            return "illegal setting [vocabulary] on inference model creation"
+        if kind not in NLP_CONFIGS or not isinstance(params, dict):
+            continue
+        if "vocabulary" in params:
+            return StatusException("illegal setting [vocabulary] on inference model creation")
+        if kind == "fill_mask":
+            tokenizer, settings = next(iter((params.get("tokenization") or {"bert": {}}).items()))
+            expected = MASK_TOKENS.get(tokenizer, "[MASK]")
+            if "mask_token" in params and params["mask_token"] != expected:
+                requested = params["mask_token"]
+                return IllegalArgument(
+                    f"Mask token requested was [{requested}] but must be [{expected}] for this model"
+                )
+            span = (settings or {}).get("span", -1)
+            if span != -1:
+                return StatusException(
+                    f"[fill_mask] does not support windowing long text sequences; configured span [{span}]"
+                )
     return None
 
 
