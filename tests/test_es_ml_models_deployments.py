@@ -120,6 +120,13 @@ def test_start_refusals(models):
         "resource_not_found_exception",
         "Could not find trained model definition [no-definition]",
     )
+    es_error(
+        start(models, "*test_model"),
+        400,
+        "status_exception",
+        "cannot deploy more than one model at the same time; [*test_model] matches models "
+        "[[another_test_model, test_model]]",
+    )
     models.put("/_ml/trained_models/tree", json=tree_model("regression", []))
     es_error(
         start(models, "tree"),

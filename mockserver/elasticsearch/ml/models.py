@@ -373,14 +373,6 @@ class Models:
             doc.pop(field, None)
         return ordered(doc, MODEL_ORDER)
 
-    def resolve(self, model_id: str) -> dict:
-        """The one model an id or a model_alias names (GetTrainedModelsAction on one id)."""
-        real_id = self.aliases.get(model_id, model_id)
-        models = self.all_docs()
-        if real_id not in models:
-            raise model_missing(model_id)
-        return models[real_id]
-
     # -- DELETE ---------------------------------------------------------------------------------------
 
     def delete(self, model_id: str, force: bool = False, pipelines: dict[str, dict] | None = None) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import format_millis
 from ..errors import NODE_ID, ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
 from .common import now_millis
+from .models_definitions import java_list
 from .models_ingest import inference_model_ids
 
 if TYPE_CHECKING:
@@ -194,16 +195,19 @@ class Deployments:
                 "Could not start model deployment because an existing deployment with the same id "
                 f"[{deployment_id}] exist"
             )
-        config = self.models.resolve(model_id)
+        _, matched = self.models.expand(model_id, allow_no_match=False)
+        if len(matched) > 1:
+            raise StatusException(
+                f"cannot deploy more than one model at the same time; [{model_id}] matches models [{java_list(matched)}]"
+            )
+        config = self.models.all_docs()[matched[0]]
         if config.get("model_type") != "pytorch":
             raise StatusException(
                 f"model [{config['model_id']}] of type [{config.get('model_type', 'tree_ensemble')}] cannot be "
                 "deployed. Only PyTorch models can be deployed"
             )
-        if (
-            model_id != deployment_id
-            and deployment_id in self.models.all_docs()
-            or deployment_id in self.models.aliases
+        if model_id != deployment_id and (
+            deployment_id in self.models.all_docs() or deployment_id in self.models.aliases
         ):
             raise StatusException(
                 f"Deployment id [{deployment_id}] is the same as an another model which is not the model being "
