@@ -198,7 +198,8 @@ class Deployments:
         _, matched = self.models.expand(model_id, allow_no_match=False)
         if len(matched) > 1:
             raise StatusException(
-                f"cannot deploy more than one model at the same time; [{model_id}] matches models [{java_list(matched)}]"
+                f"cannot deploy more than one model at the same time; [{model_id}] matches models "
+                f"[{java_list(matched)}]"
             )
         config = self.models.all_docs()[matched[0]]
         if config.get("model_type") != "pytorch":
