@@ -239,7 +239,18 @@ def test_deferred_decompression_needs_a_model_size(http):
         "status_exception",
         "Failed to parse definition for [inflated-now]",
     )
-    assert error["caused_by"]["type"] == "zip_exception"
+    assert error["caused_by"] == {"type": "e_o_f_exception", "reason": "Unexpected end of ZLIB input stream"}
+    not_gzip = {**body, "compressed_definition": base64.b64encode(b"{}").decode()}
+    error = es_error(http.put("/_ml/trained_models/not-gzip", json=not_gzip), 400, "status_exception")
+    assert error["caused_by"] == {"type": "zip_exception", "reason": "Not in GZIP format"}
+    not_base64 = {**body, "compressed_definition": "not-base64"}
+    error = es_error(
+        http.put("/_ml/trained_models/not-base64", json=not_base64),
+        400,
+        "x_content_parse_exception",
+        "[trained_model_config] failed to parse field [compressed_definition]",
+    )
+    assert error["caused_by"]["reason"] == "Illegal base64 character 2d"
 
 
 def test_an_nlp_config_may_not_name_its_vocabulary(http):

@@ -413,3 +413,11 @@ class DefinitionUnreadable(ElasticsearchError):
     type = "zip_exception"
     status = 500
     plain_java = True
+
+
+class DefinitionTruncated(ElasticsearchError):
+    """The java.io.EOFException of a compressed model definition that ends too soon."""
+
+    type = "e_o_f_exception"
+    status = 500
+    plain_java = True

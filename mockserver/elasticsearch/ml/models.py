@@ -11,7 +11,6 @@ derived from a definition in models_definitions.py.
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
 import re
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from .models_definitions import (
     LATEST_INFERENCE_INDEX,
     NATIVE_INFERENCE_INDEX,
     DefinitionProblem,
+    base64_problem,
     compress,
     estimated_operations,
     estimated_size_bytes,
@@ -157,6 +157,11 @@ class Models:
             raise XContentParseError(  # TrainedModelDefinition.Builder.build
                 "[trained_model_config] failed to parse field [definition]",
                 caused_by=IllegalArgument("[trained_model] must not be null."),
+            )
+        if isinstance(body.get("compressed_definition"), str) and base64_problem(body["compressed_definition"]):
+            raise XContentParseError(
+                "[trained_model_config] failed to parse field [compressed_definition]",
+                caused_by=IllegalArgument(base64_problem(body["compressed_definition"])),
             )
         config = body.get("inference_config")
         if isinstance(config, dict) and len(config) != 1:  # a named object: exactly one kind of config
@@ -502,13 +507,14 @@ class Models:
             problems.append("[part] must be less than total_parts")
         if problems:
             raise ActionRequestValidation(problems)
-        try:
-            length = len(base64.b64decode(body["definition"], validate=True))
-        except (binascii.Error, ValueError):
+        problem = base64_problem(body["definition"])
+        if problem:  # the parser's binaryValue: Jackson's base64 reading
             raise XContentParseError(
                 "[put_trained_model_definition_part_action] failed to parse field [definition]",
-                caused_by=IllegalArgument("Illegal base64 character"),
-            ) from None
+                caused_by=IllegalArgument(problem),
+            )
+        encoded = body["definition"]
+        length = len(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
         config = self.docs.get(model_id)
         if config is None:
             raise ResourceNotFound(f"Could not find trained model [{model_id}]")

@@ -16,7 +16,7 @@ import struct
 import zlib
 from typing import Any
 
-from ..errors import DefinitionUnreadable, ElasticsearchError, IllegalArgument, StatusException
+from ..errors import DefinitionTruncated, DefinitionUnreadable, ElasticsearchError, IllegalArgument, StatusException
 
 CLASSIFICATION_DEFAULTS = {
     "num_top_classes": 0,
@@ -268,17 +268,33 @@ def compress(definition: dict) -> str:
     return base64.b64encode(header + body + trailer).decode()
 
 
+def base64_problem(text: str) -> str | None:
+    """java.util.Base64.Decoder's refusal of a text that is not base64 (LazyModelDefinition.fromBase64String)."""
+    for char in text.rstrip("="):
+        if not (char.isascii() and (char.isalnum() or char in "+/")):
+            return f"Illegal base64 character {ord(char):x}"
+    if len(text.rstrip("=")) % 4 == 1:
+        return "Last unit does not have enough valid bits"
+    return None
+
+
 def inflate(model_id: str, compressed: str) -> dict:
-    """The definition a base64 gzip holds; a text that does not inflate to JSON is refused as
-    TransportPutTrainedModelAction refuses it (``Failed to parse definition for [id]``)."""
+    """The definition a base64 gzip holds (InferenceToXContentCompressor.inflate); one that does not inflate
+    is refused as TransportPutTrainedModelAction refuses it, ``Failed to parse definition for [id]``, with
+    the java.util.zip exception as its cause."""
+    data = base64.b64decode(compressed + "=" * (-len(compressed) % 4))
     try:
-        data = zlib.decompress(base64.b64decode(compressed, validate=False), 16 + zlib.MAX_WBITS)
-        definition = json.loads(data)
-    except (ValueError, zlib.error) as e:
-        cause = DefinitionUnreadable(
-            "Unexpected end of ZLIB input stream" if "incomplete" in str(e) or "truncated" in str(e) else str(e)
-        )
+        definition = json.loads(zlib.decompress(data, 16 + zlib.MAX_WBITS))
+    except zlib.error as e:
+        if not data.startswith(b"\x1f\x8b"):
+            cause: ElasticsearchError = DefinitionUnreadable("Not in GZIP format")
+        elif "incomplete" in str(e) or "truncated" in str(e):
+            cause = DefinitionTruncated("Unexpected end of ZLIB input stream")
+        else:
+            cause = DefinitionUnreadable("invalid stored block lengths")
         raise StatusException(f"Failed to parse definition for [{model_id}]", caused_by=cause) from None
+    except ValueError:
+        raise StatusException(f"Failed to parse definition for [{model_id}]") from None
     if not isinstance(definition, dict):
         raise StatusException(f"Failed to parse definition for [{model_id}]")
     return definition
