@@ -7,6 +7,7 @@ x-pack/platform/test/api_integration/apis/ml/ are pinned here from those facts."
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 
 import pytest
@@ -56,7 +57,23 @@ MODEL = {
     "model_type": "tree_ensemble",
     "inference_config": {"regression": {}},
     "input": {"field_names": ["common_field"]},
-    "compressed_definition": "H4sIAAAAAAAA",
+    # InferenceToXContentCompressor's form: the definition's JSON, gzipped, in base64.
+    "compressed_definition": base64.b64encode(
+        gzip.compress(
+            json.dumps(
+                {
+                    "preprocessors": [],
+                    "trained_model": {
+                        "tree": {
+                            "feature_names": ["common_field"],
+                            "tree_structure": [{"node_index": 0, "leaf_value": 1}],
+                            "target_type": "regression",
+                        }
+                    },
+                }
+            ).encode()
+        )
+    ).decode(),
 }
 
 

@@ -418,3 +418,21 @@ class Validation(ActionRequestValidation):
 
     type = "validation_exception"
     plain_java = True
+
+
+# -- trained models (ml/models*.py) -------------------------------------------------------------
+class DefinitionUnreadable(ElasticsearchError):
+    """What java.util.zip throws inflating a compressed model definition that is not gzip (a
+    ZipException): a plain Java exception, the cause of the 400 that reports it."""
+
+    type = "zip_exception"
+    status = 500
+    plain_java = True
+
+
+class DefinitionTruncated(ElasticsearchError):
+    """The java.io.EOFException of a compressed model definition that ends too soon."""
+
+    type = "e_o_f_exception"
+    status = 500
+    plain_java = True
