@@ -317,3 +317,14 @@ def test_security_guards_the_job_actions_and_jobs_carry_no_authorization(tmp_pat
         reply = method(path, headers=watcher, json={})
         assert (reply.status, reply.json["error"]["type"]) == (403, "security_exception"), reply.text
         assert reply.json["error"]["reason"].startswith(f"action [{action}] is unauthorized for user [watcher]")
+
+
+def test_delete_without_waiting_answers_the_task(http):
+    """RestDeleteJobAction: wait_for_completion=false answers the deleting task, a new one each time."""
+    put_job(http, "doomed-1")
+    put_job(http, "doomed-2")
+    first = http.delete("/_ml/anomaly_detectors/doomed-1", query={"wait_for_completion": "false"}).json
+    second = http.delete("/_ml/anomaly_detectors/doomed-2", query={"wait_for_completion": "false"}).json
+    node, number = first["task"].split(":")
+    assert second["task"] == f"{node}:{int(number) + 1}"
+    assert http.get("/_ml/anomaly_detectors/doomed-1").status == 404

@@ -15,14 +15,13 @@ fail", ml_client.ts); the next sync removes it. Deleting a datafeed clears the j
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..boom import BoomError, phrase
-from ..elasticsearch.errors import NODE_ID, ElasticsearchError
+from ..elasticsearch.errors import ElasticsearchError
 from .errors import DataViewsNotModelled, ElasticsearchRefused, Forbidden, MlObjectNotFound
 from .ml_sync import MlView
 from .saved_objects import SavedObject, job_object_id
@@ -30,9 +29,6 @@ from .saved_objects import SavedObject, job_object_id
 if TYPE_CHECKING:
     from ..elasticsearch.ml import Ml
     from .saved_objects import MlSavedObjects
-
-# The ids of the deletion tasks Elasticsearch answers (a counter, not state: nothing reads them back).
-DELETE_TASKS = itertools.count(1)
 
 AD, DFA = "anomaly-detector", "data-frame-analytics"
 
@@ -182,8 +178,7 @@ class MlObjects:
         Elasticsearch answers the task that deletes (RestDeleteJobAction); the object stays."""
         self.check_jobs(AD, job_id)
         with elasticsearch():
-            self.ml.jobs.delete(job_id, force=bool(force))
-        return {"task": f"{NODE_ID}:{next(DELETE_TASKS)}"}
+            return self.ml.jobs.delete(job_id, force=bool(force), wait_for_completion=False)
 
     # -- datafeeds --------------------------------------------------------------------------------
     def put_datafeed(self, datafeed_id: str, body: dict) -> dict:

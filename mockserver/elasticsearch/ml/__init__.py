@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import NODE_ID
 from .analytics import Analytics
 from .calendars import Calendars
 from .datafeeds import Datafeeds
@@ -38,3 +39,9 @@ class Ml:
         self.models = Models(self)
         self.calendars = Calendars(self)
         self.info = MlInfo(self)
+        self.last_task_id = 0  # the node's task ids, for the tasks an answer names
+
+    def new_task_id(self) -> str:
+        """The next task of the node: ``<node id>:<n>``, as TaskId prints it."""
+        self.last_task_id += 1
+        return f"{NODE_ID}:{self.last_task_id}"

@@ -835,9 +835,11 @@ class Jobs:
         return dict(self.docs[job_id])
 
     # -- delete --------------------------------------------------------------------------------------
-    def delete(self, job_id: str, force: bool = False) -> None:
+    def delete(self, job_id: str, force: bool = False, wait_for_completion: bool = True) -> dict:
         """``DELETE _ml/anomaly_detectors/{id}``: a job with a task needs force (checkJobIsNotOpen).
-        Its datafeed is deleted first, as forcefully as the job (elastic/elasticsearch#76010, 7.15)."""
+        Its datafeed is deleted first, as forcefully as the job (elastic/elasticsearch#76010, 7.15).
+        Asked not to wait, the answer is the task that deletes (RestDeleteJobAction): the mock's
+        deletion is done by then."""
         if job_id not in self.docs:
             raise job_missing(job_id)
         if not force and job_id in self.states:
@@ -849,3 +851,4 @@ class Jobs:
             kept.pop(job_id, None)
         self.ml.calendars.forget_job(job_id)  # JobResultsProvider.removeJobFromCalendars
         del self.docs[job_id]
+        return {"acknowledged": True} if wait_for_completion else {"task": self.ml.new_task_id()}

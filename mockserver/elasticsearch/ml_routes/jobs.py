@@ -75,5 +75,7 @@ def ml_update_job(call: ElasticsearchCall):
 
 @route("DELETE", "/_ml/anomaly_detectors/<job_id>", "ml.delete_job")
 def ml_delete_job(call: ElasticsearchCall):
-    call.state.ml.jobs.delete(call.path["job_id"], force=call.query.get("force", False))
-    return 200, {"acknowledged": True}
+    q = call.query
+    return 200, call.state.ml.jobs.delete(
+        call.path["job_id"], q.get("force", False), q.get("wait_for_completion", True)
+    )
