@@ -97,6 +97,58 @@ class ElasticsearchState:
                     resources.put(resource_id, copy.deepcopy(doc))
                 except ElasticsearchError as e:
                     raise FixtureError(source, f"/elasticsearch/ml/{kind}/{resource_id}", e.reason) from None
+        self._load_ml_runtime(section.get("ml", {}), source)
+
+    def _load_ml_runtime(self, section: dict, source: str) -> None:
+        """What the ML configurations are doing, put through the APIs that make it so: calendars (with
+        their events), model aliases, opened jobs, started datafeeds and data frame analytics, in the order
+        a user would call them. (Not deployments: a pytorch model's definition parts are not fixture data.)"""
+        ml = self.ml
+        steps = []
+        for calendar_id, spec in section.get("calendars", {}).items():
+            if calendar_id in ml.calendars.docs:  # a later fixture replaces the same id, events and all
+                ml.calendars.delete(calendar_id)
+            body = {k: v for k, v in spec.items() if k != "events"}
+            steps.append((f"calendars/{calendar_id}", ml.calendars.put, (calendar_id, body)))
+            if spec.get("events"):
+                steps.append((f"calendars/{calendar_id}/events", ml.calendars.post_events, (calendar_id, spec)))
+        for alias, model_id in section.get("trained_model_aliases", {}).items():
+            steps.append((f"trained_model_aliases/{alias}", ml.models.put_alias, (alias, model_id, True)))
+        states = section.get("states", {})
+        openers = (("anomaly_detectors", ml.jobs.open), ("datafeeds", ml.datafeeds.start))
+        for kind, start in (*openers, ("data_frame_analytics", ml.analytics.start)):
+            for resource_id, state in states.get(kind, {}).items():
+                if state not in ("closed", "stopped"):
+                    steps.append((f"states/{kind}/{resource_id}", start, (resource_id,)))
+        for place, call, args in steps:
+            try:
+                call(*args)
+            except ElasticsearchError as e:
+                raise FixtureError(source, f"/elasticsearch/ml/{place}", e.reason) from None
+
+    def _dump_ml(self) -> dict:
+        """The ml section: each kind's stored documents, and what they are doing, as a fixture says it."""
+        ml = self.ml
+        section = {kind: copy.deepcopy(getattr(ml, attribute).docs) for kind, attribute, _ in ML_KINDS}
+        events: dict[str, list] = {}
+        for event in ml.calendars.events.values():
+            events.setdefault(event["calendar_id"], []).append(
+                {k: v for k, v in event.items() if k not in ("event_id", "calendar_id")}
+            )
+        section["calendars"] = {
+            calendar_id: {
+                **{k: copy.deepcopy(v) for k, v in doc.items() if k != "calendar_id"},
+                **({"events": events[calendar_id]} if calendar_id in events else {}),
+            }
+            for calendar_id, doc in ml.calendars.docs.items()
+        }
+        section["trained_model_aliases"] = dict(ml.models.aliases)
+        section["states"] = {
+            "anomaly_detectors": dict(ml.jobs.states),
+            "datafeeds": dict(ml.datafeeds.states),
+            "data_frame_analytics": dict(ml.analytics.states),
+        }
+        return section
 
     def _load_index(self, name: str, spec: dict, source: str) -> None:
         """An index from a fixture: created (or replaced whole) with its settings, mappings and aliases,
@@ -162,5 +214,5 @@ class ElasticsearchState:
             "indices": indices,
             "ingest_pipelines": copy.deepcopy(self.pipelines.definitions),
             "connector_secrets": dict(self.secrets.values),
-            "ml": {kind: copy.deepcopy(getattr(self.ml, attribute).docs) for kind, attribute, _ in ML_KINDS},
+            "ml": self._dump_ml(),
         }
