@@ -171,6 +171,13 @@ def test_update_refusals(http, job):
         "status_exception",
         "Supplied detector_index [2] is >= the number of detectors [2]",
     )
+    # Only the upper bound is checked: a negative index fails in the list lookup, never edits the last.
+    es_error(
+        update(http, {"detectors": [{"detector_index": -1, "description": "x"}]}),
+        500,
+        "index_out_of_bounds_exception",
+        "Index -1 out of bounds for length 2",
+    )
     es_error(
         update(http, {"categorization_filters": ["x"]}),
         400,

@@ -556,3 +556,16 @@ def test_the_body_is_parsed_before_the_empty_id_is_refused(mockserver_live):
     status, body = call(mockserver_live.url, "PUT", "/_connector//_error", '{"eror": "boom"}')
     assert status == 400 and body["error"]["type"] == "x_content_parse_exception"
     assert "unknown field [eror]" in body["error"]["reason"]
+
+
+@pytest.mark.parametrize(
+    "indices, where, token",
+    [(None, "[1:33]", "VALUE_NULL"), ({"a": 1}, "[1:33]", "START_OBJECT"), (["a", None], "[1:39]", "VALUE_NULL")],
+)
+def test_a_field_of_two_forms_refuses_a_value_of_neither_in_the_parsers_words(http, indices, where, token):
+    """indices is a string or an array of strings: a value of neither form (or a bad item) is refused as
+    ObjectParser refuses a token, never in the schema validator's words."""
+    reply = http.put("/_ml/datafeeds/f1", json={"job_id": "myjob2", "indices": indices})
+    assert reply.status == 400
+    assert "valid under" not in reply.text and "None" not in reply.text
+    assert f"{where} [datafeed_config] indices doesn't support values of type: {token}" in reply.text

@@ -403,6 +403,17 @@ class NotMocked(ElasticsearchError):
 NODE_ID = "mOcKnOdE0000000000000w"
 
 
+class IndexOutOfBounds(ElasticsearchError):
+    """java.lang.IndexOutOfBoundsException, as List.get words it: a server error where no check ran first."""
+
+    type = "index_out_of_bounds_exception"
+    status = 500
+    plain_java = True
+
+    def __init__(self, index: int, length: int):
+        super().__init__(f"Index {index} out of bounds for length {length}")
+
+
 class IllegalState(ElasticsearchError):
     """java.lang.IllegalStateException: a plain Java exception, a cause under a status (ML's open job)."""
 

@@ -264,7 +264,7 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
             field_errors.setdefault(top, _value_error(error, path, root, parser, locations, schemas.document))
         elif len(path) == 1 and _is_enum_error(error) and top in constructor_args:
             enum_failures.setdefault(top, error)
-        elif len(path) == 1 and error.validator == "type":
+        elif len(path) == 1 and (error.validator == "type" or _no_alternative_takes(error)):
             field_errors.setdefault(
                 top,
                 XContentParseError(
@@ -301,6 +301,31 @@ def body_error(errors: list[ValidationError], call: Call, schemas: OperationSche
     return XContentParseError(f"[{parser}] {errors[0].message}", (1, 1))
 
 
+def _no_alternative_takes(error: ValidationError) -> bool:
+    """A field of several forms (a string or an array of strings) given a value of none of their JSON
+    types: the field's parser refuses the token itself, as for a field of one type."""
+    if error.validator not in ("anyOf", "oneOf") or not isinstance(error.validator_value, list):
+        return False
+    kinds = [alternative.get("type") for alternative in error.validator_value if isinstance(alternative, dict)]
+    if any(kind is None for kind in kinds):
+        return False
+    names = {name for kind in kinds for name in ([kind] if isinstance(kind, str) else kind)}
+    return not any(_is_of_type(error.instance, name) for name in names)
+
+
+def _is_of_type(value: Any, name: str) -> bool:
+    checks = {
+        "null": value is None,
+        "boolean": isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "string": isinstance(value, str),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+    }
+    return checks.get(name, False)
+
+
 def _is_enum_error(error: ValidationError) -> bool:
     return error.validator == "enum" and isinstance(error.schema, dict) and "x-es-enum" in error.schema
 
@@ -323,11 +348,16 @@ def _field_cause(error: ValidationError, path: tuple, parser: str, locations: xc
     if error.validator == "required":
         missing = [f for f in error.validator_value if f not in error.instance]
         return IllegalArgument(f"Required [{', '.join(missing)}]")
-    if error.validator == "type":
+    if error.validator == "type" or _no_alternative_takes(error):
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
         owner = error.schema.get("x-es-parser", parser)
         return XContentParseError(
             f"[{owner}] {name} doesn't support values of type: {xcontent.token_kind(error.instance)}",
             locations.value(path),
         )
+    if error.validator in ("anyOf", "oneOf"):
+        # The form whose JSON type the value has is the one its parser read: what broke inside it.
+        taken = next((e for e in error.context or () if e.validator != "type" or e.relative_path), None)
+        if taken is not None:
+            return _field_cause(taken, path + tuple(taken.relative_path), parser, locations)
     return IllegalArgument(error.message)

@@ -12,6 +12,7 @@ from ..errors import (
     NODE_ID,
     IllegalArgument,
     IllegalState,
+    IndexOutOfBounds,
     ResourceAlreadyExists,
     ResourceNotFound,
     StatusException,
@@ -778,6 +779,8 @@ class Jobs:
                     raise StatusException(
                         f"Supplied detector_index [{index}] is >= the number of detectors [{len(detectors)}]"
                     )
+                if index < 0:  # JobUpdate checks only the upper bound; the list lookup then fails
+                    raise IndexOutOfBounds(index, len(detectors))
                 if change.get("description") is not None:
                     detectors[index]["detector_description"] = change["description"]
                 if change.get("custom_rules") is not None:
