@@ -281,3 +281,19 @@ def test_duplicate_detectors_even_with_their_indices(http):
         "illegal_argument_exception",
         "Duplicate detectors are not allowed: [max(responsetime)]",
     )
+
+
+def test_a_job_whose_datafeed_is_refused_is_not_kept(http):
+    """DatafeedJobValidator refuses an aggregated datafeed for a job without summary_count_field_name:
+    the job put with it fails whole, and the job id stays free."""
+    aggregations = {
+        "buckets": {
+            "date_histogram": {"field": "time", "fixed_interval": "1h"},
+            "aggs": {"time": {"max": {"field": "time"}}},
+        }
+    }
+    body = {**JOB, "datafeed_config": {"indices": ["x"], "aggregations": aggregations}}
+    reply = http.put("/_ml/anomaly_detectors/half-made", json=body)
+    assert reply.status == 400, reply.text
+    assert http.get("/_ml/anomaly_detectors/half-made").status == 404
+    assert http.get("/_ml/datafeeds/half-made").status == 404

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     NODE_ID,
+    ElasticsearchError,
     IllegalArgument,
     IllegalState,
     IndexOutOfBounds,
@@ -347,7 +348,11 @@ class Jobs:
             self.ml.datafeeds.check_new(datafeed_id, {**datafeed, "job_id": job_id}, job_exists=False)
         self.docs[job_id] = doc
         if datafeed is not None:
-            self.ml.datafeeds.put(datafeed_id, {**datafeed, "job_id": job_id}, principal=principal)
+            try:  # the datafeed is checked against the job it belongs to: refused, neither is kept
+                self.ml.datafeeds.put(datafeed_id, {**datafeed, "job_id": job_id}, principal=principal)
+            except ElasticsearchError:
+                del self.docs[job_id]
+                raise
         return self.get_one(job_id)
 
     @staticmethod
