@@ -254,6 +254,7 @@ def test_the_datafeed_takes_the_indices_options_of_the_request(http):
         json={**JOB, "datafeed_config": {"indexes": ["index-foo"]}},
     )
     assert reply.json["datafeed_config"]["indices_options"]["ignore_throttled"] is False
+    assert "[ignore_throttled] parameter is deprecated" in reply.headers["Warning"]  # IndicesOptions.fromRequest
     datafeed = http.get("/_ml/datafeeds/fed").json["datafeeds"][0]
     assert datafeed["indices_options"] == {
         "ignore_unavailable": False,

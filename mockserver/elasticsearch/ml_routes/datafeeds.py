@@ -8,9 +8,9 @@ from ..ml.datafeeds import IGNORE_THROTTLED_DEPRECATION, INDICES_OPTION_NAMES
 route = ELASTICSEARCH.operation
 
 
-def _indices_options(call: ElasticsearchCall) -> dict | None:
-    """RestPutDatafeedAction / RestUpdateDatafeedAction: indices options given as URL parameters
-    (IndicesOptions.fromRequest, which warns of ignore_throttled)."""
+def url_indices_options(call: ElasticsearchCall) -> dict | None:
+    """RestPutDatafeedAction / RestUpdateDatafeedAction (and RestPutJobAction for a job's datafeed):
+    indices options given as URL parameters (IndicesOptions.fromRequest, which warns of ignore_throttled)."""
     given = {name: call.query[name] for name in INDICES_OPTION_NAMES if name in call.query}
     if "ignore_throttled" in given:
         call.warn(IGNORE_THROTTLED_DEPRECATION)
@@ -23,7 +23,7 @@ def ml_put_datafeed(call: ElasticsearchCall):
         call.path["datafeed_id"],
         call.body,
         principal=call.principal,
-        options=_indices_options(call),
+        options=url_indices_options(call),
         text=call.body_text,
     )
 
@@ -34,7 +34,7 @@ def ml_update_datafeed(call: ElasticsearchCall):
         call.path["datafeed_id"],
         call.body,
         principal=call.principal,
-        options=_indices_options(call),
+        options=url_indices_options(call),
         text=call.body_text,
     )
 

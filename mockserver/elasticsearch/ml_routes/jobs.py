@@ -7,6 +7,7 @@ from ..http import ELASTICSEARCH, ElasticsearchCall, Wire
 from ..ml.jobs import DEPRECATED_ALLOW_NO_JOBS
 from ..schema_errors import did_you_mean, unrecognized_params
 from ..xcontent import Locations
+from .datafeeds import url_indices_options
 
 route = ELASTICSEARCH.operation
 
@@ -37,10 +38,7 @@ def allow_no_match(call: ElasticsearchCall, body: dict | None = None) -> bool:
 
 @route("PUT", "/_ml/anomaly_detectors/<job_id>", "ml.put_job")
 def ml_put_job(call: ElasticsearchCall):
-    q = call.query
-    options = {k: q[k] for k in ("ignore_unavailable", "allow_no_indices", "ignore_throttled") if k in q}
-    if "expand_wildcards" in q:
-        options["expand_wildcards"] = [w.strip() for w in q["expand_wildcards"].split(",")]
+    options = url_indices_options(call) or {}
     return 200, call.state.ml.jobs.put(call.path["job_id"], call.body, call.body_text, options, call.principal)
 
 
