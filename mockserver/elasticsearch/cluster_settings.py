@@ -150,6 +150,10 @@ class ClusterSettings:
             return self.persistent[key]
         return SETTINGS[key].default
 
+    def destructive_requires_name(self) -> bool:
+        """DestructiveOperations: a delete of ``_all`` or a wildcard is refused while this holds."""
+        return self.get(DESTRUCTIVE_REQUIRES_NAME) == "true"
+
     def assignment_disabled(self) -> bool:
         return self.get(TASKS_ALLOCATION_ENABLE).upper() == "NONE"
 
