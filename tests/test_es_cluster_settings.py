@@ -138,6 +138,7 @@ def test_a_value_that_does_not_parse(http, key, value, reason):
 
 
 def test_nothing_to_update_is_refused(http):
+    es_error(http.put(URL), 400, "parse_exception", "request body is required")
     reply = http.put(URL, json={"persistent": {}})
     es_error(reply, 400, "action_request_validation_exception", "Validation Failed: 1: no settings to update;")
 
@@ -293,3 +294,26 @@ def test_a_wildcard_delete_follows_destructive_requires_name(http):
     put_settings(http, {"persistent": {"action.destructive_requires_name": None}})  # back to true
     es_error(http.delete("/_all"), 400, "illegal_argument_exception")
     assert http.get("/other").status == 200
+
+
+def test_monitor_reads_the_settings_and_only_manage_changes_them(tmp_path):
+    """cluster:monitor/settings is granted by monitor, cluster:admin/settings/update by manage."""
+    import base64
+    import json
+
+    from conftest import Http
+
+    from mockserver import create_app
+
+    fixture = tmp_path / "users.json"
+    roles = {"watcher": {"cluster": ["monitor"]}}
+    users = {"watcher": {"password": "pw-watcher", "roles": ["watcher"]}}
+    fixture.write_text(json.dumps({"security": {"users": users, "roles": roles}}))
+    http = Http(create_app([fixture], auth="elastic:changeme").test_client())
+    watcher = {"Authorization": "Basic " + base64.b64encode(b"watcher:pw-watcher").decode()}
+    assert http.get(URL, headers=watcher).json == {"persistent": {}, "transient": {}}
+    reply = http.put(URL, headers=watcher, json={"persistent": {MAX: "1gb"}})
+    assert (reply.status, reply.json["error"]["type"]) == (403, "security_exception"), reply.text
+    assert reply.json["error"]["reason"].startswith(
+        "action [cluster:admin/settings/update] is unauthorized for user [watcher]"
+    )

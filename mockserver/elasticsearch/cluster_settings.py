@@ -171,7 +171,8 @@ class ClusterSettings:
     def update(self, body: dict | None, flat: bool = False, warn: Callable[[str], None] | None = None) -> dict:
         """``PUT /_cluster/settings``: the transient updates then the persistent ones (SettingsUpdater),
         all or nothing; the answer holds the values set, not the ones removed."""
-        body = body or {}
+        if body is None:  # RestRequest.contentParser
+            raise ParseException("request body is required")
         updates = {scope: flatten(body.get(scope)) for scope in ("persistent", "transient")}
         if updates["transient"] and warn is not None:
             warn(TRANSIENT_DEPRECATION)

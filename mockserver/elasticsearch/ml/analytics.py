@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..cluster_settings import MAX_MODEL_MEMORY_LIMIT
 from ..errors import (
     NODE_ID,
     ActionRequestValidation,
@@ -156,7 +157,7 @@ ANALYSIS_PHASES = {
 NUMERICAL = {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"}
 CATEGORICAL = {"keyword", "ip", "constant_keyword", "wildcard"}  # text is read through its keyword multi-field
 CLASSIFICATION_CLASSES = (2, 100)  # FieldCardinalityConstraint of the dependent variable
-MAX_MEMORY_SETTING = "xpack.ml.max_model_memory_limit"
+MAX_MEMORY_SETTING = MAX_MODEL_MEMORY_LIMIT  # the cluster setting that caps a job's memory
 DEFAULT_MODEL_MEMORY_LIMIT = "1gb"
 MIN_MODEL_MEMORY_BYTES = 1024  # DataFrameAnalyticsConfig.MIN_MODEL_MEMORY_LIMIT: 1kb
 
