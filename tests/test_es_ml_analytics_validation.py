@@ -275,7 +275,7 @@ def test_the_clusters_max_model_memory_limit():
 
     ml = Ml(Indices(), Release("9.6.0"))
     ml.indices.create("index-source")
-    ml.analytics.max_model_memory_limit = "20mb"
+    ml.settings.update({"persistent": {"xpack.ml.max_model_memory_limit": "20mb"}})
     body = {"source": {"index": "index-source"}, "dest": {"index": "d"}, "analysis": {"outlier_detection": {}}}
     with pytest.raises(Exception) as refused:
         ml.analytics.put("a", {**body, "model_memory_limit": "8gb"})

@@ -26,23 +26,32 @@ def test_ml_info_defaults_and_limits(http):
 
 
 def test_ml_info_under_a_max_model_memory_limit(http):
-    """xpack.ml.max_model_memory_limit (a cluster setting the mock keeps in MlInfo): a default above it
-    comes down to it, and the effective limit never passes it."""
-    from test_es_ml_datafeeds import ml_state
+    """xpack.ml.max_model_memory_limit (the cluster setting, ml_info.yml): a default above it comes down to
+    it, the limit is shown as given, and the effective limit never passes it; a reset removes it."""
 
-    info_state = ml_state(http).info
-    info_state.max_model_memory_limit = "512mb"
-    info = http.get("/_ml/info").json
+    def info_under(limit):
+        assert (
+            http.put("/_cluster/settings", json={"persistent": {"xpack.ml.max_model_memory_limit": limit}}).status
+            == 200
+        )
+        return http.get("/_ml/info").json
+
+    info = info_under("512mb")
     assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "512mb"
     assert info["limits"]["max_model_memory_limit"] == "512mb"
-    info_state.max_model_memory_limit = "6gb"
-    info = http.get("/_ml/info").json
+    assert info["limits"]["effective_max_model_memory_limit"] == "512mb"
+    info = info_under("6gb")
     assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "1gb"
     assert info["limits"]["max_model_memory_limit"] == "6gb"
-    info_state.max_model_memory_limit = "1mb"
-    info = http.get("/_ml/info").json
+    assert re.fullmatch(r"\d+[kmg]?b", info["limits"]["effective_max_model_memory_limit"])
+    info = info_under("1mb")
     assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "1mb"
     assert info["limits"]["effective_max_model_memory_limit"] == "1mb"
+    info = info_under("9g")  # getStringRep names the unit in full
+    assert info["limits"]["max_model_memory_limit"] == "9gb"
+    info = info_under(None)
+    assert "max_model_memory_limit" not in info["limits"]
+    assert info["defaults"]["anomaly_detectors"]["model_memory_limit"] == "1gb"
 
 
 def test_ml_info_follows_the_release(tmp_path):

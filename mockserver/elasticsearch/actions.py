@@ -11,6 +11,8 @@ SYNC_JOB = CONNECTOR + "sync_job/"
 
 ACTIONS: dict[str, tuple[str, str]] = {
     "info": ("cluster:monitor/main", "monitor"),
+    "cluster.get_settings": ("cluster:monitor/settings", "monitor"),
+    "cluster.put_settings": ("cluster:admin/settings/update", "manage"),
     "connector.put": (CONNECTOR + "put", "manage_connector"),
     "connector.post": (CONNECTOR + "post", "manage_connector"),
     "connector.get": (CONNECTOR + "get", "monitor_connector"),

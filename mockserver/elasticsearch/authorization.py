@@ -65,7 +65,8 @@ def authorize_indices(call: Call, operation: str) -> None:
     action, target = spec
     expression = call.path.get("index")
     parts = expression_parts(expression)
-    if operation == "indices.delete" and any(p == "_all" or "*" in p for p in parts):
+    destructive = any(p == "_all" or "*" in p for p in parts)
+    if operation == "indices.delete" and destructive and call.state.cluster_settings.destructive_requires_name():
         return  # SecurityActionFilter refuses it as destructive first, whatever the caller may do
     # A search may reach remote indices, so its names are resolved even when nothing grants it
     # (RBACEngine): what is refused is then only what is left of them.

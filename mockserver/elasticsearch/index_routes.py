@@ -112,9 +112,15 @@ def indices_exists(call: ElasticsearchCall):
 @route("DELETE", "/<index>", "indices.delete")
 def indices_delete(call: ElasticsearchCall):
     parts = call.path["index"].split(",")
-    if any(p == "_all" or "*" in p for p in parts):
-        raise IllegalArgument(DESTRUCTIVE)
     state = call.state
+    if any(p == "_all" or "*" in p for p in parts):
+        # DestructiveOperations: refused while action.destructive_requires_name is true (8.0's default);
+        # else the expression resolves as DeleteIndexRequest's options do (open and closed indices).
+        if state.cluster_settings.destructive_requires_name():
+            raise IllegalArgument(DESTRUCTIVE)
+        options = {**_resolve_options(call), "expand_wildcards": call.query.get("expand_wildcards", "open,closed")}
+        state.indices.delete([index.name for index in state.indices.resolve(call.path["index"], **options)])
+        return 200, {"acknowledged": True}
     names = []
     for part in parts:
         if part in state.indices.by_name:

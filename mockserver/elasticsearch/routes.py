@@ -19,6 +19,18 @@ def info(call: ElasticsearchCall):
     return 200, cluster_info(call.state.release)
 
 
+@route("GET", "/_cluster/settings", "cluster.get_settings")
+def cluster_get_settings(call: ElasticsearchCall):
+    q = call.query
+    return 200, call.state.cluster_settings.show(q.get("flat_settings", False), q.get("include_defaults", False))
+
+
+@route("PUT", "/_cluster/settings", "cluster.put_settings")
+def cluster_put_settings(call: ElasticsearchCall):
+    warn = call.warn if call.state.release.at_least(7, 16) else None
+    return 200, call.state.cluster_settings.update(call.body, call.query.get("flat_settings", False), warn)
+
+
 # -- connectors ---------------------------------------------------------------------------------
 # An id segment that may be empty: RestController's PathTrie matches an empty segment between two
 # others (``/_connector//_error``) to a {param}, and the action's validate() refuses the empty id.

@@ -17,6 +17,7 @@ import copy
 
 from ..errors import FixtureError
 from .clock import Clock, IdGenerator
+from .cluster_settings import ClusterSettings
 from .connectors import Connectors
 from .documents import Documents
 from .errors import ElasticsearchError
@@ -57,7 +58,8 @@ class ElasticsearchState:
         self.scrolls = Scrolls()
         self.secrets = Secrets(self.ids)
         self.license = License()
-        self.ml = Ml(self.indices, self.release)
+        self.cluster_settings = ClusterSettings()
+        self.ml = Ml(self.indices, self.release, self.cluster_settings)
 
     def set_version(self, version: str) -> None:
         self.release = Release(version)

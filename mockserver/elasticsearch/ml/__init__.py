@@ -21,6 +21,7 @@ from .jobs import Jobs
 from .models import Models
 
 if TYPE_CHECKING:
+    from ..cluster_settings import ClusterSettings
     from ..indices import Indices
     from ..versions import Release
 
@@ -30,9 +31,12 @@ class Ml:
     jobs and groups), over the cluster's indices (a data frame analytics job reads its source index) at
     the cluster's release; and what ``GET _ml/info`` answers."""
 
-    def __init__(self, indices: Indices, release: Release):
+    def __init__(self, indices: Indices, release: Release, settings: ClusterSettings | None = None):
+        from ..cluster_settings import ClusterSettings
+
         self.indices = indices
         self.release = release
+        self.settings = settings if settings is not None else ClusterSettings()  # the cluster's settings
         self.jobs = Jobs(self)
         self.datafeeds = Datafeeds(self)
         self.analytics = Analytics(self)
@@ -40,6 +44,27 @@ class Ml:
         self.calendars = Calendars(self)
         self.info = MlInfo(self)
         self.last_task_id = 0  # the node's task ids, for the tasks an answer names
+
+    def max_model_memory_limit(self) -> tuple[int, str] | None:
+        """xpack.ml.max_model_memory_limit as (bytes, getStringRep), when it is set to more than nothing
+        (a percentage of the heap the mock does not have is taken as no limit)."""
+        from ..cluster_settings import MAX_MODEL_MEMORY_LIMIT
+        from .analytics import parse_byte_size
+
+        value = self.settings.get(MAX_MODEL_MEMORY_LIMIT)
+        if value.endswith("%"):
+            return None
+        limit = parse_byte_size(value, MAX_MODEL_MEMORY_LIMIT)
+        return limit if limit[0] > 0 else None
+
+    def assignment_refused(self, task_name: str) -> str | None:
+        """PersistentTasksClusterService.createAssignment's explanation when the EnableAssignmentDecider
+        (cluster.persistent_tasks.allocation.enable: none) refuses to assign a new task."""
+        from ..cluster_settings import ALLOCATION_NONE_EXPLANATION
+
+        if not self.settings.assignment_disabled():
+            return None
+        return f"persistent task [{task_name}] cannot be assigned [{ALLOCATION_NONE_EXPLANATION}]"
 
     def new_task_id(self) -> str:
         """The next task of the node: ``<node id>:<n>``, as TaskId prints it."""

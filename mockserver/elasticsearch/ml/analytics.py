@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..cluster_settings import MAX_MODEL_MEMORY_LIMIT
 from ..errors import (
     NODE_ID,
     ActionRequestValidation,
@@ -156,7 +157,7 @@ ANALYSIS_PHASES = {
 NUMERICAL = {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"}
 CATEGORICAL = {"keyword", "ip", "constant_keyword", "wildcard"}  # text is read through its keyword multi-field
 CLASSIFICATION_CLASSES = (2, 100)  # FieldCardinalityConstraint of the dependent variable
-MAX_MEMORY_SETTING = "xpack.ml.max_model_memory_limit"
+MAX_MEMORY_SETTING = MAX_MODEL_MEMORY_LIMIT  # the cluster setting that caps a job's memory
 DEFAULT_MODEL_MEMORY_LIMIT = "1gb"
 MIN_MODEL_MEMORY_BYTES = 1024  # DataFrameAnalyticsConfig.MIN_MODEL_MEMORY_LIMIT: 1kb
 
@@ -604,8 +605,6 @@ class Analytics:
         self.docs: dict[str, dict] = {}
         # DataFrameAnalyticsState by id; a job not here is stopped (it has no persistent task).
         self.states: dict[str, str] = {}
-        # xpack.ml.max_model_memory_limit (a byte size), when the cluster sets it.
-        self.max_model_memory_limit: str | None = None
 
     def state_of(self, analytics_id: str) -> str:
         return self.states.get(analytics_id, "stopped")
@@ -680,9 +679,7 @@ class Analytics:
     def _capped_memory(self, limit: tuple[int, str] | None) -> str:
         """Builder.applyMaxModelMemoryLimit: an explicit limit over the cluster's maximum is refused; the
         default is silently capped to it."""
-        maximum = (
-            parse_byte_size(self.max_model_memory_limit, MAX_MEMORY_SETTING) if self.max_model_memory_limit else None
-        )
+        maximum = self.ml.max_model_memory_limit()
         capped = maximum is not None and maximum[0] >= 1024 * 1024
         if limit is not None:
             if capped and limit[0] > maximum[0]:
@@ -867,6 +864,9 @@ class Analytics:
             raise StatusException(
                 f"Cannot start data frame analytics [{analytics_id}] because it has already been started", 409
             )
+        refused = self.ml.assignment_refused("xpack/ml/data_frame/analytics")
+        if refused is not None:  # TransportStartDataFrameAnalyticsAction.AnalyticsPredicate
+            raise StatusException(f"Could not start data frame analytics task, allocation explanation [{refused}]", 429)
         self.states[analytics_id] = "started"
         return {"acknowledged": True, "node": NODE_ID}
 

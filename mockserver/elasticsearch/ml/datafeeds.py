@@ -642,6 +642,9 @@ class Datafeeds:
         self._check_sources(datafeed_id, doc, job)
         if datafeed_id in self.tasks:
             raise StatusException(f"cannot start datafeed [{datafeed_id}] because it has already been started", 409)
+        refused = self.ml.assignment_refused("xpack/ml/datafeed")
+        if refused is not None:  # TransportStartDatafeedAction.DatafeedPredicate; the task is cancelled
+            raise StatusException(f"Could not start datafeed, allocation explanation [{refused}]", 429)
         self.tasks[datafeed_id] = {"start": start_ms, "end": end_ms}
         self.states[datafeed_id] = "started"
         return {"started": True, "node": NODE_ID}

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..versions import BUILD_HASH
-from .common import byte_size_to_mb
 
 if TYPE_CHECKING:
     from . import Ml
@@ -38,14 +37,13 @@ def byte_size_text(mb: int) -> str:
 class MlInfo:
     def __init__(self, ml: Ml):
         self.ml = ml
-        # The cluster settings the answer reads: xpack.ml.max_model_memory_limit (None: not set) and
-        # the upgrade mode (POST _ml/set_upgrade_mode).
-        self.max_model_memory_limit: str | None = None
+        # The upgrade mode (POST _ml/set_upgrade_mode); xpack.ml.max_model_memory_limit is the cluster's.
         self.upgrade_mode = False
 
     def info(self) -> dict:
         """The answer, its keys in the order the released servers write them."""
-        limit_mb = int(byte_size_to_mb(self.max_model_memory_limit)[:-2]) if self.max_model_memory_limit else None
+        maximum = self.ml.max_model_memory_limit()
+        limit_mb = maximum[0] // 1024**2 if maximum else None
         default_mb = DEFAULT_MODEL_MEMORY_LIMIT_MB
         if limit_mb and limit_mb < default_mb:  # TransportMlInfoAction.defaultModelMemoryLimit
             default_mb = limit_mb
@@ -54,10 +52,12 @@ class MlInfo:
         if self.ml.release.at_least(8, 0):
             limits["max_single_ml_node_processors"] = ML_PROCESSORS
             limits["total_ml_processors"] = ML_PROCESSORS
-        if limit_mb:
-            limits["max_model_memory_limit"] = self.max_model_memory_limit
-            effective_mb = min(effective_mb, limit_mb)
-        limits["effective_max_model_memory_limit"] = byte_size_text(effective_mb)
+        effective = byte_size_text(effective_mb)
+        if maximum:
+            limits["max_model_memory_limit"] = maximum[1]
+            if maximum[0] < effective_mb * 1024**2:  # the setting when it is lower than what the node has
+                effective = maximum[1]
+        limits["effective_max_model_memory_limit"] = effective
         limits["total_ml_memory"] = f"{TOTAL_ML_MEMORY_MB}mb"
         return {
             "defaults": {

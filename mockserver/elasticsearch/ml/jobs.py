@@ -8,6 +8,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..cluster_settings import MAX_MODEL_MEMORY_LIMIT, TASKS_ALLOCATION_ENABLE
 from ..errors import (
     NODE_ID,
     ElasticsearchError,
@@ -20,6 +21,7 @@ from ..errors import (
     XContentParseError,
 )
 from ..xcontent import Locations
+from .analytics import human_bytes
 from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
@@ -34,6 +36,7 @@ from .common import (
     ordered,
     string_list,
 )
+from .info import DEFAULT_MODEL_MEMORY_LIMIT_MB
 
 if TYPE_CHECKING:
     from ...security import Principal
@@ -548,8 +551,23 @@ class Jobs:
             )
         return ordered(analysis, ANALYSIS_ORDER)
 
-    @staticmethod
-    def _document(job_id: str, body: dict, analysis: dict) -> dict:
+    def _model_memory_limit(self, limits: dict) -> str:
+        """AnalysisLimits.validateAndSetDefaults: the limit in whole megabytes; its default (1024mb) comes
+        down to xpack.ml.max_model_memory_limit when that is set (to a megabyte or more) and lower, and a
+        limit above it is refused."""
+        maximum = self.ml.max_model_memory_limit()
+        maximum_mb = maximum[0] // 1024**2 if maximum else 0
+        default_mb = min(maximum_mb, DEFAULT_MODEL_MEMORY_LIMIT_MB) if maximum_mb > 0 else DEFAULT_MODEL_MEMORY_LIMIT_MB
+        limit = byte_size_to_mb(limits.get("model_memory_limit", f"{default_mb}mb"))
+        limit_mb = int(limit.removesuffix("mb"))
+        if maximum and maximum_mb > 0 and limit_mb > maximum_mb:
+            raise StatusException(
+                f"model_memory_limit [{human_bytes(limit_mb * 1024**2)}] must be less than the value of the "
+                f"{MAX_MODEL_MEMORY_LIMIT} setting [{human_bytes(maximum[0])}]"
+            )
+        return limit
+
+    def _document(self, job_id: str, body: dict, analysis: dict) -> dict:
         limits = body.get("analysis_limits") or {}
         retention = body.get("model_snapshot_retention_days", 10)
         description = body.get("data_description") or {}
@@ -563,7 +581,7 @@ class Jobs:
             "groups": body.get("groups") or None,
             "analysis_config": analysis,
             "analysis_limits": {
-                "model_memory_limit": byte_size_to_mb(limits.get("model_memory_limit", "1024mb")),
+                "model_memory_limit": self._model_memory_limit(limits),
                 "categorization_examples_limit": limits.get("categorization_examples_limit", 4),
             },
             "data_description": {
@@ -685,6 +703,7 @@ class Jobs:
     def open(self, job_id: str) -> dict:
         """``POST _ml/anomaly_detectors/{id}/_open``: starts the job's persistent task on the node if its
         memory fits there (JobNodeSelector); a job allowed to open lazily waits, opening, with no node.
+        With cluster.persistent_tasks.allocation.enable none the master assigns no new task: refused.
         Opening clears the job's finished_time (clearJobFinishTime)."""
         if job_id not in self.docs:
             raise job_missing(job_id)
@@ -704,6 +723,13 @@ class Jobs:
                 caused_by=IllegalState(
                     f"Could not open job because no suitable nodes were found, allocation explanation [{explanation}]"
                 ),
+            )
+        if self.ml.assignment_refused("xpack/ml/job") is not None:
+            # TransportOpenJobAction.JobPredicate: the task the master would not assign is cancelled.
+            raise StatusException(
+                "Cannot open jobs because persistent task assignment is disabled by the "
+                f"[{TASKS_ALLOCATION_ENABLE}] setting",
+                429,
             )
         self.docs[job_id] = {k: v for k, v in doc.items() if k != "finished_time"}
         self.opened_at[job_id] = now_millis()
@@ -799,7 +825,7 @@ class Jobs:
             limits = update["analysis_limits"]
             check_not_less_than(0, "categorization_examples_limit", limits.get("categorization_examples_limit"))
             job["analysis_limits"] = {
-                "model_memory_limit": byte_size_to_mb(limits.get("model_memory_limit", "1024mb")),
+                "model_memory_limit": self._model_memory_limit(limits),
                 "categorization_examples_limit": limits.get("categorization_examples_limit", 4),
             }
         for field in (
