@@ -101,3 +101,22 @@ def test_a_later_fixture_replaces_a_calendar(tmp_path):
         {"calendar_id": "c", "job_ids": [], "description": "again"}
     ]
     assert http.get("/_ml/calendars/c/events").json["count"] == 0
+
+
+def test_cluster_settings_are_seeded_and_dumped(tmp_path):
+    """A fixture's cluster_settings go through PUT _cluster/settings's checks, and the dump carries them."""
+    settings = {"persistent": {"xpack.ml.max_model_memory_limit": "512mb"}, "transient": {}}
+    http = fixture_app(tmp_path, {"elasticsearch": {"cluster_settings": settings}})
+    assert http.get("/_ml/info").json["limits"]["max_model_memory_limit"] == "512mb"
+    dumped = http.get("/_mock/state").json["elasticsearch"]["cluster_settings"]
+    assert dumped == {"persistent": {"xpack.ml.max_model_memory_limit": "512mb"}, "transient": {}}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"elasticsearch": {"cluster_settings": {"persistent": {"no.such": 1}}}}))
+    try:
+        create_app(fixtures=[str(bad)])
+    except Exception as error:
+        assert "/elasticsearch/cluster_settings" in str(
+            error
+        ) and "persistent setting [no.such], not recognized" in str(error)
+    else:
+        raise AssertionError("an unknown cluster setting in a fixture was taken")

@@ -75,6 +75,11 @@ class ElasticsearchState:
                 raise FixtureError(source, "/elasticsearch/settings/version", str(e)) from None
         if "license" in section:
             self.license.load(section["license"])
+        if any(section.get("cluster_settings", {}).values()):  # PUT _cluster/settings's body, its checks
+            try:
+                self.cluster_settings.update(copy.deepcopy(section["cluster_settings"]))
+            except ElasticsearchError as e:
+                raise FixtureError(source, "/elasticsearch/cluster_settings", e.reason) from None
         for pipeline_id, definition in section.get("ingest_pipelines", {}).items():
             try:
                 self.pipelines.put(pipeline_id, copy.deepcopy(definition))
@@ -211,6 +216,9 @@ class ElasticsearchState:
         return {
             "settings": {"version": self.release.version},
             "license": self.license.dump(),
+            "cluster_settings": {
+                scope: dict(getattr(self.cluster_settings, scope)) for scope in ("persistent", "transient")
+            },
             "connectors": copy.deepcopy(dict(self.connectors.docs.items())),
             "sync_jobs": copy.deepcopy(dict(self.sync_jobs.docs.items())),
             "indices": indices,
