@@ -328,3 +328,31 @@ def test_delete_without_waiting_answers_the_task(http):
     node, number = first["task"].split(":")
     assert second["task"] == f"{node}:{int(number) + 1}"
     assert http.get("/_ml/anomaly_detectors/doomed-1").status == 404
+
+
+def test_the_node_a_job_runs_on_is_the_one_ml_info_describes(http):
+    """One ML node: the ML memory jobs are placed by is what _ml/info counts (30% of the machine, less the
+    process and native code overheads for the effective limit), the processors likewise; the stats show
+    only the node's ``ml.`` attributes (GetJobsStatsAction)."""
+    http.post("/_ml/anomaly_detectors/myjob2/_open")
+    attributes = stats_of(http, "myjob2")["node"]["attributes"]
+    assert all(k.startswith("ml.") for k in attributes)
+    ml_memory = int(attributes["ml.machine_memory"]) * 30 // 100
+    limits = http.get("/_ml/info").json["limits"]
+    assert limits["total_ml_memory"] == f"{ml_memory // 1024**2}mb"
+    assert limits["effective_max_model_memory_limit"] == f"{(ml_memory - 40 * 1024**2) // 1024**2}mb"
+    assert limits["total_ml_processors"] == int(attributes["ml.allocated_processors"])
+
+
+def test_a_job_over_the_nodes_ml_memory_does_not_open(http):
+    """A 10 GB job is over what _ml/info says the node has for ML, so it cannot open there."""
+    put_job(http, "ten", analysis_limits={"model_memory_limit": "10gb"})
+    reply = http.post("/_ml/anomaly_detectors/ten/_open")
+    error = es_error(
+        reply, 429, "status_exception", "Could not open job because no ML nodes with sufficient capacity were found"
+    )
+    assert "Available memory for ML [5153960755 (" in error["caused_by"]["reason"]
+    assert "{ml.allocated_processors=2}{ml.config_version=12.0.0}" in error["caused_by"]["reason"]
+    fits = put_job(http, "four", analysis_limits={"model_memory_limit": "4gb"})
+    assert fits["analysis_limits"]["model_memory_limit"] == "4096mb"
+    assert http.post("/_ml/anomaly_detectors/four/_open").json["opened"] is True

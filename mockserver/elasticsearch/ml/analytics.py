@@ -36,7 +36,17 @@ from ..indices import index_name_problem, wildcard_pattern
 from ..query import NamedObjectNotFound, parse_query
 from ..schema_errors import did_you_mean
 from ..xcontent import Locations, java_hashmap_order, token_kind
-from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered, page_count
+from .common import (
+    CONFIG_VERSION,
+    MAX_ID_LENGTH,
+    expand_ids,
+    invalid_id,
+    is_valid_id,
+    ml_node,
+    now_millis,
+    ordered,
+    page_count,
+)
 
 if TYPE_CHECKING:
     from ...security import Principal
@@ -817,13 +827,7 @@ class Analytics:
             "memory_usage": {"peak_usage_bytes": 0, "status": "ok"},
         }
         if state != "stopped":  # its persistent task is assigned to the node
-            stats["node"] = {
-                "id": NODE_ID,
-                "name": "mockserver",
-                "ephemeral_id": "mOcKePhEmErAlId0000000w",
-                "transport_address": "127.0.0.1:9300",
-                "attributes": {},
-            }
+            stats["node"] = ml_node()
             stats["assignment_explanation"] = ""
         return stats
 

@@ -12,11 +12,44 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import IllegalArgument, StatusException
+from ..errors import NODE_ID, IllegalArgument, StatusException
 
 CONFIG_VERSION = "12.0.0"  # MlConfigVersion.CURRENT since 8.12: not the stack version
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
 MAX_ID_LENGTH = 64
+
+# -- the cluster's one node, an ML node -------------------------------------------------------------------
+# What every answer shows of it (DiscoveryNode) and what ML places work by: JobNodeSelector and
+# TransportMlInfoAction read the machine memory of which ML may use xpack.ml.max_machine_memory_percent (30,
+# NativeMemoryCalculator.allowedBytesForMl), and the allocated processors.
+MACHINE_MEMORY = 16 * 1024**3
+MAX_MACHINE_MEMORY_PERCENT = 30
+ML_MEMORY = MACHINE_MEMORY * MAX_MACHINE_MEMORY_PERCENT // 100
+ALLOCATED_PROCESSORS = 2
+MAX_JVM_SIZE = 8 * 1024**3  # half the machine: the heap the JVM sizes itself for a node of these roles
+NODE_NAME = "mockserver"
+NODE_EPHEMERAL_ID = "mOcKePhEmErAl000000000w"
+NODE_TRANSPORT_ADDRESS = "127.0.0.1:9300"
+NODE_ATTRIBUTES = (
+    ("ml.allocated_processors", str(ALLOCATED_PROCESSORS)),
+    ("ml.config_version", CONFIG_VERSION),
+    ("ml.machine_memory", str(MACHINE_MEMORY)),
+    ("ml.max_jvm_size", str(MAX_JVM_SIZE)),
+    ("xpack.installed", "true"),
+)
+
+
+def ml_node() -> dict:
+    """The node as the job, datafeed and data frame analytics stats write it (id, name, ephemeral_id,
+    transport_address and only the ``ml.`` attributes: GetJobsStatsAction, DatafeedStats,
+    GetDataFrameAnalyticsStatsAction); a new dict each time, so an answer edited in place changes nothing."""
+    return {
+        "id": NODE_ID,
+        "name": NODE_NAME,
+        "ephemeral_id": NODE_EPHEMERAL_ID,
+        "transport_address": NODE_TRANSPORT_ADDRESS,
+        "attributes": {k: v for k, v in NODE_ATTRIBUTES if k.startswith("ml.")},
+    }
 
 
 def invalid_id(field: str, value: str) -> str:

@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..query import NamedObjectNotFound, parse_query
 from ..xcontent import Locations, Locator
-from .common import ID_PATTERN, expand_ids, invalid_id, ordered
+from .common import ID_PATTERN, expand_ids, invalid_id, ml_node, ordered
 from .jobs import job_missing
 
 if TYPE_CHECKING:
@@ -102,18 +102,6 @@ IGNORE_THROTTLED_DEPRECATION = (
     "[ignore_throttled] parameter is deprecated because frozen indices have been deprecated. "
     "Consider cold or frozen tiers in place of frozen indices."
 )
-# The node a started datafeed runs on (the mock's one node: GET /'s name, the errors' node id).
-NODE = {
-    "id": NODE_ID,
-    "name": "mockserver",
-    "ephemeral_id": "mOcKePhEmErAl000000000w",
-    "transport_address": "127.0.0.1:9300",
-    "attributes": {
-        "ml.allocated_processors": "2",
-        "ml.machine_memory": "17179869184",
-        "ml.max_jvm_size": "8589934592",
-    },
-}
 TIME_UNITS = {"nanos": 1e-6, "micros": 1e-3, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 CALENDAR_INTERVALS = {
     **dict.fromkeys(("1ms",), 1),
@@ -558,7 +546,7 @@ class Datafeeds:
         stats: dict[str, Any] = {"datafeed_id": datafeed_id, "state": state}
         task = self.tasks.get(datafeed_id)
         if task is not None:
-            stats["node"] = NODE
+            stats["node"] = ml_node()
             stats["assignment_explanation"] = ""
         stats["timing_stats"] = {
             "job_id": self.docs[datafeed_id]["job_id"],

@@ -2,8 +2,8 @@
 the native code's build. Facts from TransportMlInfoAction, CategorizationAnalyzerConfig
 (buildStandardCategorizationAnalyzer), AnalysisLimits, Job and DatafeedConfig's defaults.
 
-The mock's one node is an ML node of 16 GiB of which ML may use 30% (xpack.ml.max_machine_memory_percent),
-with 2 allocated processors (the node attributes a started datafeed's stats show).
+The limits are those of the cluster's one ML node (common.ML_MEMORY, common.ALLOCATED_PROCESSORS), the
+node jobs are placed on.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..versions import BUILD_HASH
+from .common import ALLOCATED_PROCESSORS, ML_MEMORY
 
 if TYPE_CHECKING:
     from . import Ml
@@ -24,9 +25,11 @@ STOP_WORDS = [
     *("GMT", "UTC"),
 ]
 DEFAULT_MODEL_MEMORY_LIMIT_MB = 1024  # AnalysisLimits.DEFAULT_MODEL_MEMORY_LIMIT_MB
-TOTAL_ML_MEMORY_MB = 4915  # 30% of the node's 16 GiB
-NATIVE_PROCESS_OVERHEAD_MB = 30  # the effective limit leaves room for the process itself
-ML_PROCESSORS = 2
+# TransportMlInfoAction.calculateTotalMlMemory: the node's ML memory in whole megabytes (rounded down);
+# calculateEffectiveMaxModelMemoryLimit leaves room for one process (the larger of Job's 10mb and
+# DataFrameAnalyticsConfig's 5mb PROCESS_MEMORY_OVERHEAD) and the native code (30mb).
+TOTAL_ML_MEMORY_MB = ML_MEMORY // 1024**2
+EFFECTIVE_MAX_MODEL_MEMORY_MB = (ML_MEMORY - 10 * 1024**2 - 30 * 1024**2) // 1024**2
 
 
 def byte_size_text(mb: int) -> str:
@@ -47,11 +50,11 @@ class MlInfo:
         default_mb = DEFAULT_MODEL_MEMORY_LIMIT_MB
         if limit_mb and limit_mb < default_mb:  # TransportMlInfoAction.defaultModelMemoryLimit
             default_mb = limit_mb
-        effective_mb = TOTAL_ML_MEMORY_MB - NATIVE_PROCESS_OVERHEAD_MB
+        effective_mb = EFFECTIVE_MAX_MODEL_MEMORY_MB
         limits: dict = {}
         if self.ml.release.at_least(8, 0):
-            limits["max_single_ml_node_processors"] = ML_PROCESSORS
-            limits["total_ml_processors"] = ML_PROCESSORS
+            limits["max_single_ml_node_processors"] = ALLOCATED_PROCESSORS
+            limits["total_ml_processors"] = ALLOCATED_PROCESSORS
         effective = byte_size_text(effective_mb)
         if maximum:
             limits["max_model_memory_limit"] = maximum[1]

@@ -25,6 +25,9 @@ from .analytics import human_bytes
 from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
+    ML_MEMORY,
+    NODE_ATTRIBUTES,
+    NODE_NAME,
     TimeValue,
     byte_size_string,
     byte_size_to_mb,
@@ -32,6 +35,7 @@ from .common import (
     invalid_id,
     is_valid_id,
     java_number,
+    ml_node,
     now_millis,
     ordered,
     string_list,
@@ -127,25 +131,11 @@ DATE_WORDS_FILTER = {
 }
 DEPRECATED_ALLOW_NO_JOBS = "Deprecated field [allow_no_jobs] used, expected [allow_no_match] instead"
 
-# The one ML node: what GetJobsStatsAction shows of it, and the memory JobNodeSelector assigns by
-# (xpack.ml.max_machine_memory_percent 30; Job.PROCESS_MEMORY_OVERHEAD 10mb a job,
-# MachineLearning.NATIVE_EXECUTABLE_CODE_OVERHEAD 30mb for the node's first job).
-MACHINE_MEMORY = 64 * 1024**3
-MAX_ML_MEMORY = MACHINE_MEMORY * 30 // 100
+# The memory JobNodeSelector assigns by: the node's ML memory (common.ML_MEMORY) less
+# Job.PROCESS_MEMORY_OVERHEAD 10mb a job and MachineLearning.NATIVE_EXECUTABLE_CODE_OVERHEAD 30mb for the
+# node's first job.
 PROCESS_MEMORY_OVERHEAD = 10 * 1024**2
 NATIVE_CODE_OVERHEAD = 30 * 1024**2
-NODE = {
-    "id": NODE_ID,
-    "name": "mockserver",
-    "ephemeral_id": "mOcKePhEmErAl000000000w",
-    "transport_address": "127.0.0.1:9300",
-    "attributes": {
-        "ml.allocated_processors": "8",
-        "ml.machine_memory": str(MACHINE_MEMORY),
-        "ml.max_jvm_size": str(4 * 1024**3),
-        "xpack.installed": "true",
-    },
-}
 
 
 def job_missing(ids: str) -> ResourceNotFound:
@@ -686,7 +676,7 @@ class Jobs:
             "state": state,
         }
         if state == "opened":
-            stats["node"] = {**NODE, "attributes": dict(NODE["attributes"])}
+            stats["node"] = ml_node()
         if job_id in self.states:
             stats["assignment_explanation"] = self.explanations.get(job_id, "")
         if state == "opened":
@@ -738,19 +728,19 @@ class Jobs:
             self.explanations[job_id] = explanation
             return {"opened": True, "node": ""}
         self.states[job_id] = "opened"
-        return {"opened": True, "node": NODE["id"]}
+        return {"opened": True, "node": NODE_ID}
 
     def _assignment_failure(self, job_id: str) -> str | None:
         """Why the node cannot take the job (JobNodeSelector's reason), or None when it can."""
         assigned = [j for j, s in self.states.items() if s == "opened"]
         used = sum(job_memory(self.docs[j]) for j in assigned)
         required = job_memory(self.docs[job_id]) + (0 if assigned else NATIVE_CODE_OVERHEAD)
-        if required <= MAX_ML_MEMORY - used:
+        if required <= ML_MEMORY - used:
             return None
-        attributes = "".join(f"{{{k}={v}}}" for k, v in NODE["attributes"].items() if k.startswith("ml."))
+        attributes = "".join(f"{{{k}={v}}}" for k, v in NODE_ATTRIBUTES if k.startswith("ml."))
         return (
-            f"Not opening job [{job_id}] on node [{{{NODE['name']}}}{attributes}]. Reason: This node has insufficient "
-            f"available memory. Available memory for ML [{MAX_ML_MEMORY} ({byte_size_string(MAX_ML_MEMORY)})], "
+            f"Not opening job [{job_id}] on node [{{{NODE_NAME}}}{attributes}]. Reason: This node has insufficient "
+            f"available memory. Available memory for ML [{ML_MEMORY} ({byte_size_string(ML_MEMORY)})], "
             f"memory required by existing jobs [{used} ({byte_size_string(used)})], estimated memory required for "
             f"this job [{required} ({byte_size_string(required)})]."
         )

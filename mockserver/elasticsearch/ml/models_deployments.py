@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dates import format_millis
 from ..errors import NODE_ID, ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
-from .common import now_millis
+from .common import NODE_ATTRIBUTES, NODE_EPHEMERAL_ID, NODE_NAME, NODE_TRANSPORT_ADDRESS, now_millis
 from .models_definitions import java_list
 from .models_ingest import inference_model_ids
 
@@ -387,11 +387,11 @@ class Deployments:
         """DiscoveryNode.toXContent of the cluster's one node (an ML node)."""
         release = self.models.ml.release
         return {
-            "name": "mockserver",
-            "ephemeral_id": "mOcKePhEmErAl000000000w",
-            "transport_address": "127.0.0.1:9300",
-            "external_id": "mockserver",
-            "attributes": {"ml.allocated_processors": "1", "ml.config_version": "12.0.0", "xpack.installed": "true"},
+            "name": NODE_NAME,
+            "ephemeral_id": NODE_EPHEMERAL_ID,
+            "transport_address": NODE_TRANSPORT_ADDRESS,
+            "external_id": NODE_NAME,
+            "attributes": dict(NODE_ATTRIBUTES),  # DiscoveryNode.toXContent writes them all
             "roles": ["data", "ingest", "master", "ml", "transform"],
             "version": release.version,
         }
