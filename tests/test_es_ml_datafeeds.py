@@ -212,6 +212,31 @@ def test_bad_values_are_refused_by_the_parser(crud, field, value, reason):
     assert (error["caused_by"]["type"], error["caused_by"]["reason"]) == ("status_exception", reason)
 
 
+@pytest.mark.parametrize(
+    "field, value, reason",
+    [
+        ("frequency", "1.5s", "failed to parse [1.5s], fractional time values are not supported"),
+        (
+            "query_delay",
+            "-5s",
+            "failed to parse setting [query_delay] with value [-5s] as a time value: negative "
+            "durations are not supported",
+        ),
+        (
+            "frequency",
+            "1w",
+            "failed to parse setting [frequency] with value [1w] as a time value: unit is missing or unrecognized",
+        ),
+    ],
+)
+def test_durations_are_read_as_time_value_reads_them(crud, field, value, reason):
+    """TimeValue.parseTimeValue's refusals are illegal arguments, the parser's cause."""
+    reply = crud.put("/_ml/datafeeds/f", json={"job_id": "datafeeds-crud-1", "indices": ["x"], field: value})
+    error = es_error(reply, 400, "x_content_parse_exception")
+    assert error["reason"].endswith(f"[datafeed_config] failed to parse field [{field}]")
+    assert error["caused_by"] == {"type": "illegal_argument_exception", "reason": reason}
+
+
 def test_two_aggregation_definitions(crud):
     reply = crud.put(
         "/_ml/datafeeds/f", json={"job_id": "datafeeds-crud-1", "indices": ["x"], "aggs": AGGS, "aggregations": AGGS}

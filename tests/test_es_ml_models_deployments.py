@@ -112,6 +112,15 @@ def test_start_parameters_the_enums_and_units_refuse(models):
     )
 
 
+def test_a_fractional_timeout_is_refused(models):
+    es_error(
+        start(models, "test_model", timeout="1.5s"),
+        400,
+        "illegal_argument_exception",
+        "failed to parse [1.5s], fractional time values are not supported",
+    )
+
+
 def test_start_refusals(models):
     models.put("/_ml/trained_models/no-definition", json={"model_type": "pytorch", "inference_config": {"ner": {}}})
     es_error(

@@ -159,38 +159,51 @@ _TIME_UNITS = (
     ("h", 3600 * 10**9),
     ("d", 86400 * 10**9),
 )
+_LONG = re.compile(r"[+-]?\d+")  # what Long.parseLong reads
+_DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[fd]?")  # what Double.parseDouble reads
 
 
 class TimeValue:
-    """org.elasticsearch.core.TimeValue: a duration and the text it was given as (getStringRep)."""
+    """org.elasticsearch.core.TimeValue: a duration and the text it was given as (getStringRep). The one
+    parser of durations in the ML model (jobs, datafeeds, deployments)."""
 
     def __init__(self, nanos: int, rep: str):
         self.nanos, self.rep = nanos, rep
 
     @classmethod
-    def parse(cls, text: str, setting: str) -> TimeValue:
-        """TimeValue.parseTimeValue: a whole number with a unit suffix, ``-1`` or ``0``."""
+    def parse(cls, text: Any, setting: str) -> TimeValue:
+        """TimeValue.parseTimeValue: a whole number with a unit suffix, ``-1`` or ``0``; its refusals are
+        IllegalArgumentExceptions, worded as the Java ones."""
+        text = str(text)
         normalized = text.lower().strip()
         for suffix, factor in sorted(_TIME_UNITS, key=lambda u: -len(u[0])):
             if normalized.endswith(suffix):
                 number = normalized[: -len(suffix)].strip()
-                try:
-                    return cls(int(number) * factor, f"{int(number)}{suffix}")
-                except ValueError:
-                    try:
-                        float(number)
-                    except ValueError:
-                        raise IllegalArgument(
-                            f"failed to parse setting [{setting}] with value [{text}] as a time value"
-                        ) from None
+                if not _LONG.fullmatch(number):
+                    if _DOUBLE.fullmatch(number):
+                        raise IllegalArgument(f"failed to parse [{text}], fractional time values are not supported")
+                    raise IllegalArgument(f"failed to parse [{text}]")
+                value = int(number)
+                if value < -1:  # -1 is magic, other negative values are refused
                     raise IllegalArgument(
-                        f"failed to parse [{text}], fractional time values are not supported"
-                    ) from None
+                        f"failed to parse setting [{setting}] with value [{text}] as a time value: negative "
+                        "durations are not supported"
+                    )
+                return cls(value * factor, str(value) if value < 0 else f"{value}{suffix}")
         if normalized in ("-1", "0"):
             return cls(int(normalized), normalized)
         raise IllegalArgument(
             f"failed to parse setting [{setting}] with value [{text}] as a time value: unit is missing or unrecognized"
         )
+
+    @classmethod
+    def of_millis(cls, millis: float) -> TimeValue:
+        """TimeValue.timeValueMillis: written in milliseconds."""
+        return cls(int(millis * 1_000_000), f"{int(millis)}ms")
+
+    @property
+    def millis(self) -> float:
+        return self.nanos / 1_000_000
 
     @classmethod
     def of_seconds(cls, seconds: int) -> TimeValue:

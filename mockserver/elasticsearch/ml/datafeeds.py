@@ -8,7 +8,6 @@ The mock has no datafeed process: a started datafeed stays started until it is s
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..dates import DateParseError, parse_math
@@ -26,7 +25,7 @@ from ..errors import (
 )
 from ..query import NamedObjectNotFound, parse_query
 from ..xcontent import Locations, Locator
-from .common import ID_PATTERN, expand_ids, invalid_id, ml_node, ordered
+from .common import ID_PATTERN, TimeValue, expand_ids, invalid_id, ml_node, ordered
 from .jobs import job_missing
 
 if TYPE_CHECKING:
@@ -102,7 +101,6 @@ IGNORE_THROTTLED_DEPRECATION = (
     "[ignore_throttled] parameter is deprecated because frozen indices have been deprecated. "
     "Consider cold or frozen tiers in place of frozen indices."
 )
-TIME_UNITS = {"nanos": 1e-6, "micros": 1e-3, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
 CALENDAR_INTERVALS = {
     **dict.fromkeys(("1ms",), 1),
     **dict.fromkeys(("1s", "second"), 1000),
@@ -133,26 +131,13 @@ def string_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def time_value(text: str, field: str) -> tuple[str, float]:
-    """TimeValue.parseTimeValue: the value as getStringRep writes it back, and its milliseconds."""
-    normalized = text.strip().lower()
-    match = re.fullmatch(r"(-?\d+)(nanos|micros|ms|s|m|h|d)", normalized)
-    if normalized == "-1":
-        return "-1", -1
-    if match is None:
-        raise ParseException(
-            f"failed to parse setting [{field}] with value [{text}] as a time value: unit is missing or unrecognized"
-        )
-    return f"{int(match.group(1))}{match.group(2)}", int(match.group(1)) * TIME_UNITS[match.group(2)]
-
-
 def to_millis(rep: str) -> float:
-    return time_value(rep, "value")[1]
+    return TimeValue.parse(rep, "value").millis
 
 
 def millis_rep(millis: float) -> str:
     """TimeValue.timeValueMillis(n).getStringRep()."""
-    return f"{int(millis)}ms"
+    return TimeValue.of_millis(millis).rep
 
 
 def indices_options(given: dict) -> dict:
@@ -348,7 +333,7 @@ class ConfigReader:
                 if key in ("indices", "indexes"):
                     fields["indices"] = string_list(value)
                 elif key in ("query_delay", "frequency"):
-                    fields[key] = time_value(value, key)[0]
+                    fields[key] = TimeValue.parse(value, key).rep
                 elif key == "query":
                     fields[key] = check_query(value)
                 elif key in ("aggs", "aggregations"):
@@ -380,7 +365,7 @@ def chunking_config(value: dict) -> dict:
     """ChunkingConfig as it writes itself: the mode, then the time span (TimeValue's string)."""
     config = {"mode": value.get("mode")}
     if value.get("time_span") is not None:
-        config["time_span"] = time_value(str(value["time_span"]), "time_span")[0]
+        config["time_span"] = TimeValue.parse(value["time_span"], "time_span").rep
     return config
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..dates import format_millis
 from ..errors import NODE_ID, ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
-from .common import NODE_ATTRIBUTES, NODE_EPHEMERAL_ID, NODE_NAME, NODE_TRANSPORT_ADDRESS, now_millis
+from .common import NODE_ATTRIBUTES, NODE_EPHEMERAL_ID, NODE_NAME, NODE_TRANSPORT_ADDRESS, TimeValue, now_millis
 from .models_definitions import java_list
 from .models_ingest import inference_model_ids
 
@@ -47,30 +47,6 @@ def parse_byte_size(value: Any, setting: str) -> tuple[int, str]:
     number, unit = int(match.group(1)), match.group(2)
     unit = unit if unit == "b" or unit.endswith("b") else unit + "b"
     return number * BYTE_UNITS[unit], f"{number}{unit}"
-
-
-TIME_UNITS = {
-    "nanos": 1,
-    "micros": 10**3,
-    "ms": 10**6,
-    "s": 10**9,
-    "m": 60 * 10**9,
-    "h": 3600 * 10**9,
-    "d": 86400 * 10**9,
-}
-
-
-def parse_time_nanos(value: Any, setting: str) -> int:
-    """TimeValue.parseTimeValue, in nanoseconds: a number and a unit (``-1`` and ``0`` need none)."""
-    text = str(value).strip().lower()
-    if text in ("-1", "0"):
-        return int(text)
-    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(nanos|micros|ms|s|m|h|d)", text)
-    if not match:
-        raise IllegalArgument(
-            f"failed to parse setting [{setting}] with value [{value}] as a time value: unit is missing or unrecognized"
-        )
-    return int(float(match.group(1)) * TIME_UNITS[match.group(2)])
 
 
 def byte_size_text(size: int) -> str:
@@ -162,7 +138,7 @@ class Deployments:
                 + wait_for.upper()
             )
         cache = parse_byte_size(cache_size, "cache_size") if cache_size is not None else None
-        timeout_nanos = parse_time_nanos(timeout, "timeout")
+        timeout_nanos = TimeValue.parse(timeout, "timeout").nanos
         problems = []
         adaptive_enabled = bool((adaptive_allocations or {}).get("enabled"))
         if number_of_allocations is not None:
