@@ -312,13 +312,14 @@ def test_an_old_name_belongs_to_its_parser(http, source):
 
 
 def test_memory_in_messages_is_written_as_byte_size_value_does():
-    from mockserver.elasticsearch.ml.analytics import human_bytes
+    from mockserver.elasticsearch.ml.common import format_byte_size
 
     # the largest unit, the first decimal kept (not rounded), none when it is zero
-    assert [human_bytes(b) for b in (512, 1536, 8 * 1024**3, int(1.99 * 1024**3), -1)] == [
+    assert [format_byte_size(b) for b in (512, 1536, 8 * 1024**3, int(1.99 * 1024**3), -1)] == [
         "512b",
         "1.5kb",
         "8gb",
         "1.9gb",
         "-1b",
     ]
+    assert format_byte_size(20615843020) == "19.1gb"  # 19.199999998509884: cut, not rounded

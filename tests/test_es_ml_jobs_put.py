@@ -271,6 +271,15 @@ def test_model_memory_limit_as_a_number_is_megabytes(http):
     )
 
 
+def test_model_memory_limit_as_a_string_is_a_byte_size_with_a_unit(http):
+    """ByteSizeValue.parseBytesSizeValue: a fractional size is taken in bytes, a string without a unit refused."""
+    limits = put_job(http, "f", analysis_limits={"model_memory_limit": "1.5gb"})["analysis_limits"]
+    assert limits["model_memory_limit"] == "1536mb"
+    reply = http.put("/_ml/anomaly_detectors/u", json={**JOB, "analysis_limits": {"model_memory_limit": "12"}})
+    assert reply.status == 400
+    assert "failed to parse setting [model_memory_limit] with value [12] as a size in bytes" in reply.text
+
+
 def test_duplicate_detectors_even_with_their_indices(http):
     detectors = [
         {"function": "max", "field_name": "responsetime", "detector_index": 0},

@@ -112,6 +112,12 @@ def test_start_parameters_the_enums_and_units_refuse(models):
     )
 
 
+def test_a_fractional_cache_size_is_taken_in_bytes(models):
+    reply = start(models, "test_model", cache_size="1.5kb")
+    assert reply.status == 200, reply.text
+    assert reply.json["assignment"]["task_parameters"]["cache_size"] == "1536b"
+
+
 def test_a_fractional_timeout_is_refused(models):
     es_error(
         start(models, "test_model", timeout="1.5s"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +39,14 @@ from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
     expand_ids,
+    format_byte_size,
     invalid_id,
     is_valid_id,
     ml_node,
     now_millis,
     ordered,
     page_count,
+    parse_byte_size,
 )
 
 if TYPE_CHECKING:
@@ -247,52 +248,6 @@ def check_fields(parser: str, value: dict, known: tuple | dict, path: tuple, pla
 
 
 # -- byte sizes (ByteSizeValue) ----------------------------------------------------------------------
-BYTE_UNITS = (("pb", 1024**5), ("tb", 1024**4), ("gb", 1024**3), ("mb", 1024**2), ("kb", 1024), ("b", 1))
-SUFFIXES = {"k": "kb", "kb": "kb", "m": "mb", "mb": "mb", "g": "gb", "gb": "gb", "t": "tb", "tb": "tb"}
-SUFFIXES.update({"p": "pb", "pb": "pb", "b": "b"})
-
-
-def parse_byte_size(value: Any, setting: str = "model_memory_limit") -> tuple[int, str]:
-    """ByteSizeValue.parseBytesSizeValue of a value's text: (bytes, getStringRep), the unit as given."""
-    stripped = str(value).lower().strip()
-    for suffix in sorted(SUFFIXES, key=len, reverse=True):
-        if stripped.endswith(suffix):
-            number, unit = stripped[: -len(suffix)].strip(), SUFFIXES[suffix]
-            break
-    else:
-        if stripped in ("-1", "0"):
-            return int(stripped), stripped
-        raise ParseException(
-            f"failed to parse setting [{setting}] with value [{value}] as a size in bytes: "
-            "unit is missing or unrecognized"
-        )
-    factor = dict(BYTE_UNITS)[unit]
-    if re.fullmatch(r"[+-]?\d+", number):
-        size = int(number)
-        if size < -1 or (size == -1 and unit != "b"):
-            cause = IllegalArgument(f"Values less than -1 bytes are not supported: {size}{unit}")
-            raise ParseException(
-                f"failed to parse setting [{setting}] with value [{value}] as a size in bytes", caused_by=cause
-            )
-        return size * factor, (f"{size}{unit}" if size > 0 else str(size))
-    try:
-        fraction = float(number)
-    except ValueError:
-        raise ParseException(f"failed to parse setting [{setting}] with value [{value}]") from None
-    size = int(fraction * factor)  # fractional values become bytes
-    return size, (f"{size}b" if size > 0 else str(size))
-
-
-def human_bytes(size: int) -> str:
-    """ByteSizeValue.toString: the largest unit, one decimal unless it is zero (Strings.format1Decimals)."""
-    for suffix, factor in BYTE_UNITS:
-        if abs(size) >= factor or suffix == "b":
-            whole, _, decimals = repr(size / factor).partition(".")
-            first = decimals[:1]  # the first decimal, not rounded
-            return (whole if first in ("", "0") else f"{whole}.{first}") + suffix
-    return f"{size}b"
-
-
 # -- the analyses --------------------------------------------------------------------------------------
 def _typed(parser: str, name: str, kind: str, value: Any, path: tuple, places: Places) -> Any:
     """The value as the field's declared reader takes it (declareDouble, declareInt, ...)."""
@@ -684,7 +639,7 @@ class Analytics:
     @staticmethod
     def _check_minimum_memory(limit: tuple[int, str] | None) -> None:
         if limit is not None and limit[0] < MIN_MODEL_MEMORY_BYTES:
-            raise StatusException(f"model_memory_limit must be at least 1kb. Value = {human_bytes(limit[0])}")
+            raise StatusException(f"model_memory_limit must be at least 1kb. Value = {format_byte_size(limit[0])}")
 
     def _capped_memory(self, limit: tuple[int, str] | None) -> str:
         """Builder.applyMaxModelMemoryLimit: an explicit limit over the cluster's maximum is refused; the
@@ -694,8 +649,8 @@ class Analytics:
         if limit is not None:
             if capped and limit[0] > maximum[0]:
                 raise StatusException(
-                    f"model_memory_limit [{human_bytes(limit[0])}] must be less than the value of the "
-                    f"{MAX_MEMORY_SETTING} setting [{human_bytes(maximum[0])}]"
+                    f"model_memory_limit [{format_byte_size(limit[0])}] must be less than the value of the "
+                    f"{MAX_MEMORY_SETTING} setting [{format_byte_size(maximum[0])}]"
                 )
             return limit[1]
         if capped and maximum[0] < 1024**3:

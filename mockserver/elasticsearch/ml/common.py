@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import NODE_ID, IllegalArgument, StatusException
+from ..errors import NODE_ID, IllegalArgument, ParseException, StatusException
 
 CONFIG_VERSION = "12.0.0"  # MlConfigVersion.CURRENT since 8.12: not the stack version
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
@@ -102,31 +102,65 @@ def expand_ids(
     return sorted(chosen)
 
 
+BYTE_UNITS = (("pb", 1024**5), ("tb", 1024**4), ("gb", 1024**3), ("mb", 1024**2), ("kb", 1024), ("b", 1))
+SUFFIXES = {"k": "kb", "kb": "kb", "m": "mb", "mb": "mb", "g": "gb", "gb": "gb", "t": "tb", "tb": "tb"}
+SUFFIXES.update({"p": "pb", "pb": "pb", "b": "b"})
+
+
+def parse_byte_size(value: Any, setting: str = "model_memory_limit") -> tuple[int, str]:
+    """ByteSizeValue.parseBytesSizeValue of a value's text: (bytes, getStringRep), the unit as given; the one
+    parser of byte sizes in the ML model (a refusal is the ElasticsearchParseException)."""
+    stripped = str(value).lower().strip()
+    for suffix in sorted(SUFFIXES, key=len, reverse=True):
+        if stripped.endswith(suffix):
+            number, unit = stripped[: -len(suffix)].strip(), SUFFIXES[suffix]
+            break
+    else:
+        if stripped in ("-1", "0"):
+            return int(stripped), stripped
+        raise ParseException(
+            f"failed to parse setting [{setting}] with value [{value}] as a size in bytes: "
+            "unit is missing or unrecognized"
+        )
+    factor = dict(BYTE_UNITS)[unit]
+    if re.fullmatch(r"[+-]?\d+", number):
+        size = int(number)
+        if size < -1 or (size == -1 and unit != "b"):
+            cause = IllegalArgument(f"Values less than -1 bytes are not supported: {size}{unit}")
+            raise ParseException(
+                f"failed to parse setting [{setting}] with value [{value}] as a size in bytes", caused_by=cause
+            )
+        return size * factor, (f"{size}{unit}" if size > 0 else str(size))
+    try:
+        fraction = float(number)
+    except ValueError:
+        raise ParseException(f"failed to parse setting [{setting}] with value [{value}]") from None
+    size = int(fraction * factor)  # fractional values become bytes
+    return size, (f"{size}b" if size > 0 else str(size))
+
+
+def format_byte_size(size: int) -> str:
+    """ByteSizeValue.toString: the largest unit, one decimal unless it is zero (Strings.format1Decimals, which
+    cuts the decimals of Double.toString: 20615843020 bytes is 19.1gb, not 19.2gb)."""
+    for suffix, factor in BYTE_UNITS:
+        if abs(size) >= factor or suffix == "b":
+            whole, _, decimals = repr(size / factor).partition(".")
+            first = decimals[:1]  # the first decimal, not rounded
+            return (whole if first in ("", "0") else f"{whole}.{first}") + suffix
+    return f"{size}b"
+
+
 def byte_size_to_mb(value: Any) -> str:
-    """A memory limit as the server stores it: whole megabytes (a bare number means MB)."""
+    """A job's memory limit as AnalysisLimits stores it: whole megabytes (a bare number means MB)."""
     if isinstance(value, (int, float)):
         return f"{int(value)}mb"
-    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$", str(value))
-    if not match:
-        raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
-    number, unit = float(match.group(1)), match.group(2).lower()
-    factor = {
-        "": 1 / (1024 * 1024),
-        "b": 1 / (1024 * 1024),
-        "kb": 1 / 1024,
-        "k": 1 / 1024,
-        "mb": 1,
-        "m": 1,
-        "gb": 1024,
-        "g": 1024,
-        "tb": 1024**2,
-        "t": 1024**2,
-        "pb": 1024**3,
-        "p": 1024**3,
-    }.get(unit)
-    if factor is None:
-        raise StatusException(f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes")
-    return f"{int(number * factor)}mb"
+    try:
+        size = parse_byte_size(value, "model_memory_limit")[0]
+    except ParseException:
+        raise StatusException(
+            f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes"
+        ) from None
+    return f"{size // 1024**2}mb"
 
 
 def ordered(doc: dict, order: tuple[str, ...]) -> dict:
@@ -222,12 +256,3 @@ class TimeValue:
             return f"{self.nanos}nanos"
         value = f"{self.nanos / factor:.1f}".removesuffix(".0")
         return f"{value}{unit}"
-
-
-def byte_size_string(size: int) -> str:
-    """ByteSizeValue.toString(): in the largest unit it fills, one decimal at most."""
-    units = (("pb", 1024**5), ("tb", 1024**4), ("gb", 1024**3), ("mb", 1024**2), ("kb", 1024))
-    for unit, factor in units:
-        if size >= factor:
-            return f"{size / factor:.1f}".removesuffix(".0") + unit
-    return f"{size}b"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..versions import BUILD_HASH
-from .common import ALLOCATED_PROCESSORS, ML_MEMORY
+from .common import ALLOCATED_PROCESSORS, ML_MEMORY, format_byte_size
 
 if TYPE_CHECKING:
     from . import Ml
@@ -32,11 +32,6 @@ TOTAL_ML_MEMORY_MB = ML_MEMORY // 1024**2
 EFFECTIVE_MAX_MODEL_MEMORY_MB = (ML_MEMORY - 10 * 1024**2 - 30 * 1024**2) // 1024**2
 
 
-def byte_size_text(mb: int) -> str:
-    """ByteSizeValue.toString of whole megabytes: the largest unit that keeps it whole."""
-    return f"{mb // 1024}gb" if mb % 1024 == 0 else f"{mb}mb"
-
-
 class MlInfo:
     def __init__(self, ml: Ml):
         self.ml = ml
@@ -55,7 +50,7 @@ class MlInfo:
         if self.ml.release.at_least(8, 0):
             limits["max_single_ml_node_processors"] = ALLOCATED_PROCESSORS
             limits["total_ml_processors"] = ALLOCATED_PROCESSORS
-        effective = byte_size_text(effective_mb)
+        effective = f"{effective_mb}mb"  # ByteSizeValue.ofMb(...).getStringRep()
         if maximum:
             limits["max_model_memory_limit"] = maximum[1]
             if maximum[0] < effective_mb * 1024**2:  # the setting when it is lower than what the node has
@@ -73,7 +68,7 @@ class MlInfo:
                             {"type": "limit", "max_token_count": "100"},
                         ],
                     },
-                    "model_memory_limit": byte_size_text(default_mb),
+                    "model_memory_limit": format_byte_size(default_mb * 1024**2),
                     "categorization_examples_limit": 4,
                     "model_snapshot_retention_days": 10,
                     "daily_model_snapshot_retention_after_days": 1,

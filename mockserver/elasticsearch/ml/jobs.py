@@ -21,7 +21,6 @@ from ..errors import (
     XContentParseError,
 )
 from ..xcontent import Locations
-from .analytics import human_bytes
 from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
@@ -29,9 +28,9 @@ from .common import (
     NODE_ATTRIBUTES,
     NODE_NAME,
     TimeValue,
-    byte_size_string,
     byte_size_to_mb,
     expand_ids,
+    format_byte_size,
     invalid_id,
     is_valid_id,
     java_number,
@@ -552,8 +551,8 @@ class Jobs:
         limit_mb = int(limit.removesuffix("mb"))
         if maximum and maximum_mb > 0 and limit_mb > maximum_mb:
             raise StatusException(
-                f"model_memory_limit [{human_bytes(limit_mb * 1024**2)}] must be less than the value of the "
-                f"{MAX_MODEL_MEMORY_LIMIT} setting [{human_bytes(maximum[0])}]"
+                f"model_memory_limit [{format_byte_size(limit_mb * 1024**2)}] must be less than the value of the "
+                f"{MAX_MODEL_MEMORY_LIMIT} setting [{format_byte_size(maximum[0])}]"
             )
         return limit
 
@@ -740,9 +739,9 @@ class Jobs:
         attributes = "".join(f"{{{k}={v}}}" for k, v in NODE_ATTRIBUTES if k.startswith("ml."))
         return (
             f"Not opening job [{job_id}] on node [{{{NODE_NAME}}}{attributes}]. Reason: This node has insufficient "
-            f"available memory. Available memory for ML [{ML_MEMORY} ({byte_size_string(ML_MEMORY)})], "
-            f"memory required by existing jobs [{used} ({byte_size_string(used)})], estimated memory required for "
-            f"this job [{required} ({byte_size_string(required)})]."
+            f"available memory. Available memory for ML [{ML_MEMORY} ({format_byte_size(ML_MEMORY)})], "
+            f"memory required by existing jobs [{used} ({format_byte_size(used)})], estimated memory required for "
+            f"this job [{required} ({format_byte_size(required)})]."
         )
 
     def close(self, expression: str, allow_no_match: bool = True, force: bool = False) -> dict:

@@ -10,12 +10,27 @@ UpdateTrainedModelDeploymentAction, TrainedModelAssignment, RoutingInfo and Assi
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..dates import format_millis
-from ..errors import NODE_ID, ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
-from .common import NODE_ATTRIBUTES, NODE_EPHEMERAL_ID, NODE_NAME, NODE_TRANSPORT_ADDRESS, TimeValue, now_millis
+from ..errors import (
+    NODE_ID,
+    ActionRequestValidation,
+    IllegalArgument,
+    ParseException,
+    ResourceNotFound,
+    StatusException,
+)
+from .common import (
+    NODE_ATTRIBUTES,
+    NODE_EPHEMERAL_ID,
+    NODE_NAME,
+    NODE_TRANSPORT_ADDRESS,
+    TimeValue,
+    format_byte_size,
+    now_millis,
+    parse_byte_size,
+)
 from .models_definitions import java_list
 from .models_ingest import inference_model_ids
 
@@ -26,37 +41,18 @@ VALID_WAIT_STATES = ("started", "starting", "fully_allocated")
 MAX_THREADS_PER_ALLOCATION = 32
 MAX_QUEUE_CAPACITY = 100_000
 MEMORY_OVERHEAD = 240 * 1024 * 1024  # StartTrainedModelDeploymentAction.MEMORY_OVERHEAD
-BYTE_UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4, "pb": 1024**5}
 
 
 def missing_deployment(deployment_id: str) -> ResourceNotFound:
     return ResourceNotFound(f"No known model deployment with id [{deployment_id}]")
 
 
-def parse_byte_size(value: Any, setting: str) -> tuple[int, str]:
-    """ByteSizeValue.parseBytesSizeValue: (bytes, getStringRep). A bare ``0`` or ``-1`` needs no unit."""
-    text = str(value).strip().lower()
-    if text in ("0", "-1"):
-        return int(text), text
-    match = re.fullmatch(r"(\d+)\s*(b|k|kb|m|mb|g|gb|t|tb|p|pb)", text)
-    if not match:
-        raise IllegalArgument(
-            f"failed to parse setting [{setting}] with value [{value}] as a size in bytes: unit is missing or "
-            "unrecognized"
-        )
-    number, unit = int(match.group(1)), match.group(2)
-    unit = unit if unit == "b" or unit.endswith("b") else unit + "b"
-    return number * BYTE_UNITS[unit], f"{number}{unit}"
-
-
-def byte_size_text(size: int) -> str:
-    """ByteSizeValue.toString: the largest unit that fits, one decimal cut (not rounded) when not whole."""
-    for unit in ("pb", "tb", "gb", "mb", "kb"):
-        if size >= BYTE_UNITS[unit]:
-            value = size / BYTE_UNITS[unit]
-            whole, fraction = str(value).split(".")
-            return f"{whole}{unit}" if fraction[0] == "0" else f"{whole}.{fraction[0]}{unit}"
-    return f"{size}b"
+def cache_size_of(value: Any) -> tuple[int, str]:
+    """The cache_size parameter as ByteSizeValue reads it, its refusal an illegal argument."""
+    try:
+        return parse_byte_size(value, "cache_size")
+    except ParseException as error:
+        raise IllegalArgument(error.reason) from None
 
 
 def adaptive_settings(given: dict | None) -> dict | None:
@@ -137,7 +133,7 @@ class Deployments:
                 "No enum constant org.elasticsearch.xpack.core.ml.inference.assignment.AllocationStatus.State."
                 + wait_for.upper()
             )
-        cache = parse_byte_size(cache_size, "cache_size") if cache_size is not None else None
+        cache = cache_size_of(cache_size) if cache_size is not None else None
         timeout_nanos = TimeValue.parse(timeout, "timeout").nanos
         problems = []
         adaptive_enabled = bool((adaptive_allocations or {}).get("enabled"))
@@ -335,7 +331,7 @@ class Deployments:
                 "target_allocation_count": allocations,
                 "state": "fully_allocated",
             },
-            cache_size=byte_size_text(
+            cache_size=format_byte_size(
                 params["model_bytes"] if assignment["cache_bytes"] is None else max(assignment["cache_bytes"], 0)
             ),
             priority=params["priority"],
