@@ -720,3 +720,20 @@ def test_started_datafeed_refuses_update_and_plain_delete(airline):
     )
     assert airline.delete(FEED, query={"force": "true"}).json == {"acknowledged": True}
     assert ml_state(airline).datafeeds.state_of("start-stop-datafeed-datafeed-1") == "stopped"
+
+
+def test_a_datafeed_and_an_analytics_job_record_the_same_authorization():
+    """XContentUtils.addAuthorizationInfo writes both: a service account by name, an API key without a
+    name by its id alone, a user by its roles."""
+    from mockserver.elasticsearch.ml import analytics, datafeeds
+    from mockserver.security import Principal
+
+    assert datafeeds.authorization_of is analytics.authorization_of
+    of = datafeeds.authorization_of
+    assert of(Principal("elastic/fleet-server", [], realm="_service_account")) == {
+        "service_account": "elastic/fleet-server"
+    }
+    assert of(Principal("u", ["r"], api_key_id="k1")) == {"api_key": {"id": "k1"}}
+    assert of(Principal("u", ["r"], api_key_id="k1", api_key_name="n")) == {"api_key": {"id": "k1", "name": "n"}}
+    assert of(Principal("u", ["r1", "r2"])) == {"roles": ["r1", "r2"]}
+    assert of(None) is None

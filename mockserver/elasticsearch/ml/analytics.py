@@ -38,6 +38,7 @@ from ..xcontent import Locations, java_hashmap_order, token_kind
 from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
+    authorization_of,
     expand_ids,
     format_byte_size,
     invalid_id,
@@ -549,21 +550,6 @@ def check_index_privileges(
     )
 
 
-def authorization_info(principal: Principal | None) -> dict | None:
-    """XContentUtils.addAuthorizationInfo of the headers stored with the config: the user's roles, or
-    the API key's id and name. Nothing when security is off (no headers)."""
-    if principal is None:
-        return None
-    if principal.api_key_id is not None:
-        key = {"id": principal.api_key_id}
-        if principal.api_key_name is not None:
-            key["name"] = principal.api_key_name
-        return {"api_key": key}
-    if principal.realm == "_service_account":
-        return {"service_account": principal.username}
-    return {"roles": list(principal.roles)}
-
-
 class Analytics:
     def __init__(self, ml: Ml):
         self.ml = ml
@@ -605,7 +591,7 @@ class Analytics:
         check_index_privileges(analytics_id, config, principal, holds)
         if analytics_id in self.docs:
             raise ResourceAlreadyExists(f"A data frame analytics with id [{analytics_id}] already exists")
-        config.update(create_time=now_millis(), version=CONFIG_VERSION, authorization=authorization_info(principal))
+        config.update(create_time=now_millis(), version=CONFIG_VERSION, authorization=authorization_of(principal))
         config.setdefault("allow_lazy_start", False)
         config.setdefault("max_num_threads", 1)
         self.docs[analytics_id] = ordered(config, DFA_ORDER)
@@ -928,7 +914,7 @@ class Analytics:
                 merged[field] = update[field]
         if limit is not None:
             merged["model_memory_limit"] = self._capped_memory(limit)
-        merged["authorization"] = authorization_info(principal)  # the updater's headers replace the old
+        merged["authorization"] = authorization_of(principal)  # the updater's headers replace the old
         self.docs[analytics_id] = ordered(merged, DFA_ORDER)
         return self.render(analytics_id)
 

@@ -10,9 +10,12 @@ import fnmatch
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import NODE_ID, IllegalArgument, ParseException, StatusException
+
+if TYPE_CHECKING:
+    from ...security import Principal
 
 CONFIG_VERSION = "12.0.0"  # MlConfigVersion.CURRENT since 8.12: not the stack version
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?$")
@@ -161,6 +164,22 @@ def byte_size_to_mb(value: Any) -> str:
             f"failed to parse setting [model_memory_limit] with value [{value}] as a size in bytes"
         ) from None
     return f"{size // 1024**2}mb"
+
+
+def authorization_of(principal: Principal | None) -> dict | None:
+    """XContentUtils.addAuthorizationInfo of the headers a datafeed or data frame analytics put or update
+    stores: an API key's id (and its name when it has one), a service account's name, else the user's
+    roles. Nothing when security is off (no headers)."""
+    if principal is None:
+        return None
+    if principal.api_key_id is not None:
+        key = {"id": principal.api_key_id}
+        if principal.api_key_name is not None:
+            key["name"] = principal.api_key_name
+        return {"api_key": key}
+    if principal.realm == "_service_account":
+        return {"service_account": principal.username}
+    return {"roles": list(principal.roles)}
 
 
 def ordered(doc: dict, order: tuple[str, ...]) -> dict:

@@ -25,7 +25,7 @@ from ..errors import (
 )
 from ..query import NamedObjectNotFound, parse_query
 from ..xcontent import Locations, Locator
-from .common import ID_PATTERN, TimeValue, expand_ids, invalid_id, ml_node, ordered
+from .common import ID_PATTERN, TimeValue, authorization_of, expand_ids, invalid_id, ml_node, ordered
 from .jobs import job_missing
 
 if TYPE_CHECKING:
@@ -190,16 +190,6 @@ def indices_options_xcontent(options: dict, release) -> dict:
         else ("expand_wildcards", "ignore_unavailable", "allow_no_indices", "ignore_throttled")
     )
     return {k: options[k] for k in order}
-
-
-def authorization_of(principal: Principal | None) -> dict | None:
-    """XContentUtils.addAuthorizationInfo over the headers a put or update keeps: the creating user's
-    roles, or an API key's id and name; nothing when security is off."""
-    if principal is None:
-        return None
-    if principal.api_key_id is not None:
-        return {"api_key": {"id": principal.api_key_id, "name": principal.api_key_name}}
-    return {"roles": list(principal.roles)}
 
 
 # -- aggregations ---------------------------------------------------------------------------------
