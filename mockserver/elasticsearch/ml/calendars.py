@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ..clock import IdGenerator
 from ..dates import DateParseError, date_value
 from ..errors import ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
+from ..xcontent import java_hashmap_order
 from .common import MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id
-from .datafeeds import _java_hash
 from .jobs import job_missing
 
 if TYPE_CHECKING:
@@ -32,21 +32,9 @@ def java_hash_set(items: list[str], added: list[str] = ()) -> list[str]:
     """The iteration order of ``new HashSet<>(items)`` after ``addAll(added)``: by bucket of the spread
     String.hashCode in the table's final capacity, each bucket in insertion order (JobResultsProvider
     rebuilds a calendar's job ids through one)."""
-    members: list[str] = []
-    for item in [*items, *added]:
-        if item not in members:
-            members.append(item)
-    capacity = 16
-    while capacity < int(len(items) / 0.75) + 1:
-        capacity *= 2
-    while len(members) > capacity * 0.75:
-        capacity *= 2
-
-    def bucket(text: str) -> int:
-        h = _java_hash(text) & 0xFFFFFFFF
-        return (h ^ (h >> 16)) & (capacity - 1)
-
-    return sorted(members, key=lambda m: (bucket(m), members.index(m)))
+    members = list(dict.fromkeys([*items, *added]))
+    # HashSet(Collection): a HashMap of max(size / .75 + 1, 16), grown as the added ids fill it.
+    return java_hashmap_order(members, max(int(len(items) / 0.75) + 1, 16))
 
 
 def instant_text(millis: int) -> str:

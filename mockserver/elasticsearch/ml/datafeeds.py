@@ -24,7 +24,7 @@ from ..errors import (
     XContentParseError,
 )
 from ..query import NamedObjectNotFound, parse_query
-from ..xcontent import Locations, Locator
+from ..xcontent import Locations, Locator, java_string_hash
 from .common import ID_PATTERN, TimeValue, authorization_of, expand_ids, invalid_id, ml_node, ordered
 from .jobs import job_missing
 
@@ -33,17 +33,12 @@ if TYPE_CHECKING:
     from . import Ml
 
 
-def _java_hash(text: str) -> int:
-    h = 0
-    for ch in text:
-        h = (31 * h + ord(ch)) & 0xFFFFFFFF
-    return h - (1 << 32) if h >= 1 << 31 else h
-
-
 def default_query_delay(job_id: str) -> str:
     """A datafeed's default query_delay: java.util.Random(jobId.hashCode()).longs(60000, 120000), first."""
     mask = (1 << 48) - 1
-    seed = (_java_hash(job_id) ^ 0x5DEECE66D) & mask
+    hash_code = java_string_hash(job_id)
+    hash_code -= (1 << 32) if hash_code >= 1 << 31 else 0  # the int, sign-extended to Random's long seed
+    seed = (hash_code ^ 0x5DEECE66D) & mask
 
     def next_bits(bits: int) -> int:
         nonlocal seed
