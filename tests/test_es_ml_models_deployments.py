@@ -220,6 +220,20 @@ def test_a_deployment_a_pipeline_uses_stops_by_force_and_its_model_deletes_by_fo
     assert models.post(STOP.format("test_model"), query={"allow_no_match": "false"}).status == 404
 
 
+def test_a_deployment_a_pipeline_names_by_alias_stops_by_force(models):
+    start(models, "test_model")
+    models.put("/_ml/trained_models/test_model/model_aliases/pytorch")
+    models.put("/_ingest/pipeline/uses", json={"processors": [{"inference": {"model_id": "pytorch"}}]})
+    es_error(
+        models.post(STOP.format("test_model")),
+        409,
+        "status_exception",
+        "Cannot stop deployment [test_model] as it has a model_alias [pytorch] that is still referenced by ingest "
+        "processors; use force to stop the deployment",
+    )
+    assert models.post(STOP.format("test_model"), query={"force": "true"}).json == {"stopped": True}
+
+
 def test_an_alias_stays_on_a_deployed_model(models):
     start(models, "test_model")
     models.put("/_ml/trained_models/test_model/model_aliases/pytorch")

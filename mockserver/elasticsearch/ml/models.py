@@ -44,7 +44,7 @@ from .models_definitions import (
     validate_definition,
 )
 from .models_deployments import Deployments
-from .models_ingest import inference_model_ids, ingest_stats
+from .models_ingest import inference_model_ids, ingest_stats, refuse_an_alias_in_use
 
 if TYPE_CHECKING:
     from . import Ml
@@ -397,20 +397,13 @@ class Models:
                     "use force to delete the model",
                     409,
                 )
-            used_alias = next((a for a in aliases if a in referenced), None)
-            if used_alias is not None:
-                raise StatusException(
-                    f"Cannot delete model [{model_id}] as it has a model_alias [{used_alias}] that is still "
-                    "referenced by ingest processors; use force to delete the model",
-                    409,
-                )
+            refuse_an_alias_in_use("delete", "model", model_id, aliases, referenced)
         if self.deployments.of_model(model_id):
             if not force:
                 raise StatusException(
                     f"Cannot delete model [{model_id}] as it is currently deployed; use force to delete the model", 409
                 )
-            for deployment_id in self.deployments.of_model(model_id):
-                del self.deployments.assignments[deployment_id]
+            self.deployments.forget_model(model_id)
         for alias in aliases:
             del self.aliases[alias]
         del self.docs[model_id]

@@ -32,7 +32,7 @@ from .common import (
     parse_byte_size,
 )
 from .models_definitions import java_list
-from .models_ingest import inference_model_ids
+from .models_ingest import inference_model_ids, refuse_an_alias_in_use
 
 if TYPE_CHECKING:
     from .models import Models
@@ -90,6 +90,12 @@ class Deployments:
     def of_model(self, model_id: str) -> list[str]:
         """The model's deployment ids, in id order."""
         return sorted(d for d, a in self.assignments.items() if a["task_parameters"]["model_id"] == model_id)
+
+    def forget_model(self, model_id: str) -> None:
+        """A model deleted by force: its deployments end with it (TransportDeleteTrainedModelAction
+        stops them first)."""
+        for deployment_id in self.of_model(model_id):
+            del self.assignments[deployment_id]
 
     @staticmethod
     def required_memory(model: dict, definition_length: int, allocations: int = 1) -> int:
@@ -260,13 +266,7 @@ class Deployments:
                 )
             model_id = assignment["task_parameters"]["model_id"]
             aliases = [a for a, target in self.models.aliases.items() if target == deployment_id or target == model_id]
-            used_alias = next((a for a in aliases if a in referenced), None)
-            if used_alias is not None:
-                raise StatusException(
-                    f"Cannot stop deployment [{deployment_id}] as it has a model_alias [{used_alias}] that is still "
-                    "referenced by ingest processors; use force to stop the deployment",
-                    409,
-                )
+            refuse_an_alias_in_use("stop", "deployment", deployment_id, aliases, referenced)
         del self.assignments[deployment_id]
         return {"stopped": True}
 

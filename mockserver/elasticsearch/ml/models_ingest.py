@@ -6,7 +6,25 @@ Facts from InferenceProcessorInfoExtractor and TransportGetTrainedModelsStatsAct
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from ..errors import StatusException
+
+
+def refuse_an_alias_in_use(
+    action: str, kind: str, name: str, aliases: Iterable[str], referenced: Iterable[str]
+) -> None:
+    """The 409 of a delete of a model or a stop of a deployment (unforced) while an ingest pipeline names
+    one of the model's aliases (TransportDeleteTrainedModelAction, TransportStopTrainedModelDeploymentAction)."""
+    referenced = set(referenced)
+    used_alias = next((a for a in aliases if a in referenced), None)
+    if used_alias is not None:
+        raise StatusException(
+            f"Cannot {action} {kind} [{name}] as it has a model_alias [{used_alias}] that is still referenced by "
+            f"ingest processors; use force to {action} the {kind}",
+            409,
+        )
 
 
 def inference_model_ids(pipelines: dict[str, dict]) -> dict[str, list[str]]:
