@@ -545,6 +545,8 @@ def test_start_and_stop_datafeed_happy_path(airline):
     stats = airline.get(f"{FEED}/_stats").json["datafeeds"][0]
     assert list(stats) == ["datafeed_id", "state", "node", "assignment_explanation", "timing_stats", "running_state"]
     assert stats["state"] == "started" and stats["node"]["name"] and stats["node"]["transport_address"]
+    job_stats = airline.get("/_ml/anomaly_detectors/start-stop-datafeed-job/_stats").json["jobs"][0]
+    assert stats["node"] == job_stats["node"]  # the one ML node, described once
     assert stats["running_state"] == {"real_time_configured": True, "real_time_running": True}
     assert airline.post(f"{FEED}/_stop").json == {"stopped": True}
     stats = airline.get(f"{FEED}/_stats").json["datafeeds"][0]

@@ -61,3 +61,20 @@ def test_ml_info_follows_the_release(tmp_path):
     info = http.get("/_ml/info").json
     assert info["native_code"]["version"] == "7.17.20"
     assert "total_ml_processors" not in info["limits"]
+
+
+def test_an_answer_edited_in_place_changes_no_other(http):
+    """The defaults and the node an answer shows are copies: editing one answer corrupts no other."""
+    from mockserver.elasticsearch.ml.common import ml_node
+    from mockserver.elasticsearch.ml.datafeeds import default_indices_options
+    from mockserver.elasticsearch.ml.info import date_words_filter
+    from mockserver.elasticsearch.ml.jobs import standard_categorization_analyzer
+
+    default_indices_options()["expand_wildcards"].append("closed")
+    assert default_indices_options()["expand_wildcards"] == ["open"]
+    standard_categorization_analyzer(None)["filter"][0]["stopwords"].clear()
+    date_words_filter()["stopwords"].clear()
+    assert len(standard_categorization_analyzer(None)["filter"][0]["stopwords"]) == 40
+    assert date_words_filter()["stopwords"][-2:] == ["GMT", "UTC"]
+    ml_node()["attributes"].clear()
+    assert ml_node()["attributes"]["ml.allocated_processors"] == "2"

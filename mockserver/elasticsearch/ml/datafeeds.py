@@ -78,12 +78,20 @@ DATAFEED_ORDER = (
 )
 # SearchRequest.DEFAULT_INDICES_OPTIONS (strictExpandOpenAndForbidClosedIgnoreThrottled): a datafeed's
 # own, and the base that indices_options given in a body or as URL parameters are read over.
-DEFAULT_INDICES_OPTIONS = {
-    "ignore_unavailable": False,
-    "expand_wildcards": ["open"],
-    "allow_no_indices": True,
-    "ignore_throttled": True,
-}
+# A tuple of pairs, never a dict a caller could edit: default_indices_options() makes a new one.
+DEFAULT_INDICES_OPTIONS = (
+    ("ignore_unavailable", False),
+    ("expand_wildcards", ("open",)),
+    ("allow_no_indices", True),
+    ("ignore_throttled", True),
+)
+
+
+def default_indices_options() -> dict:
+    """SearchRequest.DEFAULT_INDICES_OPTIONS as a datafeed writes it, a new dict (and list) each time."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in DEFAULT_INDICES_OPTIONS}
+
+
 WILDCARD_STATES = ("open", "closed", "hidden")  # IndicesOptions.WildcardStates, the order it writes them
 # IndicesOptions.fromMap reads each option under its snake_case or camelCase name.
 INDICES_OPTION_NAMES = {
@@ -138,7 +146,7 @@ def millis_rep(millis: float) -> str:
 def indices_options(given: dict) -> dict:
     """IndicesOptions.fromMap over SearchRequest.DEFAULT_INDICES_OPTIONS (fromParameters: an option not
     given keeps the default), as IndicesOptions.toXContent writes it."""
-    options = dict(DEFAULT_INDICES_OPTIONS)
+    options = default_indices_options()
     for name, alias in INDICES_OPTION_NAMES.items():
         value = given.get(name, given.get(alias))
         if value is None:
@@ -441,7 +449,7 @@ class Datafeeds:
             "authorization": authorization,
             "query_delay": fields.get("query_delay") or default_query_delay(fields["job_id"]),
             "chunking_config": fields.get("chunking_config") or default_chunking_config(aggregations),
-            "indices_options": fields.get("indices_options") or dict(DEFAULT_INDICES_OPTIONS),
+            "indices_options": fields.get("indices_options") or default_indices_options(),
             "query": fields.get("query", {"match_all": {}}),
             "scroll_size": fields.get("scroll_size", 1000),
             "delayed_data_check_config": fields.get("delayed_data_check_config", {"enabled": True}),
@@ -493,7 +501,7 @@ class Datafeeds:
             doc.pop("authorization", None)
             if doc["query_delay"] == default_query_delay(doc["job_id"]):
                 del doc["query_delay"]
-            if doc["indices_options"] == DEFAULT_INDICES_OPTIONS:
+            if doc["indices_options"] == default_indices_options():
                 del doc["indices_options"]
             if doc.get("chunking_config") == default_chunking_config(doc.get("aggregations")):
                 del doc["chunking_config"]

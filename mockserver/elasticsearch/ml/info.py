@@ -17,19 +17,25 @@ if TYPE_CHECKING:
     from . import Ml
 
 # CategorizationAnalyzerConfig's stop words: the days and months of English, and the time zones GMT, UTC.
-STOP_WORDS = [
+STOP_WORDS = (
     *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     *("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     *("January", "February", "March", "April", "May", "June", "July", "August", "September", "October"),
     *("November", "December", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     *("GMT", "UTC"),
-]
+)
 DEFAULT_MODEL_MEMORY_LIMIT_MB = 1024  # AnalysisLimits.DEFAULT_MODEL_MEMORY_LIMIT_MB
 # TransportMlInfoAction.calculateTotalMlMemory: the node's ML memory in whole megabytes (rounded down);
 # calculateEffectiveMaxModelMemoryLimit leaves room for one process (the larger of Job's 10mb and
 # DataFrameAnalyticsConfig's 5mb PROCESS_MEMORY_OVERHEAD) and the native code (30mb).
 TOTAL_ML_MEMORY_MB = ML_MEMORY // 1024**2
 EFFECTIVE_MAX_MODEL_MEMORY_MB = (ML_MEMORY - 10 * 1024**2 - 30 * 1024**2) // 1024**2
+
+
+def date_words_filter() -> dict:
+    """CategorizationAnalyzerConfig.addDateWordsTokenFilter, a new dict (and list) each time. Its map is a
+    HashMap: "type" iterates before "stopwords"."""
+    return {"type": "stop", "stopwords": list(STOP_WORDS)}
 
 
 class MlInfo:
@@ -64,7 +70,7 @@ class MlInfo:
                         "char_filter": ["first_line_with_letters"],
                         "tokenizer": "ml_standard",
                         "filter": [
-                            {"type": "stop", "stopwords": STOP_WORDS},
+                            date_words_filter(),
                             {"type": "limit", "max_token_count": "100"},
                         ],
                     },

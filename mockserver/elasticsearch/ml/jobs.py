@@ -39,7 +39,7 @@ from .common import (
     ordered,
     string_list,
 )
-from .info import DEFAULT_MODEL_MEMORY_LIMIT_MB
+from .info import DEFAULT_MODEL_MEMORY_LIMIT_MB, date_words_filter
 
 if TYPE_CHECKING:
     from ...security import Principal
@@ -115,19 +115,8 @@ FUNCTION_SHORTCUTS = {
 ML_CATEGORY = "mlcategory"
 MIN_MODEL_PRUNE_WINDOW_BUCKETS = 2  # AnalysisConfig.MINIMUM_MODEL_PRUNE_WINDOW_BUCKETS
 DEFAULT_MODEL_PRUNE_WINDOW = TimeValue.parse("30d", "model_prune_window")
-# CategorizationAnalyzerConfig.addDateWordsTokenFilter. Its maps are HashMaps: "type" iterates before
-# "stopwords", and "pattern" before "type".
-DATE_WORDS_FILTER = {
-    "type": "stop",
-    "stopwords": [
-        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        *("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        *("January", "February", "March", "April", "May", "June", "July", "August", "September"),
-        *("October", "November", "December"),
-        *("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-        *("GMT", "UTC"),
-    ],
-}
+# CategorizationAnalyzerConfig's maps are HashMaps: a pattern_replace char filter writes "pattern" before
+# "type" (the date words filter is info.date_words_filter).
 DEPRECATED_ALLOW_NO_JOBS = "Deprecated field [allow_no_jobs] used, expected [allow_no_match] instead"
 
 # The memory JobNodeSelector assigns by: the node's ML memory (common.ML_MEMORY) less
@@ -193,7 +182,7 @@ def standard_categorization_analyzer(filters: list[str] | None) -> dict:
     each categorization filter as a pattern_replace char filter, ml_standard, the date words."""
     char_filters: list[Any] = ["first_line_with_letters"]
     char_filters += [{"pattern": f, "type": "pattern_replace"} for f in filters or []]
-    return {"char_filter": char_filters, "tokenizer": "ml_standard", "filter": [dict(DATE_WORDS_FILTER)]}
+    return {"char_filter": char_filters, "tokenizer": "ml_standard", "filter": [date_words_filter()]}
 
 
 def per_partition(config: dict | None) -> dict:
@@ -322,12 +311,12 @@ class Jobs:
                 raise names_clash(group)
         datafeed = body.get("datafeed_config")
         if datafeed is not None and indices_options:
-            from .datafeeds import DEFAULT_INDICES_OPTIONS  # datafeeds.py imports this module
+            from .datafeeds import default_indices_options  # datafeeds.py imports this module
 
             datafeed = {
                 **datafeed,
                 "indices_options": {
-                    **DEFAULT_INDICES_OPTIONS,
+                    **default_indices_options(),
                     **datafeed.get("indices_options", {}),
                     **indices_options,
                 },
