@@ -39,6 +39,7 @@ from .common import (
     CONFIG_VERSION,
     MAX_ID_LENGTH,
     authorization_of,
+    check_same_id,
     expand_ids,
     format_byte_size,
     invalid_id,
@@ -176,14 +177,6 @@ MIN_MODEL_MEMORY_BYTES = 1024  # DataFrameAnalyticsConfig.MIN_MODEL_MEMORY_LIMIT
 
 def analytics_missing(ids: str) -> ResourceNotFound:
     return ResourceNotFound(f"No known data frame analytics with id [{ids}]")
-
-
-def check_same_id(body_id: str | None, url_id: str) -> None:
-    """Messages.INCONSISTENT_ID: an id in the body must be the one in the URL."""
-    if body_id is not None and body_id != url_id:
-        raise IllegalArgument(
-            f"Inconsistent id; '{body_id}' specified in the body differs from '{url_id}' specified as a URL argument"
-        )
 
 
 # -- where in the body (for the parse errors) ------------------------------------------------------

@@ -15,7 +15,7 @@ from ..clock import IdGenerator
 from ..dates import DateParseError, date_value
 from ..errors import ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
 from ..xcontent import java_hashmap_order
-from .common import MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id
+from .common import MAX_ID_LENGTH, check_same_id, expand_ids, invalid_id, is_valid_id
 from .jobs import job_missing
 
 if TYPE_CHECKING:
@@ -60,11 +60,7 @@ class Calendars:
         """``PUT _ml/calendars/{id}``: the body's id must be the path's; the id is checked as
         PutCalendarAction.Request.validate does; an existing calendar is not overwritten."""
         body = body or {}
-        if body.get("calendar_id") not in (None, calendar_id):
-            raise IllegalArgument(
-                f"Inconsistent calendar_id; '{body['calendar_id']}' specified in the body differs from "
-                f"'{calendar_id}' specified as a URL argument"
-            )
+        check_same_id(body.get("calendar_id"), calendar_id, "calendar_id")
         problems = []
         if calendar_id == "_all":
             problems.append("Cannot create a Calendar with the reserved name [_all]")
@@ -127,11 +123,7 @@ class Calendars:
         built = []
         given = body.get("events") or []
         for event in given:
-            if event.get("calendar_id") not in (None, calendar_id):
-                raise StatusException(
-                    f"Inconsistent calendar_id; '{event['calendar_id']}' specified in the body differs from "
-                    f"'{calendar_id}' specified as a URL argument"
-                )
+            check_same_id(event.get("calendar_id"), calendar_id, "calendar_id", StatusException)
         for event in given:
             built.append(self._event(calendar_id, event))
         if not built:

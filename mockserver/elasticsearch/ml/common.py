@@ -182,6 +182,18 @@ def authorization_of(principal: Principal | None) -> dict | None:
     return {"roles": list(principal.roles)}
 
 
+def check_same_id(
+    body_id: str | None, url_id: str, field: str = "id", error: type[Exception] = IllegalArgument
+) -> None:
+    """Messages.INCONSISTENT_ID: an id in the body must be the one in the URL (the error is the kind the
+    action raises: ExceptionsHelper.badRequestException where it is a status exception)."""
+    if body_id is not None and body_id != url_id:
+        raise error(
+            f"Inconsistent {field}; '{body_id}' specified in the body differs from '{url_id}' specified as a URL "
+            "argument"
+        )
+
+
 def ordered(doc: dict, order: tuple[str, ...]) -> dict:
     return {k: doc[k] for k in order if k in doc and doc[k] is not None}
 

@@ -29,6 +29,7 @@ from .common import (
     NODE_NAME,
     TimeValue,
     byte_size_to_mb,
+    check_same_id,
     expand_ids,
     format_byte_size,
     invalid_id,
@@ -266,11 +267,7 @@ class Jobs:
         """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed, whose
         indices options the request's parameters set: RestPutJobAction's IndicesOptions.fromRequest, and
         which keeps the creator's roles as a datafeed put does)."""
-        if body.get("job_id") not in (None, job_id):
-            raise IllegalArgument(
-                f"Inconsistent job_id; '{body['job_id']}' specified in the body differs from "
-                f"'{job_id}' specified as a URL argument"
-            )
+        check_same_id(body.get("job_id"), job_id, "job_id")
         # The parser builds the analysis config as it reads it (Job.Builder.setAnalysisConfig): what
         # AnalysisConfig.Builder.build refuses comes wrapped as a failure to parse that field.
         analysis = None

@@ -24,7 +24,16 @@ from ..errors import (
     StatusException,
     XContentParseError,
 )
-from .common import CONFIG_VERSION, MAX_ID_LENGTH, expand_ids, invalid_id, is_valid_id, now_millis, ordered
+from .common import (
+    CONFIG_VERSION,
+    MAX_ID_LENGTH,
+    check_same_id,
+    expand_ids,
+    invalid_id,
+    is_valid_id,
+    now_millis,
+    ordered,
+)
 from .models_definitions import (
     CLASSIFICATION_DEFAULTS,
     LATEST_INFERENCE_INDEX,
@@ -116,6 +125,11 @@ def string_array(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def model_not_found(model_id: str) -> ResourceNotFound:
+    """Messages.INFERENCE_NOT_FOUND (the delete, definition and vocabulary actions)."""
+    return ResourceNotFound(f"Could not find trained model [{model_id}]")
+
+
 class Models:
     def __init__(self, ml: Ml):
         self.ml = ml
@@ -142,11 +156,7 @@ class Models:
         body = dict(body)
         if "estimated_heap_memory_usage_bytes" in body and warn is not None:  # MODEL_SIZE_BYTES_WITH_DEPRECATION
             warn("Deprecated field [estimated_heap_memory_usage_bytes] used, expected [model_size_bytes] instead")
-        if body.get("model_id") not in (None, model_id):
-            raise IllegalArgument(
-                f"Inconsistent model_id; '{body['model_id']}' specified in the body differs from "
-                f"'{model_id}' specified as a URL argument"
-            )
+        check_same_id(body.get("model_id"), model_id, "model_id")
         if "definition" in body and "compressed_definition" in body:
             second = [k for k in body if k in ("definition", "compressed_definition")][1]
             raise XContentParseError(
@@ -387,7 +397,7 @@ class Models:
         if model_id == LANG_IDENT:
             raise StatusException(f"Unable to delete model [{model_id}] as it is required by machine learning")
         if model_id not in self.docs:
-            raise ResourceNotFound(f"Could not find trained model [{model_id}]")
+            raise model_not_found(model_id)
         referenced = inference_model_ids(pipelines or {})
         aliases = [a for a, target in self.aliases.items() if target == model_id]
         if not force:
@@ -510,7 +520,7 @@ class Models:
         length = len(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
         config = self.docs.get(model_id)
         if config is None:
-            raise ResourceNotFound(f"Could not find trained model [{model_id}]")
+            raise model_not_found(model_id)
         if config.get("location") is None:
             raise StatusException(f"cannot put definition for model [{model_id}] as location is null")
         parts = self.definition_parts.setdefault(model_id, {})
@@ -548,7 +558,7 @@ class Models:
         """``PUT _ml/trained_models/{id}/vocabulary``: an NLP model's vocabulary (RoBERTa's needs merges)."""
         config = self.docs.get(model_id)
         if config is None:
-            raise ResourceNotFound(f"Could not find trained model [{model_id}]")
+            raise model_not_found(model_id)
         kind, params = next(iter(config["inference_config"].items()))
         tokenization = (params or {}).get("tokenization") if isinstance(params, dict) else None
         if not tokenization:

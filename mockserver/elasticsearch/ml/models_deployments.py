@@ -27,6 +27,7 @@ from .common import (
     NODE_NAME,
     NODE_TRANSPORT_ADDRESS,
     TimeValue,
+    check_same_id,
     format_byte_size,
     now_millis,
     parse_byte_size,
@@ -280,11 +281,7 @@ class Deployments:
     ) -> dict:
         """``POST _ml/trained_models/{id}/deployment/_update``: a new number of allocations (all allocated at
         once) or adaptive allocations settings merged into the deployment's."""
-        if model_id not in (None, deployment_id):
-            raise StatusException(
-                f"Inconsistent model_id; '{model_id}' specified in the body differs from '{deployment_id}' specified "
-                "as a URL argument"
-            )
+        check_same_id(model_id, deployment_id, "model_id", StatusException)
         problems = []
         if number_of_allocations is not None:
             if number_of_allocations < 1:
