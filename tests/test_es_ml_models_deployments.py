@@ -112,6 +112,16 @@ def test_start_parameters_the_enums_and_units_refuse(models):
     )
 
 
+def test_an_update_naming_another_model_in_its_body_is_refused(models):
+    start(models, "test_model")
+    es_error(
+        models.post("/_ml/trained_models/test_model/deployment/_update", json={"model_id": "other"}),
+        400,
+        "status_exception",
+        "Inconsistent model_id; 'other' specified in the body differs from 'test_model' specified as a URL argument",
+    )
+
+
 def test_a_fractional_cache_size_is_taken_in_bytes(models):
     reply = start(models, "test_model", cache_size="1.5kb")
     assert reply.status == 200, reply.text
