@@ -107,6 +107,16 @@ def test_analysis_limits_wait_for_the_job_to_close(http, job):
     )
 
 
+def test_durations_in_messages_are_cut_to_one_decimal(http, job):
+    """TimeValue.toString keeps the first decimal, not rounded: 100s is 1.6m, not 1.7m."""
+    es_error(
+        update(http, {"model_prune_window": "100s"}),
+        400,
+        "status_exception",
+        "model_prune_window [1.6m] must be a multiple of bucket_span [5m]",
+    )
+
+
 def test_model_prune_window_updates(http, job):
     assert update(http, {"model_prune_window": "12h"}).json["analysis_config"]["model_prune_window"] == "12h"
     es_error(

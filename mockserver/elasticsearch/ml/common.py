@@ -147,10 +147,16 @@ def format_byte_size(size: int) -> str:
     cuts the decimals of Double.toString: 20615843020 bytes is 19.1gb, not 19.2gb)."""
     for suffix, factor in BYTE_UNITS:
         if abs(size) >= factor or suffix == "b":
-            whole, _, decimals = repr(size / factor).partition(".")
-            first = decimals[:1]  # the first decimal, not rounded
-            return (whole if first in ("", "0") else f"{whole}.{first}") + suffix
+            return one_decimal(size / factor) + suffix
     return f"{size}b"
+
+
+def one_decimal(value: float) -> str:
+    """Strings.format1Decimals (and TimeValue.formatDecimal with one piece): Double.toString's text cut
+    after its first decimal, not rounded, and without it when that decimal is 0."""
+    whole, _, decimals = repr(float(value)).partition(".")
+    first = decimals[:1]
+    return whole if first in ("", "0") else f"{whole}.{first}"
 
 
 def byte_size_to_mb(value: Any) -> str:
@@ -279,11 +285,11 @@ class TimeValue:
         return self.nanos // 10**9
 
     def __str__(self) -> str:
-        """TimeValue.toString(): in the largest unit it fills, one decimal at most (``90s`` is ``1.5m``)."""
+        """TimeValue.toString() (toHumanReadableString(1)): in the largest unit it fills, its first decimal
+        cut, not rounded (``90s`` is ``1.5m``, ``100s`` is ``1.6m``); nothing is ``0s``."""
         if self.nanos < 0:
             return self.rep
+        if self.nanos == 0:
+            return "0s"
         unit, factor = next(((u, f) for u, f in reversed(_TIME_UNITS) if self.nanos >= f), ("nanos", 1))
-        if unit == "nanos":
-            return f"{self.nanos}nanos"
-        value = f"{self.nanos / factor:.1f}".removesuffix(".0")
-        return f"{value}{unit}"
+        return one_decimal(self.nanos / factor) + unit
