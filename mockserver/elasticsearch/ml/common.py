@@ -1,5 +1,7 @@
-"""What the four kinds of ML configuration share: ids, their expansion in GET expressions, sizes, the
-config version, and documents written in the order the server writes them.
+"""What the kinds of ML configuration share: the cluster's one ML node, ids, their expansion in GET
+expressions, the body-versus-URL id check, byte sizes and durations (ByteSizeValue, TimeValue), the
+authorization a config records, the config version, and documents written in the order the server
+writes them.
 
 Facts from x-pack/plugin/core/.../ml (MlStrings, ExpandedIdsMatcher, Messages, ExceptionsHelper).
 """
