@@ -34,6 +34,7 @@ ALL_SPACES_SINCE = (8, 18)  # new objects in all spaces, addToAllSpaces (elastic
 # (elastic/kibana#276490, merged after 9.3; taken as 9.5). Before, core deletes the object.
 LAST_SPACE_KEPT_SINCE = (9, 5)
 DEFAULT_TRAINED_MODELS_PAGE_SIZE = 10000  # common/constants/trained_models.ts
+DEFAULT_ANALYTICS_PAGE_SIZE = 100  # what Elasticsearch answers a GET without a size (PageParams.DEFAULT_SIZE)
 ITEM_WORDS = {"ml-job": "job", "ml-trained-model": "trained model"}
 
 
@@ -43,17 +44,21 @@ class MlView:
     sees Elasticsearch's default first 100; trained models are asked with size 10000."""
 
     def __init__(self, ml: Ml):
+        # The ids those calls answer, in their order and pages, over the stored documents (read, never
+        # written: only ids, datafeeds' job ids, create times and models' metadata are looked at).
+        analytics_ids = ml.analytics.page_ids(None, size=DEFAULT_ANALYTICS_PAGE_SIZE)
         self.jobs = {
-            "anomaly-detector": {job["job_id"]: job for job in ml.jobs.get(None)["jobs"]},
-            "data-frame-analytics": {job["id"]: job for job in ml.analytics.get(None)["data_frame_analytics"]},
+            "anomaly-detector": {job_id: ml.jobs.docs[job_id] for job_id in ml.jobs.expand(None, True)},
+            "data-frame-analytics": {job_id: ml.analytics.docs[job_id] for job_id in analytics_ids},
         }
         self.datafeed_of_job: dict[str, str] = {}
         self.job_of_datafeed: dict[str, str] = {}
-        for datafeed in ml.datafeeds.get(None)["datafeeds"]:  # datafeeds.find(d => d.job_id === jobId)
-            self.datafeed_of_job.setdefault(datafeed["job_id"], datafeed["datafeed_id"])
-            self.job_of_datafeed[datafeed["datafeed_id"]] = datafeed["job_id"]
-        models = ml.models.get(None, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE)["trained_model_configs"]
-        self.models = {model["model_id"]: model for model in models}
+        for datafeed_id in sorted(ml.datafeeds.docs):  # datafeeds.find(d => d.job_id === jobId)
+            job_id = ml.datafeeds.docs[datafeed_id]["job_id"]
+            self.datafeed_of_job.setdefault(job_id, datafeed_id)
+            self.job_of_datafeed[datafeed_id] = job_id
+        _, model_ids = ml.models.expand(None, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE)
+        self.models = {model_id: ml.models.doc_of(model_id) for model_id in model_ids}
 
     def datafeed_exists(self, job_id: str, named: str | None, version: tuple[int, ...]) -> bool:
         """checks.ts datafeedExists: a datafeed of the job. Before 7.16 the object's own datafeed id,
