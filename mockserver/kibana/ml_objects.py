@@ -22,7 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..boom import BoomError, phrase
 from ..elasticsearch.errors import ElasticsearchError
-from .errors import DataViewsNotModelled, ElasticsearchRefused, Forbidden, MlObjectNotFound
+from .errors import (
+    DatafeedNotFoundInSpace,
+    DataViewsNotModelled,
+    ElasticsearchRefused,
+    Forbidden,
+    JobNotFoundInSpace,
+    JobOrGroupNotFound,
+    MlObjectNotFound,
+    ModelNotFoundInSpace,
+    NoJobObjectForDatafeed,
+)
 from .ml_sync import MlView
 from .saved_objects import SavedObject, job_object_id
 
@@ -71,14 +81,12 @@ def _missing(ids: list[str], known: list[str], allow_wildcards: bool = False) ->
     return [i for i in ids if i not in known and not (allow_wildcards and "*" in i)]
 
 
-def _job_or_group_missing(reason: str) -> str:
+def _job_or_group_missing(reason: str) -> MlObjectNotFound:
     """formatJobNotFoundError: Elasticsearch's "No known job with id" as the ML client words it."""
     match = re.search(r"No known job with id '([^']+)'", reason)
     if not match:
-        return reason
-    ids = match.group(1).split(",")
-    noun = "id" if len(ids) == 1 else "ids"
-    return f"No known job or group with {noun} '" + "', '".join(ids) + "'"
+        return MlObjectNotFound(reason)
+    return JobOrGroupNotFound(match.group(1).split(","))
 
 
 class MlObjects:
@@ -98,13 +106,13 @@ class MlObjects:
         known = [so.attributes["job_id"] for so in self.space_jobs(job_type)]
         missing = _missing(_ids(expression), known, allow_wildcards)
         if missing:
-            raise MlObjectNotFound(f"No known job with id '{','.join(missing)}'")
+            raise JobNotFoundInSpace(missing)
 
     def check_datafeeds(self, expression: str) -> None:
         known = [so.attributes.get("datafeed_id") for so in self.space_jobs(AD)]
         missing = _missing(_ids(expression), known)
         if missing:
-            raise MlObjectNotFound(f"No known datafeed with id '{','.join(missing)}'")
+            raise DatafeedNotFoundInSpace(missing)
 
     def check_models(self, expression: str) -> None:
         """modelIdsCheck (``_all`` is no id)."""
@@ -112,7 +120,7 @@ class MlObjects:
         ids = _ids(expression)
         missing = _missing([] if ids == ["_all"] else ids, known)  # filterAll: _all alone is everything
         if missing:
-            raise MlObjectNotFound(f"No known model with id '{','.join(missing)}'")
+            raise ModelNotFoundInSpace(missing)
 
     def get_jobs(self, expression: str | None) -> dict:
         """``GET /internal/ml/anomaly_detectors[/{jobId}]``: Elasticsearch's jobs that have an object in
@@ -123,7 +131,7 @@ class MlObjects:
         except ElasticsearchError as error:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
-            raise MlObjectNotFound(_job_or_group_missing(error.reason)) from None
+            raise _job_or_group_missing(error.reason) from None
         space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
         jobs = [j for j in found if j["job_id"] in space_ids]
         if expression:  # groupIdsCheck
@@ -132,7 +140,7 @@ class MlObjects:
             requested = _ids(expression)
             unmatched = [i for i in requested if i in all_groups and i not in space_groups]
             if unmatched:
-                raise MlObjectNotFound(f"No known job with id '{','.join(unmatched)}'")
+                raise JobNotFoundInSpace(unmatched)
             job_ids = [i for i in requested if i not in all_groups]
             if job_ids:
                 self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
@@ -191,7 +199,7 @@ class MlObjects:
         if job_id is not None:
             job = next((so for so in self.space_jobs(AD) if so.attributes["job_id"] == job_id), None)
             if job is None:
-                raise MlObjectNotFound(f"'{datafeed_id}' not found")
+                raise NoJobObjectForDatafeed(datafeed_id)
             job.attributes["datafeed_id"] = datafeed_id
         return created
 
@@ -204,7 +212,7 @@ class MlObjects:
         first = _ids(datafeed_id)[0]
         job = next((so for so in self.space_jobs(AD) if so.attributes.get("datafeed_id") == first), None)
         if job is None:
-            raise MlObjectNotFound(f"'{first}' not found")
+            raise NoJobObjectForDatafeed(first)
         job.attributes["datafeed_id"] = None
         return {"acknowledged": True}
 

@@ -14,7 +14,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..boom import BoomError, boom_body
-from .errors import CannotRemoveFromAllSpaces, UnableToCreate, UnableToShare, UnknownQueryKey
+from .errors import (
+    CannotRemoveFromAllSpaces,
+    JobNotFoundInSpace,
+    TrainedModelNotFoundInSpace,
+    UnableToCreate,
+    UnableToShare,
+    UnknownQueryKey,
+)
 from .saved_objects import ALL_SPACES, JOB_TYPES, SavedObject, job_object_id
 
 if TYPE_CHECKING:
@@ -449,9 +456,8 @@ def _is_item(so: SavedObject, item_type: str) -> bool:
 
 def _no_such_item(so_type: str, item_id: str, text: bool) -> Any:
     """service.ts createJobError / createTrainedModelError: a text from 8.2, before an object."""
-    reason = (
-        f"No known job with id '{item_id}'" if so_type == "ml-job" else f"No known trained model with id '{item_id}'"
-    )
+    missing = JobNotFoundInSpace([item_id]) if so_type == "ml-job" else TrainedModelNotFoundInSpace(item_id)
+    reason = missing.message
     return reason if text else {"error": {"reason": reason}, "status": 404}
 
 
