@@ -38,6 +38,7 @@ from .saved_objects import SavedObject, job_object_id
 
 if TYPE_CHECKING:
     from ..elasticsearch.ml import Ml
+    from ..security import Principal
     from .saved_objects import MlSavedObjects
 
 AD, DFA = "anomaly-detector", "data-frame-analytics"
@@ -90,12 +91,27 @@ def _job_or_group_missing(reason: str) -> MlObjectNotFound:
 
 
 class MlObjects:
-    """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space."""
+    """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space,
+    and the user the creating calls act as. ``getMlClient`` sends the job, datafeed and data frame
+    analytics puts with the user's credentials as secondary authorization (``es-secondary-
+    authorization``, getAuthorizationHeader; before, asCurrentUser), so Elasticsearch keeps the
+    user's roles with a datafeed or an analytics job and checks the user's index privileges; the
+    reads and a trained model's put are the internal user's. ``principal``: that user (None when
+    security is off); ``holds(privilege, index)``: whether its roles grant an index privilege."""
 
-    def __init__(self, objects: MlSavedObjects, ml: Ml, space: str):
+    def __init__(
+        self,
+        objects: MlSavedObjects,
+        ml: Ml,
+        space: str,
+        principal: Principal | None = None,
+        holds: Callable[[str, str], bool] | None = None,
+    ):
         self.objects = objects
         self.ml = ml
         self.space = space
+        self.principal = principal
+        self.holds = holds
 
     # -- the space's saved objects ------------------------------------------------------------------
     def space_jobs(self, job_type: str) -> list[SavedObject]:
@@ -177,7 +193,7 @@ class MlObjects:
         """``PUT /internal/ml/anomaly_detectors/{jobId}``: the job (and the datafeed its body carries) in
         Elasticsearch, then its saved object, which names no datafeed (putJob passes none)."""
         with elasticsearch():
-            created = self.ml.jobs.put(job_id, body)
+            created = self.ml.jobs.put(job_id, body, principal=self.principal)
         self._create_job_object(AD, job_id)
         return created
 
@@ -194,7 +210,7 @@ class MlObjects:
         the job's object; a job with no object in this space leaves the datafeed made and answers 404
         (service.ts ``addDatafeed``)."""
         with elasticsearch():
-            created = self.ml.datafeeds.put(datafeed_id, body)
+            created = self.ml.datafeeds.put(datafeed_id, body, principal=self.principal)
         job_id = body.get("job_id")
         if job_id is not None:
             job = next((so for so in self.space_jobs(AD) if so.attributes["job_id"] == job_id), None)
@@ -229,7 +245,7 @@ class MlObjects:
         }
         try:
             with elasticsearch():
-                self.ml.analytics.put(analytics_id, body)
+                self.ml.analytics.put(analytics_id, body, principal=self.principal, holds=self.holds)
             self._create_job_object(DFA, analytics_id)
             answer["dataFrameAnalyticsJobsCreated"].append({"id": analytics_id})
         except BoomError as error:
