@@ -187,6 +187,13 @@ class SavedObjectNotFound(NotFound):
         super().__init__(f"Saved object [{so_type}/{so_id}] not found")
 
 
+class UnableToBulkCreate(Forbidden):
+    """The security extension's refusal of a bulk create in spaces the user does not all see."""
+
+    def __init__(self, so_type: str):
+        super().__init__(f"Unable to bulk_create {so_type}")
+
+
 class UnableToShare(Forbidden):
     """The security extension's refusal, naming the types (unique, sorted)."""
 

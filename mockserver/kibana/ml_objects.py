@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..boom import BoomError, phrase
+from ..boom import BoomError
 from ..elasticsearch.errors import ElasticsearchError
 from .errors import (
     DatafeedNotFoundInSpace,
@@ -33,7 +33,7 @@ from .errors import (
     ModelNotFoundInSpace,
     NoJobObjectForDatafeed,
 )
-from .ml_sync import MlView
+from .ml_sync import MlView, boomified
 from .saved_objects import SavedObject, job_object_id
 
 if TYPE_CHECKING:
@@ -57,15 +57,7 @@ def wrapped_error(error: BoomError) -> dict:
     """``wrapError(e)`` itself, as the data frame analytics put route lists it in its answer:
     ``{body: {message, attributes?}, headers, statusCode}``. The message is the Boom-ified error
     object; the mock writes its Boom ``output`` (the client's request diagnostics it cannot know)."""
-    payload = {"statusCode": error.status, "error": phrase(error.status), "message": error.message}
-    body: dict[str, Any] = {
-        "message": {
-            "isBoom": True,
-            "isServer": error.status >= 500,
-            "data": None,
-            "output": {"statusCode": error.status, "payload": payload, "headers": {}},
-        }
-    }
+    body: dict[str, Any] = {"message": boomified(error)}
     if error.status != 500 and isinstance(error, ElasticsearchRefused):
         body["attributes"] = {"body": error.es_body}
     return {"body": body, "headers": {}, "statusCode": error.status}
