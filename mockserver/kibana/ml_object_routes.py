@@ -76,6 +76,86 @@ for prefix, available in PREFIXES:
     def get_data_frame_analytics(call: KibanaCall):
         return 200, _client(call).get_analytics(call.path.get("analytics_id"), call.query.get("size"))
 
+    # anomaly_detectors.ts: ``/_stats`` is a route of its own (validate: false), before ``/{jobId}``.
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/_stats",
+        "ml.get_anomaly_detectors_stats",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/<job_id>/_stats",
+        "ml.get_anomaly_detectors_stats",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    def get_anomaly_detectors_stats(call: KibanaCall):
+        return 200, _client(call).get_job_stats(call.path.get("job_id"))
+
+    @route("GET", f"{prefix}/datafeeds", "ml.get_datafeeds", authz=("ml:canGetDatafeeds",), available=available)
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/<datafeed_id>",
+        "ml.get_datafeeds",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    def get_datafeeds(call: KibanaCall):
+        return 200, _client(call).get_datafeeds(call.path.get("datafeed_id"))
+
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/_stats",
+        "ml.get_datafeeds_stats",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/<datafeed_id>/_stats",
+        "ml.get_datafeeds_stats",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    def get_datafeeds_stats(call: KibanaCall):
+        return 200, _client(call).get_datafeeds(call.path.get("datafeed_id"), stats=True)
+
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/_stats",
+        "ml.get_data_frame_analytics_stats",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/<analytics_id>/_stats",
+        "ml.get_data_frame_analytics_stats",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    def get_data_frame_analytics_stats(call: KibanaCall):
+        return 200, _client(call).get_analytics_stats(call.path.get("analytics_id"))
+
+    @route(
+        "GET",
+        f"{prefix}/trained_models",
+        "ml.get_trained_models",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/trained_models/<model_id>",
+        "ml.get_trained_models",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    def get_trained_models(call: KibanaCall):
+        return 200, _client(call).get_models(call.path.get("model_id"), call.query.get("include"))
+
     @route(
         "PUT",
         f"{prefix}/anomaly_detectors/<job_id>",

@@ -33,7 +33,7 @@ from .errors import (
     ModelNotFoundInSpace,
     NoJobObjectForDatafeed,
 )
-from .ml_sync import MlView, boomified
+from .ml_sync import DEFAULT_TRAINED_MODELS_PAGE_SIZE, MlView, boomified
 from .saved_objects import SavedObject, job_object_id
 
 if TYPE_CHECKING:
@@ -122,11 +122,14 @@ class MlObjects:
         if missing:
             raise DatafeedNotFoundInSpace(missing)
 
-    def check_models(self, expression: str) -> None:
+    def space_model_ids(self) -> list[str]:
+        return [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
+
+    def check_models(self, expression: str, allow_wildcards: bool = False) -> None:
         """modelIdsCheck (``_all`` is no id)."""
-        known = [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
         ids = _ids(expression)
-        missing = _missing([] if ids == ["_all"] else ids, known)  # filterAll: _all alone is everything
+        # filterAll: _all alone is everything
+        missing = _missing([] if ids == ["_all"] else ids, self.space_model_ids(), allow_wildcards)
         if missing:
             raise ModelNotFoundInSpace(missing)
 
@@ -140,19 +143,102 @@ class MlObjects:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
             raise _job_or_group_missing(error.reason) from None
-        space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
-        jobs = [j for j in found if j["job_id"] in space_ids]
-        if expression:  # groupIdsCheck
-            all_groups = {g for j in found for g in j.get("groups") or []}
-            space_groups = {g for j in jobs for g in j.get("groups") or []}
-            requested = _ids(expression)
-            unmatched = [i for i in requested if i in all_groups and i not in space_groups]
-            if unmatched:
-                raise JobNotFoundInSpace(unmatched)
-            job_ids = [i for i in requested if i not in all_groups]
-            if job_ids:
-                self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
+        jobs = self._of_space(found)
+        if expression:
+            self._check_groups(expression, found, jobs)
         return {"count": len(jobs), "jobs": jobs}
+
+    def get_job_stats(self, expression: str | None) -> dict:
+        """``GET /internal/ml/anomaly_detectors[/{jobId}]/_stats`` (getJobStats): Elasticsearch's stats
+        of this space's jobs; its 404 passes on in its own words; requested ids (``_all`` aside) are
+        checked as the jobs GET checks them (groupIdsCheckFromJobStats, which reads the jobs)."""
+        try:
+            found = self.ml.jobs.stats(expression)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        jobs = self._of_space(found["jobs"])
+        if expression and _ids(expression) != ["_all"]:
+            with elasticsearch():
+                all_jobs = self.ml.jobs.get(expression)["jobs"]
+            self._check_groups(expression, all_jobs, self._of_space(all_jobs))
+        return {**found, "count": len(jobs), "jobs": jobs}
+
+    def _of_space(self, jobs: list[dict]) -> list[dict]:
+        """filterJobsForSpace: the AD jobs (configs or stats) whose object is in this space."""
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
+        return [j for j in jobs if j["job_id"] in space_ids]
+
+    def _check_groups(self, expression: str, found: list[dict], jobs: list[dict]) -> None:
+        """groupIdsCheck: a requested group none of the space's jobs is in is unknown; the other ids
+        must be the space's jobs (wildcards allowed)."""
+        all_groups = {g for j in found for g in j.get("groups") or []}
+        space_groups = {g for j in jobs for g in j.get("groups") or []}
+        requested = _ids(expression)
+        unmatched = [i for i in requested if i in all_groups and i not in space_groups]
+        if unmatched:
+            raise JobNotFoundInSpace(unmatched)
+        job_ids = [i for i in requested if i not in all_groups]
+        if job_ids:
+            self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
+
+    # -- reading datafeeds, analytics stats and trained models ------------------------------------------
+    def _space_datafeed_ids(self) -> set[str]:
+        """filterDatafeedIdsForSpace: the datafeed ids this space's job objects name (a datafeed made
+        with its job is named there by the next sync only)."""
+        return {so.attributes.get("datafeed_id") for so in self.space_jobs(AD)} - {None}
+
+    def get_datafeeds(self, expression: str | None, stats: bool = False) -> dict:
+        """``GET /internal/ml/datafeeds[/{datafeedId}]`` and ``.../_stats`` (getDatafeeds,
+        getDatafeedStats): the ids must be this space's (wildcards allowed); Elasticsearch's answer
+        keeps this space's datafeeds; its 404 passes on in its own words."""
+        if expression:
+            missing = _missing(_ids(expression), list(self._space_datafeed_ids()), allow_wildcards=True)
+            if missing:
+                raise DatafeedNotFoundInSpace(missing)
+        try:
+            found = self.ml.datafeeds.stats(expression) if stats else self.ml.datafeeds.get(expression)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = self._space_datafeed_ids()
+        datafeeds = [d for d in found["datafeeds"] if d["datafeed_id"] in known]
+        return {**found, "count": len(datafeeds), "datafeeds": datafeeds}
+
+    def get_analytics_stats(self, expression: str | None) -> dict:
+        """``GET /internal/ml/data_frame/analytics[/{analyticsId}]/_stats``: the list asks for 1000,
+        one by id Elasticsearch's default page; this space's jobs only."""
+        if expression:
+            self.check_jobs(DFA, expression, allow_wildcards=True)
+        try:
+            found = self.ml.analytics.stats(expression, size=100 if expression else 1000)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(DFA)}
+        jobs = [j for j in found["data_frame_analytics"] if j["id"] in space_ids]
+        return {**found, "count": len(jobs), "data_frame_analytics": jobs}
+
+    def get_models(self, expression: str | None, include: str | None) -> list[dict]:
+        """``GET /internal/ml/trained_models[/{modelId}]``: the ids must be this space's (wildcards
+        allowed); Elasticsearch asked for 10000 (DEFAULT_TRAINED_MODELS_PAGE_SIZE, over the query's
+        own ``size``) with the query's ``include``; the answer is the list of this space's configs
+        (filterForEnabledFeatureModels keeps all: every ML feature is on)."""
+        if expression:
+            self.check_models(expression, allow_wildcards=True)
+        try:
+            found = self.ml.models.get(
+                expression, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE, include=include.split(",") if include else None
+            )
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = set(self.space_model_ids())
+        return [m for m in found["trained_model_configs"] if m["model_id"] in known]
 
     def get_analytics(self, expression: str | None, size: int | None) -> dict:
         """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
