@@ -174,3 +174,18 @@ def test_before_8_9_the_read_routes_are_under_api_ml():
     assert http.get("/internal/ml/anomaly_detectors/old/_stats", headers=H).status == 404
     assert http.get("/api/ml/datafeeds", headers=H).status == 200
     assert http.get("/api/ml/trained_models", headers=H).status == 200
+
+
+def test_before_8_18_the_models_come_with_their_pipelines_when_asked():
+    # The old GET (before elastic/kibana#200977): with_pipelines adds each model's pipelines, named by
+    # the model's id, an alias or a deployment (models_provider.ts getModelsPipelines).
+    http = Http(create_app(kibana_version="8.17.0").test_client())
+    assert http.put("/internal/ml/trained_models/m_p", json=MODEL, headers=H).status == 200
+    assert http.put("/internal/ml/trained_models/m_q", json=MODEL, headers=H).status == 200
+    inference = {"processors": [{"inference": {"model_id": "m_p"}}]}
+    assert http.put("/_ingest/pipeline/uses_m_p", json=inference).status == 200
+    models = http.get("/internal/ml/trained_models", query={"with_pipelines": "true"}, headers=H).json
+    by_id = {m["model_id"]: m for m in models}
+    assert by_id["m_p"]["pipelines"] == {"uses_m_p": http.get("/_ingest/pipeline/uses_m_p").json["uses_m_p"]}
+    assert by_id["m_q"]["pipelines"] == {}
+    assert "pipelines" not in http.get("/internal/ml/trained_models/m_p", headers=H).json[0]

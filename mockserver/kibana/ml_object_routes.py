@@ -8,6 +8,7 @@ them there) and under ``/api/ml`` before, since the ML saved objects came (7.11)
 from __future__ import annotations
 
 from ..elasticsearch.ml_routes.analytics import PRIVILEGE_ACTIONS
+from .errors import UnknownQueryKey
 from .http import KIBANA, KibanaCall, released
 from .ml_objects import MlObjects
 
@@ -42,6 +43,25 @@ def _may_delete_index(call: KibanaCall):
         return lambda index: True
     security = call.runtime.store["security"]
     return security.index_matcher(call.principal, "indices:admin/delete")
+
+
+# elastic/kibana#200977 (the trained_models_list route, merged for 8.18; taken as 8.18) took
+# with_pipelines and with_indices out of the trained models GET and asks Elasticsearch for
+# DEFAULT_TRAINED_MODELS_PAGE_SIZE over the query's size; before, 1000 unless the query says.
+MODELS_LIST_SINCE = (8, 18)
+
+
+def _get_trained_models(call: KibanaCall) -> list[dict]:
+    q, kibana = call.query, call.state
+    client = _client(call)
+    if kibana.version >= MODELS_LIST_SINCE:
+        for key in ("with_pipelines", "with_indices"):
+            if key in q:
+                raise UnknownQueryKey(key, kibana.new_unknown_key_wording)
+        return client.get_models(call.path.get("model_id"), q.get("include"))
+    pipelines = call.runtime.store["elasticsearch"].pipelines.definitions if q.get("with_pipelines") else None
+    size = int(q["size"]) if q.get("size") else 1000
+    return client.get_models(call.path.get("model_id"), q.get("include"), size=size, pipelines=pipelines)
 
 
 for prefix, available in PREFIXES:
@@ -154,7 +174,7 @@ for prefix, available in PREFIXES:
         available=available,
     )
     def get_trained_models(call: KibanaCall):
-        return 200, _client(call).get_models(call.path.get("model_id"), call.query.get("include"))
+        return 200, _get_trained_models(call)
 
     @route(
         "PUT",

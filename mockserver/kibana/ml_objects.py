@@ -82,6 +82,16 @@ def _job_or_group_missing(reason: str) -> MlObjectNotFound:
     return JobOrGroupNotFound(match.group(1).split(","))
 
 
+def _inference_model_ids(pipeline: dict) -> list[str]:
+    """models_provider.ts getModelsPipelines: the ``inference.model_id`` of a pipeline's top-level
+    processors."""
+    return [
+        p["inference"].get("model_id")
+        for p in pipeline.get("processors") or []
+        if isinstance(p, dict) and isinstance(p.get("inference"), dict)
+    ]
+
+
 class MlObjects:
     """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space,
     and the user the creating calls act as. ``getMlClient`` sends the job, datafeed and data frame
@@ -222,23 +232,42 @@ class MlObjects:
         jobs = [j for j in found["data_frame_analytics"] if j["id"] in space_ids]
         return {**found, "count": len(jobs), "data_frame_analytics": jobs}
 
-    def get_models(self, expression: str | None, include: str | None) -> list[dict]:
+    def get_models(
+        self,
+        expression: str | None,
+        include: str | None,
+        size: int = DEFAULT_TRAINED_MODELS_PAGE_SIZE,
+        pipelines: dict[str, dict] | None = None,
+    ) -> list[dict]:
         """``GET /internal/ml/trained_models[/{modelId}]``: the ids must be this space's (wildcards
-        allowed); Elasticsearch asked for 10000 (DEFAULT_TRAINED_MODELS_PAGE_SIZE, over the query's
-        own ``size``) with the query's ``include``; the answer is the list of this space's configs
-        (filterForEnabledFeatureModels keeps all: every ML feature is on)."""
+        allowed); Elasticsearch asked for ``size`` configs with the query's ``include``; the answer is
+        the list of this space's configs (filterForEnabledFeatureModels keeps all: every ML feature
+        is on). ``pipelines``: the cluster's ingest pipelines when ``with_pipelines`` asks (before
+        8.18): each config gets the pipelines that name it, an alias or a deployment of it."""
         if expression:
             self.check_models(expression, allow_wildcards=True)
         try:
-            found = self.ml.models.get(
-                expression, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE, include=include.split(",") if include else None
-            )
+            found = self.ml.models.get(expression, size=size, include=include.split(",") if include else None)
         except ElasticsearchError as error:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
             raise MlObjectNotFound(error.reason) from None
         known = set(self.space_model_ids())
-        return [m for m in found["trained_model_configs"] if m["model_id"] in known]
+        models = [m for m in found["trained_model_configs"] if m["model_id"] in known]
+        if pipelines is not None:
+            for model in models:
+                names = [
+                    model["model_id"],
+                    *(model.get("metadata") or {}).get("model_aliases", []),
+                    *self.ml.models.deployments.of_model(model["model_id"]),
+                ]
+                model["pipelines"] = {
+                    pipeline_id: definition
+                    for name in names
+                    for pipeline_id, definition in pipelines.items()
+                    if name in _inference_model_ids(definition)
+                }
+        return models
 
     def get_analytics(self, expression: str | None, size: int | None) -> dict:
         """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
