@@ -189,3 +189,15 @@ def test_before_8_18_the_models_come_with_their_pipelines_when_asked():
     assert by_id["m_p"]["pipelines"] == {"uses_m_p": http.get("/_ingest/pipeline/uses_m_p").json["uses_m_p"]}
     assert by_id["m_q"]["pipelines"] == {}
     assert "pipelines" not in http.get("/internal/ml/trained_models/m_p", headers=H).json[0]
+
+
+def test_model_stats_of_the_space(spaced):  # noqa: F811
+    # trained_models.ts's _stats routes, before /{modelId}: not a model called "_stats".
+    assert spaced.put("/internal/ml/trained_models/m_here", json=MODEL, headers=H).status == 200
+    assert spaced.put("/s/space1/internal/ml/trained_models/m_there", json=MODEL, headers=H).status == 200
+    listed = spaced.get("/internal/ml/trained_models/_stats", headers=H).json
+    assert [m["model_id"] for m in listed["trained_model_stats"]] == ["lang_ident_model_1", "m_here"]
+    assert listed["count"] == 2
+    one = spaced.get("/internal/ml/trained_models/m_here/_stats", headers=H).json
+    assert (one["count"], one["trained_model_stats"][0]["pipeline_count"]) == (1, 0)
+    boom(spaced.get("/internal/ml/trained_models/m_there/_stats", headers=H), 404, "No known model with id 'm_there'")

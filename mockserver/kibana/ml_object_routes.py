@@ -11,6 +11,7 @@ from ..elasticsearch.ml_routes.analytics import PRIVILEGE_ACTIONS
 from .errors import UnknownQueryKey
 from .http import KIBANA, KibanaCall, released
 from .ml_objects import MlObjects
+from .ml_sync import DEFAULT_TRAINED_MODELS_PAGE_SIZE
 
 route = KIBANA.operation
 
@@ -158,6 +159,29 @@ for prefix, available in PREFIXES:
     )
     def get_data_frame_analytics_stats(call: KibanaCall):
         return 200, _client(call).get_analytics_stats(call.path.get("analytics_id"))
+
+    # trained_models.ts: ``/_stats`` is a route of its own (validate: false), before ``/{modelId}``.
+    @route(
+        "GET",
+        f"{prefix}/trained_models/_stats",
+        "ml.get_trained_models_stats",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/trained_models/<model_id>/_stats",
+        "ml.get_trained_models_stats",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    def get_trained_models_stats(call: KibanaCall):
+        model_id = call.path.get("model_id")
+        # The list asks for DEFAULT_TRAINED_MODELS_PAGE_SIZE from 8.18 (before, Elasticsearch's 100);
+        # one by id, Elasticsearch's page.
+        size = DEFAULT_TRAINED_MODELS_PAGE_SIZE if model_id is None and call.state.version >= MODELS_LIST_SINCE else 100
+        pipelines = call.runtime.store["elasticsearch"].pipelines.definitions
+        return 200, _client(call).get_model_stats(model_id, size, pipelines)
 
     @route(
         "GET",

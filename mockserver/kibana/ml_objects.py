@@ -269,6 +269,22 @@ class MlObjects:
                 }
         return models
 
+    def get_model_stats(self, expression: str | None, size: int, pipelines: dict[str, dict]) -> dict:
+        """``GET /internal/ml/trained_models[/{modelId}]/_stats`` (getTrainedModelsStats): the ids must
+        be this space's (wildcards allowed); Elasticsearch's entries of this space's models, counted
+        (an entry per deployment)."""
+        if expression:
+            self.check_models(expression, allow_wildcards=True)
+        try:
+            found = self.ml.models.stats(expression, size=size, pipelines=pipelines)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = set(self.space_model_ids())
+        entries = [m for m in found["trained_model_stats"] if m["model_id"] in known]
+        return {**found, "count": len(entries), "trained_model_stats": entries}
+
     def get_analytics(self, expression: str | None, size: int | None) -> dict:
         """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
         object in this space (a list asks for 1000)."""
