@@ -201,3 +201,12 @@ def test_model_stats_of_the_space(spaced):  # noqa: F811
     one = spaced.get("/internal/ml/trained_models/m_here/_stats", headers=H).json
     assert (one["count"], one["trained_model_stats"][0]["pipeline_count"]) == (1, 0)
     boom(spaced.get("/internal/ml/trained_models/m_there/_stats", headers=H), 404, "No known model with id 'm_there'")
+
+
+def test_a_dfa_job_by_id_without_its_generated_fields(spaced):  # noqa: F811
+    # data_frame_analytics.ts: excludeGenerated becomes Elasticsearch's exclude_generated.
+    assert spaced.put("/internal/ml/data_frame/analytics/d1", json=dfa_job("d1"), headers=H).status == 200
+    full = spaced.get("/internal/ml/data_frame/analytics/d1", headers=H).json["data_frame_analytics"][0]
+    assert "create_time" in full and "version" in full
+    bare = spaced.get("/internal/ml/data_frame/analytics/d1", query={"excludeGenerated": "true"}, headers=H).json
+    assert not {"create_time", "version"} & set(bare["data_frame_analytics"][0])

@@ -95,7 +95,10 @@ for prefix, available in PREFIXES:
         available=available,
     )
     def get_data_frame_analytics(call: KibanaCall):
-        return 200, _client(call).get_analytics(call.path.get("analytics_id"), call.query.get("size"))
+        q = call.query
+        return 200, _client(call).get_analytics(
+            call.path.get("analytics_id"), q.get("size"), exclude_generated=bool(q.get("excludeGenerated"))
+        )
 
     # anomaly_detectors.ts: ``/_stats`` is a route of its own (validate: false), before ``/{jobId}``.
     @route(

@@ -285,13 +285,17 @@ class MlObjects:
         entries = [m for m in found["trained_model_stats"] if m["model_id"] in known]
         return {**found, "count": len(entries), "trained_model_stats": entries}
 
-    def get_analytics(self, expression: str | None, size: int | None) -> dict:
+    def get_analytics(self, expression: str | None, size: int | None, exclude_generated: bool = False) -> dict:
         """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
-        object in this space (a list asks for 1000)."""
+        object in this space. The list asks for ``size`` (1000 unless given) and nothing else; one by
+        id asks Elasticsearch's default page, with ``exclude_generated`` when ``excludeGenerated``."""
         if expression:
             self.check_jobs(DFA, expression, allow_wildcards=True)
         try:
-            found = self.ml.analytics.get(expression, size=size if size is not None else 1000)
+            if expression:
+                found = self.ml.analytics.get(expression, exclude_generated=exclude_generated)
+            else:
+                found = self.ml.analytics.get(None, size=size if size is not None else 1000)
         except ElasticsearchError as error:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
