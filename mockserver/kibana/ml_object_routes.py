@@ -7,7 +7,6 @@ them there) and under ``/api/ml`` before, since the ML saved objects came (7.11)
 
 from __future__ import annotations
 
-from ..elasticsearch.ml_routes.analytics import PRIVILEGE_ACTIONS
 from .errors import UnknownQueryKey
 from .http import KIBANA, KibanaCall, released
 from .ml_objects import MlObjects
@@ -23,19 +22,12 @@ PREFIXES = (
 
 def _client(call: KibanaCall) -> MlObjects:
     return MlObjects(
-        call.state.saved_objects, call.runtime.store["elasticsearch"].ml, call.space, call.principal, _holds(call)
+        call.state.saved_objects,
+        call.runtime.store["elasticsearch"].ml,
+        call.space,
+        call.principal,
+        call.runtime.store["security"].index_privilege_check(call.principal),
     )
-
-
-def _holds(call: KibanaCall):
-    """Whether the user's roles grant an index privilege (Elasticsearch's has-privileges question of
-    a data frame analytics put); None when security is off."""
-    if call.principal is None:
-        return None
-    security = call.runtime.store["security"]
-    if security.is_superuser(call.principal):
-        return lambda privilege, index: True
-    return lambda privilege, index: security.index_matcher(call.principal, PRIVILEGE_ACTIONS[privilege])(index)
 
 
 def _may_delete_index(call: KibanaCall):
