@@ -105,6 +105,12 @@ CLUSTER_GRANTS: dict[str, tuple[str, ...]] = {
 # The index privileges (IndexPrivilege): the action patterns each grants (``*`` matches anything), in
 # the order Elasticsearch names them in a 403 (sortByAccessLevel: those implied by more privileges
 # first, then by name). A role may also name an action pattern itself (``indices:data/read/*``).
+# An action each index privilege grants, to ask a principal's roles with (HasPrivileges' question).
+PRIVILEGE_PROBES = {
+    "read": "indices:data/read/search",
+    "index": "indices:data/write/index",
+    "create_index": "indices:admin/create",
+}
 INDEX_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "none": (),
     "create_doc": (
@@ -395,6 +401,15 @@ class SecurityState:
             for roles in self.role_sets(principal)
         ]
         return lambda name: all(any(pattern.fullmatch(name) for pattern in patterns) for patterns in sets)
+
+    def index_privilege_check(self, principal: Principal | None) -> Callable[[str, str], bool] | None:
+        """Whether the principal's roles grant an index privilege (``read``, ``index``, ``create_index``)
+        on a name: the has-privileges question a data frame analytics put asks. None without security."""
+        if principal is None:
+            return None
+        if self.is_superuser(principal):
+            return lambda privilege, index: True
+        return lambda privilege, index: self.index_matcher(principal, PRIVILEGE_PROBES[privilege])(index)
 
     def is_superuser(self, principal: Principal) -> bool:
         """A user with the superuser role, or an API key of one that its descriptors do not limit

@@ -107,17 +107,18 @@ class Kibana:
         self.kibana_put(f"anomaly_detectors/{job_id}", AD, space)
 
     def datafeed(self, job_id: str, datafeed_id: str | None = None) -> None:
+        """ml.api.createDatafeed(config, space): in the space of the job's object."""
         datafeed_id = datafeed_id or f"datafeed-{job_id}"
-        self.es("PUT", f"/_ml/datafeeds/{datafeed_id}", {"job_id": job_id, "indices": ["ft_farequote"]})
-        self.objects.job("anomaly-detector", job_id).attributes["datafeed_id"] = datafeed_id
+        spaces = self.objects.job("anomaly-detector", job_id).namespaces
+        space = spaces[0] if spaces and spaces[0] != "*" else "default"
+        self.kibana_put(f"datafeeds/{datafeed_id}", {"job_id": job_id, "indices": ["ft_farequote"]}, space)
 
     def dfa(self, job_id: str, space: str = "default") -> dict:
         self.kibana_put(f"data_frame/analytics/{job_id}", DFA, space)
         return self.es("GET", f"/_ml/data_frame/analytics/{job_id}")["data_frame_analytics"][0]
 
     def model(self, model_id: str, space: str = "default", job: str | None = None) -> None:
-        self.es("PUT", f"/_ml/trained_models/{model_id}", es_model(job))
-        self.objects.put("ml-trained-model", model_id, {"model_id": model_id, "job": None}, [space])
+        self.kibana_put(f"trained_models/{model_id}", es_model(job), space)
 
     # -- ml.api.assertJobSpaces / assertTrainedModelSpaces -------------------------------------------
     def job_spaces(self, job_id: str, job_type: str) -> list[str]:

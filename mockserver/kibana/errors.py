@@ -116,7 +116,51 @@ class ElasticsearchRefused(BoomError):
 
 
 class MlObjectNotFound(NotFound):
-    """The ML client's MLJobNotFound / MLModelNotFound (404): an id the space's saved objects lack."""
+    """The ML client's MLJobNotFound / MLModelNotFound (404, lib/ml_client/errors.ts), here with
+    Elasticsearch's own reason for a 404 it passes on; its subclasses word the client's own."""
+
+
+class JobNotFoundInSpace(MlObjectNotFound):
+    """ml_client.ts checkJobIds / groupIdsCheck: ids (jobs or groups) the space's job objects lack."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__(f"No known job with id '{','.join(ids)}'")
+
+
+class JobOrGroupNotFound(MlObjectNotFound):
+    """ml_client.ts formatJobNotFoundError: Elasticsearch's "No known job with id" for a job GET."""
+
+    def __init__(self, ids: list[str]):
+        noun = "id" if len(ids) == 1 else "ids"
+        super().__init__(f"No known job or group with {noun} '" + "', '".join(ids) + "'")
+
+
+class DatafeedNotFoundInSpace(MlObjectNotFound):
+    """ml_client.ts datafeedIdsCheck: datafeed ids no job object of the space names."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__(f"No known datafeed with id '{','.join(ids)}'")
+
+
+class ModelNotFoundInSpace(MlObjectNotFound):
+    """ml_client.ts checkModelIds: model ids the space's trained model objects lack."""
+
+    def __init__(self, ids: list[str]):
+        super().__init__(f"No known model with id '{','.join(ids)}'")
+
+
+class TrainedModelNotFoundInSpace(MlObjectNotFound):
+    """service.ts createTrainedModelError: the spaces updates' words for a model with no object here."""
+
+    def __init__(self, model_id: str):
+        super().__init__(f"No known trained model with id '{model_id}'")
+
+
+class NoJobObjectForDatafeed(MlObjectNotFound):
+    """service.ts addDatafeed / deleteDatafeed: no job object (of this space) for the datafeed."""
+
+    def __init__(self, datafeed_id: str):
+        super().__init__(f"'{datafeed_id}' not found")
 
 
 class DataViewsNotModelled(BoomError):
@@ -141,6 +185,13 @@ class SavedObjectNotFound(NotFound):
 
     def __init__(self, so_type: str, so_id: str):
         super().__init__(f"Saved object [{so_type}/{so_id}] not found")
+
+
+class UnableToBulkCreate(Forbidden):
+    """The security extension's refusal of a bulk create in spaces the user does not all see."""
+
+    def __init__(self, so_type: str):
+        super().__init__(f"Unable to bulk_create {so_type}")
 
 
 class UnableToShare(Forbidden):

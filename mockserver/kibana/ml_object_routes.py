@@ -7,8 +7,10 @@ them there) and under ``/api/ml`` before, since the ML saved objects came (7.11)
 
 from __future__ import annotations
 
+from .errors import UnknownQueryKey
 from .http import KIBANA, KibanaCall, released
 from .ml_objects import MlObjects
+from .ml_sync import DEFAULT_TRAINED_MODELS_PAGE_SIZE
 
 route = KIBANA.operation
 
@@ -19,7 +21,13 @@ PREFIXES = (
 
 
 def _client(call: KibanaCall) -> MlObjects:
-    return MlObjects(call.state.saved_objects, call.runtime.store["elasticsearch"].ml, call.space)
+    return MlObjects(
+        call.state.saved_objects,
+        call.runtime.store["elasticsearch"].ml,
+        call.space,
+        call.principal,
+        call.runtime.store["security"].index_privilege_check(call.principal),
+    )
 
 
 def _may_delete_index(call: KibanaCall):
@@ -28,6 +36,25 @@ def _may_delete_index(call: KibanaCall):
         return lambda index: True
     security = call.runtime.store["security"]
     return security.index_matcher(call.principal, "indices:admin/delete")
+
+
+# elastic/kibana#200977 (the trained_models_list route, merged for 8.18; taken as 8.18) took
+# with_pipelines and with_indices out of the trained models GET and asks Elasticsearch for
+# DEFAULT_TRAINED_MODELS_PAGE_SIZE over the query's size; before, 1000 unless the query says.
+MODELS_LIST_SINCE = (8, 18)
+
+
+def _get_trained_models(call: KibanaCall) -> list[dict]:
+    q, kibana = call.query, call.state
+    client = _client(call)
+    if kibana.version >= MODELS_LIST_SINCE:
+        for key in ("with_pipelines", "with_indices"):
+            if key in q:
+                raise UnknownQueryKey(key, kibana.new_unknown_key_wording)
+        return client.get_models(call.path.get("model_id"), q.get("include"))
+    pipelines = call.runtime.store["elasticsearch"].pipelines.definitions if q.get("with_pipelines") else None
+    size = int(q["size"]) if q.get("size") else 1000
+    return client.get_models(call.path.get("model_id"), q.get("include"), size=size, pipelines=pipelines)
 
 
 for prefix, available in PREFIXES:
@@ -60,7 +87,113 @@ for prefix, available in PREFIXES:
         available=available,
     )
     def get_data_frame_analytics(call: KibanaCall):
-        return 200, _client(call).get_analytics(call.path.get("analytics_id"), call.query.get("size"))
+        q = call.query
+        return 200, _client(call).get_analytics(
+            call.path.get("analytics_id"), q.get("size"), exclude_generated=bool(q.get("excludeGenerated"))
+        )
+
+    # anomaly_detectors.ts: ``/_stats`` is a route of its own (validate: false), before ``/{jobId}``.
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/_stats",
+        "ml.get_anomaly_detectors_stats",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/anomaly_detectors/<job_id>/_stats",
+        "ml.get_anomaly_detectors_stats",
+        authz=("ml:canGetJobs",),
+        available=available,
+    )
+    def get_anomaly_detectors_stats(call: KibanaCall):
+        return 200, _client(call).get_job_stats(call.path.get("job_id"))
+
+    @route("GET", f"{prefix}/datafeeds", "ml.get_datafeeds", authz=("ml:canGetDatafeeds",), available=available)
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/<datafeed_id>",
+        "ml.get_datafeeds",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    def get_datafeeds(call: KibanaCall):
+        return 200, _client(call).get_datafeeds(call.path.get("datafeed_id"))
+
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/_stats",
+        "ml.get_datafeeds_stats",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/datafeeds/<datafeed_id>/_stats",
+        "ml.get_datafeeds_stats",
+        authz=("ml:canGetDatafeeds",),
+        available=available,
+    )
+    def get_datafeeds_stats(call: KibanaCall):
+        return 200, _client(call).get_datafeeds(call.path.get("datafeed_id"), stats=True)
+
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/_stats",
+        "ml.get_data_frame_analytics_stats",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/data_frame/analytics/<analytics_id>/_stats",
+        "ml.get_data_frame_analytics_stats",
+        authz=("ml:canGetDataFrameAnalytics",),
+        available=available,
+    )
+    def get_data_frame_analytics_stats(call: KibanaCall):
+        return 200, _client(call).get_analytics_stats(call.path.get("analytics_id"))
+
+    # trained_models.ts: ``/_stats`` is a route of its own (validate: false), before ``/{modelId}``.
+    @route(
+        "GET",
+        f"{prefix}/trained_models/_stats",
+        "ml.get_trained_models_stats",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/trained_models/<model_id>/_stats",
+        "ml.get_trained_models_stats",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    def get_trained_models_stats(call: KibanaCall):
+        model_id = call.path.get("model_id")
+        # The list asks for DEFAULT_TRAINED_MODELS_PAGE_SIZE from 8.18 (before, Elasticsearch's 100);
+        # one by id, Elasticsearch's page.
+        size = DEFAULT_TRAINED_MODELS_PAGE_SIZE if model_id is None and call.state.version >= MODELS_LIST_SINCE else 100
+        pipelines = call.runtime.store["elasticsearch"].pipelines.definitions
+        return 200, _client(call).get_model_stats(model_id, size, pipelines)
+
+    @route(
+        "GET",
+        f"{prefix}/trained_models",
+        "ml.get_trained_models",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    @route(
+        "GET",
+        f"{prefix}/trained_models/<model_id>",
+        "ml.get_trained_models",
+        authz=("ml:canGetTrainedModels",),
+        available=available,
+    )
+    def get_trained_models(call: KibanaCall):
+        return 200, _get_trained_models(call)
 
     @route(
         "PUT",

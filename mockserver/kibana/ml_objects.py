@@ -20,14 +20,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..boom import BoomError, phrase
+from ..boom import BoomError
 from ..elasticsearch.errors import ElasticsearchError
-from .errors import DataViewsNotModelled, ElasticsearchRefused, Forbidden, MlObjectNotFound
-from .ml_sync import MlView
+from .errors import (
+    DatafeedNotFoundInSpace,
+    DataViewsNotModelled,
+    ElasticsearchRefused,
+    Forbidden,
+    JobNotFoundInSpace,
+    JobOrGroupNotFound,
+    MlObjectNotFound,
+    ModelNotFoundInSpace,
+    NoJobObjectForDatafeed,
+)
+from .ml_sync import DEFAULT_TRAINED_MODELS_PAGE_SIZE, MlView, boomified
 from .saved_objects import SavedObject, job_object_id
 
 if TYPE_CHECKING:
     from ..elasticsearch.ml import Ml
+    from ..security import Principal
     from .saved_objects import MlSavedObjects
 
 AD, DFA = "anomaly-detector", "data-frame-analytics"
@@ -46,15 +57,7 @@ def wrapped_error(error: BoomError) -> dict:
     """``wrapError(e)`` itself, as the data frame analytics put route lists it in its answer:
     ``{body: {message, attributes?}, headers, statusCode}``. The message is the Boom-ified error
     object; the mock writes its Boom ``output`` (the client's request diagnostics it cannot know)."""
-    payload = {"statusCode": error.status, "error": phrase(error.status), "message": error.message}
-    body: dict[str, Any] = {
-        "message": {
-            "isBoom": True,
-            "isServer": error.status >= 500,
-            "data": None,
-            "output": {"statusCode": error.status, "payload": payload, "headers": {}},
-        }
-    }
+    body: dict[str, Any] = {"message": boomified(error)}
     if error.status != 500 and isinstance(error, ElasticsearchRefused):
         body["attributes"] = {"body": error.es_body}
     return {"body": body, "headers": {}, "statusCode": error.status}
@@ -71,23 +74,46 @@ def _missing(ids: list[str], known: list[str], allow_wildcards: bool = False) ->
     return [i for i in ids if i not in known and not (allow_wildcards and "*" in i)]
 
 
-def _job_or_group_missing(reason: str) -> str:
+def _job_or_group_missing(reason: str) -> MlObjectNotFound:
     """formatJobNotFoundError: Elasticsearch's "No known job with id" as the ML client words it."""
     match = re.search(r"No known job with id '([^']+)'", reason)
     if not match:
-        return reason
-    ids = match.group(1).split(",")
-    noun = "id" if len(ids) == 1 else "ids"
-    return f"No known job or group with {noun} '" + "', '".join(ids) + "'"
+        return MlObjectNotFound(reason)
+    return JobOrGroupNotFound(match.group(1).split(","))
+
+
+def _inference_model_ids(pipeline: dict) -> list[str]:
+    """models_provider.ts getModelsPipelines: the ``inference.model_id`` of a pipeline's top-level
+    processors."""
+    return [
+        p["inference"].get("model_id")
+        for p in pipeline.get("processors") or []
+        if isinstance(p, dict) and isinstance(p.get("inference"), dict)
+    ]
 
 
 class MlObjects:
-    """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space."""
+    """Kibana's ML client over one request: the cluster's ML, the saved objects, the request's space,
+    and the user the creating calls act as. ``getMlClient`` sends the job, datafeed and data frame
+    analytics puts with the user's credentials as secondary authorization (``es-secondary-
+    authorization``, getAuthorizationHeader; before, asCurrentUser), so Elasticsearch keeps the
+    user's roles with a datafeed or an analytics job and checks the user's index privileges; the
+    reads and a trained model's put are the internal user's. ``principal``: that user (None when
+    security is off); ``holds(privilege, index)``: whether its roles grant an index privilege."""
 
-    def __init__(self, objects: MlSavedObjects, ml: Ml, space: str):
+    def __init__(
+        self,
+        objects: MlSavedObjects,
+        ml: Ml,
+        space: str,
+        principal: Principal | None = None,
+        holds: Callable[[str, str], bool] | None = None,
+    ):
         self.objects = objects
         self.ml = ml
         self.space = space
+        self.principal = principal
+        self.holds = holds
 
     # -- the space's saved objects ------------------------------------------------------------------
     def space_jobs(self, job_type: str) -> list[SavedObject]:
@@ -98,21 +124,24 @@ class MlObjects:
         known = [so.attributes["job_id"] for so in self.space_jobs(job_type)]
         missing = _missing(_ids(expression), known, allow_wildcards)
         if missing:
-            raise MlObjectNotFound(f"No known job with id '{','.join(missing)}'")
+            raise JobNotFoundInSpace(missing)
 
     def check_datafeeds(self, expression: str) -> None:
         known = [so.attributes.get("datafeed_id") for so in self.space_jobs(AD)]
         missing = _missing(_ids(expression), known)
         if missing:
-            raise MlObjectNotFound(f"No known datafeed with id '{','.join(missing)}'")
+            raise DatafeedNotFoundInSpace(missing)
 
-    def check_models(self, expression: str) -> None:
+    def space_model_ids(self) -> list[str]:
+        return [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
+
+    def check_models(self, expression: str, allow_wildcards: bool = False) -> None:
         """modelIdsCheck (``_all`` is no id)."""
-        known = [so.id for so in self.objects.of_type("ml-trained-model") if so.visible_in({self.space})]
         ids = _ids(expression)
-        missing = _missing([] if ids == ["_all"] else ids, known)  # filterAll: _all alone is everything
+        # filterAll: _all alone is everything
+        missing = _missing([] if ids == ["_all"] else ids, self.space_model_ids(), allow_wildcards)
         if missing:
-            raise MlObjectNotFound(f"No known model with id '{','.join(missing)}'")
+            raise ModelNotFoundInSpace(missing)
 
     def get_jobs(self, expression: str | None) -> dict:
         """``GET /internal/ml/anomaly_detectors[/{jobId}]``: Elasticsearch's jobs that have an object in
@@ -123,28 +152,150 @@ class MlObjects:
         except ElasticsearchError as error:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
-            raise MlObjectNotFound(_job_or_group_missing(error.reason)) from None
-        space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
-        jobs = [j for j in found if j["job_id"] in space_ids]
-        if expression:  # groupIdsCheck
-            all_groups = {g for j in found for g in j.get("groups") or []}
-            space_groups = {g for j in jobs for g in j.get("groups") or []}
-            requested = _ids(expression)
-            unmatched = [i for i in requested if i in all_groups and i not in space_groups]
-            if unmatched:
-                raise MlObjectNotFound(f"No known job with id '{','.join(unmatched)}'")
-            job_ids = [i for i in requested if i not in all_groups]
-            if job_ids:
-                self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
+            raise _job_or_group_missing(error.reason) from None
+        jobs = self._of_space(found)
+        if expression:
+            self._check_groups(expression, found, jobs)
         return {"count": len(jobs), "jobs": jobs}
 
-    def get_analytics(self, expression: str | None, size: int | None) -> dict:
-        """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
-        object in this space (a list asks for 1000)."""
+    def get_job_stats(self, expression: str | None) -> dict:
+        """``GET /internal/ml/anomaly_detectors[/{jobId}]/_stats`` (getJobStats): Elasticsearch's stats
+        of this space's jobs; its 404 passes on in its own words; requested ids (``_all`` aside) are
+        checked as the jobs GET checks them (groupIdsCheckFromJobStats, which reads the jobs)."""
+        try:
+            found = self.ml.jobs.stats(expression)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        jobs = self._of_space(found["jobs"])
+        if expression and _ids(expression) != ["_all"]:
+            with elasticsearch():
+                all_jobs = self.ml.jobs.get(expression)["jobs"]
+            self._check_groups(expression, all_jobs, self._of_space(all_jobs))
+        return {**found, "count": len(jobs), "jobs": jobs}
+
+    def _of_space(self, jobs: list[dict]) -> list[dict]:
+        """filterJobsForSpace: the AD jobs (configs or stats) whose object is in this space."""
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(AD)}
+        return [j for j in jobs if j["job_id"] in space_ids]
+
+    def _check_groups(self, expression: str, found: list[dict], jobs: list[dict]) -> None:
+        """groupIdsCheck: a requested group none of the space's jobs is in is unknown; the other ids
+        must be the space's jobs (wildcards allowed)."""
+        all_groups = {g for j in found for g in j.get("groups") or []}
+        space_groups = {g for j in jobs for g in j.get("groups") or []}
+        requested = _ids(expression)
+        unmatched = [i for i in requested if i in all_groups and i not in space_groups]
+        if unmatched:
+            raise JobNotFoundInSpace(unmatched)
+        job_ids = [i for i in requested if i not in all_groups]
+        if job_ids:
+            self.check_jobs(AD, ",".join(job_ids), allow_wildcards=True)
+
+    # -- reading datafeeds, analytics stats and trained models ------------------------------------------
+    def _space_datafeed_ids(self) -> set[str]:
+        """filterDatafeedIdsForSpace: the datafeed ids this space's job objects name (a datafeed made
+        with its job is named there by the next sync only)."""
+        return {so.attributes.get("datafeed_id") for so in self.space_jobs(AD)} - {None}
+
+    def get_datafeeds(self, expression: str | None, stats: bool = False) -> dict:
+        """``GET /internal/ml/datafeeds[/{datafeedId}]`` and ``.../_stats`` (getDatafeeds,
+        getDatafeedStats): the ids must be this space's (wildcards allowed); Elasticsearch's answer
+        keeps this space's datafeeds; its 404 passes on in its own words."""
+        if expression:
+            missing = _missing(_ids(expression), list(self._space_datafeed_ids()), allow_wildcards=True)
+            if missing:
+                raise DatafeedNotFoundInSpace(missing)
+        try:
+            found = self.ml.datafeeds.stats(expression) if stats else self.ml.datafeeds.get(expression)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = self._space_datafeed_ids()
+        datafeeds = [d for d in found["datafeeds"] if d["datafeed_id"] in known]
+        return {**found, "count": len(datafeeds), "datafeeds": datafeeds}
+
+    def get_analytics_stats(self, expression: str | None) -> dict:
+        """``GET /internal/ml/data_frame/analytics[/{analyticsId}]/_stats``: the list asks for 1000,
+        one by id Elasticsearch's default page; this space's jobs only."""
         if expression:
             self.check_jobs(DFA, expression, allow_wildcards=True)
         try:
-            found = self.ml.analytics.get(expression, size=size if size is not None else 1000)
+            found = self.ml.analytics.stats(expression, size=100 if expression else 1000)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        space_ids = {so.attributes["job_id"] for so in self.space_jobs(DFA)}
+        jobs = [j for j in found["data_frame_analytics"] if j["id"] in space_ids]
+        return {**found, "count": len(jobs), "data_frame_analytics": jobs}
+
+    def get_models(
+        self,
+        expression: str | None,
+        include: str | None,
+        size: int = DEFAULT_TRAINED_MODELS_PAGE_SIZE,
+        pipelines: dict[str, dict] | None = None,
+    ) -> list[dict]:
+        """``GET /internal/ml/trained_models[/{modelId}]``: the ids must be this space's (wildcards
+        allowed); Elasticsearch asked for ``size`` configs with the query's ``include``; the answer is
+        the list of this space's configs (filterForEnabledFeatureModels keeps all: every ML feature
+        is on). ``pipelines``: the cluster's ingest pipelines when ``with_pipelines`` asks (before
+        8.18): each config gets the pipelines that name it, an alias or a deployment of it."""
+        if expression:
+            self.check_models(expression, allow_wildcards=True)
+        try:
+            found = self.ml.models.get(expression, size=size, include=include.split(",") if include else None)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = set(self.space_model_ids())
+        models = [m for m in found["trained_model_configs"] if m["model_id"] in known]
+        if pipelines is not None:
+            for model in models:
+                names = [
+                    model["model_id"],
+                    *(model.get("metadata") or {}).get("model_aliases", []),
+                    *self.ml.models.deployments.of_model(model["model_id"]),
+                ]
+                model["pipelines"] = {
+                    pipeline_id: definition
+                    for name in names
+                    for pipeline_id, definition in pipelines.items()
+                    if name in _inference_model_ids(definition)
+                }
+        return models
+
+    def get_model_stats(self, expression: str | None, size: int, pipelines: dict[str, dict]) -> dict:
+        """``GET /internal/ml/trained_models[/{modelId}]/_stats`` (getTrainedModelsStats): the ids must
+        be this space's (wildcards allowed); Elasticsearch's entries of this space's models, counted
+        (an entry per deployment)."""
+        if expression:
+            self.check_models(expression, allow_wildcards=True)
+        try:
+            found = self.ml.models.stats(expression, size=size, pipelines=pipelines)
+        except ElasticsearchError as error:
+            if error.status != 404:
+                raise ElasticsearchRefused(error) from None
+            raise MlObjectNotFound(error.reason) from None
+        known = set(self.space_model_ids())
+        entries = [m for m in found["trained_model_stats"] if m["model_id"] in known]
+        return {**found, "count": len(entries), "trained_model_stats": entries}
+
+    def get_analytics(self, expression: str | None, size: int | None, exclude_generated: bool = False) -> dict:
+        """``GET /internal/ml/data_frame/analytics[/{analyticsId}]``: Elasticsearch's jobs that have an
+        object in this space. The list asks for ``size`` (1000 unless given) and nothing else; one by
+        id asks Elasticsearch's default page, with ``exclude_generated`` when ``excludeGenerated``."""
+        if expression:
+            self.check_jobs(DFA, expression, allow_wildcards=True)
+        try:
+            if expression:
+                found = self.ml.analytics.get(expression, exclude_generated=exclude_generated)
+            else:
+                found = self.ml.analytics.get(None, size=size if size is not None else 1000)
         except ElasticsearchError as error:
             if error.status != 404:
                 raise ElasticsearchRefused(error) from None
@@ -169,7 +320,7 @@ class MlObjects:
         """``PUT /internal/ml/anomaly_detectors/{jobId}``: the job (and the datafeed its body carries) in
         Elasticsearch, then its saved object, which names no datafeed (putJob passes none)."""
         with elasticsearch():
-            created = self.ml.jobs.put(job_id, body)
+            created = self.ml.jobs.put(job_id, body, principal=self.principal)
         self._create_job_object(AD, job_id)
         return created
 
@@ -186,12 +337,12 @@ class MlObjects:
         the job's object; a job with no object in this space leaves the datafeed made and answers 404
         (service.ts ``addDatafeed``)."""
         with elasticsearch():
-            created = self.ml.datafeeds.put(datafeed_id, body)
+            created = self.ml.datafeeds.put(datafeed_id, body, principal=self.principal)
         job_id = body.get("job_id")
         if job_id is not None:
             job = next((so for so in self.space_jobs(AD) if so.attributes["job_id"] == job_id), None)
             if job is None:
-                raise MlObjectNotFound(f"'{datafeed_id}' not found")
+                raise NoJobObjectForDatafeed(datafeed_id)
             job.attributes["datafeed_id"] = datafeed_id
         return created
 
@@ -204,7 +355,7 @@ class MlObjects:
         first = _ids(datafeed_id)[0]
         job = next((so for so in self.space_jobs(AD) if so.attributes.get("datafeed_id") == first), None)
         if job is None:
-            raise MlObjectNotFound(f"'{first}' not found")
+            raise NoJobObjectForDatafeed(first)
         job.attributes["datafeed_id"] = None
         return {"acknowledged": True}
 
@@ -221,7 +372,7 @@ class MlObjects:
         }
         try:
             with elasticsearch():
-                self.ml.analytics.put(analytics_id, body)
+                self.ml.analytics.put(analytics_id, body, principal=self.principal, holds=self.holds)
             self._create_job_object(DFA, analytics_id)
             answer["dataFrameAnalyticsJobsCreated"].append({"id": analytics_id})
         except BoomError as error:

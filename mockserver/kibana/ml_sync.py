@@ -13,8 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..boom import BoomError, boom_body
-from .errors import CannotRemoveFromAllSpaces, UnableToCreate, UnableToShare, UnknownQueryKey
+from ..boom import BoomError, boom_body, phrase
+from .errors import (
+    CannotRemoveFromAllSpaces,
+    JobNotFoundInSpace,
+    TrainedModelNotFoundInSpace,
+    UnableToBulkCreate,
+    UnableToCreate,
+    UnableToShare,
+    UnknownQueryKey,
+)
 from .saved_objects import ALL_SPACES, JOB_TYPES, SavedObject, job_object_id
 
 if TYPE_CHECKING:
@@ -34,6 +42,7 @@ ALL_SPACES_SINCE = (8, 18)  # new objects in all spaces, addToAllSpaces (elastic
 # (elastic/kibana#276490, merged after 9.3; taken as 9.5). Before, core deletes the object.
 LAST_SPACE_KEPT_SINCE = (9, 5)
 DEFAULT_TRAINED_MODELS_PAGE_SIZE = 10000  # common/constants/trained_models.ts
+DEFAULT_ANALYTICS_PAGE_SIZE = 100  # what Elasticsearch answers a GET without a size (PageParams.DEFAULT_SIZE)
 ITEM_WORDS = {"ml-job": "job", "ml-trained-model": "trained model"}
 
 
@@ -43,17 +52,21 @@ class MlView:
     sees Elasticsearch's default first 100; trained models are asked with size 10000."""
 
     def __init__(self, ml: Ml):
+        # The ids those calls answer, in their order and pages, over the stored documents (read, never
+        # written: only ids, datafeeds' job ids, create times and models' metadata are looked at).
+        analytics_ids = ml.analytics.page_ids(None, size=DEFAULT_ANALYTICS_PAGE_SIZE)
         self.jobs = {
-            "anomaly-detector": {job["job_id"]: job for job in ml.jobs.get(None)["jobs"]},
-            "data-frame-analytics": {job["id"]: job for job in ml.analytics.get(None)["data_frame_analytics"]},
+            "anomaly-detector": {job_id: ml.jobs.docs[job_id] for job_id in ml.jobs.expand(None, True)},
+            "data-frame-analytics": {job_id: ml.analytics.docs[job_id] for job_id in analytics_ids},
         }
         self.datafeed_of_job: dict[str, str] = {}
         self.job_of_datafeed: dict[str, str] = {}
-        for datafeed in ml.datafeeds.get(None)["datafeeds"]:  # datafeeds.find(d => d.job_id === jobId)
-            self.datafeed_of_job.setdefault(datafeed["job_id"], datafeed["datafeed_id"])
-            self.job_of_datafeed[datafeed["datafeed_id"]] = datafeed["job_id"]
-        models = ml.models.get(None, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE)["trained_model_configs"]
-        self.models = {model["model_id"]: model for model in models}
+        for datafeed_id in sorted(ml.datafeeds.docs):  # datafeeds.find(d => d.job_id === jobId)
+            job_id = ml.datafeeds.docs[datafeed_id]["job_id"]
+            self.datafeed_of_job.setdefault(job_id, datafeed_id)
+            self.job_of_datafeed[datafeed_id] = job_id
+        _, model_ids = ml.models.expand(None, size=DEFAULT_TRAINED_MODELS_PAGE_SIZE)
+        self.models = {model_id: ml.models.doc_of(model_id) for model_id in model_ids}
 
     def datafeed_exists(self, job_id: str, named: str | None, version: tuple[int, ...]) -> bool:
         """checks.ts datafeedExists: a datafeed of the job. Before 7.16 the object's own datafeed id,
@@ -323,13 +336,30 @@ def _model_spaces(objects, job: dict | None, model_id: str, space: str, to_all: 
     return [space]
 
 
+def boomified(error: BoomError) -> dict:
+    """``Boom.boomify(error)`` as JSON shows it: its enumerable fields (message and stack are not)."""
+    payload = {"statusCode": error.status, "error": phrase(error.status), "message": error.message}
+    return {
+        "isBoom": True,
+        "isServer": error.status >= 500,
+        "data": None,
+        "output": {"statusCode": error.status, "payload": payload, "headers": {}},
+    }
+
+
 def initialize(
     kibana: KibanaState, ml: Ml, *, visible: set[str] | None = None, simulate: bool = False
 ) -> dict[str, Any]:
     """``GET initialize``, and Kibana's own pass at start and hourly (sync.ts initSavedObjects):
     missing job objects in all spaces, datafeed ids filled (7.16 and later, also one that changed),
     missing model objects (8.2 and later) in their DFA job's spaces or all; nothing deleted, no
-    datafeed id removed. The answer: ``jobs``, then ``datafeeds`` (7.16), ``trainedModels`` (8.2)."""
+    datafeed id removed. The answer: ``jobs``, then ``datafeeds`` (7.16), ``trainedModels`` (8.2).
+
+    The route's saved-objects client is the user's (``visible``: the spaces it sees, None: all): its
+    bulk creates are refused whole when an object would be in a space the user does not see (all
+    spaces, for a job). The steps run in order, jobs, datafeeds, models, and the first refusal ends
+    them: ``success: false`` and the boomified error, what was done before listed (the route still
+    answers 200)."""
     check = Check(kibana, ml, visible)
     version, view, report = check.version, check.view, check.report
     objects = kibana.saved_objects
@@ -339,35 +369,58 @@ def initialize(
     if check.with_models:
         done["trainedModels"] = []
     done["success"] = True
-    for job_type in JOB_TYPES:
-        for job in report["jobs"][job_type]:
-            if job["checks"]["savedObjectExits"]:
-                continue
-            if not simulate:
-                attributes = {"job_id": job["jobId"], "datafeed_id": job["datafeedId"], "type": job_type}
-                objects.put("ml-job", job_object_id(job_type, job["jobId"]), attributes, [ALL_SPACES])
-            done["jobs"].append({"id": job["jobId"], "type": job_type})
+    missing_jobs = [
+        (job_type, job)
+        for job_type in JOB_TYPES
+        for job in report["jobs"][job_type]
+        if not job["checks"]["savedObjectExits"]
+    ]
+    datafeeds: list[tuple[str, str]] = []
     if "datafeeds" in done:
         listed = {job["jobId"]: job for job in report["jobs"]["anomaly-detector"]}
         for entry in report["savedObjects"]["anomaly-detector"]:
             datafeed_id = (listed.get(entry["jobId"]) or {}).get("datafeedId")
-            if not datafeed_id or not entry["checks"]["datafeedExists"]:
-                continue
-            if _datafeed_to_add(entry, listed[entry["jobId"]], version):
-                if not simulate:
-                    objects.job("anomaly-detector", entry["jobId"]).attributes["datafeed_id"] = datafeed_id
-                done["datafeeds"].append({"id": datafeed_id, "type": "anomaly-detector"})
-    for model in report["jobs"].get("trained-model", []):
-        if model["checks"]["savedObjectExits"]:
-            continue
-        model_id = model["modelId"]
-        if not simulate:
+            if datafeed_id and entry["checks"]["datafeedExists"]:
+                if _datafeed_to_add(entry, listed[entry["jobId"]], version):
+                    datafeeds.append((entry["jobId"], datafeed_id))
+    missing_models = [
+        m["modelId"] for m in report["jobs"].get("trained-model", []) if not m["checks"]["savedObjectExits"]
+    ]
+    if simulate:
+        done["jobs"] = [{"id": job["jobId"], "type": job_type} for job_type, job in missing_jobs]
+        if "datafeeds" in done:
+            done["datafeeds"] = [{"id": d, "type": "anomaly-detector"} for _, d in datafeeds]
+        if "trainedModels" in done:
+            done["trainedModels"] = [{"id": m} for m in missing_models]
+        return done
+
+    def may_create(namespaces: list[str]) -> bool:
+        return visible is None or set(namespaces) <= visible
+
+    try:
+        if missing_jobs and not may_create([ALL_SPACES]):  # bulkCreateJobs
+            raise UnableToBulkCreate("ml-job")
+        for job_type, job in missing_jobs:
+            attributes = {"job_id": job["jobId"], "datafeed_id": job["datafeedId"], "type": job_type}
+            objects.put("ml-job", job_object_id(job_type, job["jobId"]), attributes, [ALL_SPACES])
+            done["jobs"].append({"id": job["jobId"], "type": job_type})
+        for job_id, datafeed_id in datafeeds:  # addDatafeed
+            objects.job("anomaly-detector", job_id).attributes["datafeed_id"] = datafeed_id
+            done["datafeeds"].append({"id": datafeed_id, "type": "anomaly-detector"})
+        # bulkCreateTrainedModel: the spaces of a job object of that job id, else the fallback "*"
+        job_spaces = {so.attributes["job_id"]: so.namespaces for so in objects.jobs()}
+        models = []
+        for model_id in missing_models:
             job = view.model_job(model_id)
-            # bulkCreateTrainedModel: the spaces of a job object of that job id, else the fallback "*"
-            job_spaces = {so.attributes["job_id"]: so.namespaces for so in objects.jobs()}
-            namespaces = (job and job_spaces.get(job.get("job_id"))) or [ALL_SPACES]
-            objects.put("ml-trained-model", model_id, {"model_id": model_id, "job": job}, list(namespaces))
-        done["trainedModels"].append({"id": model_id})
+            models.append((model_id, job, list((job and job_spaces.get(job.get("job_id"))) or [ALL_SPACES])))
+        if not all(may_create(namespaces) for _, _, namespaces in models):
+            raise UnableToBulkCreate("ml-trained-model")
+        for model_id, job, namespaces in models:
+            objects.put("ml-trained-model", model_id, {"model_id": model_id, "job": job}, namespaces)
+            done["trainedModels"].append({"id": model_id})
+    except BoomError as error:
+        done["success"] = False
+        done["error"] = boomified(error)
     return done
 
 
@@ -449,9 +502,8 @@ def _is_item(so: SavedObject, item_type: str) -> bool:
 
 def _no_such_item(so_type: str, item_id: str, text: bool) -> Any:
     """service.ts createJobError / createTrainedModelError: a text from 8.2, before an object."""
-    reason = (
-        f"No known job with id '{item_id}'" if so_type == "ml-job" else f"No known trained model with id '{item_id}'"
-    )
+    missing = JobNotFoundInSpace([item_id]) if so_type == "ml-job" else TrainedModelNotFoundInSpace(item_id)
+    reason = missing.message
     return reason if text else {"error": {"reason": reason}, "status": 404}
 
 

@@ -723,6 +723,10 @@ class Analytics:
     def _expand(self, expression: str | None, allow_no_match: bool) -> list[str]:
         return expand_ids(expression, list(self.docs), allow_no_match=allow_no_match, missing=analytics_missing)
 
+    def page_ids(self, expression: str | None, allow_no_match: bool = True, from_: int = 0, size: int = 100) -> list:
+        """The ids a GET of this page answers, in its order."""
+        return self._expand(expression, allow_no_match)[from_ : from_ + size]
+
     def get(
         self,
         expression: str | None,

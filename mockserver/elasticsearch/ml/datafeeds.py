@@ -393,6 +393,10 @@ class Datafeeds:
     def of_job(self, job_id: str) -> str | None:
         return next((d for d, doc in self.docs.items() if doc["job_id"] == job_id), None)
 
+    def by_job(self) -> dict[str, str]:
+        """Each job's datafeed id (a job has one at most), in one walk."""
+        return {doc["job_id"]: datafeed_id for datafeed_id, doc in self.docs.items()}
+
     # -- put ----------------------------------------------------------------------------------------
     def check_new(self, datafeed_id: str, body: dict, job_exists: bool = True, text: str | None = None) -> dict:
         """The checks of the strict parser, DatafeedConfig.Builder.build and DatafeedManager.putDatafeed,

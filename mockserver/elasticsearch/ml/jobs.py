@@ -578,12 +578,13 @@ class Jobs:
         return ordered(doc, JOB_ORDER)
 
     # -- get -----------------------------------------------------------------------------------------
-    def get_one(self, job_id: str, exclude_generated: bool = False) -> dict:
+    def get_one(self, job_id: str, exclude_generated: bool = False, feeds: dict[str, str] | None = None) -> dict:
         """A job as GET shows it: with its datafeed's config when it has one. exclude_generated drops
         what the server made up, custom_settings.created_by and the datafeed (Job.doXContentBody writes
-        datafeed_config among the generated fields, "TODO in v8.0.0 move this out")."""
+        datafeed_config among the generated fields, "TODO in v8.0.0 move this out"). ``feeds`` (job id
+        to datafeed id) spares a listing one walk of the datafeeds per job."""
         doc = dict(self.docs[job_id])
-        datafeed_id = self.ml.datafeeds.of_job(job_id)
+        datafeed_id = feeds.get(job_id) if feeds is not None else self.ml.datafeeds.of_job(job_id)
         if datafeed_id is not None and not exclude_generated:
             doc["datafeed_config"] = self.ml.datafeeds.shown(datafeed_id)
         if exclude_generated:
@@ -594,7 +595,8 @@ class Jobs:
 
     def get(self, expression: str | None, allow_no_match: bool = True, exclude_generated: bool = False) -> dict:
         ids = self.expand(expression, allow_no_match)
-        return {"count": len(ids), "jobs": [self.get_one(i, exclude_generated) for i in ids]}
+        feeds = self.ml.datafeeds.by_job()
+        return {"count": len(ids), "jobs": [self.get_one(i, exclude_generated, feeds) for i in ids]}
 
     # -- stats ---------------------------------------------------------------------------------------
     def stats(self, expression: str | None, allow_no_match: bool = True) -> dict:

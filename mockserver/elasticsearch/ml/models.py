@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ...jsonvalue import clone
 from ..errors import (
     ActionRequestValidation,
     IllegalArgument,
@@ -145,6 +146,10 @@ class Models:
     def all_docs(self) -> dict[str, dict]:
         """Every model, the cluster's built-in ones included, by id."""
         return dict(sorted({**BUILT_IN_MODELS, **self.docs}.items()))
+
+    def doc_of(self, model_id: str) -> dict:
+        """One model's stored config, built-in or put (without building every model's view)."""
+        return self.docs[model_id] if model_id in self.docs else BUILT_IN_MODELS[model_id]
 
     # -- PUT ------------------------------------------------------------------------------------------
 
@@ -366,13 +371,13 @@ class Models:
                 raise StatusException(
                     "Getting the model download status is not supported when getting more than one model"
                 )
-            if self.all_docs()[page[0]].get("model_type") != "pytorch":
+            if self.doc_of(page[0]).get("model_type") != "pytorch":
                 raise StatusException("Definition status is only relevant to PyTorch model types")
         configs = [self._shown(i, include, decompress_definition, exclude_generated) for i in page]
         return {"count": count, "trained_model_configs": configs}
 
     def _shown(self, model_id: str, include: list[str], decompress: bool, exclude_generated: bool) -> dict:
-        doc = copy.deepcopy(self.all_docs()[model_id])
+        doc = clone(self.doc_of(model_id))
         aliases = sorted(a for a, target in self.aliases.items() if target == model_id)
         if aliases:  # TrainedModelConfig.Builder.setModelAliases
             doc["metadata"] = {**(doc.get("metadata") or {}), "model_aliases": aliases}

@@ -180,7 +180,7 @@ class Deployments:
                 f"cannot deploy more than one model at the same time; [{model_id}] matches models "
                 f"[{java_list(matched)}]"
             )
-        config = self.models.all_docs()[matched[0]]
+        config = self.models.doc_of(matched[0])
         if config.get("model_type") != "pytorch":
             raise StatusException(
                 f"model [{config['model_id']}] of type [{config.get('model_type', 'tree_ensemble')}] cannot be "

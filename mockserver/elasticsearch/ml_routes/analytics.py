@@ -6,22 +6,6 @@ from ..http import ELASTICSEARCH, ElasticsearchCall
 from ..ml.analytics import Places
 
 route = ELASTICSEARCH.operation
-# An action each index privilege grants, to ask the caller's roles with (HasPrivileges' question).
-PRIVILEGE_ACTIONS = {
-    "read": "indices:data/read/search",
-    "index": "indices:data/write/index",
-    "create_index": "indices:admin/create",
-}
-
-
-def _holds(call: ElasticsearchCall):
-    """Whether the caller's roles grant an index privilege on a name (None when security is off)."""
-    if call.principal is None:
-        return None
-    security = call.runtime.store["security"]
-    if security.is_superuser(call.principal):
-        return lambda privilege, index: True
-    return lambda privilege, index: security.index_matcher(call.principal, PRIVILEGE_ACTIONS[privilege])(index)
 
 
 def _paging(call: ElasticsearchCall) -> dict:
@@ -37,7 +21,7 @@ def ml_put_data_frame_analytics(call: ElasticsearchCall):
         principal=call.principal,
         places=Places(call.body_text),
         warn=call.warn,
-        holds=_holds(call),
+        holds=call.runtime.store["security"].index_privilege_check(call.principal),
     )
     return 200, config
 
