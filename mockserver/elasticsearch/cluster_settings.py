@@ -31,7 +31,7 @@ TRANSIENT_DEPRECATION = (  # RestClusterUpdateSettingsAction.TRANSIENT_SETTINGS_
 def parse_memory_size(key: str, value: str) -> None:
     """Setting.memorySizeSetting (MemorySizeValue.parseBytesSizeValueOrHeapRatio): a byte size or a
     percentage of the heap; Setting.get rethrows the parse exception as an illegal argument."""
-    from .ml.analytics import parse_byte_size  # ByteSizeValue.parseBytesSizeValue
+    from .ml.common import parse_byte_size  # ByteSizeValue.parseBytesSizeValue
 
     if value.endswith("%"):
         try:

@@ -49,7 +49,7 @@ class Ml:
         """xpack.ml.max_model_memory_limit as (bytes, getStringRep), when it is set to more than nothing
         (a percentage of the heap the mock does not have is taken as no limit)."""
         from ..cluster_settings import MAX_MODEL_MEMORY_LIMIT
-        from .analytics import parse_byte_size
+        from .common import parse_byte_size
 
         value = self.settings.get(MAX_MODEL_MEMORY_LIMIT)
         if value.endswith("%"):
