@@ -478,6 +478,15 @@ def test_update_jobs_spaces_of_an_unknown_job_and_nothing_to_do(kibana):
     assert k.ok("POST", "update_jobs_spaces", body=moves("nope")) == {}
 
 
+def test_a_space_both_added_and_removed_is_the_saved_objects_clients_refusal(kibana):
+    """updateObjectsSpaces refuses it for ML as for /api/spaces/_update_objects_spaces: nothing moves."""
+    k = kibana
+    k.job("job1")
+    reply = k.call("POST", "update_jobs_spaces", body=moves("job1", add=["space1"], remove=["space1"]))
+    assert boom(reply, 400, "spacesToAdd and spacesToRemove cannot contain any of the same strings: Bad Request")
+    assert k.job_spaces("job1", "anomaly-detector") == ["default"]
+
+
 @pytest.mark.parametrize("version, kept", [("9.3.0", False), ("9.5.0", True)])
 def test_removing_a_job_from_all_its_spaces(tmp_path, version, kept):
     """#276490 (after 9.3): refused with a 400; before, core deletes an object left in no space."""

@@ -24,6 +24,7 @@ from .errors import (
     UnknownQueryKey,
 )
 from .saved_objects import ALL_SPACES, JOB_TYPES, SavedObject, job_object_id
+from .shared_objects import check_disjoint
 
 if TYPE_CHECKING:
     from ..elasticsearch.ml import Ml
@@ -466,6 +467,7 @@ def update_spaces(
             current = everywhere[item_id].namespaces if item_id in everywhere else []
             if current and all(s in spaces_to_remove for s in current):
                 raise CannotRemoveFromAllSpaces(ITEM_WORDS[so_type], item_id)
+    check_disjoint(spaces_to_add, spaces_to_remove)  # the saved objects client's own refusal
     typed = version >= GROUPED_FORMAT_SINCE
     extra = {"type": item_type} if typed else {}
     results: dict[str, dict] = {}

@@ -39,6 +39,13 @@ UNKNOWN_SPACE = "?"
 MayShare = Callable[[str, str], bool] | None
 
 
+def check_disjoint(to_add: list[str], to_remove: list[str]) -> None:
+    """updateObjectsSpaces refuses a space both added and removed, whoever calls it (ML's spaces
+    routes call it too)."""
+    if set(to_add) & set(to_remove):
+        raise SavedObjectBadRequest("spacesToAdd and spacesToRemove cannot contain any of the same strings")
+
+
 class SharedObjects:
     """The saved objects as the repository sees them from one space, at one Kibana version."""
 
@@ -81,8 +88,7 @@ class SharedObjects:
         is deleted. Per object: its spaces, or the error that stopped it."""
         if not to_add and not to_remove:
             raise SavedObjectBadRequest("spacesToAdd and/or spacesToRemove must be a non-empty array of strings")
-        if set(to_add) & set(to_remove):
-            raise SavedObjectBadRequest("spacesToAdd and spacesToRemove cannot contain any of the same strings")
+        check_disjoint(to_add, to_remove)
         results: list[dict[str, Any] | None] = []
         valid: list[tuple[int, str, str]] = []
         for i, obj in enumerate(objects):
