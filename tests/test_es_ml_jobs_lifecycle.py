@@ -162,12 +162,15 @@ def test_close_with_no_match(http):
 
 
 def test_closing_a_job_stops_its_started_datafeed(http):
-    http.post("/_ml/anomaly_detectors/myjob1/_open")
-    # Starting a datafeed is the Datafeeds' own route: its state is set where it lives.
-    datafeeds = http.client.application.extensions["mockserver"].store["elasticsearch"].ml.datafeeds
-    datafeeds.states["datafeed-myjob1"] = "started"
+    feed = http.get("/_ml/datafeeds/datafeed-myjob1").json["datafeeds"][0]
+    for index in feed["indices"]:  # what the datafeed searches, with the job's time field mapped
+        http.put(f"/{index}", json={"mappings": {"properties": {"timestamp": {"type": "date"}}}})
+    assert http.post("/_ml/anomaly_detectors/myjob1/_open").status == 200
+    reply = http.post("/_ml/datafeeds/datafeed-myjob1/_start")
+    assert reply.status == 200, reply.text
     assert http.post("/_ml/anomaly_detectors/myjob1/_close").json == {"closed": True}
-    assert datafeeds.state_of("datafeed-myjob1") == "stopped"
+    stats = http.get("/_ml/datafeeds/datafeed-myjob1/_stats").json["datafeeds"][0]
+    assert stats["state"] == "stopped"
 
 
 def test_reopening_clears_the_finished_time(http):
