@@ -15,8 +15,7 @@ from ..clock import IdGenerator
 from ..dates import DateParseError, date_value
 from ..errors import ActionRequestValidation, IllegalArgument, ResourceNotFound, StatusException
 from ..xcontent import java_hashmap_order
-from .common import MAX_ID_LENGTH, check_same_id, expand_ids, invalid_id, is_valid_id
-from .jobs import job_missing
+from .common import MAX_ID_LENGTH, check_same_id, expand_ids, invalid_id, is_valid_id, job_missing
 
 if TYPE_CHECKING:
     from . import Ml

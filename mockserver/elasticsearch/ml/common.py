@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NODE_ID, IllegalArgument, ParseException, StatusException
+from ..errors import NODE_ID, IllegalArgument, ParseException, ResourceNotFound, StatusException
 
 if TYPE_CHECKING:
     from ...security import Principal
@@ -295,3 +295,8 @@ class TimeValue:
             return "0s"
         unit, factor = next(((u, f) for u, f in reversed(_TIME_UNITS) if self.nanos >= f), ("nanos", 1))
         return one_decimal(self.nanos / factor) + unit
+
+
+def job_missing(ids: str) -> ResourceNotFound:
+    """Messages.JOB_UNKNOWN_ID, which jobs, datafeeds and calendars all answer."""
+    return ResourceNotFound(f"No known job with id '{ids}'")

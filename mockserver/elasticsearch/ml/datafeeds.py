@@ -25,8 +25,7 @@ from ..errors import (
 )
 from ..query import NamedObjectNotFound, parse_query
 from ..xcontent import Locations, Locator, java_string_hash
-from .common import ID_PATTERN, TimeValue, authorization_of, expand_ids, invalid_id, ml_node, ordered
-from .jobs import job_missing
+from .common import ID_PATTERN, TimeValue, authorization_of, expand_ids, invalid_id, job_missing, ml_node, ordered
 
 if TYPE_CHECKING:
     from ...security import Principal

@@ -16,7 +16,6 @@ from ..errors import (
     IllegalState,
     IndexOutOfBounds,
     ResourceAlreadyExists,
-    ResourceNotFound,
     StatusException,
     XContentParseError,
 )
@@ -35,6 +34,7 @@ from .common import (
     invalid_id,
     is_valid_id,
     java_number,
+    job_missing,
     ml_node,
     now_millis,
     ordered,
@@ -125,10 +125,6 @@ DEPRECATED_ALLOW_NO_JOBS = "Deprecated field [allow_no_jobs] used, expected [all
 # node's first job.
 PROCESS_MEMORY_OVERHEAD = 10 * 1024**2
 NATIVE_CODE_OVERHEAD = 30 * 1024**2
-
-
-def job_missing(ids: str) -> ResourceNotFound:
-    return ResourceNotFound(f"No known job with id '{ids}'")
 
 
 def names_clash(name: str) -> ResourceAlreadyExists:
