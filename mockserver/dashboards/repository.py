@@ -51,14 +51,15 @@ def decode_version(version: str) -> tuple[int, int]:
     return seq_no, primary_term
 
 
-def item_error(so_type: str, so_id: str, error: BoomError) -> dict:
-    """A bulk answer's failed item: the error's body without its attributes."""
+def item_error(so_type: str, so_id: str | None, error: BoomError) -> dict:
+    """A bulk answer's failed item: the repository's ``errorContent``, the Boom error's output payload
+    (statusCode, error, message, in Boom's order), without attributes. An object sent without an id
+    has none here either (``id: object.id`` is undefined, which JSON leaves out)."""
     body = boom_body(error)
-    return {
-        "id": so_id,
-        "type": so_type,
-        "error": {"error": body["error"], "message": body["message"], "statusCode": body["statusCode"]},
-    }
+    item: dict[str, Any] = {} if so_id is None else {"id": so_id}
+    item["type"] = so_type
+    item["error"] = {"statusCode": body["statusCode"], "error": body["error"], "message": body["message"]}
+    return item
 
 
 def deep_merge(target: dict, changes: dict) -> None:
