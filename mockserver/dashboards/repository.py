@@ -22,6 +22,7 @@ from .errors import (
     InvalidVersion,
     MigrationFailed,
     MigrationTooNew,
+    ResultWindowTooLarge,
     SavedObjectConflict,
     SavedObjectNotFound,
     SortOnTextField,
@@ -35,6 +36,7 @@ from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, valu
 from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
 
 DEFAULT_NAMESPACE = "default"
+MAX_RESULT_WINDOW = 10000  # the saved objects index's index.max_result_window (OpenSearch's IndexSettings default)
 
 
 def encode_version(seq_no: int, primary_term: int) -> str:
@@ -331,6 +333,10 @@ class Repository:
             return empty
         keep = kql.predicate(self._checked_filter(filter, allowed, types), types) if filter else None
         sort_key = self._sort_key(sort_field, allowed, types) if sort_field else None
+        # The search asks from = per_page * (page - 1) and size = per_page; OpenSearch checks the window
+        # once the query and sort are parsed (DefaultSearchContext.preProcess), whatever would match.
+        if per_page * page > MAX_RESULT_WINDOW:
+            raise ResultWindowTooLarge(per_page * page, MAX_RESULT_WINDOW)
         wanted_namespaces = {DEFAULT_NAMESPACE if n == "*" else n for n in (namespaces or [DEFAULT_NAMESPACE])}
         hits: list[tuple[dict, float]] = []
         for so_type in allowed:
