@@ -152,6 +152,14 @@ class HapiProduct(BoomProduct):
         JSON where the schema takes an object or an array; a form as its fields; any other type 415."""
         if req.method in ("GET", "HEAD"):  # hapi reads no payload for these (route.js)
             return None
+        if schemas.document.get("request", {}).get("parse") is False:
+            # A route that validates no body (``validate: false``) gets hapi's ``parse: false, output:
+            # 'stream'`` (core's router.ts validOptions): only an announced length over the limit is
+            # refused; the body is never read, whatever its type or content.
+            if req.content_length is not None and req.content_length > max_bytes:
+                raise PayloadTooLarge(max_bytes)
+            req.get_data(cache=True)  # drained, so that the connection can serve the next request
+            return None
         if req.content_length is not None and req.content_length > max_bytes:
             raise PayloadTooLarge(max_bytes)
         data = decoded(req, req.get_data(cache=True), max_bytes)

@@ -461,3 +461,38 @@ def test_reset_keeps_python_types():
     client.post("/_mock/reset")
     reply = client.post("/api/saved_objects/note", json={"attributes": {}, "migrationVersion": {}}, headers=XSRF)
     assert reply.status_code == 200 and reply.json["attributes"] == {"owner": "nobody"}
+
+
+def test_bulk_item_errors_are_boom_payloads_in_booms_order(http):
+    # errorContent(error) is the Boom error's output.payload: statusCode, error, message, in that order.
+    create(http, "visualization", {"attributes": {}}, "exists")
+    got = http.post(
+        "/api/saved_objects/_bulk_get",
+        json=[{"type": "visualization", "id": "missing"}, {"type": "wigwag", "id": "x"}],
+        headers=XSRF,
+    )
+    created = http.post(
+        "/api/saved_objects/_bulk_create",
+        json=[{"type": "visualization", "id": "exists", "attributes": {}}, {"type": "wigwag", "attributes": {}}],
+        headers=XSRF,
+    )
+    updated = http.put(
+        "/api/saved_objects/_bulk_update",
+        json=[{"type": "visualization", "id": "nope", "attributes": {}}],
+        headers=XSRF,
+    )
+    items = [*got.json["saved_objects"], *created.json["saved_objects"], *updated.json["saved_objects"]]
+    for item in items:
+        assert list(item["error"]) == ["statusCode", "error", "message"], item
+    assert '"error":{"statusCode":404,"error":"Not Found","message":"Saved object [visualization/missing] not ' in (
+        got.text
+    )
+    # An object sent without an id has none in its error either (id: object.id, undefined, left out of JSON).
+    assert created.json["saved_objects"][1] == {
+        "type": "wigwag",
+        "error": {
+            "statusCode": 400,
+            "error": "Bad Request",
+            "message": "Unsupported saved object type: 'wigwag': Bad Request",
+        },
+    }

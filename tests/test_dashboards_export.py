@@ -243,3 +243,19 @@ def test_docs_export_of_every_type_with_references(http):
     details = lines[-1]
     assert details["exportedCount"] == len(lines) - 1 and details["missingRefCount"] == 0
     assert {"config", "index-pattern", "search", "visualization", "dashboard"} <= {o["type"] for o in lines[:-1]}
+
+
+def test_an_export_limit_past_the_result_window_fails_as_the_search_does(tmp_path):
+    # fetchObjectsToExport asks find for one page of the limit itself (perPage: exportSizeLimit):
+    # over 10000, OpenSearch refuses the window and the repository decorates its 400.
+    http = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 10001}}})
+    boom(
+        http.post(EXPORT, json={"type": "config"}, headers=XSRF),
+        400,
+        "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Result window is "
+        "too large, from + size must be less than or equal to: [10000] but was [10001]. See the scroll api for a "
+        "more efficient way to request large data sets. This limit can be set by changing the "
+        "[index.max_result_window] index level setting.",
+    )
+    lines, _ = export(http, {"objects": [{"type": "config", "id": "3.0.0"}]})
+    assert len(lines) == 2

@@ -292,3 +292,46 @@ def test_kuery_syntax_errors(http, filter_, expected):
     first_line, expression, marker = reply.json["message"].split("\n")
     assert first_line == f"DQLSyntaxError: {expected}"
     assert expression == filter_ and marker.endswith("^: Bad Request")
+
+
+# -- past OpenSearch's result window -------------------------------------------------------------
+WINDOW = (
+    "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Result window is "
+    "too large, from + size must be less than or equal to: [10000] but was [{n}]. See the scroll api for a more "
+    "efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] "
+    "index level setting."
+)
+
+
+def test_a_page_past_the_result_window_is_opensearchs_400(http):
+    # from = per_page * (page - 1), size = per_page: OpenSearch refuses from + size over 10000, and the
+    # repository decorates it (decorateOpenSearchError -> createBadRequestError of the reason).
+    reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "per_page": 10001})
+    assert reply.status == 400
+    assert reply.text == json.dumps(
+        {"statusCode": 400, "error": "Bad Request", "message": WINDOW.format(n=10001)}, separators=(",", ":")
+    )
+    error(http, WINDOW.format(n=10002), type="visualization", page=2, per_page=5001)
+    error(http, WINDOW.format(n=20000), type=["visualization", "dashboard"], page=10000, per_page=2, search="x")
+
+
+def test_the_window_itself_is_allowed(http):
+    assert find(http, type="visualization", per_page=10000)["total"] == 3
+    assert find(http, type="visualization", page=10000, per_page=1)["saved_objects"] == []
+    assert find(http, type="visualization", page=10**9, per_page=0)["saved_objects"] == []
+
+
+def test_what_is_refused_before_the_window(http):
+    # No type the repository knows: the empty answer, without a search at all.
+    assert find(http, type="wigwag", page=3, per_page=5000) == {
+        "page": 3,
+        "per_page": 5000,
+        "total": 0,
+        "saved_objects": [],
+    }
+    # The filter and the sort are checked first (the sort when OpenSearch parses the request).
+    error(http, "Unknown sort field nope", type="visualization", sort_field="nope", per_page=20000)
+    reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "sort_field": "title", "page": 501})
+    assert reply.status == 400 and "Text fields are not optimised" in reply.json["message"]
+    reply = http.get("/api/saved_objects/_find", query={"type": "visualization", "filter": "nope.x:1", "page": 501})
+    assert reply.status == 400 and reply.json["message"].startswith("This type nope is not allowed")

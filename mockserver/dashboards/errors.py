@@ -101,25 +101,44 @@ class UnsortableAcrossTypes(BadRequest):
         super().__init__(f"Unable to sort multiple types by field {field}, not a root property")
 
 
-class SortOnTextField(BadRequest):
-    """OpenSearch's refusal, passed on as the repository words it."""
+class SearchFailedOnEveryShard(BadRequest):
+    """OpenSearch's 400 for a search whose every shard refused it with an illegal_argument_exception,
+    as decorateOpenSearchError passes it on: createBadRequestError's ``<error.reason>: <message>``,
+    the client's ResponseError message being ``<type>: [<root cause type>] Reason: <root cause reason>``
+    (opensearch-js lib/errors.js). The saved objects index has one shard: one root cause."""
 
-    def __init__(self, field: str):
+    def __init__(self, cause: str):
         super().__init__(
-            "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Text fields "
-            "are not optimised for operations that require per-document field data like aggregations and sorting, "
-            "so these operations are disabled by default. Please use a keyword field instead. Alternatively, set "
-            f"fielddata=true on [{field}] in order to load field data by uninverting the inverted index. Note that "
-            "this can use significant memory."
+            f"all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: {cause}"
         )
 
 
-class SortWithoutFielddata(BadRequest):
+class SortOnTextField(SearchFailedOnEveryShard):
+    def __init__(self, field: str):
+        super().__init__(
+            "Text fields are not optimised for operations that require per-document field data like aggregations "
+            "and sorting, so these operations are disabled by default. Please use a keyword field instead. "
+            f"Alternatively, set fielddata=true on [{field}] in order to load field data by uninverting the "
+            "inverted index. Note that this can use significant memory."
+        )
+
+
+class SortWithoutFielddata(SearchFailedOnEveryShard):
     def __init__(self, field: str, kind: str):
         super().__init__(
-            "all shards failed: search_phase_execution_exception: [illegal_argument_exception] Reason: Can't load "
-            f"fielddata on [{field}] because fielddata is unsupported on fields of type [{kind}]. Use doc values "
-            "instead."
+            f"Can't load fielddata on [{field}] because fielddata is unsupported on fields of type [{kind}]. "
+            "Use doc values instead."
+        )
+
+
+class ResultWindowTooLarge(SearchFailedOnEveryShard):
+    """DefaultSearchContext.preProcess: from + size over the index's max_result_window."""
+
+    def __init__(self, window: int, limit: int):
+        super().__init__(
+            f"Result window is too large, from + size must be less than or equal to: [{limit}] but was [{window}]. "
+            "See the scroll api for a more efficient way to request large data sets. This limit can be set by "
+            "changing the [index.max_result_window] index level setting."
         )
 
 

@@ -68,7 +68,8 @@ def export(
             raise ExportObjectsMissing(missing)
         roots = fetched
     elif type:
-        found = repository.find(types, type=type, search=search, per_page=size_limit + 1, workspaces=workspaces)
+        # fetchObjectsToExport asks one page of the limit itself: over 10000, OpenSearch refuses the window.
+        found = repository.find(types, type=type, search=search, per_page=size_limit, workspaces=workspaces)
         if found["total"] > size_limit:
             raise ExportLimitExceeded(size_limit)
         roots = sorted(found["saved_objects"], key=lambda o: o["id"].encode("utf-16-be"))  # JavaScript's order

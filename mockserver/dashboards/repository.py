@@ -22,6 +22,7 @@ from .errors import (
     InvalidVersion,
     MigrationFailed,
     MigrationTooNew,
+    ResultWindowTooLarge,
     SavedObjectConflict,
     SavedObjectNotFound,
     SortOnTextField,
@@ -35,6 +36,7 @@ from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, valu
 from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
 
 DEFAULT_NAMESPACE = "default"
+MAX_RESULT_WINDOW = 10000  # the saved objects index's index.max_result_window (OpenSearch's IndexSettings default)
 
 
 def encode_version(seq_no: int, primary_term: int) -> str:
@@ -51,14 +53,15 @@ def decode_version(version: str) -> tuple[int, int]:
     return seq_no, primary_term
 
 
-def item_error(so_type: str, so_id: str, error: BoomError) -> dict:
-    """A bulk answer's failed item: the error's body without its attributes."""
+def item_error(so_type: str, so_id: str | None, error: BoomError) -> dict:
+    """A bulk answer's failed item: the repository's ``errorContent``, the Boom error's output payload
+    (statusCode, error, message, in Boom's order), without attributes. An object sent without an id
+    has none here either (``id: object.id`` is undefined, which JSON leaves out)."""
     body = boom_body(error)
-    return {
-        "id": so_id,
-        "type": so_type,
-        "error": {"error": body["error"], "message": body["message"], "statusCode": body["statusCode"]},
-    }
+    item: dict[str, Any] = {} if so_id is None else {"id": so_id}
+    item["type"] = so_type
+    item["error"] = {"statusCode": body["statusCode"], "error": body["error"], "message": body["message"]}
+    return item
 
 
 def deep_merge(target: dict, changes: dict) -> None:
@@ -330,6 +333,10 @@ class Repository:
             return empty
         keep = kql.predicate(self._checked_filter(filter, allowed, types), types) if filter else None
         sort_key = self._sort_key(sort_field, allowed, types) if sort_field else None
+        # The search asks from = per_page * (page - 1) and size = per_page; OpenSearch checks the window
+        # once the query and sort are parsed (DefaultSearchContext.preProcess), whatever would match.
+        if per_page * page > MAX_RESULT_WINDOW:
+            raise ResultWindowTooLarge(per_page * page, MAX_RESULT_WINDOW)
         wanted_namespaces = {DEFAULT_NAMESPACE if n == "*" else n for n in (namespaces or [DEFAULT_NAMESPACE])}
         hits: list[tuple[dict, float]] = []
         for so_type in allowed:

@@ -112,6 +112,20 @@ def _import_target(call: DashboardsCall) -> imports.ImportTarget:
     )
 
 
+@route("POST", f"{BASE}/_log_legacy_import", "saved_objects.log_legacy_import")
+def log_legacy_import(call: DashboardsCall):
+    # log_legacy_import.ts: validates nothing, logs a deprecation warning (the server's log) and
+    # answers; the objects of a legacy .json import are written by the browser, one create each.
+    return 200, {"success": True}
+
+
+@route("POST", "/internal/saved_objects/_migrate", "saved_objects.migrate")
+def migrate(call: DashboardsCall):
+    # migrate.ts: runMigrations({rerun: true}). The mock migrates every object as it is written, so
+    # the saved objects index never holds an out-of-date document: the migrator skips it.
+    return 200, {"success": True}
+
+
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
 def get(call: DashboardsCall):
     return 200, _repository(call).get(call.state.types, call.path["type"], call.path["id"])
