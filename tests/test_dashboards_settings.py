@@ -299,3 +299,20 @@ def test_a_bad_ini_line_is_a_usage_error(pytester):
     pytester.makepyfile("def test_x(mockserver_client):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert "mockserver_dashboards_config: [nonsense] is not KEY=VALUE" in result.stdout.str() + result.stderr.str()
+
+
+def test_max_payload_bytes_limits_every_other_body():
+    http = dashboards(dashboards_config={"server.maxPayloadBytes": 100})
+    reply = http.post("/api/saved_objects/config/big", json={"attributes": {"pad": "x" * 200}}, headers=XSRF)
+    assert reply.status == 413
+    assert http.post("/api/saved_objects/config/small", json={"attributes": {}}, headers=XSRF).status == 200
+
+
+def test_settings_survive_a_reset():
+    app = create_app(products=["dashboards"], dashboards_version="2.19.0", dashboards_config={"migrations.skip": True})
+    from mockserver.app import runtime_of
+
+    runtime = runtime_of(app)
+    runtime.reset()
+    state = runtime.store.products["dashboards"]
+    assert state.release.version == "2.19.0" and state.config_value("migrations.skip") is True
