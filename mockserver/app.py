@@ -53,6 +53,8 @@ def create_app(
     strict: bool | None = None,
     elasticsearch_version: str | None = None,
     kibana_version: str | None = None,
+    dashboards_version: str | None = None,
+    dashboards_config: dict | None = None,
     kibana_sync_on_start: bool | None = None,
     kibana_sync_interval: float | None = None,
     auth: str | None = None,
@@ -71,10 +73,15 @@ def create_app(
     ML pass at start and periodically (both off by default); these three win over what fixtures say.
     ``elasticsearch_version``: the Elasticsearch release to behave as (``GET /``, which endpoints exist,
     the compatible-with majors; default 9.6.0), like ``settings.version`` of the fixtures' elasticsearch
-    section. ``auth``: ``"user:password"`` turns security on, with that user as a superuser: every product route
-    then needs its Basic credentials or an API key issued for them. ``saved_object_types``: more
-    OpenSearch Dashboards saved-object types (:class:`mockserver.dashboards.SavedObjectsType`, with their
-    migrations), registered before the fixtures load, as plugins register them. ``journal_size``: how
+    section. ``dashboards_version``: the OpenSearch Dashboards version to behave as (the ``osd-version`` its
+    clients send, the ``config`` object's id; default 3.6.0); ``dashboards_config``: opensearch_dashboards.yml
+    settings by their names (``{"server.xsrf.disableProtection": True}``), an unknown key refused as OSD
+    refuses it; both as ``settings.version`` and ``settings.config`` of the fixtures' dashboards section, a
+    bad one a ValueError here. ``auth``: ``"user:password"`` turns security on, with that user as a
+    superuser: every product route then needs its Basic credentials or an API key issued for them.
+    ``saved_object_types``: more OpenSearch Dashboards saved-object types
+    (:class:`mockserver.dashboards.SavedObjectsType`, with their migrations), registered before the
+    fixtures load, as plugins register them. ``journal_size``: how
     many requests the journal keeps (0: none). ``control_api=False`` serves no ``/_mock/`` routes (a
     stand-in that others share). A bad fixture raises
     :class:`mockserver.errors.FixtureError` here, at start.
@@ -106,6 +113,9 @@ def create_app(
         documents.append(("create_app options", {"kibana": {"settings": settings}}))
     if elasticsearch_version is not None and "elasticsearch" in served:
         documents.append(("create_app options", {"elasticsearch": {"settings": {"version": elasticsearch_version}}}))
+    dashboards = dashboards_settings(dashboards_version, dashboards_config)
+    if dashboards and "dashboards" in served:
+        documents.append(("create_app options", {"dashboards": {"settings": dashboards}}))
     if auth is not None:
         username, _, password = auth.partition(":")
         if not username or not password:
@@ -130,6 +140,25 @@ def create_app(
         start_periodic(product, store)
 
     return flask_app(runtime, served)
+
+
+def dashboards_settings(version: str | None, config: dict | None) -> dict:
+    """The dashboards fixture settings of create_app's options, checked here so a bad one is a ValueError
+    naming the option."""
+    from .dashboards.config import validated
+    from .dashboards.versions import checked_version
+
+    settings: dict = {}
+    if version is not None:
+        settings["version"] = checked_version(version, "dashboards_version")
+    if config:
+        if not isinstance(config, dict):
+            raise ValueError(f"dashboards_config is a mapping of settings, not {type(config).__name__}")
+        try:
+            settings["config"] = validated(config)
+        except ValueError as e:
+            raise ValueError(f"dashboards_config: {e}") from None
+    return settings
 
 
 def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:

@@ -31,6 +31,16 @@ def version_number(text: str) -> str:
     return text
 
 
+def config_assignment(text: str) -> tuple[str, object]:
+    """A KEY=VALUE of --dashboards-config, its VALUE read as YAML."""
+    from .dashboards.config import assignment
+
+    try:
+        return assignment(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mockserver", description=DESCRIPTION)
     root.add_argument("--version", action="version", version=f"mockserver {__version__}")
@@ -90,6 +100,23 @@ def parser() -> argparse.ArgumentParser:
         type=version_number,
         metavar="X.Y.Z",
         help="the Kibana version to behave as (sync response format and defaults; default 9.1.0)",
+    )
+    serve.add_argument(
+        "--dashboards-version",
+        type=version_number,
+        metavar="X.Y.Z",
+        help="the OpenSearch Dashboards version to behave as (the osd-version clients send, the config "
+        "object's id; default 3.6.0)",
+    )
+    serve.add_argument(
+        "--dashboards-config",
+        type=config_assignment,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an opensearch_dashboards.yml setting by its name, VALUE a YAML scalar or [list] (repeatable): "
+        "server.xsrf.disableProtection=true, server.xsrf.allowlist=[/api/saved_objects/_import], "
+        "savedObjects.maxImportExportSize=500 ...",
     )
     serve.add_argument(
         "--kibana-sync-on-start",
@@ -152,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             strict=args.strict,
             elasticsearch_version=args.elasticsearch_version,
             kibana_version=args.kibana_version,
+            dashboards_version=args.dashboards_version,
+            dashboards_config=dict(args.dashboards_config),
             kibana_sync_on_start=args.kibana_sync_on_start or None,
             kibana_sync_interval=args.kibana_sync_interval,
             auth=args.auth,

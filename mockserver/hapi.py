@@ -136,11 +136,16 @@ class HapiProduct(BoomProduct):
         """The version a browser client must send in ``{prefix}-version``."""
         raise NotImplementedError
 
+    def xsrf_required(self, req: Request, runtime) -> bool:
+        """Whether the XSRF check applies to this request's route (the server's xsrf settings)."""
+        return True
+
     def check_headers(self, req: Request, runtime) -> None:
         """core's onPostAuth checks: the XSRF header on a request that changes something, and the
         browser client's version when it sends one."""
         xsrf, version = f"{self.header_prefix}-xsrf", f"{self.header_prefix}-version"
-        if req.method not in SAFE_METHODS and xsrf not in req.headers and version not in req.headers:
+        needs_xsrf = req.method not in SAFE_METHODS and self.xsrf_required(req, runtime)
+        if needs_xsrf and xsrf not in req.headers and version not in req.headers:
             raise MissingXsrfHeader(xsrf)
         sent, expected = req.headers.get(version), self.expected_version(runtime)
         if sent is not None and sent != expected:

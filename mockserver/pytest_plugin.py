@@ -21,9 +21,10 @@ for the others. Markers, applied after the reset:
 
 ini options: ``mockserver_fixtures`` (paths, one a line), ``mockserver_default_fixtures`` (bool),
 ``mockserver_products`` (names), ``mockserver_strict`` (bool), ``mockserver_auth`` (USER:PASSWORD: security
-on), ``mockserver_elasticsearch_version``, ``mockserver_kibana_version``, ``mockserver_fail_on_unmatched``
-(bool: a test whose requests no route matched fails, listing them). Each pytest-xdist worker is its own
-session, with its own server and state.
+on), ``mockserver_elasticsearch_version``, ``mockserver_kibana_version``, ``mockserver_dashboards_version``,
+``mockserver_dashboards_config`` (KEY=VALUE lines, opensearch_dashboards.yml settings),
+``mockserver_fail_on_unmatched`` (bool: a test whose requests no route matched fails, listing them). Each
+pytest-xdist worker is its own session, with its own server and state.
 
 Nothing of the app is imported until a fixture is asked for: a session that never uses the mock
 pays for this module alone.
@@ -70,6 +71,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_auth", "USER:PASSWORD: mockserver's routes need these credentials", default="")
     parser.addini("mockserver_elasticsearch_version", "the Elasticsearch release mockserver behaves as", default="")
     parser.addini("mockserver_kibana_version", "the Kibana version mockserver behaves as", default="")
+    parser.addini(
+        "mockserver_dashboards_version", "the OpenSearch Dashboards version mockserver behaves as", default=""
+    )
+    parser.addini(
+        "mockserver_dashboards_config",
+        "opensearch_dashboards.yml settings for mockserver, KEY=VALUE one a line",
+        type="linelist",
+        default=[],
+    )
     parser.addini(
         "mockserver_fail_on_unmatched",
         "fail a test that sent mockserver a request no route matched",
@@ -220,7 +230,22 @@ def mockserver_app(pytestconfig: pytest.Config):
         auth=pytestconfig.getini("mockserver_auth") or None,
         elasticsearch_version=pytestconfig.getini("mockserver_elasticsearch_version") or None,
         kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
+        dashboards_version=pytestconfig.getini("mockserver_dashboards_version") or None,
+        dashboards_config=dashboards_config(pytestconfig),
     )
+
+
+def dashboards_config(config: pytest.Config) -> dict:
+    from .dashboards.config import assignment
+
+    settings = {}
+    for line in config.getini("mockserver_dashboards_config"):
+        try:
+            key, value = assignment(line)
+        except ValueError as e:
+            raise pytest.UsageError(f"mockserver_dashboards_config: {e}") from None
+        settings[key] = value
+    return settings
 
 
 def save_state(runtime: Runtime, path: str | Path) -> Path:

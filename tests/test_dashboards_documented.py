@@ -44,12 +44,12 @@ def test_readme_bulk_get(http):
     reply = http.post(
         "/api/saved_objects/_bulk_get",
         headers=XSRF,
-        json=[{"type": "index-pattern", "id": PATTERN}, {"type": "config", "id": "3.0.0"}],
+        json=[{"type": "index-pattern", "id": PATTERN}, {"type": "config", "id": "3.6.0"}],
     )
     pattern, config = reply.json["saved_objects"]
     assert pattern["version"] == "WzksMl0="
     assert config == {
-        "id": "3.0.0",
+        "id": "3.6.0",
         "type": "config",
         "namespaces": ["default"],
         "updated_at": "2024-03-19T06:11:41.608Z",
@@ -187,7 +187,7 @@ def test_dashboard_links_its_objects(http):
 
 
 def test_headers_and_unknown_routes(mockserver_client):
-    reply = mockserver_client.get("/api/saved_objects/config/3.0.0")
+    reply = mockserver_client.get("/api/saved_objects/config/3.6.0")
     assert reply.headers["osd-name"] == "mockserver"
     assert reply.headers["cache-control"] == "private, no-cache, no-store, must-revalidate"
     assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
@@ -203,7 +203,7 @@ def test_headers_and_unknown_routes(mockserver_client):
 
 def test_osd_version_header(http):
     reply = http.post("/api/saved_objects/config", json={"attributes": {}}, headers={"osd-version": "1.0.0"})
-    assert reply.status == 400 and reply.json["attributes"] == {"expected": "3.0.0", "got": "1.0.0"}
+    assert reply.status == 400 and reply.json["attributes"] == {"expected": "3.6.0", "got": "1.0.0"}
 
 
 @pytest.fixture
@@ -214,17 +214,17 @@ def secured():
 def test_dashboards_needs_credentials(secured):
     import base64
 
-    reply = secured.get("/api/saved_objects/config/3.0.0")
+    reply = secured.get("/api/saved_objects/config/3.6.0")
     assert (reply.status, reply.json) == (
         401,
         {"statusCode": 401, "error": "Unauthorized", "message": "Authentication required"},
     )
     bad = secured.get(
-        "/api/saved_objects/config/3.0.0", headers={"Authorization": "Basic " + base64.b64encode(b"admin:x").decode()}
+        "/api/saved_objects/config/3.6.0", headers={"Authorization": "Basic " + base64.b64encode(b"admin:x").decode()}
     )
     assert bad.json["message"] == "Authentication Exception"
     ok = secured.get(
-        "/api/saved_objects/config/3.0.0",
+        "/api/saved_objects/config/3.6.0",
         headers={"Authorization": "Basic " + base64.b64encode(b"admin:admin").decode()},
     )
     assert ok.status == 200

@@ -621,9 +621,9 @@ def test_resolve_reports_unsupported_types_of_the_whole_file_and_refuses_config(
     text = ndjson({"type": "bogus", "id": "b", "attributes": {}}, viz("v", "V"))
     answer = resolved(http, text, [{"type": "visualization", "id": "v"}])
     assert answer["errors"][0]["error"] == {"type": "unsupported_type"} and answer["successCount"] == 1
-    config = ndjson({"type": "config", "id": "3.0.0", "attributes": {"buildNum": 1}}, viz("w", "W"))
+    config = ndjson({"type": "config", "id": "3.6.0", "attributes": {"buildNum": 1}}, viz("w", "W"))
     assert resolved(
-        http, config, [{"type": "config", "id": "3.0.0", "overwrite": True}, {"type": "visualization", "id": "w"}]
+        http, config, [{"type": "config", "id": "3.6.0", "overwrite": True}, {"type": "visualization", "id": "w"}]
     ) == {
         "successCount": 0,
         "success": False,
@@ -631,9 +631,9 @@ def test_resolve_reports_unsupported_types_of_the_whole_file_and_refuses_config(
             {
                 "error": {"type": "unsupported_type"},
                 "type": "config",
-                "id": "3.0.0",
-                "title": "3.0.0",
-                "meta": {"title": "3.0.0"},
+                "id": "3.6.0",
+                "title": "3.6.0",
+                "meta": {"title": "3.6.0"},
             }
         ],
     }

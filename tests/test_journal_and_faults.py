@@ -130,7 +130,7 @@ def test_boom_products_answer_their_own_body(mockserver_client):
             {"product": "kibana", "status": 500, "message": "Kibana is on fire"},
         ],
     )
-    reply = mockserver_client.get("/api/saved_objects/config/3.0.0")
+    reply = mockserver_client.get("/api/saved_objects/config/3.6.0")
     assert (reply.status_code, reply.get_json()) == (
         429,
         {"statusCode": 429, "error": "Too Many Requests", "message": "Too Many Requests"},

@@ -40,9 +40,9 @@ def test_each_port_answers_only_its_product(deployment):
     assert fetch(urls["elasticsearch"] + "/_connector/connector-1")[0] == 200
     status, body = fetch(urls["kibana"] + "/_connector/connector-1")
     assert (status, body) == (404, {"statusCode": 404, "error": "Not Found", "message": "Not Found"})
-    status, body = fetch(urls["elasticsearch"] + "/api/saved_objects/config/3.0.0")
+    status, body = fetch(urls["elasticsearch"] + "/api/saved_objects/config/3.6.0")
     assert status == 400 and "no handler found" in body["error"]
-    assert fetch(urls["dashboards"] + "/api/saved_objects/config/3.0.0")[0] == 200
+    assert fetch(urls["dashboards"] + "/api/saved_objects/config/3.6.0")[0] == 200
     assert fetch(urls["dashboards"] + "/api/ml/saved_objects/sync")[0] == 404
 
 
@@ -92,7 +92,7 @@ def test_the_cli_serves_each_product_on_its_port():
         assert fetch(urls["elasticsearch"] + "/_connector/connector-1")[0] == 200
         assert fetch(urls["kibana"] + "/api/ml/saved_objects/sync?simulate=true")[0] == 200
         assert fetch(urls["kibana"] + "/_connector/connector-1")[0] == 404
-        assert fetch(urls["dashboards"] + "/api/saved_objects/config/3.0.0")[0] == 200
+        assert fetch(urls["dashboards"] + "/api/saved_objects/config/3.6.0")[0] == 200
     finally:
         process.terminate()
         process.wait(10)

@@ -4,6 +4,7 @@ the rest is hapi's (``mockserver.hapi``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Response
@@ -17,7 +18,9 @@ from ..security import AuthenticationFailed
 from .errors import AuthenticationException, AuthenticationRequired
 from .state import DashboardsState
 
-DEFAULT_VERSION = "3.0.0"
+# The hapi path of a route whose two werkzeug rules are one optional parameter in OSD.
+HAPI_PATHS = {"dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}"}
+
 OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects")
 HEADERS = {
     "osd-name": "mockserver",
@@ -55,8 +58,26 @@ class DashboardsProduct(HapiProduct):
         return settings["max_import_payload_bytes" if multipart else "max_payload_bytes"]
 
     # -- request ---------------------------------------------------------------------------
+    def started(self, store) -> None:
+        store.products[self.name].upgrade_config()
+
     def expected_version(self, runtime) -> str:
-        return DEFAULT_VERSION
+        return runtime.store.products[self.name].settings["version"]
+
+    def xsrf_required(self, req: Request, runtime) -> bool:
+        """lifecycle_handlers.ts createXsrfPostAuthHandler: none with server.xsrf.disableProtection,
+        nor for a route whose path (hapi's, ``/api/saved_objects/{type}/{id}``) server.xsrf.allowlist lists."""
+        state = runtime.store.products[self.name]
+        if state.config_value("server.xsrf.disableProtection"):
+            return False
+        return self.route_path(req) not in state.config_value("server.xsrf.allowlist")
+
+    def route_path(self, req: Request) -> str:
+        op = self.operation_of(req)
+        if op is not None and op.schema in HAPI_PATHS:
+            return HAPI_PATHS[op.schema]
+        rule = req.url_rule.rule if req.url_rule is not None else req.path
+        return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
     def parse(self, req: Request, schemas: OperationSchemas, path_args: dict, runtime) -> DashboardsCall:
         """hapi reads a multipart payload before core's onPostAuth checks (XSRF, osd-version); then

@@ -6,7 +6,11 @@ Fixture section::
                                                                      "icon": "myApp", "defaultSearchField": "title"},
                            "mappings": {"properties": {"title": {"type": "text"}}}}},
      "saved_objects": {"index-pattern": {"<id>": {"attributes": {...}, "references": [...],
-                                                   "migrationVersion": {...}, "updated_at": "..."}}}}
+                                                   "migrationVersion": {...}, "updated_at": "..."}}},
+     "settings": {"version": "3.6.0", "config": {"server.xsrf.disableProtection": true}}}
+
+``settings.version`` is the OSD version to behave as (``osd-version``, the ``config`` object's id);
+``settings.config`` takes opensearch_dashboards.yml's settings by their names (``mockserver.dashboards.config``).
 
 Objects are migrated as they load. Types with migration functions are registered from Python
 (``create_app(saved_object_types=[...])``); functions are code, not state, so they are kept out of the
@@ -15,22 +19,34 @@ snapshot that reset restores.
 
 from __future__ import annotations
 
+import re
+
 from ..boom import BoomError
 from ..errors import FixtureError
 from ..jsonvalue import clone
+from ..versions import order_key
+from . import config
 from .repository import Repository, decode_version, migrate, now_iso
 from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
+from .versions import DEFAULT_VERSION, Release, checked_version
+
+# A development build's buildNum (Number.MAX_SAFE_INTEGER), as the default fixture's config has it.
+BUILD_NUM = 9007199254740991
 
 
 class DashboardsState:
     def __init__(self, python_types: tuple[SavedObjectsType, ...] = ()):
         self.repository = Repository()
-        # savedObjects.maxImportExportSize and maxImportPayloadBytes, and server.maxPayloadBytes,
-        # as OSD's config has them.
+        # savedObjects.maxImportExportSize and maxImportPayloadBytes, server.maxPayloadBytes and
+        # opensearchDashboards.index, as OSD's config has them; "config" the settings given by their
+        # opensearch_dashboards.yml names (mockserver.dashboards.config).
         self.settings = {
+            "version": DEFAULT_VERSION,
             "max_import_export_size": 10000,
             "max_import_payload_bytes": 26214400,
             "max_payload_bytes": 1048576,
+            "index": ".kibana",
+            "config": {},
         }
         self.fixture_types: dict[str, dict] = {}
         self.types_generation = 0
@@ -52,8 +68,29 @@ class DashboardsState:
             )
         return self._registry[1]
 
+    @property
+    def release(self) -> Release:
+        """The version the mock behaves as: ask ``release.at_least(2, 18)`` for what differs by version."""
+        return Release(self.settings["version"])
+
+    def config_value(self, key: str):
+        """An opensearch_dashboards.yml setting: as given, else OSD's default."""
+        return config.value_of(self.settings["config"], key)
+
     def load(self, section: dict, source: str) -> None:
-        self.settings.update(section.get("settings", {}))
+        settings = dict(section.get("settings", {}))
+        if "version" in settings:
+            try:
+                checked_version(settings["version"], "dashboards.settings.version")
+            except ValueError as e:
+                raise FixtureError(source, "/dashboards/settings/version", str(e)) from None
+        if "config" in settings:
+            try:
+                given = config.validated({**self.settings["config"], **config.flattened(settings.pop("config"))})
+            except ValueError as e:
+                raise FixtureError(source, "/dashboards/settings/config", str(e)) from None
+            settings = {**settings, "config": given, **config.settings_of(given)}
+        self.settings.update(settings)
         if section.get("types"):
             self.fixture_types.update(clone(section["types"]))
             self.types_generation += 1
@@ -96,6 +133,29 @@ class DashboardsState:
                     # Later writes go on after the highest seq_no seen, in the newest primary term.
                     self.repository.seq_no = max(counter, written["_seq_no"])
                     self.repository.primary_term = max(self.repository.primary_term, written["_primary_term"])
+
+    def upgrade_config(self) -> None:
+        """The ``config`` object of the running version, as uiSettings' createOrUpgradeSavedConfig
+        writes it when missing, in a state that holds config objects (one with none stands for an
+        instance no browser has opened yet, so it stays empty): the attributes of the newest older
+        release's config (get_upgradeable_config.ts: by buildNum, not a newer version, no
+        alpha/beta/snapshot), with this build's buildNum."""
+        version = self.settings["version"]
+        configs = self.repository.by_type.get("config", {})
+        if not configs or version in configs:
+            return
+        current = order_key(version)
+        older = [
+            doc
+            for so_id, doc in configs.items()
+            if re.fullmatch(r"\d+\.\d+\.\d+(-rc\d+)?", so_id) and order_key(so_id) < current
+        ]
+        older.sort(key=lambda doc: -(doc["attributes"].get("buildNum") or 0))
+        attributes = {**(clone(older[0]["attributes"]) if older else {}), "buildNum": BUILD_NUM}
+        saved_type = self.types.get("config")
+        doc = migrate({"id": version, "type": "config", "attributes": attributes, "references": []}, saved_type)
+        doc["updated_at"] = now_iso()
+        self.repository.write(doc, saved_type)
 
     def dump(self) -> dict:
         from .repository import encode_version
