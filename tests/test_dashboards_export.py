@@ -257,5 +257,5 @@ def test_an_export_limit_past_the_result_window_fails_as_the_search_does(tmp_pat
         "more efficient way to request large data sets. This limit can be set by changing the "
         "[index.max_result_window] index level setting.",
     )
-    lines, _ = export(http, {"objects": [{"type": "config", "id": "3.0.0"}]})
+    lines, _ = export(http, {"objects": [{"type": "config", "id": "3.6.0"}]})
     assert len(lines) == 2
