@@ -193,7 +193,7 @@ def test_the_size_limit(tmp_path):
         tmp_path,
         {
             "dashboards": {
-                "settings": {"max_import_export_size": 2},
+                "settings": {"config": {"savedObjects.maxImportExportSize": 2}},
                 "saved_objects": {"url": {str(i): {"attributes": {"url": f"/{i}"}} for i in range(3)}},
             }
         },
@@ -248,7 +248,7 @@ def test_docs_export_of_every_type_with_references(http):
 def test_an_export_limit_past_the_result_window_fails_as_the_search_does(tmp_path):
     # fetchObjectsToExport asks find for one page of the limit itself (perPage: exportSizeLimit):
     # over 10000, OpenSearch refuses the window and the repository decorates its 400.
-    http = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 10001}}})
+    http = fixture_app(tmp_path, {"dashboards": {"settings": {"config": {"savedObjects.maxImportExportSize": 10001}}}})
     boom(
         http.post(EXPORT, json={"type": "config"}, headers=XSRF),
         400,

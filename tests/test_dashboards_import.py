@@ -285,7 +285,7 @@ def test_duplicates_and_the_object_limit(tmp_path, http):
         400,
         "Non-unique import objects detected: [visualization:a,visualization:b]: Bad Request",
     )
-    small = fixture_app(tmp_path, {"dashboards": {"settings": {"max_import_export_size": 2}}})
+    small = fixture_app(tmp_path, {"dashboards": {"settings": {"config": {"savedObjects.maxImportExportSize": 2}}}})
     boom(
         upload(small, IMPORT, ndjson(viz("a", "A"), viz("b", "B"), viz("c", "C"))),
         400,
@@ -459,7 +459,12 @@ def test_the_payload_is_read_before_the_xsrf_check(tmp_path, http):
         "Invalid multipart payload format",
     )
     small = fixture_app(
-        tmp_path, {"dashboards": {"settings": {"max_import_payload_bytes": 100, "max_payload_bytes": 50}}}
+        tmp_path,
+        {
+            "dashboards": {
+                "settings": {"config": {"savedObjects.maxImportPayloadBytes": 100, "server.maxPayloadBytes": 50}}
+            }
+        },
     )
     boom(upload(small, IMPORT, "x" * 200, headers={}), 413, "Payload content length greater than maximum allowed: 100")
     boom(

@@ -171,4 +171,7 @@ class DashboardsState:
                         entry[optional] = clone(doc[optional])
                 entry["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
                 objects.setdefault(so_type, {})[so_id] = entry
-        return {"settings": dict(self.settings), "types": clone(self.fixture_types), "saved_objects": objects}
+        # The settings as a user gives them: the version and opensearch_dashboards.yml's keys (the rest
+        # is derived from those).
+        settings = {"version": self.settings["version"], "config": clone(self.settings["config"])}
+        return {"settings": settings, "types": clone(self.fixture_types), "saved_objects": objects}
