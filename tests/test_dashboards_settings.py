@@ -316,3 +316,142 @@ def test_settings_survive_a_reset():
     runtime.reset()
     state = runtime.store.products["dashboards"]
     assert state.release.version == "2.19.0" and state.config_value("migrations.skip") is True
+
+
+# -- a real opensearch_dashboards.yml -----------------------------------------------------------
+# The stock config/opensearch_dashboards.yml's examples, uncommented (nested as the YAML file has them),
+# and keys users commonly add under the security plugin's, maps', uiSettings' and other namespaces.
+STOCK_YML = {
+    "server": {
+        "port": 5601,
+        "host": "0.0.0.0",
+        "basePath": "",
+        "rewriteBasePath": False,
+        "maxPayloadBytes": 1048576,
+        "name": "your-hostname",
+        "ssl": {"enabled": False, "certificate": "/path/to/your/server.crt", "key": "/path/to/your/server.key"},
+        "customResponseHeaders": {"x-frame-options": "DENY"},
+    },
+    "opensearch": {
+        "hosts": ["http://localhost:9200"],
+        "optimizedHealthcheck": {"id": "cluster_id", "filters": {"attribute_key": "attribute_value"}},
+        "username": "opensearch_dashboards_system",
+        "password": "pass",
+        "ssl": {
+            "certificate": "/path/to/your/client.crt",
+            "key": "/path/to/your/client.key",
+            "certificateAuthorities": ["/path/to/your/CA.pem"],
+            "verificationMode": "full",
+        },
+        "pingTimeout": 1500,
+        "requestTimeout": 30000,
+        "memoryCircuitBreaker": {"enabled": False, "maxPercentage": 1.0},
+        "requestHeadersWhitelist": ["authorization"],
+        "requestHeadersAllowlist": ["authorization", "securitytenant"],
+        "customHeaders": {},
+        "shardTimeout": 30000,
+        "logQueries": False,
+        "disablePrototypePoisoningProtection": False,
+    },
+    "opensearchDashboards": {
+        "index": ".opensearch_dashboards",
+        "defaultAppId": "home",
+        "branding": {
+            "logo": {"defaultUrl": "", "darkModeUrl": ""},
+            "mark": {"defaultUrl": "", "darkModeUrl": ""},
+            "loadingLogo": {"defaultUrl": "", "darkModeUrl": ""},
+            "faviconUrl": "",
+            "applicationTitle": "",
+            "useExpandedHeader": False,
+        },
+        "survey": {"url": "https://survey.opensearch.org"},
+    },
+    "pid": {"file": "/var/run/opensearchDashboards.pid"},
+    "logging": {"dest": "stdout", "silent": False, "quiet": False, "verbose": False},
+    "ops": {"interval": 5000},
+    "i18n": {"locale": "en"},
+    "vis_type_timeline": {"graphiteAllowedUrls": ["https://www.hostedgraphite.com/UID/ACCESS_KEY/graphite"]},
+    "vis_type_vega": {"enabled": True},
+    "map": {"showRegionDeniedWarning": False},
+    "data": {"search": {"usageTelemetry": {"enabled": False}}},
+    "vis_builder": {"enabled": False},
+    "data_source": {
+        "enabled": False,
+        "encryption": {"wrappingKeyName": "changeme", "wrappingKeyNamespace": "changeme", "wrappingKey": [0] * 32},
+        "endpointDeniedIPs": ["127.0.0.0/8", "::1/128"],
+    },
+    "vis_augmenter": {"pluginAugmentationEnabled": True},
+    "workspace": {"dashboardAdmin": {"backendRoles": ["dashboard_admin"]}},
+    "csp": {"strict": False},
+    "uiSettings": {"overrides": {"theme:darkMode": True}},
+    "home": {"disableWelcomeScreen": True},
+    "opensearch_security": {
+        "multitenancy": {"enabled": True, "tenants": {"preferred": ["Private", "Global"]}},
+        "readonly_mode": {"roles": ["kibana_read_only"]},
+        "cookie": {"secure": False},
+    },
+    "savedObjects": {"maxImportExportSize": 10000},
+}
+
+
+def test_the_stock_opensearch_dashboards_yml_loads_and_its_keys_are_kept():
+    app = create_app(products=["dashboards"], dashboards_config=STOCK_YML)
+    from mockserver.app import runtime_of
+
+    runtime = runtime_of(app)
+    state = runtime.store.products["dashboards"]
+    assert state.config_value("opensearch.hosts") == ["http://localhost:9200"]
+    assert state.config_value("opensearch_security.multitenancy.enabled") is True
+    assert state.config_value("opensearch.apiVersion") == "7.x"  # OSD's default, not given
+    kept = runtime.store.dump()["dashboards"]["settings"]["config"]
+    assert kept["uiSettings.overrides.theme:darkMode"] is True and kept["vis_type_vega.enabled"] is True
+    assert kept["opensearch.optimizedHealthcheck.filters.attribute_key"] == "attribute_value"
+    # index is one the mock acts on; the others change no answer
+    assert state.settings["index"] == ".opensearch_dashboards"
+    http = Http(app.test_client())
+    assert http.get("/api/saved_objects/_find?type=config").status == 200
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            {"xpack.security.enabled": True, "vis_type_": 1},
+            'Unknown configuration key(s): "xpack.security.enabled", "vis_type_". Check for spelling errors',
+        ),
+        ({"opensearch.hostz": ["http://x"]}, "[config validation of [opensearch].hostz]: definition for this key"),
+        ({"server.port": "5601x"}, "[config validation of [server].port]: expected value of type [number] but got"),
+        (
+            {"opensearch.requestTimeout": True},
+            "[config validation of [opensearch].requestTimeout]: expected value of type [moment.Duration] but got "
+            "[boolean]",
+        ),
+        (
+            {"server.rewriteBasePath": True},
+            "[config validation of [server]]: cannot use [rewriteBasePath] when [basePath] is not specified",
+        ),
+    ],
+)
+def test_keys_outside_every_namespace_or_of_a_wrong_kind_are_refused(config, message):
+    with pytest.raises(ValueError) as refused:
+        create_app(products=["dashboards"], dashboards_config=config)
+    assert str(refused.value).startswith(f"dashboards_config: {message}")
+
+
+def test_a_base_path_fails_at_start_as_not_mocked():
+    with pytest.raises(ValueError, match=r"server.basePath: /osd: a base path is not mocked"):
+        create_app(
+            products=["dashboards"], dashboards_config={"server.basePath": "/osd", "server.rewriteBasePath": True}
+        )
+    create_app(products=["dashboards"], dashboards_config={"server.basePath": ""})
+
+
+def test_server_max_payload_is_max_payload_bytes_by_its_new_name():
+    http = dashboards(dashboards_config={"server.maxPayload": "100b"})
+    reply = http.post("/api/saved_objects/config/big", json={"attributes": {"pad": "x" * 200}}, headers=XSRF)
+    assert reply.status == 413
+
+
+def test_server_name_is_accepted_and_osd_name_stays_the_mocks():
+    http = dashboards(dashboards_config={"server.name": "my-osd"})
+    assert http.get("/api/saved_objects/_find?type=config").headers["osd-name"] == "mockserver"

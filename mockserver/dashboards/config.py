@@ -5,6 +5,14 @@ refusals of OSD's config validation for a key it does not know or a value of the
 Given as ``--dashboards-config KEY=VALUE`` (VALUE a YAML scalar or flow list), ``create_app(
 dashboards_config={...})`` or a fixture's ``dashboards.settings.config``. The accepted values are kept
 as given; :func:`settings_of` turns those the mock acts on into its state's settings.
+
+So that a real opensearch_dashboards.yml loads as is, the mock also takes the keys it does not act on:
+those of core's schemas it was written from (``server``, ``opensearch``, ``opensearchDashboards``,
+``savedObjects``, ``migrations``...) are checked for their kind, and any key under a known plugin's or
+other core service's namespace (:data:`OPEN_NAMESPACES`, whose schemas the mock does not hold) is taken
+unchecked. A key the mock does not act on is accepted and kept (in the dump too), changing no answer.
+A key outside every namespace is refused with OSD's ``Unknown configuration key(s)``. A setting that
+would change every answer in a way the mock does not mock (a non-empty ``server.basePath``) fails at start.
 """
 
 from __future__ import annotations
@@ -13,13 +21,76 @@ import json
 import re
 from typing import Any
 
-# key -> (kind, default). Paths and defaults from OSD's config schemas: http_config.ts (server),
-# saved_objects_config.ts (savedObjects, migrations), opensearch_dashboards_config.ts, the workspace
-# and data_source plugins' config.ts.
+# key -> (kind, default; None where OSD's is schema.maybe, i.e. unset). Paths and defaults from OSD's config
+# schemas: http_config.ts (server; server.maxPayloadBytes is the legacy name OSD maps to maxPayload),
+# opensearch_config.ts (opensearch; requestHeadersAllowlist, memoryCircuitBreaker.*, optimizedHealthcheck.*
+# and disablePrototypePoisoningProtection from the stock config/opensearch_dashboards.yml of newer releases),
+# saved_objects_config.ts (savedObjects, migrations), opensearch_dashboards_config.ts (opensearchDashboards;
+# defaultAppId and survey.url from the stock yml), the workspace and data_source plugins' config.ts.
+# Kinds: boolean, number, string, strings, byteSize, duration (number of ms or "30s"), stringOrStrings, any.
 KEYS: dict[str, tuple[str, Any]] = {
     "server.xsrf.disableProtection": ("boolean", False),
     "server.xsrf.allowlist": ("strings", []),
     "server.maxPayloadBytes": ("byteSize", 1048576),
+    "server.maxPayload": ("byteSize", 1048576),
+    "server.name": ("string", "mockserver"),  # OSD's default is os.hostname(); the mock's osd-name is mockserver
+    "server.autoListen": ("boolean", True),
+    "server.basePath": ("string", None),
+    "server.rewriteBasePath": ("boolean", False),
+    "server.cors": ("boolean", False),
+    "server.host": ("string", "localhost"),
+    "server.port": ("number", 5601),
+    "server.keepaliveTimeout": ("number", 120000),
+    "server.socketTimeout": ("number", 120000),
+    "server.compression.enabled": ("boolean", True),
+    "server.compression.referrerAllowlist": ("strings", None),
+    "server.uuid": ("string", None),
+    "server.requestId.allowFromAnyIp": ("boolean", False),
+    "server.requestId.ipAllowlist": ("strings", []),
+    "opensearch.sniffOnStart": ("boolean", False),
+    "opensearch.sniffInterval": ("any", False),
+    "opensearch.sniffOnConnectionFault": ("boolean", False),
+    "opensearch.hosts": ("stringOrStrings", "http://localhost:9200"),
+    "opensearch.username": ("string", None),
+    "opensearch.password": ("string", None),
+    "opensearch.requestHeadersWhitelist": ("stringOrStrings", ["authorization"]),
+    "opensearch.requestHeadersAllowlist": ("stringOrStrings", ["authorization"]),
+    "opensearch.shardTimeout": ("duration", "30s"),
+    "opensearch.requestTimeout": ("duration", "30s"),
+    "opensearch.pingTimeout": ("duration", None),  # siblingRef('requestTimeout')
+    "opensearch.logQueries": ("boolean", False),
+    "opensearch.optimizedHealthcheckId": ("string", None),
+    "opensearch.optimizedHealthcheck.id": ("string", None),
+    "opensearch.memoryCircuitBreaker.enabled": ("boolean", False),
+    "opensearch.memoryCircuitBreaker.maxPercentage": ("number", 1.0),
+    "opensearch.disablePrototypePoisoningProtection": ("boolean", False),
+    "opensearch.ssl.verificationMode": ("string", "full"),
+    "opensearch.ssl.certificateAuthorities": ("stringOrStrings", None),
+    "opensearch.ssl.certificate": ("string", None),
+    "opensearch.ssl.key": ("string", None),
+    "opensearch.ssl.keyPassphrase": ("string", None),
+    "opensearch.ssl.keystore.path": ("string", None),
+    "opensearch.ssl.keystore.password": ("string", None),
+    "opensearch.ssl.truststore.path": ("string", None),
+    "opensearch.ssl.truststore.password": ("string", None),
+    "opensearch.ssl.alwaysPresentCertificate": ("boolean", False),
+    "opensearch.apiVersion": ("string", "7.x"),
+    "opensearch.healthCheck.delay": ("duration", 2500),
+    "opensearch.ignoreVersionMismatch": ("boolean", False),
+    "opensearchDashboards.enabled": ("boolean", True),
+    "opensearchDashboards.autocompleteTerminateAfter": ("duration", 100000),
+    "opensearchDashboards.autocompleteTimeout": ("duration", 1000),
+    "opensearchDashboards.defaultAppId": ("string", "home"),
+    "opensearchDashboards.survey.url": ("string", None),
+    "opensearchDashboards.isSurveyAllowed": ("boolean", True),
+    **{
+        f"opensearchDashboards.branding.{logo}.{url}": ("string", "/")
+        for logo in ("logo", "mark", "loadingLogo")
+        for url in ("defaultUrl", "darkModeUrl")
+    },
+    "opensearchDashboards.branding.faviconUrl": ("string", "/"),
+    "opensearchDashboards.branding.applicationTitle": ("string", ""),
+    "opensearchDashboards.branding.useExpandedHeader": ("boolean", True),
     "savedObjects.maxImportExportSize": ("byteSize", 10000),
     "savedObjects.maxImportPayloadBytes": ("byteSize", 26214400),
     "savedObjects.permission.enabled": ("boolean", False),
@@ -35,14 +106,48 @@ KEYS: dict[str, tuple[str, Any]] = {
     "migrations.delete.types": ("strings", []),
 }
 # The config paths (each its own schema in OSD) the keys above belong to, longest first.
-NAMESPACES = ("opensearchDashboards", "savedObjects", "data_source", "migrations", "workspace", "server")
+NAMESPACES = (
+    "opensearchDashboards",
+    "savedObjects",
+    "data_source",
+    "opensearch",
+    "migrations",
+    "workspace",
+    "server",
+)
+# Records (schema.recordOf) and sub-objects whose keys are the user's (or whose schema the mock does not
+# hold: http's ssl_config.ts): any key under them is taken.
+OPEN_PREFIXES = (
+    "server.ssl.",
+    "server.customResponseHeaders.",
+    "opensearch.customHeaders.",
+    "opensearch.optimizedHealthcheck.filters.",
+    "data_source.",  # the data_source plugin's encryption, endpointDeniedIPs, ...
+    "workspace.",  # workspace.dashboardAdmin.*, ...; workspace.enabled stays checked
+)
+# Namespaces of core services and plugins (OSD's own and the bundled ones) whose schemas the mock does not
+# hold: any key under them is accepted unchecked and kept; so is any under a ``vis_type_<name>`` plugin's.
+OPEN_NAMESPACES = (
+    "logging", "pid", "path", "ops", "i18n", "csp", "uiSettings", "status", "elasticsearch", "env",
+    "map", "regionmap", "tilemap", "vis_builder", "vis_augmenter", "visualizations",
+    "data", "home", "newsfeed", "telemetry", "console", "dashboards", "discover", "advanced_settings",
+    "usageCollection", "opensearch_security", "opensearchDashboards_legacy", "security", "query_enhancements",
+    "explore", "alertingDashboards", "anomaly_detection_dashboards", "assistant", "observability",
+    "ml_commons_dashboards", "reports_dashboards", "searchRelevanceDashboards", "index_management",
+    "queryWorkbench", "customImportMap", "securityAnalyticsDashboards", "notificationsDashboards",
+    "ganttChartDashboards", "apmOss", "management", "input_control_vis", "expressions", "bfetch",
+    "navigation", "content_management", "application_config", "csp_handler", "dev_tools",
+)  # fmt: skip
 # What the mock's state calls the settings it acts on.
 STATE_SETTINGS = {
     "server.maxPayloadBytes": "max_payload_bytes",
+    "server.maxPayload": "max_payload_bytes",
     "savedObjects.maxImportExportSize": "max_import_export_size",
     "savedObjects.maxImportPayloadBytes": "max_import_payload_bytes",
     "opensearchDashboards.index": "index",
 }
+# Keys whose OSD default is unset (schema.maybe): a null value leaves them unset.
+OPEN_KEYS = frozenset(k for k, (_, default) in KEYS.items() if default is None)
 BYTE_SIZE = re.compile(r"^([1-9][0-9]*)(b|kb|mb|gb)$", re.IGNORECASE)  # @osd/config-schema ByteSizeValue.parse
 UNITS = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
@@ -107,6 +212,18 @@ def type_name(value: Any) -> str:
     return "Array" if isinstance(value, list) else "Object"
 
 
+def in_open_namespace(key: str) -> bool:
+    if key.startswith(OPEN_PREFIXES):
+        return True
+    head = key.split(".", 1)[0]
+    return head in OPEN_NAMESPACES or (head.startswith("vis_type_") and len(head) > len("vis_type_"))
+
+
+def known(key: str) -> bool:
+    """A key some schema takes: OSD's ensure_valid_configuration.ts refuses the others."""
+    return in_open_namespace(key) or any(key == n or key.startswith(f"{n}.") for n in NAMESPACES)
+
+
 def where(key: str) -> str:
     """config-schema's place of a key: its namespace's ``config validation of [...]``, then the rest."""
     namespace = next(n for n in NAMESPACES if key == n or key.startswith(f"{n}."))
@@ -116,6 +233,18 @@ def where(key: str) -> str:
 
 def checked_value(key: str, value: Any) -> Any:
     kind, _ = KEYS[key]
+    if kind == "any":
+        return value
+    if kind == "stringOrStrings":
+        return value if isinstance(value, str) else checked_value_as(key, "strings", value)
+    if kind == "duration":  # config-schema's duration: a number of ms or a string such as "30s"
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError(f"[{where(key)}]: expected value of type [moment.Duration] but got [{type_name(value)}]")
+        return value
+    return checked_value_as(key, kind, value)
+
+
+def checked_value_as(key: str, kind: str, value: Any) -> Any:
     if kind == "byteSize":
         return byte_size(key, value)
     if kind == "strings":
@@ -153,7 +282,7 @@ def byte_size(key: str, value: Any) -> int:
 def validated(config: dict) -> dict[str, Any]:
     """The settings, flattened and checked as OSD checks its config at start (ValueError otherwise)."""
     flat = flattened(config)
-    unknown = [k for k in flat if k not in KEYS and not any(k == n or k.startswith(f"{n}.") for n in NAMESPACES)]
+    unknown = [k for k in flat if k not in KEYS and not known(k)]
     if unknown:  # ensure_valid_configuration.ts: keys no schema handles
         listed = ", ".join(f'"{k}"' for k in unknown)
         raise ValueError(
@@ -162,10 +291,20 @@ def validated(config: dict) -> dict[str, Any]:
         )
     checked = {}
     for key, value in flat.items():
-        if key not in KEYS:  # a key the namespace's schema lacks: config-schema's object.allowUnknown
+        if key in KEYS and not (key in OPEN_KEYS and value is None):
+            checked[key] = checked_value(key, value)
+        elif in_open_namespace(key) or key in KEYS:
+            checked[key] = value
+        else:  # a key the namespace's schema lacks: config-schema's object.allowUnknown
             raise ValueError(f"[{where(key)}]: definition for this key is missing")
-        checked[key] = checked_value(key, value)
     merged = {k: checked.get(k, default) for k, (_, default) in KEYS.items()}
+    if merged["server.basePath"]:
+        raise ValueError(
+            f"server.basePath: {merged['server.basePath']}: a base path is not mocked (OSD would serve every route "
+            "under it; mockserver serves them at the root: leave server.basePath unset)"
+        )
+    if merged["server.rewriteBasePath"]:  # http_config.ts: the server object's own validate
+        raise ValueError(f"[{where('server')}]: cannot use [rewriteBasePath] when [basePath] is not specified")
     if merged["migrations.delete.enabled"] and not merged["migrations.delete.types"]:
         # saved_objects_config.ts: the delete object's own validate
         raise ValueError(f"[{where('migrations.delete')}]: delete types cannot be empty when delete is enabled")
@@ -178,8 +317,8 @@ def validated(config: dict) -> dict[str, Any]:
 
 
 def value_of(config: dict, key: str) -> Any:
-    """A setting's value: as given, else OSD's default."""
-    return config[key] if key in config else KEYS[key][1]
+    """A setting's value: as given, else OSD's default (None for a key taken unchecked and not given)."""
+    return config[key] if key in config else KEYS.get(key, (None, None))[1]
 
 
 def settings_of(config: dict) -> dict[str, Any]:
