@@ -44,7 +44,8 @@ def json_text(raw: str, kind: str) -> Any:
         return UnparsedJson(raw)
 
 
-def _js_type(value: Any) -> str:
+def js_type(value: Any) -> str:
+    """type-detect's name of a value, as config-schema's messages show it."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -94,6 +95,6 @@ def config_schema_message(part: str, error: ValidationError, new_wording: bool =
         if isinstance(error.instance, UnparsedJson):
             return f"[request {where}]: could not parse {expected} value from json input"
         if not path and expected == "object":
-            return f"[request {where}]: expected a plain object value, but found [{_js_type(error.instance)}] instead."
-        return f"[request {where}]: expected value of type [{expected}] but got [{_js_type(error.instance)}]"
+            return f"[request {where}]: expected a plain object value, but found [{js_type(error.instance)}] instead."
+        return f"[request {where}]: expected value of type [{expected}] but got [{js_type(error.instance)}]"
     return f"[request {where}]: {error.message}"

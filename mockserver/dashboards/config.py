@@ -21,6 +21,8 @@ import json
 import re
 from typing import Any
 
+from ..config_schema import js_type
+
 # key -> (kind, default; None where OSD's is schema.maybe, i.e. unset). Paths and defaults from OSD's config
 # schemas: http_config.ts (server; server.maxPayloadBytes is the legacy name OSD maps to maxPayload),
 # opensearch_config.ts (opensearch; requestHeadersAllowlist, memoryCircuitBreaker.*, optimizedHealthcheck.*
@@ -199,19 +201,6 @@ def flattened(config: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def type_name(value: Any) -> str:
-    """type-detect's name of a value, as config-schema's messages show it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "Array" if isinstance(value, list) else "Object"
-
-
 def in_open_namespace(key: str) -> bool:
     if key.startswith(OPEN_PREFIXES):
         return True
@@ -239,7 +228,7 @@ def checked_value(key: str, value: Any) -> Any:
         return value if isinstance(value, str) else checked_value_as(key, "strings", value)
     if kind == "duration":  # config-schema's duration: a number of ms or a string such as "30s"
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError(f"[{where(key)}]: expected value of type [moment.Duration] but got [{type_name(value)}]")
+            raise ValueError(f"[{where(key)}]: expected value of type [moment.Duration] but got [{js_type(value)}]")
         return value
     return checked_value_as(key, kind, value)
 
@@ -249,13 +238,13 @@ def checked_value_as(key: str, kind: str, value: Any) -> Any:
         return byte_size(key, value)
     if kind == "strings":
         if not isinstance(value, list):
-            raise ValueError(f"[{where(key)}]: expected value of type [array] but got [{type_name(value)}]")
+            raise ValueError(f"[{where(key)}]: expected value of type [array] but got [{js_type(value)}]")
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise ValueError(f"[{where(key)}.{i}]: expected value of type [string] but got [{type_name(item)}]")
+                raise ValueError(f"[{where(key)}.{i}]: expected value of type [string] but got [{js_type(item)}]")
         return list(value)
-    if type_name(value) != kind:
-        raise ValueError(f"[{where(key)}]: expected value of type [{kind}] but got [{type_name(value)}]")
+    if js_type(value) != kind:
+        raise ValueError(f"[{where(key)}]: expected value of type [{kind}] but got [{js_type(value)}]")
     return value
 
 
@@ -273,7 +262,7 @@ def byte_size(key: str, value: Any) -> int:
             )
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"[{where(key)}]: expected value of type [ByteSize] but got [{type_name(value)}]")
+        raise ValueError(f"[{where(key)}]: expected value of type [ByteSize] but got [{js_type(value)}]")
     if value < 0 or value != int(value):
         raise ValueError(f"[{where(key)}]: Value in bytes is expected to be a safe positive integer.")
     return int(value)
