@@ -190,6 +190,7 @@ def flask_app(runtime: Runtime, products: dict[str, Product]) -> Flask:
     @app.before_request
     def refused_by_server():
         product = answering()
+        product.begin(request, runtime)
         refusal = product.server_refusal(request, runtime)
         if refusal is not None:
             request.environ[PRODUCT_ENVIRON] = product.name

@@ -312,6 +312,10 @@ class Product:
         """The largest request body any of the product's routes takes: the server buffers no more."""
         raise NotImplementedError
 
+    def begin(self, req: Request, runtime: Runtime) -> None:
+        """What the product notes of its configuration on a request before anything answers it (the
+        answer's headers may depend on it, routed or not)."""
+
     def server_refusal(self, req: Request, runtime: Runtime) -> Response | None:
         """What the product's own HTTP server answers before any route runs, if it refuses the
         request: what the mock's server refused (:data:`TRANSPORT_ERROR`), a request line or headers

@@ -452,6 +452,9 @@ def test_server_max_payload_is_max_payload_bytes_by_its_new_name():
     assert reply.status == 413
 
 
-def test_server_name_is_accepted_and_osd_name_stays_the_mocks():
+def test_server_name_is_the_osd_name_header_on_every_answer():
+    """OSD answers its server.name in osd-name, on routed answers and on its 404 alike."""
+    assert dashboards().get("/api/saved_objects/_find?type=config").headers["osd-name"] == "mockserver"
     http = dashboards(dashboards_config={"server.name": "my-osd"})
-    assert http.get("/api/saved_objects/_find?type=config").headers["osd-name"] == "mockserver"
+    assert http.get("/api/saved_objects/_find?type=config").headers["osd-name"] == "my-osd"
+    assert http.get("/api/saved_objects/no/such/route").headers["osd-name"] == "my-osd"

@@ -22,6 +22,7 @@ from .state import DashboardsState
 HAPI_PATHS = {"dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}"}
 
 OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects")
+SERVER_NAME_ENVIRON = "mockserver.dashboards.server_name"
 HEADERS = {
     "osd-name": "mockserver",
     "cache-control": "private, no-cache, no-store, must-revalidate",
@@ -46,6 +47,13 @@ class DashboardsProduct(HapiProduct):
 
     def owns(self, req: Request) -> bool:
         return req.path.startswith(OWNED_PREFIXES)
+
+    def begin(self, req: Request, runtime) -> None:
+        # server.name is what OSD answers in osd-name (the default here is the mock's own name)
+        req.environ[SERVER_NAME_ENVIRON] = runtime.store.products[self.name].config_value("server.name")
+
+    def response_headers(self, req: Request) -> dict[str, str]:
+        return {**self.headers, "osd-name": req.environ.get(SERVER_NAME_ENVIRON, HEADERS["osd-name"])}
 
     def max_body_bytes(self, runtime) -> int:
         settings = runtime.store.products[self.name].settings
