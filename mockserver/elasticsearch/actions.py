@@ -76,6 +76,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ml.get_calendar_events": ("cluster:monitor/xpack/ml/calendars/events/get", "monitor_ml"),
     "ml.delete_calendar_event": ("cluster:admin/xpack/ml/calendars/event/delete", "manage_ml"),
     "ml.info": ("cluster:monitor/xpack/ml/info/get", "monitor_ml"),
+    "ml.set_upgrade_mode": ("cluster:admin/xpack/ml/upgrade_mode", "manage_ml"),
     "ml.put_data_frame_analytics": ("cluster:admin/xpack/ml/data_frame/analytics/put", "manage_ml"),
     "ml.get_data_frame_analytics": ("cluster:monitor/xpack/ml/data_frame/analytics/get", "monitor_ml"),
     "ml.delete_data_frame_analytics": ("cluster:admin/xpack/ml/data_frame/analytics/delete", "manage_ml"),

@@ -66,6 +66,16 @@ class Ml:
             return None
         return f"persistent task [{task_name}] cannot be assigned [{ALLOCATION_NONE_EXPLANATION}]"
 
+    def refuse_in_upgrade_mode(self, operation: str) -> None:
+        """MlUpgradeModeActionFilter: while upgrade mode is on, the actions that change ML's internal
+        indices or tasks (among them the operations of ACTIONS_DISALLOWED_IN_UPGRADE_MODE) are refused,
+        after security and before the transport action looks at its request."""
+        from ..actions import ACTIONS
+        from ..errors import StatusException
+
+        if self.info.upgrade_mode:
+            raise StatusException(f"Cannot perform {ACTIONS[operation][0]} action while upgrade mode is enabled", 429)
+
     def new_task_id(self) -> str:
         """The next task of the node: ``<node id>:<n>``, as TaskId prints it."""
         self.last_task_id += 1

@@ -44,6 +44,10 @@ NODE_ATTRIBUTES = (
 )
 
 
+# MlTasks.AWAITING_UPGRADE: the assignment of every ML task while upgrade mode is on.
+AWAITING_UPGRADE = "persistent task cannot be assigned while upgrade mode is enabled."
+
+
 def ml_node() -> dict:
     """The node as the job, datafeed and data frame analytics stats write it (id, name, ephemeral_id,
     transport_address and only the ``ml.`` attributes: GetJobsStatsAction, DatafeedStats,

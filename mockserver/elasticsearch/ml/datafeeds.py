@@ -25,7 +25,17 @@ from ..errors import (
 )
 from ..query import NamedObjectNotFound, parse_query
 from ..xcontent import Locations, Locator, java_string_hash
-from .common import ID_PATTERN, TimeValue, authorization_of, expand_ids, invalid_id, job_missing, ml_node, ordered
+from .common import (
+    AWAITING_UPGRADE,
+    ID_PATTERN,
+    TimeValue,
+    authorization_of,
+    expand_ids,
+    invalid_id,
+    job_missing,
+    ml_node,
+    ordered,
+)
 
 if TYPE_CHECKING:
     from ...security import Principal
@@ -526,6 +536,11 @@ class Datafeeds:
         state = self.state_of(datafeed_id)
         stats: dict[str, Any] = {"datafeed_id": datafeed_id, "state": state}
         task = self.tasks.get(datafeed_id)
+        if task is not None and self.ml.info.upgrade_mode:
+            # TransportSetUpgradeModeAction unassigns the task (it stays started): no node, and no
+            # node to tell its running state.
+            stats["assignment_explanation"] = AWAITING_UPGRADE
+            task = None
         if task is not None:
             stats["node"] = ml_node()
             stats["assignment_explanation"] = ""
@@ -589,7 +604,9 @@ class Datafeeds:
     def start(self, datafeed_id: str, start: str | None = None, end: str | None = None) -> dict:
         """``POST _ml/datafeeds/{id}/_start`` (StartDatafeedAction, TransportStartDatafeedAction): the
         times as the request reads them and checks them; then the datafeed, its job (which must be
-        opened), the indices it reads and the fields the job analyses; a started one conflicts."""
+        opened), the indices it reads and the fields the job analyses; a started one conflicts. In upgrade
+        mode the action is refused before anything is read."""
+        self.ml.refuse_in_upgrade_mode("ml.start_datafeed")
         start_ms = self._time_param("start", start) if start is not None else 0
         end_ms = self._time_param("end", end) if end is not None else None
         if end_ms is not None and end_ms <= start_ms:

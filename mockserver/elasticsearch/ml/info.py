@@ -44,6 +44,19 @@ class MlInfo:
         # The upgrade mode (POST _ml/set_upgrade_mode); xpack.ml.max_model_memory_limit is the cluster's.
         self.upgrade_mode = False
 
+    def set_upgrade_mode(self, enabled: bool) -> dict:
+        """``POST _ml/set_upgrade_mode`` (TransportSetUpgradeModeAction): turned on, every job and datafeed
+        task is unassigned with MlTasks.AWAITING_UPGRADE (the tasks keep their state: a job stays opened,
+        a datafeed started, with no node) and ML's changing actions are refused (Ml.refuse_in_upgrade_mode);
+        turned off, the tasks are assigned again, the jobs that waited for memory among them. Asking for the
+        mode already on is acknowledged and changes nothing."""
+        if enabled == self.upgrade_mode:
+            return {"acknowledged": True}
+        self.upgrade_mode = enabled
+        if not enabled:
+            self.ml.jobs.assign_waiting()
+        return {"acknowledged": True}
+
     def info(self) -> dict:
         """The answer, its keys in the order the released servers write them."""
         maximum = self.ml.max_model_memory_limit()

@@ -21,6 +21,7 @@ from ..errors import (
 )
 from ..xcontent import Locations
 from .common import (
+    AWAITING_UPGRADE,
     CONFIG_VERSION,
     MAX_ID_LENGTH,
     ML_MEMORY,
@@ -658,11 +659,16 @@ class Jobs:
             "forecasts_stats": {"total": 0, "forecasted_jobs": 0},
             "state": state,
         }
-        if state == "opened":
+        # In upgrade mode the task is unassigned (TransportSetUpgradeModeAction) but keeps its state: no
+        # node, no process to say its open time (TransportGetJobsStatsAction.gatherStatsForClosedJobs).
+        assigned = state == "opened" and not self.ml.info.upgrade_mode
+        if assigned:
             stats["node"] = ml_node()
         if job_id in self.states:
-            stats["assignment_explanation"] = self.explanations.get(job_id, "")
-        if state == "opened":
+            stats["assignment_explanation"] = (
+                AWAITING_UPGRADE if self.ml.info.upgrade_mode else self.explanations.get(job_id, "")
+            )
+        if assigned:
             stats["open_time"] = f"{max(0, now - self.opened_at.get(job_id, now)) // 1000}s"
         stats["timing_stats"] = {
             "job_id": job_id,
@@ -676,8 +682,9 @@ class Jobs:
     def open(self, job_id: str) -> dict:
         """``POST _ml/anomaly_detectors/{id}/_open``: starts the job's persistent task on the node if its
         memory fits there (JobNodeSelector); a job allowed to open lazily waits, opening, with no node.
-        With cluster.persistent_tasks.allocation.enable none the master assigns no new task: refused.
-        Opening clears the job's finished_time (clearJobFinishTime)."""
+        With cluster.persistent_tasks.allocation.enable none the master assigns no new task: refused; in
+        upgrade mode the action is refused. Opening clears the job's finished_time (clearJobFinishTime)."""
+        self.ml.refuse_in_upgrade_mode("ml.open_job")
         if job_id not in self.docs:
             raise job_missing(job_id)
         if job_id in self.states:
@@ -713,6 +720,22 @@ class Jobs:
         self.states[job_id] = "opened"
         return {"opened": True, "node": NODE_ID}
 
+    def assign_waiting(self) -> None:
+        """PersistentTasksClusterService.reassignTasks, run when the cluster changes (a job closed or
+        deleted frees its memory, upgrade mode ends): each lazy job waiting in opening is assigned if
+        the node now has the memory (JobNodeSelector), and then opens there (its process starts: opened,
+        the node, an empty explanation); one that still does not fit gets the node's new reason."""
+        if self.ml.info.upgrade_mode:
+            return  # TransportSetUpgradeModeAction: no ML task is assigned while upgrade mode is on
+        for job_id in [j for j, s in self.states.items() if s == "opening"]:
+            explanation = self._assignment_failure(job_id)
+            if explanation is not None:
+                self.explanations[job_id] = explanation
+                continue
+            self.states[job_id] = "opened"
+            self.explanations.pop(job_id, None)
+            self.opened_at[job_id] = now_millis()
+
     def _assignment_failure(self, job_id: str) -> str | None:
         """Why the node cannot take the job (JobNodeSelector's reason), or None when it can."""
         assigned = [j for j, s in self.states.items() if s == "opened"]
@@ -744,6 +767,7 @@ class Jobs:
             self.explanations.pop(job_id, None)
             if state == "opened":
                 self.docs[job_id] = ordered({**self.docs[job_id], "finished_time": now_millis()}, JOB_ORDER)
+        self.assign_waiting()
         return {"closed": True}
 
     # -- update --------------------------------------------------------------------------------------
@@ -858,4 +882,5 @@ class Jobs:
             kept.pop(job_id, None)
         self.ml.calendars.forget_job(job_id)  # JobResultsProvider.removeJobFromCalendars
         del self.docs[job_id]
+        self.assign_waiting()
         return {"acknowledged": True} if wait_for_completion else {"task": self.ml.new_task_id()}

@@ -1,4 +1,4 @@
-"""``GET _ml/info``: calls ``call.state.ml.info`` and answers."""
+"""``GET _ml/info`` and ``POST _ml/set_upgrade_mode``: call ``call.state.ml.info`` and answer."""
 
 from __future__ import annotations
 
@@ -10,3 +10,8 @@ route = ELASTICSEARCH.operation
 @route("GET", "/_ml/info", "ml.info")
 def ml_info(call: ElasticsearchCall):
     return 200, call.state.ml.info.info()
+
+
+@route("POST", "/_ml/set_upgrade_mode", "ml.set_upgrade_mode")
+def ml_set_upgrade_mode(call: ElasticsearchCall):
+    return 200, call.state.ml.info.set_upgrade_mode(call.query["enabled"])
