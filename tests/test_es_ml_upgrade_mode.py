@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 
+import ml_bodies
 import pytest
 from conftest import Http, es_error
 from ml_bodies import put_job
@@ -197,3 +198,52 @@ def test_a_lazy_job_waits_through_upgrade_mode_then_for_memory_again(http):
     stats = http.get("/_ml/anomaly_detectors/three/_stats").json["jobs"][0]
     assert (stats["state"], stats["assignment_explanation"]) == ("opening", memory_reason)
     assert_assigned(http, "four")
+
+
+@pytest.mark.parametrize(
+    "method, path, action",
+    [
+        ("put", "/_ml/anomaly_detectors/new-job", "job/put"),
+        ("post", "/_ml/anomaly_detectors/nope/_update", "job/update"),
+        ("delete", "/_ml/anomaly_detectors/nope", "job/delete"),
+        ("post", "/_ml/anomaly_detectors/nope/_close", "job/close"),
+        ("put", "/_ml/datafeeds/new-feed", "datafeeds/put"),
+        ("post", "/_ml/datafeeds/nope/_update", "datafeeds/update"),
+        ("delete", "/_ml/datafeeds/nope", "datafeeds/delete"),
+        ("post", "/_ml/datafeeds/nope/_stop", "datafeed/stop"),
+        ("put", "/_ml/data_frame/analytics/new-dfa", "data_frame/analytics/put"),
+        ("delete", "/_ml/data_frame/analytics/nope", "data_frame/analytics/delete"),
+        ("post", "/_ml/data_frame/analytics/nope/_start", "data_frame/analytics/start"),
+        ("post", "/_ml/data_frame/analytics/nope/_stop", "data_frame/analytics/stop"),
+    ],
+)
+def test_the_actions_that_change_ml_are_refused_in_upgrade_mode(http, method, path, action):
+    """MlUpgradeModeActionFilter.ACTIONS_DISALLOWED_IN_UPGRADE_MODE: refused before the action looks for
+    its resource (an unknown id is a 429, not a 404)."""
+    bodies = {"new-job": ml_bodies.JOB, "new-feed": {"job_id": "myjob2", "indices": ["x"]}, "new-dfa": ml_bodies.DFA}
+    body = bodies.get(path.rsplit("/", 1)[-1], {} if path.endswith("_update") else None)  # REST needs it
+    set_upgrade_mode(http, True)
+    reply = getattr(http, method)(path, json=body) if body is not None else getattr(http, method)(path)
+    es_error(
+        reply,
+        429,
+        "status_exception",
+        f"Cannot perform cluster:admin/xpack/ml/{action} action while upgrade mode is enabled",
+    )
+    # Reading is allowed.
+    assert http.get("/_ml/anomaly_detectors").status == 200
+    assert http.get("/_ml/data_frame/analytics").status == 200
+
+
+def test_started_analytics_are_unassigned_in_upgrade_mode(http):
+    """TransportSetUpgradeModeAction unassigns data frame analytics tasks too: no node, AWAITING_UPGRADE."""
+    assert http.put("/source-index", json={"mappings": {"properties": {"n": {"type": "long"}}}}).status == 200
+    assert http.put("/source-index/_doc/1", json={"n": 1}, query={"refresh": "true"}).status == 201
+    assert http.put("/_ml/data_frame/analytics/dfa", json=ml_bodies.DFA).status == 200
+    assert http.post("/_ml/data_frame/analytics/dfa/_start").json["acknowledged"] is True
+    set_upgrade_mode(http, True)
+    stats = http.get("/_ml/data_frame/analytics/dfa/_stats").json["data_frame_analytics"][0]
+    assert stats["assignment_explanation"] == AWAITING_UPGRADE and "node" not in stats
+    set_upgrade_mode(http, False)
+    stats = http.get("/_ml/data_frame/analytics/dfa/_stats").json["data_frame_analytics"][0]
+    assert stats["assignment_explanation"] == "" and stats["node"]["name"] == "mockserver"

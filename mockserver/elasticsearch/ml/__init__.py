@@ -67,8 +67,9 @@ class Ml:
         return f"persistent task [{task_name}] cannot be assigned [{ALLOCATION_NONE_EXPLANATION}]"
 
     def refuse_in_upgrade_mode(self, operation: str) -> None:
-        """MlUpgradeModeActionFilter: while upgrade mode is on, the actions that change ML's internal
-        indices or tasks (among them the operations of ACTIONS_DISALLOWED_IN_UPGRADE_MODE) are refused,
+        """MlUpgradeModeActionFilter: while upgrade mode is on, the actions of
+        ACTIONS_DISALLOWED_IN_UPGRADE_MODE (those that change ML's internal indices or tasks: put, update,
+        delete, open, close, start, stop of jobs, datafeeds and data frame analytics here) are refused,
         after security and before the transport action looks at its request."""
         from ..actions import ACTIONS
         from ..errors import StatusException

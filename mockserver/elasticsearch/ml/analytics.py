@@ -36,6 +36,7 @@ from ..query import NamedObjectNotFound, parse_query
 from ..schema_errors import did_you_mean
 from ..xcontent import Locations, java_hashmap_order, token_kind
 from .common import (
+    AWAITING_UPGRADE,
     CONFIG_VERSION,
     MAX_ID_LENGTH,
     authorization_of,
@@ -567,6 +568,7 @@ class Analytics:
         """``PUT _ml/data_frame/analytics/{id}``: the REST parser (fields in body order, then the id, then
         the builder), the request's validation, the source and dest against the cluster's indices, the
         memory limit against the cluster's maximum, then the store."""
+        self.ml.refuse_in_upgrade_mode("ml.put_data_frame_analytics")
         places = places or Places()
         config = self._parse(body, places, warn)
         check_same_id(config.get("id"), analytics_id)
@@ -764,7 +766,9 @@ class Analytics:
             "data_counts": {"training_docs_count": 0, "test_docs_count": 0, "skipped_docs_count": 0},
             "memory_usage": {"peak_usage_bytes": 0, "status": "ok"},
         }
-        if state != "stopped":  # its persistent task is assigned to the node
+        if state != "stopped" and self.ml.info.upgrade_mode:  # TransportSetUpgradeModeAction unassigned it
+            stats["assignment_explanation"] = AWAITING_UPGRADE
+        elif state != "stopped":  # its persistent task is assigned to the node
             stats["node"] = ml_node()
             stats["assignment_explanation"] = ""
         return stats
@@ -774,6 +778,7 @@ class Analytics:
         """``POST _ml/data_frame/analytics/{id}/_start``: TransportStartDataFrameAnalyticsAction's steps:
         the config, its source and dest, the fields it can analyse, an empty dest, documents that have
         them; then the task, which must not exist yet."""
+        self.ml.refuse_in_upgrade_mode("ml.start_data_frame_analytics")
         check_same_id((body or {}).get("id"), analytics_id)
         if analytics_id not in self.docs:
             raise analytics_missing(analytics_id)
@@ -858,6 +863,7 @@ class Analytics:
         """``POST _ml/data_frame/analytics/{id}/_stop``: the ids the expression names (an exact id must
         exist), each stopped; stopping a stopped job is no error. ``force`` is what stops a failed job
         too, and the mock's jobs never fail."""
+        self.ml.refuse_in_upgrade_mode("ml.stop_data_frame_analytics")
         body = body or {}
         check_same_id(body.get("id"), expression)
         allow_no_match = body.get("allow_no_match", allow_no_match)
@@ -918,6 +924,7 @@ class Analytics:
     def delete(self, analytics_id: str, force: bool = False) -> None:
         """TransportDeleteDataFrameAnalyticsAction: a job that is not stopped needs ``force`` (which
         stops it first)."""
+        self.ml.refuse_in_upgrade_mode("ml.delete_data_frame_analytics")
         state = self.state_of(analytics_id)
         if state != "stopped" and not force:
             raise StatusException(

@@ -443,6 +443,7 @@ class Datafeeds:
     ) -> dict:
         """``PUT _ml/datafeeds/{id}``: the path's id wins over one in the body; indices options given as
         URL parameters win over the body's (RestPutDatafeedAction); the creator's roles are kept."""
+        self.ml.refuse_in_upgrade_mode("ml.put_datafeed")
         fields = self.check_new(datafeed_id, body, text=text)
         if options:
             fields["indices_options"] = indices_options(options)
@@ -569,6 +570,7 @@ class Datafeeds:
         """``POST _ml/datafeeds/{id}/_update`` (DatafeedManager.updateDatafeed, DatafeedUpdate.apply): a
         started datafeed may not change; the job may not change; what is given replaces what was (URL
         indices options over the body's); the whole datafeed is answered, its authorization the updater's."""
+        self.ml.refuse_in_upgrade_mode("ml.update_datafeed")
         fields = ConfigReader("datafeed_update", text).read(body)
         fields.pop("datafeed_id", None)  # the path's id is the update's
         if options:
@@ -688,6 +690,7 @@ class Datafeeds:
     def stop(self, expression: str, allow_no_match: bool = True, force: bool = False) -> dict:
         """``POST _ml/datafeeds/{id}/_stop``: every datafeed the expression names stops; one already
         stopped is no error."""
+        self.ml.refuse_in_upgrade_mode("ml.stop_datafeed")
         ids = expand_ids(expression, list(self.docs), allow_no_match=allow_no_match, missing=datafeed_missing)
         for datafeed_id in ids:
             self.tasks.pop(datafeed_id, None)
@@ -697,6 +700,7 @@ class Datafeeds:
     # -- delete -------------------------------------------------------------------------------------
     def delete(self, datafeed_id: str, force: bool = False) -> None:
         """``DELETE _ml/datafeeds/{id}``: a started datafeed only with force, which stops it first."""
+        self.ml.refuse_in_upgrade_mode("ml.delete_datafeed")
         if datafeed_id not in self.docs:
             raise datafeed_missing(datafeed_id)
         if self.state_of(datafeed_id) != "stopped" and not force:

@@ -264,6 +264,7 @@ class Jobs:
         """``PUT _ml/anomaly_detectors/{id}``: the job with the server's defaults (and its datafeed, whose
         indices options the request's parameters set: RestPutJobAction's IndicesOptions.fromRequest, and
         which keeps the creator's roles as a datafeed put does)."""
+        self.ml.refuse_in_upgrade_mode("ml.put_job")
         check_same_id(body.get("job_id"), job_id, "job_id")
         # The parser builds the analysis config as it reads it (Job.Builder.setAnalysisConfig): what
         # AnalysisConfig.Builder.build refuses comes wrapped as a failure to parse that field.
@@ -755,6 +756,7 @@ class Jobs:
         """``POST _ml/anomaly_detectors/{id}/_close``: ends the tasks of the jobs named; a closed job is
         already closed. A started datafeed of a closing job is stopped first, as forcefully as the
         close (elastic/elasticsearch#74257, 7.14). A job that ran gets its finished_time."""
+        self.ml.refuse_in_upgrade_mode("ml.close_job")
         ids = self.expand(expression, allow_no_match)
         for job_id in ids:
             state = self.states.pop(job_id, None)
@@ -774,6 +776,7 @@ class Jobs:
     def update(self, job_id: str, update: dict, body_text: str = "") -> dict:
         """``POST _ml/anomaly_detectors/{id}/_update``: JobManager.updateJob's checks, then
         JobUpdate.mergeWithJob and the job's own validation. The answer is the whole job."""
+        self.ml.refuse_in_upgrade_mode("ml.update_job")
         # JobUpdate.EXTERNAL_PARSER reads its durations as it parses.
         durations = {
             name: parsed_duration(update[name], name, "job_update", (name,), body_text)
@@ -871,6 +874,7 @@ class Jobs:
         Its datafeed is deleted first, as forcefully as the job (elastic/elasticsearch#76010, 7.15).
         Asked not to wait, the answer is the task that deletes (RestDeleteJobAction): the mock's
         deletion is done by then."""
+        self.ml.refuse_in_upgrade_mode("ml.delete_job")
         if job_id not in self.docs:
             raise job_missing(job_id)
         if not force and job_id in self.states:
