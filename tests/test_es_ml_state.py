@@ -120,3 +120,13 @@ def test_cluster_settings_are_seeded_and_dumped(tmp_path):
         ) and "persistent setting [no.such], not recognized" in str(error)
     else:
         raise AssertionError("an unknown cluster setting in a fixture was taken")
+
+
+def test_a_fixture_starts_in_upgrade_mode_after_what_it_opens(tmp_path):
+    """Upgrade mode is set last (it refuses opening a job); the dump carries it."""
+    ml = {"anomaly_detectors": {"j": JOB}, "states": {"anomaly_detectors": {"j": "opened"}}, "upgrade_mode": True}
+    http = fixture_app(tmp_path, {"elasticsearch": {"ml": ml}})
+    assert http.get("/_ml/info").json["upgrade_mode"] is True
+    stats = http.get("/_ml/anomaly_detectors/j/_stats").json["jobs"][0]
+    assert stats["state"] == "opened" and "node" not in stats
+    assert http.get("/_mock/state").json["elasticsearch"]["ml"]["upgrade_mode"] is True

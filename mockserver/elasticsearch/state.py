@@ -109,7 +109,8 @@ class ElasticsearchState:
     def _load_ml_runtime(self, section: dict, source: str) -> None:
         """What the ML configurations are doing, put through the APIs that make it so: calendars (with
         their events), model aliases, opened jobs, started datafeeds and data frame analytics, in the order
-        a user would call them. (Not deployments: a pytorch model's definition parts are not fixture data.)"""
+        a user would call them, and last the upgrade mode. (Not deployments: a pytorch model's definition
+        parts are not fixture data.)"""
         ml = self.ml
         steps = []
         for calendar_id, spec in section.get("calendars", {}).items():
@@ -132,6 +133,8 @@ class ElasticsearchState:
                 call(*args)
             except ElasticsearchError as e:
                 raise FixtureError(source, f"/elasticsearch/ml/{place}", e.reason) from None
+        if "upgrade_mode" in section:  # last: upgrade mode refuses the calls above
+            ml.info.set_upgrade_mode(section["upgrade_mode"])
 
     def _dump_ml(self) -> dict:
         """The ml section: each kind's stored documents, and what they are doing, as a fixture says it."""
@@ -150,6 +153,7 @@ class ElasticsearchState:
             for calendar_id, doc in ml.calendars.docs.items()
         }
         section["trained_model_aliases"] = dict(ml.models.aliases)
+        section["upgrade_mode"] = ml.info.upgrade_mode
         section["states"] = {
             "anomaly_detectors": dict(ml.jobs.states),
             "datafeeds": dict(ml.datafeeds.states),
