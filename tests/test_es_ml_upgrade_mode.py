@@ -247,3 +247,10 @@ def test_started_analytics_are_unassigned_in_upgrade_mode(http):
     set_upgrade_mode(http, False)
     stats = http.get("/_ml/data_frame/analytics/dfa/_stats").json["data_frame_analytics"][0]
     assert stats["assignment_explanation"] == "" and stats["node"]["name"] == "mockserver"
+
+
+def test_set_upgrade_mode_without_enabled_turns_it_off(http):
+    """RestSetUpgradeModeAction reads enabled with paramAsBoolean("enabled", false)."""
+    assert http.post("/_ml/set_upgrade_mode", query={"enabled": "true"}).json == {"acknowledged": True}
+    assert http.post("/_ml/set_upgrade_mode", query={"timeout": "30s"}).json == {"acknowledged": True}
+    assert http.get("/_ml/info").json["upgrade_mode"] is False

@@ -14,4 +14,6 @@ def ml_info(call: ElasticsearchCall):
 
 @route("POST", "/_ml/set_upgrade_mode", "ml.set_upgrade_mode")
 def ml_set_upgrade_mode(call: ElasticsearchCall):
-    return 200, call.state.ml.info.set_upgrade_mode(call.query["enabled"])
+    return 200, call.state.ml.info.set_upgrade_mode(
+        call.query.get("enabled", False)
+    )  # paramAsBoolean("enabled", false)
