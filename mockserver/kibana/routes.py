@@ -82,8 +82,9 @@ def _visible(call: KibanaCall) -> set[str] | None:
     return call.runtime.store["security"].visible_spaces(call.principal)
 
 
-def _has(call: KibanaCall, privilege: str, space: str) -> bool:
-    """Whether the caller has the Kibana privilege in ``space`` ("*": in every space)."""
+def _has(call: KibanaCall, privilege: str, space: str = "default") -> bool:
+    """Whether the caller has the Kibana privilege in ``space`` ("*": in every space); anyone has
+    every privilege without security."""
     if call.principal is None:
         return True
     return privilege in call.runtime.store["security"].kibana_privileges(call.principal, space)
@@ -297,20 +298,14 @@ ml_route(
 
 # -- spaces -------------------------------------------------------------------------------------
 # The spaces routes check nothing themselves; the secure spaces client does, with these messages.
-def _may(call: KibanaCall, privilege: str, space: str = "default") -> bool:
-    if call.principal is None:
-        return True
-    return privilege in call.runtime.store["security"].kibana_privileges(call.principal, space)
-
-
 def _manage(call: KibanaCall, verb: str) -> None:
-    if not _may(call, "space:manage"):
+    if not _has(call, "space:manage"):
         raise SpacesUnauthorized(verb)
 
 
 @route("GET", "/api/spaces/space", "spaces.list")
 def spaces_list(call: KibanaCall):
-    spaces = [s for s in call.state.spaces.list() if _may(call, "login", s["id"])]
+    spaces = [s for s in call.state.spaces.list() if _has(call, "login", s["id"])]
     if not spaces:
         raise Forbidden()
     return 200, spaces
@@ -318,7 +313,7 @@ def spaces_list(call: KibanaCall):
 
 @route("GET", "/api/spaces/space/<id>", "spaces.get")
 def spaces_get(call: KibanaCall):
-    if not _may(call, "login", call.path["id"]):
+    if not _has(call, "login", call.path["id"]):
         raise SpaceUnauthorized(call.path["id"])
     return 200, call.state.spaces.get(call.path["id"])
 
