@@ -110,6 +110,7 @@ PRIVILEGE_PROBES = {
     "read": "indices:data/read/search",
     "index": "indices:data/write/index",
     "create_index": "indices:admin/create",
+    "delete_index": "indices:admin/delete",
 }
 INDEX_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "none": (),
@@ -403,8 +404,9 @@ class SecurityState:
         return lambda name: all(any(pattern.fullmatch(name) for pattern in patterns) for patterns in sets)
 
     def index_privilege_check(self, principal: Principal | None) -> Callable[[str, str], bool] | None:
-        """Whether the principal's roles grant an index privilege (``read``, ``index``, ``create_index``)
-        on a name: the has-privileges question a data frame analytics put asks. None without security."""
+        """Whether the principal's roles grant an index privilege (``read``, ``index``, ``create_index``,
+        ``delete_index``) on a name: the has-privileges question of a data frame analytics put, and of
+        Kibana's deletion of its destination index. None without security."""
         if principal is None:
             return None
         if self.is_superuser(principal):

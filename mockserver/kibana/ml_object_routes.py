@@ -32,10 +32,8 @@ def _client(call: KibanaCall) -> MlObjects:
 
 def _may_delete_index(call: KibanaCall):
     """userCanDeleteIndex: the user's ``delete_index`` on the index (anyone, without security)."""
-    if call.principal is None:
-        return lambda index: True
-    security = call.runtime.store["security"]
-    return security.index_matcher(call.principal, "indices:admin/delete")
+    holds = call.runtime.store["security"].index_privilege_check(call.principal)
+    return (lambda index: True) if holds is None else (lambda index: holds("delete_index", index))
 
 
 # elastic/kibana#200977 (the trained_models_list route, merged for 8.18; taken as 8.18) took
