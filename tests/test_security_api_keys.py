@@ -552,8 +552,12 @@ def test_a_key_without_api_key_privileges_still_reads_itself(es):
 
 
 def test_query_api_keys(es):
+    # The keys are made a few milliseconds apart: the sort on creation below needs distinct times (equal
+    # ones keep index order, as Lucene breaks ties by document).
     m = es.create(KEY_MANAGER, name="manager-api-key", expiration="10d", metadata={"letter": "a", "number": 42})
+    time.sleep(0.003)
     u1 = es.create(KEY_USER, name="user1-api-key", expiration="1d", metadata={"letter": "a", "number": 1})
+    time.sleep(0.003)
     u2 = es.create(OTHER_USER, name="user2-api-key", expiration="2d", metadata={"letter": "b", "number": 42})
 
     def query(body, **params) -> dict:
