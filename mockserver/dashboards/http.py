@@ -29,6 +29,16 @@ HEADERS = {
 }
 
 
+# The roles the security plugin reports for the mock's superuser (the --auth user): those of
+# OpenSearch's demo admin, whose all_access is the role that grants everything.
+SUPERUSER_ROLES = ("own_index", "all_access")
+
+
+def security_plugin_roles(principal) -> list[str]:
+    """authinfo's ``roles`` of a user as OSD's security plugin reports them (its OpenSearch roles)."""
+    return [*principal.roles, *(SUPERUSER_ROLES if "superuser" in principal.roles else ())]
+
+
 @dataclass
 class DashboardsCall(Call):
     """A Dashboards request, as its routes see it: the state is Dashboards'."""

@@ -77,6 +77,11 @@ class DashboardsState:
         """An opensearch_dashboards.yml setting: as given, else OSD's default."""
         return config.value_of(self.settings["config"], key)
 
+    def may_migrate(self, roles: list[str]) -> bool:
+        """saved_objects_config.ts ``migrations.adminRoles`` (default ``all_access``): the roles one of
+        which a user needs to rerun the migrations when an auth provider is registered."""
+        return any(role in self.config_value("migrations.adminRoles") for role in roles)
+
     def load(self, section: dict, source: str) -> None:
         settings = dict(section.get("settings", {}))
         if "version" in settings:
