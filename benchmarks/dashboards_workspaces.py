@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -65,8 +66,6 @@ def seeded(count: int, *, in_workspaces: bool):
 
 
 def ndjson(count: int) -> bytes:
-    import json
-
     lines = [json.dumps({**o, "references": o.get("references", [])}) for o in objects(count, "imported")]
     return "\n".join(lines).encode()
 
@@ -110,26 +109,23 @@ def main() -> None:
             headers={"osd-xsrf": "true"},
         )
 
+    def reset_both():  # each import meets the seeded state
+        ws_store.reset()
+        plain_store.reset()
+
     calls = {
-        "_find (search)": (find(ws_client, f"/w/{workspace}"), find(plain_client, ""), None),
-        "_export": (export(ws_client, f"/w/{workspace}"), export(plain_client, ""), None),
-        "_import": (import_(ws_client, f"/w/{workspace}"), import_(plain_client, ""), "reset"),
+        "_find (search)": (find(ws_client, f"/w/{workspace}"), find(plain_client, ""), False),
+        "_export": (export(ws_client, f"/w/{workspace}"), export(plain_client, ""), False),
+        "_import": (import_(ws_client, f"/w/{workspace}"), import_(plain_client, ""), True),
     }
     print(f"OpenSearch Dashboards in a workspace vs without, {count:,} objects each side, median ms (in-process)")
     print(f"  {'call':<16}{'workspace':>11}{'without':>10}{'ratio':>8}   goal <= {GOAL}x")
-    for name, (inside, outside, prepare) in calls.items():
+    for name, (inside, outside, resets) in calls.items():
         inside_reply, outside_reply = inside(), outside()
         assert inside_reply.status_code == outside_reply.status_code == 200, name
         if name == "_export":  # the same number of lines on both sides: the same work asked
             assert inside_reply.data.count(b"\n") == outside_reply.data.count(b"\n"), name
-        if prepare:
-
-            def before():
-                ws_store.reset()
-                plain_store.reset()
-        else:
-            before = None
-        a, b = paired_rounds(inside, outside, args.rounds, before)
+        a, b = paired_rounds(inside, outside, args.rounds, reset_both if resets else None)
         ratio = a / b
         print(f"  {name:<16}{a:>11.2f}{b:>10.2f}{ratio:>7.2f}x   {'ok' if ratio <= GOAL else 'over'}")
 

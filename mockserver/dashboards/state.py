@@ -26,6 +26,7 @@ from ..errors import FixtureError
 from ..jsonvalue import clone
 from ..versions import order_key
 from . import config
+from .errors import MigrationNeedsAdminRole
 from .repository import Repository, decode_version, migrate, now_iso
 from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
 from .versions import DEFAULT_VERSION, Release, checked_version
@@ -77,10 +78,12 @@ class DashboardsState:
         """An opensearch_dashboards.yml setting: as given, else OSD's default."""
         return config.value_of(self.settings["config"], key)
 
-    def may_migrate(self, roles: list[str]) -> bool:
-        """saved_objects_config.ts ``migrations.adminRoles`` (default ``all_access``): the roles one of
-        which a user needs to rerun the migrations when an auth provider is registered."""
-        return any(role in self.config_value("migrations.adminRoles") for role in roles)
+    def authorize_migration(self, roles: list[str] | None) -> None:
+        """migrate_authz.test.ts: with an auth provider (the security plugin; ``roles`` the user's) only a
+        user with one of ``migrations.adminRoles`` (saved_objects_config.ts, default ``all_access``) may
+        rerun the migrations, else 403; without one (``roles`` None) anyone may."""
+        if roles is not None and not any(role in self.config_value("migrations.adminRoles") for role in roles):
+            raise MigrationNeedsAdminRole()
 
     def load(self, section: dict, source: str) -> None:
         settings = dict(section.get("settings", {}))
