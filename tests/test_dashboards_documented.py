@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Http
-
-from mockserver import create_app
+from conftest import Http, create_app
 
 XSRF = {"osd-xsrf": "true"}
 PATTERN = "619cc200-ecd0-11ee-95b1-e7363f9e289d"

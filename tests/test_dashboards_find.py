@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Http
-
-from mockserver import create_app
+from conftest import Http, create_app
 
 XSRF = {"osd-xsrf": "true"}
 

@@ -7,9 +7,8 @@ import io
 import json
 
 import pytest
-from conftest import Http
+from conftest import Http, create_app
 
-from mockserver import create_app
 from mockserver.cli import main
 from mockserver.dashboards.config import assignment, yaml_scalar
 from mockserver.errors import FixtureError
