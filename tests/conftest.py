@@ -38,6 +38,19 @@ DASHBOARDS_RELEASE = Release(
     checked_version(DASHBOARDS_VERSION or DEFAULT_VERSION, "MOCKSERVER_TEST_DASHBOARDS_VERSION")
 )
 
+# The default fixture holds the config object of 3.6.0; as another release the mock writes that release's
+# own at start (uiSettings' createOrUpgradeSavedConfig), one write before a test's first.
+FIXTURE_CONFIG_ID = "3.6.0"
+START_WRITES = 0 if DASHBOARDS_RELEASE.version == FIXTURE_CONFIG_ID else 1
+
+
+def saved_object_version(seq_no: int, primary_term: int = 2) -> str:
+    """The ``version`` of the default state's ``seq_no``-th write as the README counts it (on a fresh
+    3.6.0), counted on past the writes the release's start adds: base64 of ``[seq_no, primary_term]``."""
+    import base64
+
+    return base64.b64encode(jsonlib.dumps([seq_no + START_WRITES, primary_term]).replace(" ", "").encode()).decode()
+
 
 def create_app(*args, **options):
     """``mockserver.create_app`` as the test matrix's Dashboards release, with its settings under the

@@ -322,6 +322,10 @@ def test_an_object_from_a_newer_version_fails_the_whole_import(http):
 
 
 def test_workspaces(http):
+    if not DASHBOARDS_RELEASE.at_least(2, 14):  # import's workspaces: 2.14.0 (versions.py)
+        reply = upload(http, IMPORT, ndjson(viz("new-viz", "New")), query={"workspaces": "9gt4lB"})
+        boom(reply, 400, "[request query.workspaces]: definition for this key is missing")
+        return
     # A create puts the object in the request's workspaces (or none); an overwrite keeps those of the file.
     imported(http, ndjson(viz("new-viz", "New", workspaces=["elsewhere"])), workspaces="9gt4lB")
     assert stored(http, "visualization", "new-viz")["workspaces"] == ["9gt4lB"]
@@ -349,6 +353,12 @@ def with_data_source(tmp_path) -> Http:
 
 def test_data_source_rewrites(with_data_source):
     http = with_data_source
+    if not DASHBOARDS_RELEASE.at_least(2, 14):  # import's dataSourceId: 2.12.0, dataSourceEnabled: 2.14.0
+        query = {"dataSourceId": DATA_SOURCE, "dataSourceEnabled": "true"}
+        missing = "dataSourceEnabled" if DASHBOARDS_RELEASE.at_least(2, 12) else "dataSourceId"
+        reply = upload(http, IMPORT, ndjson(viz("a", "A")), query=query)
+        boom(reply, 400, f"[request query.{missing}]: definition for this key is missing")
+        return
     pattern = {
         "type": "index-pattern",
         "id": "p1",
@@ -382,6 +392,10 @@ def test_data_source_rewrites(with_data_source):
 
 
 def test_data_source_errors(with_data_source, http):
+    if not DASHBOARDS_RELEASE.at_least(2, 12):  # import's dataSourceId: 2.12.0 (versions.py)
+        reply = upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"})
+        boom(reply, 400, "[request query.dataSourceId]: definition for this key is missing")
+        return
     boom(
         upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"}),
         404,
