@@ -3,10 +3,13 @@ from __future__ import annotations
 import json as jsonlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import contract
 import pytest
+
+from mockserver.dashboards.versions import DEFAULT_VERSION, Release, checked_version
 
 pytest_plugins = ["pytester"]
 
@@ -20,6 +23,76 @@ os.environ.setdefault("MOCKSERVER_STRICT", "1")
 FULL_RUN = os.environ.get("MOCKSERVER_CI", "") not in ("", "0")
 # downstream_project/ is another repository's suite, run in a subprocess by test_downstream_project.py.
 collect_ignore = ["downstream_project"] + ([] if FULL_RUN else ["test_fuzz.py"])
+
+
+# The Dashboards test matrix: .ci/run runs tests/test_dashboards_*.py again as other releases.
+# MOCKSERVER_TEST_DASHBOARDS_VERSION (an X.Y.Z) and MOCKSERVER_TEST_DASHBOARDS_CONFIG (a JSON object of
+# opensearch_dashboards.yml keys) are the version and settings of every app those tests build (the
+# plugin's, fixture_app's and each create_app of this module), unless a test gives its own. A test whose
+# fact differs by release asks DASHBOARDS_RELEASE.
+DASHBOARDS_VERSION = os.environ.get("MOCKSERVER_TEST_DASHBOARDS_VERSION") or None
+DASHBOARDS_CONFIG = jsonlib.loads(os.environ.get("MOCKSERVER_TEST_DASHBOARDS_CONFIG") or "{}")
+if not isinstance(DASHBOARDS_CONFIG, dict):
+    raise pytest.UsageError("MOCKSERVER_TEST_DASHBOARDS_CONFIG is a JSON object of opensearch_dashboards.yml keys")
+DASHBOARDS_RELEASE = Release(
+    checked_version(DASHBOARDS_VERSION or DEFAULT_VERSION, "MOCKSERVER_TEST_DASHBOARDS_VERSION")
+)
+
+# The default fixture holds the config object of 3.6.0; as another release the mock writes that release's
+# own at start (uiSettings' createOrUpgradeSavedConfig), one write before a test's first.
+FIXTURE_CONFIG_ID = "3.6.0"
+START_WRITES = 0 if DASHBOARDS_RELEASE.version == FIXTURE_CONFIG_ID else 1
+
+
+def saved_object_version(seq_no: int, primary_term: int = 2) -> str:
+    """The ``version`` of the default state's ``seq_no``-th write as the README counts it (on a fresh
+    3.6.0), counted on past the writes the release's start adds: base64 of ``[seq_no, primary_term]``."""
+    import base64
+
+    return base64.b64encode(jsonlib.dumps([seq_no + START_WRITES, primary_term]).replace(" ", "").encode()).decode()
+
+
+def create_app(*args, **options):
+    """``mockserver.create_app`` as the test matrix's Dashboards release, with its settings under the
+    call's own (a version the call or one of its fixture documents gives is kept)."""
+    from mockserver import create_app as mockserver_create_app
+
+    if DASHBOARDS_VERSION is not None and options.get("dashboards_version") is None:
+        if not _fixtures_set_dashboards_version(args[0] if args else options.get("fixtures")):
+            options["dashboards_version"] = DASHBOARDS_VERSION
+    if DASHBOARDS_CONFIG:
+        options["dashboards_config"] = {**DASHBOARDS_CONFIG, **(options.get("dashboards_config") or {})}
+    return mockserver_create_app(*args, **options)
+
+
+def _fixtures_set_dashboards_version(fixtures) -> bool:
+    """Whether one of these fixture files sets ``dashboards.settings.version`` (the test's own release)."""
+    for path in fixtures or ():
+        try:
+            document = jsonlib.loads(open(path, encoding="utf-8").read())
+        except (OSError, ValueError):
+            continue
+        if isinstance(document, dict) and "version" in (document.get("dashboards") or {}).get("settings", {}):
+            return True
+    return False
+
+
+@pytest.fixture(scope="session")
+def mockserver_app(pytestconfig):
+    """The plugin's app (its ini options), as the test matrix's Dashboards release."""
+    from mockserver.pytest_plugin import dashboards_config
+
+    return create_app(
+        [Path(p) for p in pytestconfig.getini("mockserver_fixtures")],
+        default_fixtures=pytestconfig.getini("mockserver_default_fixtures"),
+        products=pytestconfig.getini("mockserver_products") or None,
+        strict=pytestconfig.getini("mockserver_strict"),
+        auth=pytestconfig.getini("mockserver_auth") or None,
+        elasticsearch_version=pytestconfig.getini("mockserver_elasticsearch_version") or None,
+        kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
+        dashboards_version=pytestconfig.getini("mockserver_dashboards_version") or None,
+        dashboards_config=dashboards_config(pytestconfig),
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -110,8 +183,6 @@ def boom(reply: Reply, status: int, message: str, **extra) -> dict:
 
 def fixture_app(tmp_path, document: dict, **options) -> Http:
     """An app seeded with one more fixture document (written under ``tmp_path``), through ``Http``."""
-    from mockserver import create_app
-
     path = tmp_path / "fixture.json"
     path.write_text(jsonlib.dumps(document))
     return Http(create_app(fixtures=[str(path)], **options).test_client())

@@ -8,9 +8,8 @@ import json
 import re
 
 import pytest
-from conftest import Http, boom
+from conftest import Http, boom, create_app
 
-from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
 XSRF = {"osd-xsrf": "true"}

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Http
-
-from mockserver import create_app
+from conftest import DASHBOARDS_RELEASE, Http, create_app, saved_object_version
 
 XSRF = {"osd-xsrf": "true"}
 PATTERN = "619cc200-ecd0-11ee-95b1-e7363f9e289d"
@@ -93,20 +91,20 @@ def test_readme_create_bulk_create_update_delete_in_order(http):
         "version",
         "namespaces",
     ]
-    assert created["version"] == "WzExLDJd"
+    assert created["version"] == saved_object_version(11)
     bulk = http.post(
         "/api/saved_objects/_bulk_create",
         headers=XSRF,
         json=[{"type": "index-pattern", "id": "test-pattern1", "attributes": {"title": "test-pattern1-*"}}],
     ).json
-    assert bulk["saved_objects"][0]["version"] == "WzEyLDJd"
+    assert bulk["saved_objects"][0]["version"] == saved_object_version(12)
     updated = http.put(
         "/api/saved_objects/index-pattern/test-pattern",
         json={"attributes": {"title": "test-pattern-update-*"}},
         headers=XSRF,
     ).json
     assert keys(updated) == ["id", "type", "updated_at", "version", "namespaces", "attributes"]
-    assert (updated["version"], updated["attributes"]) == ("WzEzLDJd", {"title": "test-pattern-update-*"})
+    assert (updated["version"], updated["attributes"]) == (saved_object_version(13), {"title": "test-pattern-update-*"})
     assert http.delete("/api/saved_objects/index-pattern/test-pattern", headers=XSRF).json == {}
 
 
@@ -203,7 +201,8 @@ def test_headers_and_unknown_routes(mockserver_client):
 
 def test_osd_version_header(http):
     reply = http.post("/api/saved_objects/config", json={"attributes": {}}, headers={"osd-version": "1.0.0"})
-    assert reply.status == 400 and reply.json["attributes"] == {"expected": "3.6.0", "got": "1.0.0"}
+    expected = DASHBOARDS_RELEASE.version
+    assert reply.status == 400 and reply.json["attributes"] == {"expected": expected, "got": "1.0.0"}
 
 
 @pytest.fixture

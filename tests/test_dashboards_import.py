@@ -9,11 +9,10 @@ import json
 import re
 
 import pytest
-from conftest import Http, boom, fixture_app
+from conftest import DASHBOARDS_RELEASE, Http, boom, create_app, fixture_app
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from mockserver import create_app
 from mockserver.dashboards import SavedObjectsType
 
 XSRF = {"osd-xsrf": "true"}
@@ -323,6 +322,10 @@ def test_an_object_from_a_newer_version_fails_the_whole_import(http):
 
 
 def test_workspaces(http):
+    if not DASHBOARDS_RELEASE.at_least(2, 14):  # import's workspaces: 2.14.0 (versions.py)
+        reply = upload(http, IMPORT, ndjson(viz("new-viz", "New")), query={"workspaces": "9gt4lB"})
+        boom(reply, 400, "[request query.workspaces]: definition for this key is missing")
+        return
     # A create puts the object in the request's workspaces (or none); an overwrite keeps those of the file.
     imported(http, ndjson(viz("new-viz", "New", workspaces=["elsewhere"])), workspaces="9gt4lB")
     assert stored(http, "visualization", "new-viz")["workspaces"] == ["9gt4lB"]
@@ -350,6 +353,12 @@ def with_data_source(tmp_path) -> Http:
 
 def test_data_source_rewrites(with_data_source):
     http = with_data_source
+    if not DASHBOARDS_RELEASE.at_least(2, 14):  # import's dataSourceId: 2.12.0, dataSourceEnabled: 2.14.0
+        query = {"dataSourceId": DATA_SOURCE, "dataSourceEnabled": "true"}
+        missing = "dataSourceEnabled" if DASHBOARDS_RELEASE.at_least(2, 12) else "dataSourceId"
+        reply = upload(http, IMPORT, ndjson(viz("a", "A")), query=query)
+        boom(reply, 400, f"[request query.{missing}]: definition for this key is missing")
+        return
     pattern = {
         "type": "index-pattern",
         "id": "p1",
@@ -383,6 +392,10 @@ def test_data_source_rewrites(with_data_source):
 
 
 def test_data_source_errors(with_data_source, http):
+    if not DASHBOARDS_RELEASE.at_least(2, 12):  # import's dataSourceId: 2.12.0 (versions.py)
+        reply = upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"})
+        boom(reply, 400, "[request query.dataSourceId]: definition for this key is missing")
+        return
     boom(
         upload(http, IMPORT, ndjson(viz("a", "A")), query={"dataSourceId": "nope"}),
         404,
@@ -474,42 +487,163 @@ def test_the_payload_is_read_before_the_xsrf_check(tmp_path, http):
     )
 
 
-# Node 20's JSON.parse (OSD 3.0): the line's own SyntaxError message.
-@pytest.mark.parametrize(
-    "line, message",
-    [
-        ("not json", "Unexpected token 'o', \"not json\" is not valid JSON"),
-        ("not json at all, not at all", "Unexpected token 'o', \"not json at\"... is not valid JSON"),
-        ('{"a":', "Unexpected end of JSON input"),
-        ('{"a":1}}', "Unexpected non-whitespace character after JSON at position 7"),
-        ("{", "Expected property name or '}' in JSON at position 1"),
-        ("{'a':1}", "Expected property name or '}' in JSON at position 1"),
-        ('{"a":1,}', "Expected double-quoted property name in JSON at position 7"),
-        ('{"type":"x"', "Expected ',' or '}' after property value in JSON at position 11"),
-        ("[1,2", "Expected ',' or ']' after array element in JSON at position 4"),
-        ('{"a" 1}', "Expected ':' after property name in JSON at position 5"),
-        ('{"a":"x" "b":1}', "Expected ',' or '}' after property value in JSON at position 9"),
-        ('"abc', "Unterminated string in JSON at position 4"),
-        ('{"a":01}', "Unexpected number in JSON at position 6"),
-        ('{"a":tru}', 'Unexpected token \'}\', "{"a":tru}" is not valid JSON'),
-        ("nul", "Unexpected end of JSON input"),
-        ("undefined", '"undefined" is not valid JSON'),
-        ("NaN", '"NaN" is not valid JSON'),
-        ('{"a":-}', "No number after minus sign in JSON at position 6"),
-        ('{"a":1.}', "Unterminated fractional number in JSON at position 7"),
-        ('{"a":1e}', "Exponent part is missing a number in JSON at position 7"),
-        ('{"a":"\\x"}', "Bad escaped character in JSON at position 7"),
-        ('{"a":"\\u12"}', "Bad Unicode escape in JSON at position 10"),
-        ('{"a":"\t"}', "Bad control character in string literal in JSON at position 6"),
-        ('{"a":1} x', "Unexpected non-whitespace character after JSON at position 8"),
-        (
-            "\ufeff{}",
-            "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON",
-        ),  # a byte order mark is not whitespace
-        ('{"a":"\U0001f600",}', "Expected double-quoted property name in JSON at position 10"),  # UTF-16 positions
-    ],
-)
-def test_a_line_that_is_not_json(http, line, message):
+# The line's own SyntaxError message, as JSON.parse words it on the Node.js the release runs on: Node 10
+# to 18 (OSD 1.x, 2.x), 20 (OSD 3.0 to 3.4), 22 (OSD 3.5 on). Each message is that Node's own.
+NOT_JSON = [
+    (
+        "not json",
+        "Unexpected token o in JSON at position 1",
+        "Unexpected token 'o', \"not json\" is not valid JSON",
+        "Unexpected token 'o', \"not json\" is not valid JSON",
+    ),
+    (
+        "not json at all, not at all",
+        "Unexpected token o in JSON at position 1",
+        "Unexpected token 'o', \"not json at\"... is not valid JSON",
+        "Unexpected token 'o', \"not json at\"... is not valid JSON",
+    ),
+    ('{"a":', "Unexpected end of JSON input", "Unexpected end of JSON input", "Unexpected end of JSON input"),
+    (
+        '{"a":1}}',
+        "Unexpected token } in JSON at position 7",
+        "Unexpected non-whitespace character after JSON at position 7",
+        "Unexpected non-whitespace character after JSON at position 7 (line 1 column 8)",
+    ),
+    (
+        "{",
+        "Unexpected end of JSON input",
+        "Expected property name or '}' in JSON at position 1",
+        "Expected property name or '}' in JSON at position 1 (line 1 column 2)",
+    ),
+    (
+        "{'a':1}",
+        "Unexpected token ' in JSON at position 1",
+        "Expected property name or '}' in JSON at position 1",
+        "Expected property name or '}' in JSON at position 1 (line 1 column 2)",
+    ),
+    (
+        '{"a":1,}',
+        "Unexpected token } in JSON at position 7",
+        "Expected double-quoted property name in JSON at position 7",
+        "Expected double-quoted property name in JSON at position 7 (line 1 column 8)",
+    ),
+    (
+        '{"type":"x"',
+        "Unexpected end of JSON input",
+        "Expected ',' or '}' after property value in JSON at position 11",
+        "Expected ',' or '}' after property value in JSON at position 11 (line 1 column 12)",
+    ),
+    (
+        "[1,2",
+        "Unexpected end of JSON input",
+        "Expected ',' or ']' after array element in JSON at position 4",
+        "Expected ',' or ']' after array element in JSON at position 4 (line 1 column 5)",
+    ),
+    (
+        '{"a" 1}',
+        "Unexpected number in JSON at position 5",
+        "Expected ':' after property name in JSON at position 5",
+        "Expected ':' after property name in JSON at position 5 (line 1 column 6)",
+    ),
+    (
+        '{"a":"x" "b":1}',
+        "Unexpected string in JSON at position 9",
+        "Expected ',' or '}' after property value in JSON at position 9",
+        "Expected ',' or '}' after property value in JSON at position 9 (line 1 column 10)",
+    ),
+    (
+        '"abc',
+        "Unexpected end of JSON input",
+        "Unterminated string in JSON at position 4",
+        "Unterminated string in JSON at position 4 (line 1 column 5)",
+    ),
+    (
+        '{"a":01}',
+        "Unexpected number in JSON at position 6",
+        "Unexpected number in JSON at position 6",
+        "Unexpected number in JSON at position 6 (line 1 column 7)",
+    ),
+    (
+        '{"a":tru}',
+        "Unexpected token } in JSON at position 8",
+        'Unexpected token \'}\', "{"a":tru}" is not valid JSON',
+        'Unexpected token \'}\', "{"a":tru}" is not valid JSON',
+    ),
+    ("nul", "Unexpected end of JSON input", "Unexpected end of JSON input", "Unexpected end of JSON input"),
+    (
+        "undefined",
+        "Unexpected token u in JSON at position 0",
+        '"undefined" is not valid JSON',
+        '"undefined" is not valid JSON',
+    ),
+    ("NaN", "Unexpected token N in JSON at position 0", '"NaN" is not valid JSON', '"NaN" is not valid JSON'),
+    (
+        '{"a":-}',
+        "Unexpected token } in JSON at position 6",
+        "No number after minus sign in JSON at position 6",
+        "No number after minus sign in JSON at position 6 (line 1 column 7)",
+    ),
+    (
+        '{"a":1.}',
+        "Unexpected token } in JSON at position 7",
+        "Unterminated fractional number in JSON at position 7",
+        "Unterminated fractional number in JSON at position 7 (line 1 column 8)",
+    ),
+    (
+        '{"a":1e}',
+        "Unexpected token } in JSON at position 7",
+        "Exponent part is missing a number in JSON at position 7",
+        "Exponent part is missing a number in JSON at position 7 (line 1 column 8)",
+    ),
+    (
+        '{"a":"\\x"}',
+        "Unexpected token x in JSON at position 7",
+        "Bad escaped character in JSON at position 7",
+        "Bad escaped character in JSON at position 7 (line 1 column 8)",
+    ),
+    (
+        '{"a":"\\u12"}',
+        "Unexpected string in JSON at position 10",
+        "Bad Unicode escape in JSON at position 10",
+        "Bad Unicode escape in JSON at position 10 (line 1 column 11)",
+    ),
+    (
+        '{"a":"\t"}',
+        "Unexpected token \t in JSON at position 6",
+        "Bad control character in string literal in JSON at position 6",
+        "Bad control character in string literal in JSON at position 6 (line 1 column 7)",
+    ),
+    (
+        '{"a":1} x',
+        "Unexpected token x in JSON at position 8",
+        "Unexpected non-whitespace character after JSON at position 8",
+        "Unexpected non-whitespace character after JSON at position 8 (line 1 column 9)",
+    ),
+    (
+        "\ufeff{}",
+        "Unexpected token \ufeff in JSON at position 0",
+        "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON",
+        "Unexpected token '\ufeff', \"\ufeff{}\" is not valid JSON",
+    ),  # a byte order mark is not whitespace
+    (
+        '{"a":"😀",}',
+        "Unexpected token } in JSON at position 10",
+        "Expected double-quoted property name in JSON at position 10",
+        "Expected double-quoted property name in JSON at position 10 (line 1 column 11)",
+    ),  # UTF-16 positions
+    (
+        '{"a":1}\r{"b":2}',
+        "Unexpected token { in JSON at position 8",
+        "Unexpected non-whitespace character after JSON at position 8",
+        "Unexpected non-whitespace character after JSON at position 8 (line 2 column 1)",
+    ),  # a lone CR breaks a line
+]
+
+
+@pytest.mark.parametrize("line, node18, node20, node22", NOT_JSON)
+def test_a_line_that_is_not_json(http, line, node18, node20, node22):
+    node = DASHBOARDS_RELEASE.node_major
+    message = node22 if node >= 22 else node20 if node >= 20 else node18
     boom(upload(http, IMPORT, ndjson(viz("fine", "F")) + "\n" + line), 400, message)
     assert stored(http, "visualization", "fine") is None
 

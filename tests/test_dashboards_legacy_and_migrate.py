@@ -8,9 +8,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from conftest import Http, boom
-
-from mockserver import create_app
+from conftest import Http, boom, create_app
 
 XSRF = {"osd-xsrf": "true"}
 LEGACY = "/api/saved_objects/_log_legacy_import"

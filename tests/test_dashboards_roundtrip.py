@@ -6,12 +6,13 @@ from __future__ import annotations
 import io
 import json
 
+from conftest import create_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from mockserver import create_app, runtime_of
+from mockserver import runtime_of
 
 XSRF = {"osd-xsrf": "true"}
 TYPES = ["index-pattern", "visualization", "dashboard", "search", "query", "url", "config"]

@@ -11,9 +11,7 @@ import base64
 import json
 
 import pytest
-from conftest import Http, boom, fixture_app
-
-from mockserver import create_app
+from conftest import Http, boom, create_app, fixture_app
 
 # http/test_utils.ts's server: no XSRF check, a 1 KiB payload limit (the import routes have their own).
 TEST_SERVER = {"server.xsrf.disableProtection": True, "server.maxPayload": 1024}

@@ -7,9 +7,8 @@ import io
 import json
 
 import pytest
-from conftest import Http
+from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, create_app
 
-from mockserver import create_app
 from mockserver.cli import main
 from mockserver.dashboards.config import assignment, yaml_scalar
 from mockserver.errors import FixtureError
@@ -27,7 +26,9 @@ def ndjson_file(*lines: str) -> dict:
 
 # -- the version --------------------------------------------------------------------------------
 def test_the_default_version_is_the_newest_and_its_client_is_accepted():
-    http = dashboards()
+    from mockserver import create_app as mockserver_create_app  # the default itself, whatever the test matrix
+
+    http = Http(mockserver_create_app(products=["dashboards"]).test_client())
     assert (
         http.post("/api/saved_objects/config", json={"attributes": {}}, headers={"osd-version": "3.6.0"}).status == 200
     )
@@ -159,7 +160,8 @@ def test_the_settings_are_dumped_as_a_user_gives_them():
     from mockserver.app import runtime_of
 
     settings = runtime_of(app).store.dump()["dashboards"]["settings"]
-    assert settings == {"version": "3.6.0", "config": {"opensearchDashboards.index": ".osd"}}
+    given = {**DASHBOARDS_CONFIG, "opensearchDashboards.index": ".osd"}
+    assert settings == {"version": DASHBOARDS_RELEASE.version, "config": given}
 
 
 def test_data_source_and_migrations_keys_are_accepted_and_kept():

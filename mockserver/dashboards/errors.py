@@ -6,6 +6,7 @@ renders them."""
 from __future__ import annotations
 
 from ..boom import BadRequest, BoomError, Forbidden, InternalError, NotFound, Unauthorized
+from ..config_schema import unknown_key_message
 
 
 class SavedObjectsBadRequest(BadRequest):
@@ -279,3 +280,11 @@ class AuthenticationException(Unauthorized):
 class MigrationNeedsAdminRole(Forbidden):
     """``POST /internal/saved_objects/_migrate`` by a user none of whose roles ``migrations.adminRoles``
     lists (migrate_authz.test.ts: 403). The route's own wording is not in the stored sources: Boom's."""
+
+
+class ParameterNotInRelease(BadRequest):
+    """config-schema's refusal of a query or body key the route's validation does not have in the
+    release the mock behaves as (a parameter added later: ``versions.py``)."""
+
+    def __init__(self, part: str, key: str):
+        super().__init__(unknown_key_message(part, key, False))

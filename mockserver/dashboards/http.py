@@ -17,6 +17,7 @@ from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from .errors import AuthenticationException, AuthenticationRequired
 from .state import DashboardsState
+from .versions import refuse_newer_parameters
 
 # The hapi path of a route whose two werkzeug rules are one optional parameter in OSD.
 HAPI_PATHS = {"dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}"}
@@ -107,6 +108,12 @@ class DashboardsProduct(HapiProduct):
             body = self.payload(req, schemas, settings["max_payload_bytes"])
         self.check_headers(req, runtime)
         return DashboardsCall(path=path_args, query=self.query(req, schemas), body=body, request=req, runtime=runtime)
+
+    def admit(self, call: DashboardsCall, schemas: OperationSchemas) -> None:
+        """A parameter newer than the release (``x-osd-since``) is one its route does not define."""
+        release = call.runtime.store.products[self.name].release
+        for part in ("query", "body"):
+            refuse_newer_parameters(release, part, schemas.request_schema(part), getattr(call, part))
 
     # -- security ---------------------------------------------------------------------------
     def unauthenticated(self, failure: AuthenticationFailed, req: Request) -> ProductError:

@@ -25,7 +25,7 @@ from .errors import (
     NonUniqueRetryObjects,
     SavedObjectNotFound,
 )
-from .jsparse import js_json_parse
+from .jsparse import NEWEST_NODE, js_json_parse
 from .repository import Repository
 from .types import TypeRegistry
 
@@ -50,14 +50,15 @@ def extname(filename: str) -> str:
     return "" if dot < 0 else stripped[dot:]
 
 
-def read_ndjson(text: str) -> list[dict]:
-    """createSavedObjectsStreamFromNdJson: one JSON value a line, blank lines skipped, the export
-    details line (a truthy ``exportedCount``) dropped."""
+def read_ndjson(text: str, node_major: int = NEWEST_NODE) -> list[dict]:
+    """createSavedObjectsStreamFromNdJson: one JSON value a line (JSON.parse of the Node ``node_major``
+    the release runs on), blank lines skipped, the export details line (a truthy ``exportedCount``)
+    dropped."""
     objects = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip(JS_WHITESPACE) == "":
             continue
-        value = js_json_parse(line)
+        value = js_json_parse(line, node_major)
         if (
             value is None
             or value is False
@@ -137,6 +138,7 @@ class ImportTarget:
     workspaces: list[str] | None = None
     data_source_id: str | None = None
     data_source: dict | None = None  # {"id", "title"}, looked up once the file is accepted
+    node_major: int = NEWEST_NODE  # the Node.js whose JSON.parse reads the file (Release.node_major)
 
     @property
     def supported(self) -> set[str]:
@@ -411,7 +413,7 @@ def import_objects(
 ) -> dict:
     """``POST /api/saved_objects/_import`` (import_saved_objects.ts)."""
     target.accept(file)
-    run = collect(target, read_ndjson(file["text"]), limit)
+    run = collect(target, read_ndjson(file["text"], target.node_major), limit)
     if not data_source_enabled:
         # Objects of a data source (or scoped to one) come in only where data sources are enabled.
         refused = [
@@ -448,7 +450,7 @@ def resolve_import_errors(
     if duplicates:
         raise NonUniqueRetryDestinations(duplicates)
     by_key = {(r["type"], r["id"]): r for r in retries}
-    run = collect(target, read_ndjson(file["text"]), limit, wanted=lambda o: key_of(o) in by_key)
+    run = collect(target, read_ndjson(file["text"], target.node_major), limit, wanted=lambda o: key_of(o) in by_key)
     configs = [_refusal("config", o["id"], o["id"]) for o in run.objects if o["type"] == "config"]
     if configs:  # advanced settings are not resolved: the call answers only that
         return {"successCount": 0, "success": False, "errors": configs}

@@ -1,6 +1,16 @@
 """``JSON.parse`` as Node.js runs it, down to its SyntaxError messages (V8's json-parser.cc and
 message-template.h), for the import file's lines: OpenSearch Dashboards answers a line that is not
-JSON with the parser's own message.
+JSON with the parser's own message, so the words are those of the Node.js its release runs on
+(``Release.node_major``). Three wordings, each checked against that Node's own JSON.parse:
+
+* Node 10, 14 and 18 (OSD 1.x, 2.x): the old templates, one per token at the point the parse stopped:
+  ``Unexpected token } in JSON at position 7``, ``Unexpected number ...``, ``Unexpected string ...``,
+  ``Unexpected end of JSON input``.
+* Node 20 (OSD 3.0 to 3.4): V8 11's messages, which say what was expected (``Expected property name or
+  '}' in JSON at position 1``) and quote the source around a bad token (``Unexpected token 'o', "not
+  json" is not valid JSON``).
+* Node 22 (OSD 3.5 on): the same, each ``at position N`` followed by `` (line L column C)`` (lines
+  broken at CR, LF or CRLF, columns in UTF-16 units from 1).
 
 Valid text is parsed by Python's json module (same grammar, once NaN and Infinity are refused);
 only text that fails is walked again, the way V8 walks it, to find the message V8 would give.
@@ -8,6 +18,7 @@ only text that fails is walked again, the way V8 walks it, to find the message V
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..jsonvalue import strict_loads
@@ -22,18 +33,27 @@ class JsonSyntaxError(Exception):
     pass
 
 
-def js_json_parse(text: str) -> Any:
-    """The value of a JSON text, or a 400 whose message is V8's SyntaxError message."""
+# The Node.js majors that word JSON.parse's errors anew: V8 11's messages (Node 20), then their
+# line and column (Node 22).
+DESCRIPTIVE_SINCE_NODE = 20
+LINE_AND_COLUMN_SINCE_NODE = 22
+NEWEST_NODE = LINE_AND_COLUMN_SINCE_NODE
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def js_json_parse(text: str, node_major: int = NEWEST_NODE) -> Any:
+    """The value of a JSON text, or a 400 whose message is the SyntaxError message of that Node's V8."""
     try:
         return strict_loads(text)
     except (ValueError, RecursionError):
-        raise JsonParseError(v8_syntax_error(text)) from None
+        raise JsonParseError(v8_syntax_error(text, node_major)) from None
 
 
-def v8_syntax_error(text: str) -> str:
-    """The message of the SyntaxError ``JSON.parse(text)`` throws (text known to be invalid)."""
+def v8_syntax_error(text: str, node_major: int = NEWEST_NODE) -> str:
+    """The message of the SyntaxError ``JSON.parse(text)`` throws on Node ``node_major`` (text known to
+    be invalid)."""
     try:
-        _Scanner(text).parse()
+        _Scanner(text, node_major).parse()
     except JsonSyntaxError as error:
         return str(error)
     except RecursionError:  # V8 parses any depth; here a line nested past Python's stack is refused
@@ -42,27 +62,43 @@ def v8_syntax_error(text: str) -> str:
 
 
 class _Scanner:
-    """V8's JsonParser, reduced to finding the first error and wording it."""
+    """V8's JsonParser, reduced to finding the first error and wording it. The old parser (Node 18
+    and before) stops at the same place; it only words every error by the token there."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, node_major: int = NEWEST_NODE):
         self.text = text
         self.pos = 0
+        self.descriptive = node_major >= DESCRIPTIVE_SINCE_NODE
+        self.line_and_column = node_major >= LINE_AND_COLUMN_SINCE_NODE
 
     # -- errors -----------------------------------------------------------------------------
     def position(self) -> int:
-        return len(self.text[: self.pos].encode("utf-16-le")) // 2  # JavaScript counts UTF-16 units
+        return _utf16_length(self.text[: self.pos])  # JavaScript counts UTF-16 units
+
+    def at_position(self) -> str:
+        """``at position N``, and on Node 22 where that is: `` (line L column C)``."""
+        where = f"at position {self.position()}"
+        if not self.line_and_column:
+            return where
+        before = self.text[: self.pos]
+        breaks = list(LINE_BREAK.finditer(before))
+        line_start = breaks[-1].end() if breaks else 0
+        return f"{where} (line {len(breaks) + 1} column {_utf16_length(before[line_start:]) + 1})"
 
     def fail(self, template: str | None = None) -> JsonSyntaxError:
-        """ReportUnexpectedToken: the given wording, or one chosen by the character at the cursor."""
-        if template is not None:
-            return JsonSyntaxError(template.format(pos=self.position()))
+        """ReportUnexpectedToken: the given wording (V8 11's), or one chosen by the character at the
+        cursor; the old parser words every error by that character."""
+        if template is not None and self.descriptive:
+            return JsonSyntaxError(template.format(at=self.at_position()))
         if self.pos >= len(self.text):
             return JsonSyntaxError("Unexpected end of JSON input")
         char = self.text[self.pos]
         if char == '"':
-            return JsonSyntaxError(f"Unexpected string in JSON at position {self.position()}")
+            return JsonSyntaxError(f"Unexpected string in JSON {self.at_position()}")
         if char == "-" or char.isdigit() and char.isascii():
-            return JsonSyntaxError(f"Unexpected number in JSON at position {self.position()}")
+            return JsonSyntaxError(f"Unexpected number in JSON {self.at_position()}")
+        if not self.descriptive:
+            return JsonSyntaxError(f"Unexpected token {char} in JSON {self.at_position()}")
         if self.text in SPECIAL_SOURCES:
             return JsonSyntaxError(f'"{self.text}" is not valid JSON')
         source, at = self.text, self.pos
@@ -95,7 +131,7 @@ class _Scanner:
         self.value()
         self.skip_whitespace()
         if self.pos < len(self.text):
-            raise self.fail("Unexpected non-whitespace character after JSON at position {pos}")
+            raise self.fail("Unexpected non-whitespace character after JSON {at}")
 
     def value(self) -> None:
         self.skip_whitespace()
@@ -125,20 +161,20 @@ class _Scanner:
         if self.peek() == "}":
             self.pos += 1
             return
-        template = "Expected property name or '}}' in JSON at position {pos}"
+        template = "Expected property name or '}}' in JSON {at}"
         while True:
             self.skip_whitespace()
             if self.peek() != '"':
                 raise self.fail(template)
             self.string()
-            self.expect(":", "Expected ':' after property name in JSON at position {pos}")
+            self.expect(":", "Expected ':' after property name in JSON {at}")
             self.value()
             self.skip_whitespace()
             if self.peek() == ",":
                 self.pos += 1
-                template = "Expected double-quoted property name in JSON at position {pos}"
+                template = "Expected double-quoted property name in JSON {at}"
                 continue
-            self.expect("}", "Expected ',' or '}}' after property value in JSON at position {pos}")
+            self.expect("}", "Expected ',' or '}}' after property value in JSON {at}")
             return
 
     def array(self) -> None:
@@ -153,7 +189,7 @@ class _Scanner:
             if self.peek() == ",":
                 self.pos += 1
                 continue
-            self.expect("]", "Expected ',' or ']' after array element in JSON at position {pos}")
+            self.expect("]", "Expected ',' or ']' after array element in JSON {at}")
             return
 
     def string(self) -> None:
@@ -161,25 +197,25 @@ class _Scanner:
         text = self.text
         while True:
             if self.pos >= len(text):
-                raise self.fail("Unterminated string in JSON at position {pos}")
+                raise self.fail("Unterminated string in JSON {at}")
             char = text[self.pos]
             if char == '"':
                 self.pos += 1
                 return
             if char < " ":
-                raise self.fail("Bad control character in string literal in JSON at position {pos}")
+                raise self.fail("Bad control character in string literal in JSON {at}")
             if char == "\\":
                 self.pos += 1
                 if self.pos >= len(text):
-                    raise self.fail("Unterminated string in JSON at position {pos}")
+                    raise self.fail()  # a backslash last: V8 reads past the end ("Unexpected end")
                 escaped = text[self.pos]
                 if escaped == "u":
                     for _ in range(4):
                         self.pos += 1
                         if self.pos >= len(text) or text[self.pos] not in "0123456789abcdefABCDEF":
-                            raise self.fail("Bad Unicode escape in JSON at position {pos}")
+                            raise self.fail("Bad Unicode escape in JSON {at}")
                 elif escaped not in '"\\/bfnrt':
-                    raise self.fail("Bad escaped character in JSON at position {pos}")
+                    raise self.fail("Bad escaped character in JSON {at}")
             self.pos += 1
 
     def number(self) -> None:
@@ -187,7 +223,7 @@ class _Scanner:
         if self.peek() == "-":
             self.pos += 1
             if not self.peek().isdigit() or not self.peek().isascii():
-                raise self.fail("No number after minus sign in JSON at position {pos}")
+                raise self.fail("No number after minus sign in JSON {at}")
         if self.peek() == "0":
             self.pos += 1
             if self.peek().isdigit() and self.peek().isascii():
@@ -198,7 +234,7 @@ class _Scanner:
         if self.peek() == ".":
             self.pos += 1
             if not ("0" <= self.peek() <= "9" and self.peek()):
-                raise self.fail("Unterminated fractional number in JSON at position {pos}")
+                raise self.fail("Unterminated fractional number in JSON {at}")
             while self.pos < len(text) and "0" <= text[self.pos] <= "9":
                 self.pos += 1
         if self.peek() in ("e", "E"):
@@ -206,6 +242,10 @@ class _Scanner:
             if self.peek() in ("+", "-"):
                 self.pos += 1
             if not ("0" <= self.peek() <= "9" and self.peek()):
-                raise self.fail("Exponent part is missing a number in JSON at position {pos}")
+                raise self.fail("Exponent part is missing a number in JSON {at}")
             while self.pos < len(text) and "0" <= text[self.pos] <= "9":
                 self.pos += 1
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

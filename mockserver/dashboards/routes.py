@@ -109,6 +109,7 @@ def _import_target(call: DashboardsCall) -> imports.ImportTarget:
         call.state.types,
         workspaces=_list(call.query.get("workspaces")),
         data_source_id=call.query.get("dataSourceId") or None,
+        node_major=call.state.release.node_major,
     )
 
 

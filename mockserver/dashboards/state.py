@@ -28,7 +28,7 @@ from ..versions import order_key
 from . import config
 from .errors import MigrationNeedsAdminRole
 from .repository import Repository, decode_version, migrate, now_iso
-from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
+from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, built_in_types, type_from_fixture
 from .versions import DEFAULT_VERSION, Release, checked_version
 
 # A development build's buildNum (Number.MAX_SAFE_INTEGER), as the default fixture's config has it.
@@ -52,7 +52,7 @@ class DashboardsState:
         self.fixture_types: dict[str, dict] = {}
         self.types_generation = 0
         self._python_types = tuple(python_types)
-        self._registry: tuple[int, TypeRegistry] | None = None
+        self._registry: tuple[tuple[int, str], TypeRegistry] | None = None
         TypeRegistry((*BUILT_IN_TYPES, *self._python_types))  # a type registered twice fails at start
 
     def __getstate__(self) -> dict:
@@ -61,11 +61,13 @@ class DashboardsState:
 
     @property
     def types(self) -> TypeRegistry:
-        if self._registry is None or self._registry[0] != self.types_generation:
+        """The release's built-in types (``types.built_in_types``), then those given from Python and fixtures."""
+        built_for = (self.types_generation, self.settings["version"])
+        if self._registry is None or self._registry[0] != built_for:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
             self._registry = (
-                self.types_generation,
-                TypeRegistry((*BUILT_IN_TYPES, *self._python_types, *fixture_types)),
+                built_for,
+                TypeRegistry((*built_in_types(self.release), *self._python_types, *fixture_types)),
             )
         return self._registry[1]
 

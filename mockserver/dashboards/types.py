@@ -14,6 +14,7 @@ from typing import Any
 
 from ..versions import order_key
 from .errors import UnsupportedType
+from .versions import Release
 
 Migration = Callable[[dict], dict]
 
@@ -183,6 +184,21 @@ BUILT_IN_TYPES = (
         mappings={"name": KEYWORD, "description": TEXT, "features": KEYWORD},
     ),
 )
+
+# The first release that registers a built-in type (the others are there from 1.0, the Kibana 7.10.2
+# fork's: index-pattern, visualization, dashboard, search, config, query, url). augment-vis: the
+# vis_augmenter plugin, "Enable plugins to augment visualizations with additional data and context"
+# (#4361, 2.9.0 release notes); workspace: the workspace plugin, "Setup workspace skeleton and implement
+# basic CRUD API" (#5075, CHANGELOG.md's 2.14.0 section). The built-in types' migrations are the same
+# in every release (dashboard_migrations.ts ends at 7.9.3 from the fork on; OSD added none to them).
+INTRODUCED_IN = {"augment-vis": "2.9.0", "workspace": "2.14.0"}
+
+
+def built_in_types(release: Release) -> tuple[SavedObjectsType, ...]:
+    """The built-in types a release registers: a newer type does not exist there (its objects are of an
+    unknown type)."""
+    return tuple(t for t in BUILT_IN_TYPES if release.has(INTRODUCED_IN.get(t.name)))
+
 
 # Root fields every saved object has in the index (build_active_mappings.ts).
 ROOT_FIELDS = {
