@@ -574,3 +574,12 @@ def test_duplicate_of_objects_that_do_not_exist_is_the_exports_400_and_writes_no
     assert reply.status == 400 and reply.json["error"] == "Bad Request"
     assert [o["id"] for o in reply.json["attributes"]["objects"]] == ["my-pattern", "my-dashboard"]
     assert osd.get(f"/w/{target}{SO}/_find?type=index-pattern&type=dashboard").json["total"] == 0
+
+
+def test_maximum_workspaces_caps_the_count():
+    osd = dashboards(**{"workspace.maximum_workspaces": 1})
+    new_workspace(osd, name="one")
+    refused = osd.post(WS, json={"attributes": {**TEST_WORKSPACE, "name": "two"}})
+    assert refused.json == {"success": False, "error": "Maximum number of workspaces (1) reached"}
+    with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].maximum_workspaces\]"):
+        dashboards(**{"workspace.maximum_workspaces": "many"})
