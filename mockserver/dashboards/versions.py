@@ -5,13 +5,13 @@ built-in saved-object types (``types.py``). The model asks :meth:`Release.at_lea
 
 Facts by release, from OpenSearch-Dashboards' sources and changelogs:
 
-* Node.js (the runtime its distribution bundles; ``.node-version``): 1.x Node 10.24.1 (its later 1.3
-  patches build on 14); 2.x Node 14 (2.0.0's breaking "Bump to node version 14.19.1", #1487), then 18;
-  3.0.0 Node 20.18 (``.node-version`` 20.18.3); 3.5.0 Node 22 ("Update node to 22.21.1", #11076, which
-  opensearch-build ships "to support OSD in 3.5.0"). ``JSON.parse``'s messages are one wording on Node
-  10, 14 and 18 (checked on 10.24.1, 14.21.3, 18.20.4), V8's rewritten one on 20, and that one with
-  ``(line L column C)`` after each position on 22; so where inside 1.x and 2.x Node moved does not
-  change an answer, and is not pinned here.
+* Node.js (the runtime its distribution bundles; ``.node-version``, ``.nvmrc``): 1.x Node 10.24.1 (the
+  move to 14, #1028, went to 2.0: "Bump to node version 14.19.1" is 2.0.0's breaking change, #1487);
+  2.10.0 Node 18.16.0 (#4948; 18.19.0 from 2.12, #5830); 3.0.0 Node 20.18 (``.node-version``
+  20.18.3); 3.5.0 Node 22 ("Update node to 22.21.1", #11076, which opensearch-build ships "to support
+  OSD in 3.5.0"). ``JSON.parse`` words its errors one way on Node 10, 14 and 18 (checked on 10.24.1,
+  14.21.3, 18.20.4), V8's rewritten way on 20, and that way with ``(line L column C)`` after each
+  position on 22.
 * Route parameters (``x-osd-since`` in the route's schema file): ``dataSourceId`` on ``_import`` and
   ``_resolve_import_errors`` since 2.12.0 (#5777, #5781); ``dataSourceEnabled`` on ``_import`` since
   2.14.0 (#6395); ``workspaces`` on find, create, bulk_create, export, import and resolve_import_errors
@@ -31,12 +31,11 @@ from .errors import ParameterNotInRelease
 # package.json of opensearch-project/OpenSearch-Dashboards at the newest stored main.
 DEFAULT_VERSION = "3.6.0"
 
-# (first release, Node.js major its distribution runs on), oldest first. The 1.x and 2.x boundaries
-# inside a line (Node 10 -> 14 in 1.3.x, 14 -> 18 in 2.x) are taken at the line's start: Node 10, 14
-# and 18 word JSON.parse's errors alike, so no answer depends on where exactly they fall.
+# (first release, Node.js major its distribution runs on), oldest first (see above).
 NODE_BY_RELEASE = (
     ((1, 0, 0), 10),
     ((2, 0, 0), 14),
+    ((2, 10, 0), 18),
     ((3, 0, 0), 20),
     ((3, 5, 0), 22),
 )
