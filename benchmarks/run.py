@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask, Response, request  # noqa: E402
-from overview import multipart_file  # noqa: E402 (beside this script)
-from timing import paired  # noqa: E402
+from timing import paired  # noqa: E402 (beside this script)
 
 from mockserver import create_app, runtime_of  # noqa: E402
 from mockserver.server import LiveServer  # noqa: E402
+from mockserver.state import StateStore  # noqa: E402
 
 JSON = {"Content-Type": "application/json"}
 OSD = {"osd-xsrf": "true", "Content-Type": "application/json"}
@@ -295,8 +296,31 @@ def saved_objects_app(count: int, *, default_fixtures: bool = False):
     return app
 
 
-def transfer_figures(sizes: Sizes) -> list[Figure]:
-    count = sizes.transfer
+def multipart_file(text: str) -> tuple[dict, bytes]:
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
+    )
+    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
+
+
+@dataclass
+class Transfer:
+    """The export of ``count`` saved objects, the parse of its NDJSON (the floor of any import) and the
+    import of that file into an empty state (which ``target_store.reset()`` empties again)."""
+
+    text: str
+    export: Callable[[], str]
+    parse: Callable[[], list]
+    import_file: Callable[[], None]
+    target_store: StateStore
+
+
+def transfer(count: int) -> Transfer:
     export_client = saved_objects_app(count).test_client()
     body = json.dumps({"type": ["index-pattern", "visualization", "dashboard"]})
 
@@ -317,8 +341,16 @@ def transfer_figures(sizes: Sizes) -> list[Figure]:
 
     def import_file():
         reply = import_client.post("/api/saved_objects/_import", data=upload, headers=headers)
-        assert reply.status_code == 200 and reply.get_json()["successCount"] == count
+        assert reply.status_code == 200 and reply.get_json()["successCount"] == count, reply.get_data()[:300]
 
+    return Transfer(text, export, parse, import_file, target_store)
+
+
+def transfer_figures(sizes: Sizes) -> list[Figure]:
+    count = sizes.transfer
+    calls = transfer(count)
+    export, parse, import_file = calls.export, calls.parse, calls.import_file
+    target_store = calls.target_store
     export_ms, parse_ms = paired(export, parse, sizes.transfer_rounds, warmup=1)
     import_ms, parse_again_ms = paired(import_file, parse, sizes.transfer_rounds, between=target_store.reset, warmup=1)
     return [
