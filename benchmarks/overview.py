@@ -32,7 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask import Flask, Response  # noqa: E402
-from timing import median_ms, paired, timed  # noqa: E402 (beside this script)
+from run import transfer  # noqa: E402 (beside this script)
+from timing import median_ms, paired, timed  # noqa: E402
 
 from mockserver import create_app, runtime_of  # noqa: E402
 from mockserver.server import LiveServer  # noqa: E402
@@ -311,18 +312,6 @@ def dashboards_report(rounds: int) -> None:
     )
 
 
-def multipart_file(text: str) -> tuple[dict, bytes]:
-    import io
-
-    from werkzeug.datastructures import FileStorage, MultiDict
-    from werkzeug.test import encode_multipart
-
-    boundary, body = encode_multipart(
-        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
-    )
-    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
-
-
 def peak_kib(call) -> float:
     import tracemalloc
 
@@ -337,69 +326,9 @@ def peak_kib(call) -> float:
 def transfer_report(rounds: int, size: int = 10000) -> None:
     """Export of ``size`` objects (100 index patterns, visualizations each referencing one, dashboards
     each referencing three visualizations) and the import of that file into an empty state."""
-    source = create_app(default_fixtures=False)
-    state = runtime_of(source).store["dashboards"]
-    types = state.types
-    dashboards = size // 10
-    for i in range(100):
-        state.repository.create(types, "index-pattern", {"id": f"p{i}", "attributes": {"title": f"logs-{i}-*"}})
-    visualizations = size - 100 - dashboards
-    for i in range(visualizations):
-        state.repository.create(
-            types,
-            "visualization",
-            {
-                "id": f"v{i}",
-                "attributes": {
-                    "title": f"{WORDS[i % 10]} panel {i}",
-                    "visState": '{"type":"line"}',
-                    "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"},
-                },
-                "references": [
-                    {
-                        "name": "kibanaSavedObjectMeta.searchSourceJSON.index",
-                        "type": "index-pattern",
-                        "id": f"p{i % 100}",
-                    }
-                ],
-            },
-        )
-    for i in range(dashboards):
-        state.repository.create(
-            types,
-            "dashboard",
-            {
-                "id": f"d{i}",
-                "attributes": {"title": f"overview {i}", "panelsJSON": "[]"},
-                "references": [
-                    {"name": f"panel_{j}", "type": "visualization", "id": f"v{(3 * i + j) % visualizations}"}
-                    for j in range(3)
-                ],
-            },
-        )
-    export_client = source.test_client()
-    body = json.dumps({"type": ["index-pattern", "visualization", "dashboard"]})
-    xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
-
-    def export():
-        reply = export_client.post("/api/saved_objects/_export", data=body, headers=xsrf)
-        assert reply.status_code == 200
-        return reply.get_data(as_text=True)
-
-    text = export()
-    assert text.count("\n") == size  # the objects and the details line
-
-    def parse():
-        return [json.loads(line) for line in text.split("\n")]
-
-    target = create_app(default_fixtures=False)
-    target_store, import_client = runtime_of(target).store, target.test_client()
-    headers, upload = multipart_file(text)
-
-    def import_file():
-        reply = import_client.post("/api/saved_objects/_import", data=upload, headers=headers)
-        assert reply.status_code == 200 and reply.get_json()["successCount"] == size, reply.get_data(as_text=True)[:300]
-
+    calls = transfer(size)
+    text, export, parse, import_file = calls.text, calls.export, calls.parse, calls.import_file
+    target_store = calls.target_store
     export_times, import_times, parse_times = [], [], []
     for _ in range(rounds):
         parse_times += timed(parse, 1)

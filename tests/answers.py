@@ -92,13 +92,15 @@ def ndjson(*lines: dict) -> str:
     return "".join(json.dumps(line) + "\n" for line in lines)
 
 
-def multipart(filename: str, text: str) -> tuple[dict, bytes]:
+def multipart(filename: str, text: str, **fields: str) -> tuple[dict, bytes]:
     """A multipart upload with a fixed boundary (werkzeug's own draws a random one)."""
-    body = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: application/ndjson\r\n\r\n{text}\r\n--{BOUNDARY}--\r\n"
-    ).encode()
-    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, body
+    parts = [f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}' for name, value in fields.items()]
+    parts.append(
+        f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: application/ndjson\r\n\r\n{text}"
+    )
+    body = "".join(f"--{BOUNDARY}\r\n{part}\r\n" for part in parts) + f"--{BOUNDARY}--\r\n"
+    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, body.encode()
 
 
 IMPORT_FILE = ndjson(
@@ -144,6 +146,21 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
     ("plain", "GET", "/_connector/_sync_job/connector-1-full-completed", {}, None),
     ("plain", "PUT", "/_connector/_sync_job/connector-1-full-pending/_cancel", {}, None),
     ("plain", "PUT", "/_connector/_sync_job/connector-1-incremental-in-progress/_check_in", {}, None),
+    (
+        "plain",
+        "PUT",
+        "/_connector/_sync_job/connector-1-access-control-pending/_claim",
+        ES,
+        json.dumps({"worker_hostname": "answers-host", "sync_cursor": {"page": 2}}),
+    ),
+    (
+        "plain",
+        "PUT",
+        "/_connector/_sync_job/connector-1-access-control-pending/_stats",
+        ES,
+        json.dumps({"deleted_document_count": 1, "indexed_document_count": 10, "indexed_document_volume": 20}),
+    ),
+    ("plain", "GET", "/_connector/_sync_job/connector-1-access-control-pending", {}, None),
     ("plain", "GET", "/_connector/_sync_job/no-such-job", {}, None),
     ("plain", "POST", "/_connector/_sync_job", ES, json.dumps({"id": "no-such-connector"})),
     # Elasticsearch: machine learning
@@ -162,6 +179,7 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
         ),
     ),
     ("plain", "POST", "/_ml/anomaly_detectors/answers-job/_open", {}, None),
+    ("plain", "POST", "/_ml/anomaly_detectors/answers-job/_close", {}, None),
     ("plain", "GET", "/_ml/datafeeds", {}, None),
     ("plain", "GET", "/_ml/info", {}, None),
     ("plain", "GET", "/_ml/trained_models?size=2", {}, None),
@@ -173,7 +191,20 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
         "PUT",
         "/answers-docs/_doc/1?refresh=true",
         ES,
-        json.dumps({"title": "first", "bytes": 1024, "ratio": 0.1, "big": 1e21, "tags": ["a", "b"]}),
+        json.dumps(
+            {
+                "title": "first",
+                "bytes": 1024,
+                "ratio": 0.1,
+                "big": 1e21,
+                "exact": 1.0,
+                "tiny": 1e-7,
+                "huge": 12345678901234567890,
+                "negative": -0.0,
+                "text": "caf\u00e9 \u2603",
+                "tags": ["a", "b"],
+            }
+        ),
     ),
     ("plain", "POST", "/answers-docs/_doc?refresh=true", ES, json.dumps({"title": "generated id", "bytes": 7})),
     (
@@ -204,6 +235,13 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
             }
         ),
     ),
+    (
+        "plain",
+        "POST",
+        "/answers-docs/_search",
+        ES,
+        json.dumps({"_source": ["title", "ratio"], "from": 1, "size": 1, "sort": [{"bytes": "asc"}]}),
+    ),
     ("plain", "POST", "/answers-docs/_count", ES, json.dumps({"query": {"match": {"title": "second"}}})),
     ("plain", "GET", "/answers-docs/_mapping", {}, None),
     ("plain", "GET", "/answers-docs", {}, None),
@@ -232,6 +270,8 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
     ("plain", "GET", "/internal/ml/saved_objects/status", KIBANA_INTERNAL, None),
     ("plain", "GET", "/internal/ml/saved_objects/jobs_spaces", KIBANA_INTERNAL, None),
     ("plain", "GET", "/s/marketing/api/ml/saved_objects/sync?simulate=true", KIBANA_INTERNAL, None),
+    ("plain", "DELETE", "/api/spaces/space/marketing", {"kbn-xsrf": "true"}, None),
+    ("plain", "GET", "/api/spaces/space/marketing", {}, None),
     # OpenSearch Dashboards: CRUD, find, export, import
     ("plain", "GET", "/api/saved_objects/visualization/test-viz", {}, None),
     (
@@ -273,7 +313,20 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
             ]
         ),
     ),
+    (
+        "plain",
+        "PUT",
+        "/api/saved_objects/_bulk_update",
+        OSD,
+        json.dumps(
+            [
+                {"type": "search", "id": "answers-search", "attributes": {"title": "Answers search, updated"}},
+                {"type": "search", "id": "no-such-search", "attributes": {"title": "x"}},
+            ]
+        ),
+    ),
     ("plain", "GET", "/api/saved_objects/_find?type=visualization&search=web*&search_fields=title", {}, None),
+    ("plain", "GET", "/api/saved_objects/_find?type=index-pattern&fields=title&per_page=2", {}, None),
     (
         "plain",
         "GET",
@@ -282,6 +335,13 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
         None,
     ),
     ("plain", "GET", "/api/saved_objects/_find?type=visualization&sort_field=title&per_page=2&page=2", {}, None),
+    (
+        "plain",
+        "GET",
+        "/api/saved_objects/_find?type=visualization&type=search&sort_field=updated_at&per_page=2&page=2",
+        {},
+        None,
+    ),
     ("plain", "GET", "/api/saved_objects/_find?type=visualization&filter=visualization.attributes.version:1", {}, None),
     (
         "plain",
@@ -302,10 +362,21 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
     ("plain", "POST", "/api/saved_objects/_import", *multipart("export.ndjson", IMPORT_FILE)),
     ("plain", "POST", "/api/saved_objects/_import?overwrite=true", *multipart("export.ndjson", IMPORT_FILE)),
     ("plain", "POST", "/api/saved_objects/_import?createNewCopies=true", *multipart("export.ndjson", IMPORT_FILE)),
+    (
+        "plain",
+        "POST",
+        "/api/saved_objects/_resolve_import_errors",
+        *multipart(
+            "export.ndjson",
+            IMPORT_FILE,
+            retries=json.dumps([{"type": "dashboard", "id": "web-traffic", "overwrite": True}]),
+        ),
+    ),
     ("plain", "DELETE", "/api/saved_objects/visualization/answers-vis", {"osd-xsrf": "true"}, None),
     ("plain", "GET", "/api/saved_objects/visualization/answers-vis", {}, None),
     ("plain", "POST", "/api/saved_objects/visualization/x", {"Content-Type": "application/json"}, "{}"),
     # The control API: the state after all of the above, then a reset
+    ("plain", "GET", "/_mock/state", {}, None),
     ("plain", "POST", "/_mock/reset", {}, None),
     ("plain", "GET", "/api/saved_objects/visualization/answers-vis", {}, None),
 ]
