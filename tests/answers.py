@@ -103,6 +103,8 @@ def multipart(filename: str, text: str, **fields: str) -> tuple[dict, bytes]:
     return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}, body.encode()
 
 
+RAW_NUMBERS = '{"decimal": 1.50, "exponent": 1E21, "zero": -0, "fraction": 10.0e-1, "escaped": "\\u00e9\\/"}'
+
 IMPORT_FILE = ndjson(
     {
         "type": "index-pattern",
@@ -207,6 +209,9 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
         ),
     ),
     ("plain", "POST", "/answers-docs/_doc?refresh=true", ES, json.dumps({"title": "generated id", "bytes": 7})),
+    # Numbers as a client may write them, not as Python would (the mock's reading and writing shows).
+    ("plain", "PUT", "/answers-docs/_doc/raw?refresh=true", ES, RAW_NUMBERS.replace("{", '{"bytes": 3, ', 1)),
+    ("plain", "GET", "/answers-docs/_doc/raw", {}, None),
     (
         "plain",
         "POST",
@@ -287,6 +292,14 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
         ),
     ),
     ("plain", "POST", "/api/saved_objects/index-pattern", OSD, json.dumps({"attributes": {"title": "generated-*"}})),
+    (
+        "plain",
+        "POST",
+        "/api/saved_objects/config/answers-config",
+        OSD,
+        '{"attributes": ' + RAW_NUMBERS.replace("{", '{"buildNum": 9007199254740993, ', 1) + "}",
+    ),
+    ("plain", "GET", "/api/saved_objects/config/answers-config", {}, None),
     (
         "plain",
         "PUT",
