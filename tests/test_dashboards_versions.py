@@ -209,7 +209,7 @@ PARAMETERS = [
         lambda h: upload(h, RESOLVE, VIZ, {"workspaces": WORKSPACE}, retries=[]),
         ("query", "workspaces"),
     ),
-    ("import dataSourceEnabled", "2.14.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceEnabled": "false"}), None),
+    ("import dataSourceEnabled", "2.15.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceEnabled": "false"}), None),
     ("import dataSourceId", "2.12.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceId": ""}), None),
     (
         "resolve_import_errors dataSourceId",
@@ -218,7 +218,7 @@ PARAMETERS = [
         None,
     ),
 ]
-BEFORE = {"2.14.0": "2.13.0", "2.12.0": "2.11.1"}
+BEFORE = {"2.15.0": "2.14.0", "2.14.0": "2.13.0", "2.12.0": "2.11.1"}
 
 
 @pytest.mark.parametrize("name, since, send, where", PARAMETERS, ids=[p[0] for p in PARAMETERS])
@@ -355,7 +355,7 @@ def test_the_parameters_newer_than_1_0_are_these():
         "export body.workspaces": "2.14.0",
         "find query.workspaces": "2.14.0",
         "import query.dataSourceId": "2.12.0",
-        "import query.dataSourceEnabled": "2.14.0",
+        "import query.dataSourceEnabled": "2.15.0",
         "import query.workspaces": "2.14.0",
         "resolve_import_errors query.dataSourceId": "2.12.0",
         "resolve_import_errors query.workspaces": "2.14.0",
