@@ -363,7 +363,7 @@ def with_data_source(tmp_path) -> Http:
 
 def test_data_source_rewrites(with_data_source):
     http = with_data_source
-    if not DASHBOARDS_RELEASE.at_least(2, 14):  # import's dataSourceId: 2.12.0, dataSourceEnabled: 2.14.0
+    if not DASHBOARDS_RELEASE.at_least(2, 15):  # import's dataSourceId: 2.12.0, dataSourceEnabled: 2.15.0
         query = {"dataSourceId": DATA_SOURCE, "dataSourceEnabled": "true"}
         missing = "dataSourceEnabled" if DASHBOARDS_RELEASE.at_least(2, 12) else "dataSourceId"
         reply = upload(http, IMPORT, ndjson(viz("a", "A")), query=query)

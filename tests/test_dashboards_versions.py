@@ -209,7 +209,7 @@ PARAMETERS = [
         lambda h: upload(h, RESOLVE, VIZ, {"workspaces": WORKSPACE}, retries=[]),
         ("query", "workspaces"),
     ),
-    ("import dataSourceEnabled", "2.14.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceEnabled": "false"}), None),
+    ("import dataSourceEnabled", "2.15.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceEnabled": "false"}), None),
     ("import dataSourceId", "2.12.0", lambda h: upload(h, IMPORT, VIZ, {"dataSourceId": ""}), None),
     (
         "resolve_import_errors dataSourceId",
@@ -218,7 +218,7 @@ PARAMETERS = [
         None,
     ),
 ]
-BEFORE = {"2.14.0": "2.13.0", "2.12.0": "2.11.1"}
+BEFORE = {"2.15.0": "2.14.0", "2.14.0": "2.13.0", "2.12.0": "2.11.1"}
 
 
 @pytest.mark.parametrize("name, since, send, where", PARAMETERS, ids=[p[0] for p in PARAMETERS])
@@ -252,22 +252,29 @@ def test_every_route_is_there_from_1_0(version):
 
 
 @pytest.mark.parametrize(
-    "so_type, before, since, attributes",
-    [
-        ("augment-vis", "2.8.0", "2.9.0", {"title": "A", "visName": "v"}),  # vis_augmenter, #4361
-        ("workspace", "2.13.0", "2.14.0", {"name": "w"}),  # the workspace plugin, #5075
-    ],
+    "so_type, before, since",
+    [("augment-vis", "2.8.0", "2.9.0"), ("workspace", "2.13.0", "2.14.0")],  # vis_augmenter #4361; workspace #5075
 )
-def test_a_type_exists_from_the_release_that_registers_it(so_type, before, since, attributes):
-    def create(version: str):
-        body = {"attributes": attributes}
-        return release(version).post(f"/api/saved_objects/{so_type}/x", json=body, headers=XSRF)
+def test_a_type_exists_from_the_release_that_registers_it(so_type, before, since):
+    def registered(version: str) -> bool:
+        app = create_app(products=["dashboards"], dashboards_version=version)
+        return so_type in runtime_of(app).store.products["dashboards"].types.types
 
-    boom(create(before), 400, f"Unsupported saved object type: '{so_type}': Bad Request")
+    assert (registered(before), registered(since), registered("3.6.0")) == (False, True, True)
+    older = release(before)
+    boom(
+        older.post(f"/api/saved_objects/{so_type}/x", json={"attributes": {"title": "t"}}, headers=XSRF),
+        400,
+        f"Unsupported saved object type: '{so_type}': Bad Request",
+    )
     # find leaves out the types the repository does not serve (repository.ts: allowedTypes), here all.
-    empty = release(before).get("/api/saved_objects/_find", query={"type": so_type})
+    empty = older.get("/api/saved_objects/_find", query={"type": so_type})
     assert (empty.status, empty.json["total"]) == (200, 0)
-    assert create(since).status == 200
+
+
+def test_augment_vis_objects_are_written_from_2_9():
+    body = {"attributes": {"title": "A", "visName": "v"}}
+    assert release("2.9.0").post("/api/saved_objects/augment-vis/a", json=body, headers=XSRF).status == 200
 
 
 def test_a_fixture_object_of_a_type_newer_than_the_release_is_refused(tmp_path):
@@ -329,3 +336,27 @@ def test_conftest_create_app_is_the_matrix_release_unless_told_otherwise():
 
     assert version_of(matrix_app(products=["dashboards"])) == DASHBOARDS_RELEASE.version
     assert version_of(matrix_app(products=["dashboards"], dashboards_version="2.3.0")) == "2.3.0"
+
+
+def test_the_parameters_newer_than_1_0_are_these():
+    # Every x-osd-since of the route schemas, so that a parameter added to a schema says its release.
+    from pathlib import Path
+
+    found = {}
+    for path in sorted((Path(__file__).parents[1] / "schemas" / "dashboards").glob("saved_objects.*.json")):
+        request = json.loads(path.read_text(encoding="utf-8")).get("request", {})
+        for part in ("query", "body"):
+            for key, spec in (request.get(part) or {}).get("properties", {}).items():
+                if "x-osd-since" in spec:
+                    found[f"{path.stem.split('.', 1)[1]} {part}.{key}"] = spec["x-osd-since"]
+    assert found == {
+        "bulk_create query.workspaces": "2.14.0",
+        "create body.workspaces": "2.14.0",
+        "export body.workspaces": "2.14.0",
+        "find query.workspaces": "2.14.0",
+        "import query.dataSourceId": "2.12.0",
+        "import query.dataSourceEnabled": "2.15.0",
+        "import query.workspaces": "2.14.0",
+        "resolve_import_errors query.dataSourceId": "2.12.0",
+        "resolve_import_errors query.workspaces": "2.14.0",
+    }

@@ -13,10 +13,11 @@ Facts by release, from OpenSearch-Dashboards' sources and changelogs:
   14.21.3, 18.20.4), V8's rewritten way on 20, and that way with ``(line L column C)`` after each
   position on 22.
 * Route parameters (``x-osd-since`` in the route's schema file): ``dataSourceId`` on ``_import`` and
-  ``_resolve_import_errors`` since 2.12.0 (#5777, #5781); ``dataSourceEnabled`` on ``_import`` since
-  2.14.0 (#6395); ``workspaces`` on find, create, bulk_create, export, import and resolve_import_errors
-  since 2.14.0 (#5949 "Optional workspaces params in repository", #6014 "Consume workspace id in saved
-  object client", both in CHANGELOG.md's 2.14.0 section). Every route the mock serves is registered by
+  ``_resolve_import_errors`` since 2.12.0 (#5777, #5781, labelled v2.12.0); ``dataSourceEnabled`` on
+  ``_import`` since 2.15.0 (#6395 on main, its 2.x backport #6913 in the 2.15.0 release notes);
+  ``workspaces`` on find, create, bulk_create, export, import and resolve_import_errors since 2.14.0
+  (#5949 "Optional workspaces params in repository", #6014 "Consume workspace id in saved object
+  client", both in the 2.14.0 release notes). Every route the mock serves is registered by
   ``routes/index.ts`` from 1.0 on (the Kibana 7.10.2 fork: ``_log_legacy_import`` and the internal
   ``_migrate`` among them).
 """
