@@ -1,349 +1,264 @@
-"""Speed of the mock, measured in one run and printed as medians and ratios (these machines are noisy,
-so only figures from the same run are compared).
+"""Issue 16's figures, measured in one run and printed as one table: figure | measured | goal | met?
 
-    python3 benchmarks/run.py [--rounds N]
+    python3 benchmarks/run.py [--quick]
 
-* create, get and list sync jobs over the live server, each beside a bare Flask route served the same
-  way and answering the same JSON (goal: at most 1.5x);
-* the same through the in-process test client;
-* reset of the default state (goal: under 1 ms);
-* the live-server fixture's start-to-first-response and stop (goal: under 50 ms each), and app creation;
-* Kibana's ML saved-objects sync over 1,000 jobs and models, and how it grows from 100 to 10,000
-  (goal: linear at worst);
-* OpenSearch Dashboards' get, create and _find with a search over states of 1,000, 10,000 and 100,000
-  saved objects (goal: get and create flat; _find paying for what it matches in the types it asks
-  for, not for the whole state), and memory per object;
-* OpenSearch Dashboards' export of 10,000 objects and the import of that file into an empty state:
-  medians, each beside the time to just parse the same NDJSON (the floor), and peak memory.
+These machines are noisy, so a figure is never an absolute time compared with another run's: it is a
+ratio of two calls alternated call by call in this run (timing.paired), either the mock beside its floor
+(a bare Flask route answering the same JSON, served the same way; parsing the same NDJSON) or the same
+call over two sizes of state (a growth factor). The two exceptions are the issue's own: requests per second
+of gets while another client exports, as a share of the rate alone, and ``serve`` with a 10,000-object
+fixture, in seconds (beside ``serve`` alone).
+
+* live figures (``_find``, ``_bulk_create``, single-object routes): the mock and the bare app each on a
+  LiveServer in this process, one keep-alive connection each;
+* concurrency figures: the mock (``python -m mockserver serve``) and the bare app (the same server) each in
+  a process of its own, the clients threads of this one;
+* in-process figures (export/import, growth): through the Flask test client, the HTTP layer included;
+* start figures: whole processes, spawned until their first answer, alternated.
+
+``--quick`` takes smaller states (each growth still over a factor of 10) and fewer rounds; overview.py
+prints the older, more detailed figures (Kibana's ML sync, memory per object).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
+import copy
 import gc
 import http.client
 import json
-import pstats
+import os
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from flask import Flask, Response  # noqa: E402
-from timing import median_ms, paired, timed  # noqa: E402 (beside this script)
+from flask import Flask, Response, request  # noqa: E402
+from timing import paired  # noqa: E402 (beside this script)
 
 from mockserver import create_app, runtime_of  # noqa: E402
 from mockserver.server import LiveServer  # noqa: E402
+from mockserver.state import StateStore  # noqa: E402
 
 JSON = {"Content-Type": "application/json"}
-
-
-class Operations:
-    """The three sync job calls, and the bodies they answer, for the bare app to answer alike."""
-
-    def __init__(self, mock_client, reset):
-        self.reset = reset
-        self.job_id = "connector-1-full-pending"  # a job of the default state
-        self.requests = {
-            "create": ("POST", "/_connector/_sync_job", json.dumps({"id": "connector-1"})),
-            "get": ("GET", f"/_connector/_sync_job/{self.job_id}", None),
-            "list": ("GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None),
-        }
-        self.answers = {
-            name: mock_client.open(path, method=method, data=body, headers=JSON if body else {}).get_data()
-            for name, (method, path, body) in self.requests.items()
-        }
-
-
-def bare_app(ops: Operations) -> Flask:
-    """A bare Flask app: the same paths, each answering the JSON the mock answered, parsed and
-    serialised again (so both pay for JSON), with no validation, state or lock."""
-    app = Flask("bare")
-    bodies = {name: json.loads(raw) for name, raw in ops.answers.items()}
-
-    def answer(name: str, status: int = 200):
-        return Response(json.dumps(bodies[name], separators=(",", ":")), status=status, content_type="application/json")
-
-    app.add_url_rule("/_connector/_sync_job", "create", lambda: answer("create", 201), methods=["POST"])
-    app.add_url_rule("/_connector/_sync_job", "list", lambda: answer("list"), methods=["GET"])
-    app.add_url_rule("/_connector/_sync_job/<job_id>", "get", lambda job_id: answer("get"), methods=["GET"])
-    return app
-
-
-def http_call(conn: http.client.HTTPConnection, method: str, path: str, body: str | None):
-    def call():
-        conn.request(method, path, body=body, headers=JSON if body else {})
-        reply = conn.getresponse()
-        reply.read()
-        assert reply.status < 300, reply.status
-
-    return call
-
-
-def client_call(client, method: str, path: str, body: str | None):
-    def call():
-        reply = client.open(path, method=method, data=body, headers=JSON if body else {})
-        assert reply.status_code < 300, reply.status_code
-
-    return call
-
-
-def measure(make_call, mock_target, bare_target, ops: Operations, rounds: int) -> tuple[dict, dict]:
-    mock, bare = {}, {}
-    for name, (method, path, body) in ops.requests.items():
-        # Each call meets the default state, as a test does after its per-test reset (creating
-        # hundreds of jobs first would measure a state no test has).
-        ops.reset()
-        mock[name], bare[name] = paired(
-            make_call(mock_target, method, path, body), make_call(bare_target, method, path, body), rounds
-        )
-    return mock, bare
-
-
-def compare(title: str, mock: dict[str, float], bare: dict[str, float], goal: float | None) -> None:
-    print(f"\n{title}")
-    print(f"  {'call':<8}{'mock ms':>10}{'bare ms':>10}{'ratio':>8}" + ("   goal" if goal else ""))
-    for name in mock:
-        ratio = mock[name] / bare[name]
-        verdict = ("   ok" if ratio <= goal else "   over") if goal else ""
-        print(f"  {name:<8}{mock[name]:>10.3f}{bare[name]:>10.3f}{ratio:>8.2f}{verdict}")
-
-
-def sync_over(size: int) -> tuple[float, float, float]:
-    """Medians (ms) of a simulated sync and of a real one, and the Python function calls the real
-    one makes per item (a count, so not noisy), with ``size`` jobs and models in
-    Elasticsearch: a third each AD jobs (half with datafeeds), DFA jobs and trained models, none of
-    them with a saved object yet, beside as many stale saved objects for jobs that are gone."""
-    from mockserver.kibana import ml_sync
-
-    app = create_app(default_fixtures=False)
-    store = runtime_of(app).store
-    es, kibana = store["elasticsearch"], store["kibana"]
-    job = {"analysis_config": {"detectors": [{"function": "count"}]}, "data_description": {}}
-    dfa = {"source": {"index": "s"}, "dest": {"index": "d"}, "analysis": {"outlier_detection": {}}}
-    model = {"model_type": "pytorch", "inference_config": {"pass_through": {}}}
-    third = size // 3
-    for i in range(third):
-        es.ml.jobs.put(f"job-{i}", dict(job))
-        if i % 2:
-            es.ml.datafeeds.put(f"feed-{i}", {"job_id": f"job-{i}", "indices": ["x"]})
-        es.ml.analytics.put(f"dfa-{i}", dict(dfa))
-        es.ml.models.put(f"model-{i}", dict(model))
-        kibana.saved_objects.put(
-            "ml-job",
-            f"anomaly-detector-gone-{i}",
-            {"job_id": f"gone-{i}", "datafeed_id": None, "type": "anomaly-detector"},
-            ["*"],
-        )
-    store.seed([])
-    simulated, real = [], []
-    for _ in range(7):
-        # Each round starts from the seeded state on a settled heap: the collector's work on what
-        # the reset just unpickled belongs to the reset, not to the sync.
-        store.reset()
-        gc.collect()
-        simulated += timed(lambda: ml_sync.sync(kibana, es.ml, space="default", visible=None, simulate=True), 1)
-        real += timed(lambda: ml_sync.sync(kibana, es.ml, space="default", visible=None), 1)
-    store.reset()
-    profile = cProfile.Profile()
-    profile.runcall(ml_sync.sync, kibana, es.ml, space="default", visible=None)
-    calls = pstats.Stats(profile).total_calls
-    return median_ms(simulated), median_ms(real), calls / size
-
-
+OSD = {"osd-xsrf": "true", "Content-Type": "application/json"}
 WORDS = ("traffic", "errors", "latency", "revenue", "orders", "users", "sessions", "regions", "status", "requests")
 
 
-def dashboards_at(size: int, rounds: int) -> dict[str, float]:
-    """Medians (ms) of get, create and two searches through the test client, with ``size`` saved
-    objects: 90% visualizations (titles from 10 common words, and one rare word in every 1,000th),
-    and a fixed 100 dashboards; plus the memory each object takes (bytes, tracemalloc)."""
-    import tracemalloc
+@dataclass
+class Figure:
+    name: str
+    measured: str
+    goal: str
+    met: bool
+    detail: str = ""
 
-    app = create_app(default_fixtures=False)
-    state = runtime_of(app).store["dashboards"]
-    types = state.types
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    for i in range(size - 100):
-        title = f"{WORDS[i % 10]} {WORDS[(i // 10) % 10]} panel {i}" + (" zebra" if i % 1000 == 0 else "")
-        state.repository.create(
-            types,
-            "visualization",
+
+@dataclass
+class Sizes:
+    """What one run measures: the states' sizes and the rounds, full or --quick."""
+
+    rounds: int  # live calls per side
+    transfer: int  # objects exported and imported
+    transfer_rounds: int
+    jobs: tuple[int, int]
+    reset: tuple[int, int]
+    find_half: tuple[int, int]
+    kql: tuple[int, int]
+    growth_rounds: int
+    export_load: int  # objects the concurrent exporter exports
+    load_rounds: int
+    clients: int
+    client_cycles: int  # create, get, update, delete: four requests each
+    fixture: int
+    starts: int
+
+
+FULL = Sizes(
+    rounds=400,
+    transfer=10000,
+    transfer_rounds=9,
+    jobs=(1000, 100000),
+    reset=(2000, 20000),
+    find_half=(10000, 100000),
+    kql=(1000, 100000),
+    growth_rounds=15,
+    export_load=1000,
+    load_rounds=5,
+    clients=16,
+    client_cycles=40,
+    fixture=10000,
+    starts=9,
+)
+QUICK = Sizes(
+    rounds=100,
+    transfer=2000,
+    transfer_rounds=5,
+    jobs=(1000, 10000),
+    reset=(1000, 10000),
+    find_half=(1000, 10000),
+    kql=(1000, 10000),
+    growth_rounds=7,
+    export_load=1000,
+    load_rounds=3,
+    clients=16,
+    client_cycles=10,
+    fixture=10000,
+    starts=4,
+)
+
+
+# -- the floor: a bare Flask app answering what the mock answered -------------------------------------
+
+
+@dataclass
+class Recorded:
+    """One route of the bare app: its URL rule and method, and the mock's answer to copy."""
+
+    rule: str
+    method: str
+    status: int
+    body: bytes
+    content_type: str
+
+
+def bare_app(routes: list[Recorded]) -> Flask:
+    """Each route parses its JSON request body, if any, and serialises the mock's answer again (so both
+    pay for JSON both ways), with no validation, state or lock."""
+    app = Flask("bare")
+    for number, route in enumerate(routes):
+        answer = json.loads(route.body)
+
+        def view(route=route, answer=answer, **_):
+            data = request.get_data()
+            if data:
+                json.loads(data)
+            return Response(
+                json.dumps(answer, separators=(",", ":")), status=route.status, content_type=route.content_type
+            )
+
+        app.add_url_rule(route.rule, f"route{number}", view, methods=[route.method])
+    return app
+
+
+def record(client, rule: str, method: str, path: str, body: str | None, headers: dict) -> Recorded:
+    reply = client.open(path, method=method, data=body, headers=headers)
+    assert reply.status_code < 300, (path, reply.status_code, reply.get_data(as_text=True)[:300])
+    return Recorded(rule, method, reply.status_code, reply.get_data(), reply.content_type)
+
+
+def http_call(port: int, method: str, path: str, body: str | None, headers: dict):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+
+    def call():
+        conn.request(method, path, body=body, headers=headers)
+        reply = conn.getresponse()
+        reply.read()
+        assert reply.status < 300, (path, reply.status)
+
+    return call
+
+
+def ratio_figure(name: str, mock_ms: float, floor_ms: float, goal: float, floor: str = "bare") -> Figure:
+    ratio = mock_ms / floor_ms
+    return Figure(name, f"{ratio:.2f}x {floor}", f"<= {goal}x", ratio <= goal, f"{mock_ms:.3f} / {floor_ms:.3f} ms")
+
+
+def bulk_body(count: int) -> str:
+    return json.dumps(
+        [
             {
-                "id": f"v{i}",
-                "attributes": {
-                    "title": title,
-                    "description": f"{WORDS[(i // 100) % 10]} by {WORDS[(i // 7) % 10]}",
-                    "version": 1,
-                    "visState": "{}",
-                },
-                "references": [{"name": "ip", "type": "index-pattern", "id": "logs"}],
-            },
-        )
-    for i in range(100):
-        state.repository.create(
-            types,
-            "dashboard",
-            {"id": f"d{i}", "attributes": {"title": f"{WORDS[i % 10]} overview {i}", "panelsJSON": "[]"}},
-        )
-    per_object = (tracemalloc.get_traced_memory()[0] - before) / size
-    tracemalloc.stop()
-    store = runtime_of(app).store
-    store.seed([])
-    client = app.test_client()
-    xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
-    counter = iter(range(10**9))
-    calls = {
-        "get": lambda: client.get(f"/api/saved_objects/visualization/v{size // 2}"),
-        "create": lambda: client.post(
-            f"/api/saved_objects/visualization/new-{next(counter)}",
-            headers=xsrf,
-            data='{"attributes": {"title": "fresh traffic"}}',
-        ),
-        "find dashboards": lambda: client.get("/api/saved_objects/_find?type=dashboard&search=traffic"),
-        "find rare word": lambda: client.get("/api/saved_objects/_find?type=visualization&search=zebra"),
-    }
-    results = {}
-    for name, call in calls.items():
-        timed(call, 5)
-        results[name] = median_ms(timed(call, rounds))
-        store.reset()
-    results["bytes/object"] = per_object
-    return results
+                "type": "visualization",
+                "id": f"bulk-{i}",
+                "attributes": {"title": f"{WORDS[i % 10]} panel {i}", "visState": '{"type":"line"}'},
+                "references": [{"name": "ip", "type": "index-pattern", "id": "logs-web"}],
+            }
+            for i in range(count)
+        ]
+    )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=500)
-    args = parser.parse_args()
-
+def live_figures(sizes: Sizes) -> list[Figure]:
+    """``_find`` with a search and ``_bulk_create`` of 100 over the live server, beside the bare route;
+    and the single-object routes the issue holds them to (a saved object's get, a sync job's get)."""
     app = create_app()
-    ops = Operations(app.test_client(), runtime_of(app).store.reset)
-    bare = bare_app(ops)
-
-    with LiveServer(app) as mock_server, LiveServer(bare) as bare_server:
-        mock_conn = http.client.HTTPConnection("127.0.0.1", mock_server.port)
-        bare_conn = http.client.HTTPConnection("127.0.0.1", bare_server.port)
-        mock_http, bare_http = measure(http_call, mock_conn, bare_conn, ops, args.rounds)
-        mock_conn.close()
-        bare_conn.close()
-    compare(
-        "Live server over loopback (keep-alive), median per call, goal <= 1.5x the bare route",
-        mock_http,
-        bare_http,
-        1.5,
-    )
-    mock_local, bare_local = measure(client_call, app.test_client(), bare.test_client(), ops, args.rounds)
-    compare("In-process test client, median per call", mock_local, bare_local, None)
-
-    store = runtime_of(app).store
-    client = app.test_client()
-    for size in (100, 1000, 10000):
+    store, client = runtime_of(app).store, app.test_client()
+    bulk = bulk_body(100)
+    calls = {
+        "_find with a search, live": (
+            "/api/saved_objects/_find",
+            "GET",
+            "/api/saved_objects/_find?type=visualization&type=search&search=web*",
+            None,
+            {},
+            1.25,
+        ),
+        "_bulk_create of 100, live": (
+            "/api/saved_objects/_bulk_create",
+            "POST",
+            "/api/saved_objects/_bulk_create",
+            bulk,
+            OSD,
+            2,
+        ),
+        "get a saved object, live": (
+            "/api/saved_objects/<type>/<id>",
+            "GET",
+            "/api/saved_objects/visualization/web-requests-over-time",
+            None,
+            {},
+            1.25,
+        ),
+        "get a sync job, live": (
+            "/_connector/_sync_job/<job_id>",
+            "GET",
+            "/_connector/_sync_job/connector-1-full-pending",
+            None,
+            {},
+            1.25,
+        ),
+    }
+    routes = []
+    for rule, method, path, body, headers, _ in calls.values():
+        routes.append(record(client, rule, method, path, body, headers))
         store.reset()
-        for _ in range(size - len(store["elasticsearch"].sync_jobs.docs)):
-            client.post("/_connector/_sync_job", json={"id": "connector-1"})
-        list_call = client_call(client, "GET", "/_connector/_sync_job?connector_id=connector-1&size=10", None)
-        print(f"List a page of 10 from {size:>6} jobs (in-process): median {median_ms(timed(list_call, 50)):.3f} ms")
-    store.reset()  # drops the 10,000 jobs: the steps below should not carry that heap
-    reset = median_ms(timed(store.reset, args.rounds))
-    print(f"\nReset of the default state: median {reset:.3f} ms (goal < 1 ms){'  ok' if reset < 1 else '  over'}")
-
-    creations, starts, stops = [], [], []
-    for _ in range(20):
-        started = time.perf_counter()
-        fresh = create_app()
-        creations.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        server = LiveServer(fresh).start()
-        conn = http.client.HTTPConnection("127.0.0.1", server.port)
-        conn.request("GET", "/_mock/health")
-        assert conn.getresponse().status == 200
-        starts.append(time.perf_counter() - started)
-        conn.close()
-        started = time.perf_counter()
-        server.stop()
-        stops.append(time.perf_counter() - started)
-    start_ms, stop_ms = median_ms(starts), median_ms(stops)
-    print(
-        f"Live server: start to first response {start_ms:.2f} ms, stop {stop_ms:.2f} ms (goal < 50 ms each)"
-        f"{'  ok' if max(start_ms, stop_ms) < 50 else '  over'}"
-    )
-    print(f"App creation (once per test session, before the server starts): median {median_ms(creations):.1f} ms")
-
-    print("\nKibana ML sync (jobs and models in Elasticsearch, none with a saved object yet)")
-    print(f"  {'items':>7}{'simulate ms':>14}{'sync ms':>10}{'us/item':>10}{'calls/item':>12}")
-    calls = {}
-    for size in (100, 1000, 10000):
-        simulated, real, calls[size] = sync_over(size)
-        print(f"  {size:>7}{simulated:>14.2f}{real:>10.2f}{real * 1000 / size:>10.2f}{calls[size]:>12.2f}")
-    growth = calls[10000] / calls[100]
-    print(
-        f"  work per item at 10,000 / at 100 (function calls, not noisy): {growth:.3f} "
-        f"(goal: linear at worst, i.e. about 1){'  ok' if growth < 1.1 else '  over'}; the time per item also "
-        "grows with the working set (memory, not work)"
-    )
-
-    dashboards_report(max(20, args.rounds // 10))
-    transfer_report(max(5, args.rounds // 50))
+    figures = []
+    with LiveServer(app) as mock, LiveServer(bare_app(routes)) as bare:
+        for name, (_, method, path, body, headers, goal) in calls.items():
+            writes = method != "GET"
+            mock_ms, bare_ms = paired(
+                http_call(mock.port, method, path, body, headers),
+                http_call(bare.port, method, path, body, headers),
+                sizes.rounds // 4 if writes else sizes.rounds,
+                # Each bulk meets the default state on a settled heap: collecting what the reset just
+                # unpickled is the reset's work, not the bulk's.
+                between=(lambda: (store.reset(), gc.collect())) if writes else None,
+            )
+            figures.append(ratio_figure(name, mock_ms, bare_ms, goal))
+    return figures
 
 
-def dashboards_report(rounds: int) -> None:
-    sizes = (1000, 10000, 100000)
-    table = {size: dashboards_at(size, rounds) for size in sizes}
-    print("\nOpenSearch Dashboards saved objects (in-process; 90% visualizations, 100 dashboards)")
-    names = list(table[sizes[0]])
-    print(f"  {'objects':>8}" + "".join(f"{n:>18}" for n in names))
-    for size in sizes:
-        print(
-            f"  {size:>8}"
-            + "".join(f"{table[size][n]:>18.3f}" if n != "bytes/object" else f"{table[size][n]:>18.0f}" for n in names)
-        )
-    print(
-        "  growth from 1,000 to 100,000 objects (1.0 = flat): "
-        + ", ".join(f"{n} {table[sizes[-1]][n] / table[sizes[0]][n]:.2f}" for n in names if n != "bytes/object")
-    )
-    print(
-        "  (find dashboards: the 100 dashboards, whatever else the state holds; find rare word: matches 1 in 1,000"
-        " visualizations, so it grows with what it matches)"
-    )
+# -- export and import beside parsing the same NDJSON ---------------------------------------------------
 
 
-def multipart_file(text: str) -> tuple[dict, bytes]:
-    import io
-
-    from werkzeug.datastructures import FileStorage, MultiDict
-    from werkzeug.test import encode_multipart
-
-    boundary, body = encode_multipart(
-        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
-    )
-    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
-
-
-def peak_kib(call) -> float:
-    import tracemalloc
-
-    gc.collect()
-    tracemalloc.start()
-    call()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1024
-
-
-def transfer_report(rounds: int, size: int = 10000) -> None:
-    """Export of ``size`` objects (100 index patterns, visualizations each referencing one, dashboards
-    each referencing three visualizations) and the import of that file into an empty state."""
-    source = create_app(default_fixtures=False)
-    state = runtime_of(source).store["dashboards"]
-    types = state.types
-    dashboards = size // 10
+def saved_objects_app(count: int, *, default_fixtures: bool = False):
+    """An app holding ``count`` saved objects: 100 index patterns, visualizations each referencing one,
+    and a tenth dashboards each referencing three visualizations; the state reset returns to."""
+    app = create_app(default_fixtures=default_fixtures)
+    state = runtime_of(app).store["dashboards"]
+    types, dashboards = state.types, count // 10
     for i in range(100):
         state.repository.create(types, "index-pattern", {"id": f"p{i}", "attributes": {"title": f"logs-{i}-*"}})
-    visualizations = size - 100 - dashboards
+    visualizations = count - 100 - dashboards
     for i in range(visualizations):
         state.repository.create(
             types,
@@ -377,17 +292,45 @@ def transfer_report(rounds: int, size: int = 10000) -> None:
                 ],
             },
         )
-    export_client = source.test_client()
+    runtime_of(app).store.seed([])
+    return app
+
+
+def multipart_file(text: str) -> tuple[dict, bytes]:
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(text.encode()), filename="export.ndjson")})
+    )
+    return {"osd-xsrf": "true", "Content-Type": f"multipart/form-data; boundary={boundary}"}, body
+
+
+@dataclass
+class Transfer:
+    """The export of ``count`` saved objects, the parse of its NDJSON (the floor of any import) and the
+    import of that file into an empty state (which ``target_store.reset()`` empties again)."""
+
+    text: str
+    export: Callable[[], str]
+    parse: Callable[[], list]
+    import_file: Callable[[], None]
+    target_store: StateStore
+
+
+def transfer(count: int) -> Transfer:
+    export_client = saved_objects_app(count).test_client()
     body = json.dumps({"type": ["index-pattern", "visualization", "dashboard"]})
-    xsrf = {"osd-xsrf": "true", "Content-Type": "application/json"}
 
     def export():
-        reply = export_client.post("/api/saved_objects/_export", data=body, headers=xsrf)
+        reply = export_client.post("/api/saved_objects/_export", data=body, headers=OSD)
         assert reply.status_code == 200
         return reply.get_data(as_text=True)
 
     text = export()
-    assert text.count("\n") == size  # the objects and the details line
+    assert text.count("\n") == count  # the objects and the details line
 
     def parse():
         return [json.loads(line) for line in text.split("\n")]
@@ -398,32 +341,443 @@ def transfer_report(rounds: int, size: int = 10000) -> None:
 
     def import_file():
         reply = import_client.post("/api/saved_objects/_import", data=upload, headers=headers)
-        assert reply.status_code == 200 and reply.get_json()["successCount"] == size, reply.get_data(as_text=True)[:300]
+        assert reply.status_code == 200 and reply.get_json()["successCount"] == count, reply.get_data()[:300]
 
-    export_times, import_times, parse_times = [], [], []
-    for _ in range(rounds):
-        parse_times += timed(parse, 1)
-        export_times += timed(export, 1)
-        target_store.reset()  # an empty state again (not timed)
-        import_times += timed(import_file, 1)
-    floor = median_ms(parse_times)
-    target_store.reset()
-    memory = {"parse": peak_kib(parse), "export": peak_kib(export), "import": peak_kib(import_file)}
-    print(
-        f"\nOpenSearch Dashboards export and import of {size:,} objects "
-        f"({len(text.encode()) / 1024:,.0f} KiB of NDJSON;"
-        f" in-process, median of {rounds})"
-    )
-    print(f"  {'':>8}{'median ms':>12}{'x parse':>10}{'peak KiB':>12}{'x parse':>10}")
-    for name, times in (("parse", parse_times), ("export", export_times), ("import", import_times)):
-        print(
-            f"  {name:>8}{median_ms(times):>12.1f}{median_ms(times) / floor:>10.1f}{memory[name]:>12,.0f}"
-            f"{memory[name] / memory['parse']:>10.1f}"
+    return Transfer(text, export, parse, import_file, target_store)
+
+
+def transfer_figures(sizes: Sizes) -> list[Figure]:
+    count = sizes.transfer
+    calls = transfer(count)
+    export, parse, import_file = calls.export, calls.parse, calls.import_file
+    target_store = calls.target_store
+    export_ms, parse_ms = paired(export, parse, sizes.transfer_rounds, warmup=1)
+    import_ms, parse_again_ms = paired(import_file, parse, sizes.transfer_rounds, between=target_store.reset, warmup=1)
+    return [
+        ratio_figure(f"_export of {count:,}", export_ms, parse_ms, 1.3, "parse"),
+        ratio_figure(f"_import of {count:,}", import_ms, parse_again_ms, 3, "parse"),
+    ]
+
+
+# -- growth between two sizes of state ------------------------------------------------------------------
+
+
+def growth_figure(name: str, small_call, big_call, rounds: int, goal: float, goal_text: str, between=None) -> Figure:
+    gc.collect()
+    small_ms, big_ms = paired(small_call, big_call, rounds, between=between, warmup=3)
+    growth = big_ms / small_ms
+    return Figure(name, f"x{growth:.1f}", goal_text, growth <= goal, f"{small_ms:.3f} -> {big_ms:.3f} ms")
+
+
+def sync_jobs_app(count: int):
+    """The default state and ``count`` more sync jobs: half of them connector-1's, 20 of them
+    sparse-connector's (at any size), the rest over 50 other connectors."""
+    app = create_app()
+    es = runtime_of(app).store["elasticsearch"]
+    template = es.sync_jobs.docs["connector-1-full-completed"]
+    every = count // 20
+    for i in range(count):
+        doc = copy.deepcopy(template)
+        doc["connector"]["id"] = "sparse-connector" if i % every == 0 else "connector-1" if i % 2 else f"other-{i % 50}"
+        doc["created_at"] = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T10:{i % 60:02d}:{(i // 60) % 60:02d}.000Z"
+        es.sync_jobs.store.write(f"job-{i}", doc)
+    runtime_of(app).store.seed([])
+    return app
+
+
+def visualizations_app(count: int):
+    """``count`` visualizations: every other one titled with "traffic", ten titled with "zebra"."""
+    app = create_app(default_fixtures=False)
+    state = runtime_of(app).store["dashboards"]
+    every = count // 10
+    for i in range(count):
+        title = f"{'traffic' if i % 2 else WORDS[1 + i % 9]} {WORDS[1 + (i // 2) % 9]} panel {i}"
+        state.repository.create(
+            state.types,
+            "visualization",
+            {"id": f"v{i}", "attributes": {"title": title + (" zebra" if i % every == 0 else ""), "visState": "{}"}},
         )
-    print(
-        "  (parse: json.loads of each line of the same file, the floor of any import; export and import go"
-        " through the HTTP layer, multipart included)"
+    runtime_of(app).store.seed([])
+    return app
+
+
+def getter(client, path: str, total: int | None = None):
+    def call():
+        reply = client.get(path)
+        assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
+        if total is not None:
+            assert reply.get_json()["total"] == total, reply.get_json()["total"]
+
+    return call
+
+
+def growth_figures(sizes: Sizes) -> list[Figure]:
+    return [*jobs_growth(sizes), reset_growth(sizes), *find_growth(sizes)]
+
+
+def jobs_growth(sizes: Sizes) -> list[Figure]:
+    small, big = sizes.jobs
+    apps = [sync_jobs_app(size).test_client() for size in sizes.jobs]
+    figures = []
+    for connector, matching in (("connector-1", "half the jobs"), ("sparse-connector", "20 jobs")):
+        path = f"/_connector/_sync_job?connector_id={connector}&size=10"
+        figures.append(
+            growth_figure(
+                f"filtered sync-job list, {small // 1000}k -> {big // 1000}k jobs ({matching} match)",
+                getter(apps[0], path),
+                getter(apps[1], path),
+                sizes.growth_rounds * 3,
+                2,
+                "<= x2 (flat: pays for its page)",
+            )
+        )
+    return figures
+
+
+def reset_growth(sizes: Sizes) -> Figure:
+    small, big = sizes.reset
+    resets = [saved_objects_app(size, default_fixtures=True).test_client() for size in sizes.reset]
+    writes = iter(range(10**9))
+
+    def one_write():
+        number = next(writes)
+        for client in resets:
+            reply = client.post(
+                f"/api/saved_objects/index-pattern/written-{number}", json={"attributes": {"title": "w"}}, headers=OSD
+            )
+            assert reply.status_code == 200
+
+    def reset(client):
+        return lambda: client.post("/_mock/reset")
+
+    return growth_figure(
+        f"POST /_mock/reset after one write, {small // 1000}k -> {big // 1000}k objects",
+        reset(resets[0]),
+        reset(resets[1]),
+        sizes.growth_rounds,
+        2,
+        "<= x2 (flat: pays for what changed)",
+        between=one_write,
     )
+
+
+def find_growth(sizes: Sizes) -> list[Figure]:
+    figures = []
+    states = {size: visualizations_app(size).test_client() for size in {*sizes.find_half, *sizes.kql}}
+    small, big = sizes.find_half
+    path = "/api/saved_objects/_find?type=visualization&search=traffic"
+    figures.append(
+        growth_figure(
+            f"_find of a term matching half, {small // 1000}k -> {big // 1000}k",
+            getter(states[small], path, small // 2),
+            getter(states[big], path, big // 2),
+            sizes.growth_rounds,
+            big / small,
+            f"<= x{big / small:.0f} (linear in the matches)",
+        )
+    )
+    small, big = sizes.kql
+    path = "/api/saved_objects/_find?type=visualization&filter=visualization.attributes.title:zebra"
+    figures.append(
+        growth_figure(
+            f"KQL filter on visualizations, {small // 1000}k -> {big // 1000}k (10 matches)",
+            getter(states[small], path, 10),
+            getter(states[big], path, 10),
+            sizes.growth_rounds * 3,
+            2,
+            "<= x2 (pays for the matches)",
+        )
+    )
+    return figures
+
+
+# -- concurrency: servers in processes of their own -----------------------------------------------------
+
+
+class Served:
+    """A server in a process of its own, on a port it picks and prints."""
+
+    def __init__(self, command: list[str], marker: str):
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=child_env()
+        )
+        for line in self.process.stdout:
+            if marker in line:
+                self.port = int(line.rsplit(":", 1)[1].strip().rstrip("/"))
+                break
+        else:
+            raise RuntimeError(f"{command} printed no port")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def child_env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def mock_process(*options: str) -> Served:
+    return Served([sys.executable, "-m", "mockserver", "serve", "--port", "0", "--quiet", *options], " serving on ")
+
+
+def bare_process(routes: list[Recorded], folder: Path) -> Served:
+    spec = folder / "bare-routes.json"
+    spec.write_text(json.dumps([{**route.__dict__, "body": route.body.decode()} for route in routes]))
+    return Served([sys.executable, __file__, "--serve-bare", str(spec)], "bare serving on ")
+
+
+def serve_bare(spec: str) -> None:
+    """The child's part: the bare app on the mock's server, until killed."""
+    routes = [Recorded(**{**route, "body": route["body"].encode()}) for route in json.loads(Path(spec).read_text())]
+    server = LiveServer(bare_app(routes)).start()
+    print(f"bare serving on http://127.0.0.1:{server.port}", flush=True)
+    threading.Event().wait()
+
+
+def fixture_file(folder: Path, count: int, name: str) -> Path:
+    """A fixture of ``count`` visualizations (the shape of the package's own dashboards fixture)."""
+    objects = {
+        f"v{i}": {
+            "attributes": {"title": f"{WORDS[i % 10]} panel {i}", "visState": '{"type":"line"}', "uiStateJSON": "{}"},
+            "references": [],
+        }
+        for i in range(count)
+    }
+    path = folder / name
+    path.write_text(json.dumps({"dashboards": {"saved_objects": {"visualization": objects}}}))
+    return path
+
+
+def rate(port: int, path: str, count: int) -> float:
+    """Gets per second, one keep-alive connection, ``count`` in a row."""
+    call = http_call(port, "GET", path, None, {})
+    call()
+    started = time.perf_counter()
+    for _ in range(count):
+        call()
+    return count / (time.perf_counter() - started)
+
+
+def gets_during_export(sizes: Sizes, folder: Path) -> Figure:
+    count = sizes.export_load
+    server = mock_process("--no-default-fixtures", "--fixtures", str(fixture_file(folder, count, "export-load.json")))
+    try:
+        get_path, gets = "/api/saved_objects/visualization/v1", sizes.rounds * 2
+        export = http_call(
+            server.port, "POST", "/api/saved_objects/_export", json.dumps({"type": ["visualization"]}), OSD
+        )
+        alone, during = [], []
+        for _ in range(sizes.load_rounds):
+            alone.append(rate(server.port, get_path, gets))
+            stop, exports = threading.Event(), []
+
+            def export_until_stopped(stop=stop, exports=exports):
+                while not stop.is_set():
+                    export()
+                    exports.append(1)
+
+            exporter = threading.Thread(target=export_until_stopped)
+            exporter.start()
+            while not exports:  # the exporter has its connection and is at it
+                time.sleep(0.001)
+            during.append(rate(server.port, get_path, gets))
+            stop.set()
+            exporter.join()
+    finally:
+        server.stop()
+    alone_rate, during_rate = statistics.median(alone), statistics.median(during)
+    share = during_rate / alone_rate
+    return Figure(
+        f"gets while another client exports {count:,} objects",
+        f"{share:.2f} of alone",
+        ">= 0.5 of alone",
+        share >= 0.5,
+        f"{during_rate:.0f} req/s ({alone_rate:.0f} alone)",
+    )
+
+
+def concurrent_writes(sizes: Sizes, folder: Path) -> Figure:
+    """``clients`` threads, each on its own keep-alive connection, each creating, getting, updating and
+    deleting saved objects of its own; the mock's requests per second beside the bare app's."""
+    app = create_app()
+    client = app.test_client()
+    one = "/api/saved_objects/visualization/sample"
+    create = json.dumps({"attributes": {"title": "written by a client", "visState": "{}"}})
+    update = json.dumps({"attributes": {"title": "updated by a client"}})
+    rule = "/api/saved_objects/<type>/<id>"
+    routes = [
+        record(client, rule, "POST", one, create, OSD),
+        record(client, rule, "GET", one, None, {}),
+        record(client, rule, "PUT", one, update, OSD),
+        record(client, rule, "DELETE", one, None, OSD),
+    ]
+    mock, bare = mock_process(), bare_process(routes, folder)
+    rounds = iter(range(10**9))
+
+    def load(port: int) -> float:
+        number = next(rounds)
+
+        def client_work(worker: int):
+            conn = http.client.HTTPConnection("127.0.0.1", port)
+            for cycle in range(sizes.client_cycles):
+                path = f"/api/saved_objects/visualization/c{number}-{worker}-{cycle}"
+                for method, body, headers in (
+                    ("POST", create, OSD),
+                    ("GET", None, {}),
+                    ("PUT", update, OSD),
+                    ("DELETE", None, OSD),
+                ):
+                    conn.request(method, path, body=body, headers=headers)
+                    reply = conn.getresponse()
+                    reply.read()
+                    assert reply.status == 200, (method, reply.status)
+            conn.close()
+
+        threads = [threading.Thread(target=client_work, args=(worker,)) for worker in range(sizes.clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sizes.clients * sizes.client_cycles * 4 / (time.perf_counter() - started)
+
+    try:
+        load(mock.port), load(bare.port)  # warm up
+        ratios, mock_rates, bare_rates = [], [], []
+        for _ in range(sizes.load_rounds):
+            mock_rates.append(load(mock.port))
+            bare_rates.append(load(bare.port))
+            ratios.append(mock_rates[-1] / bare_rates[-1])
+    finally:
+        mock.stop()
+        bare.stop()
+    ratio = statistics.median(ratios)
+    return Figure(
+        f"{sizes.clients} concurrent clients, mixed writes",
+        f"{ratio:.2f}x bare",
+        ">= 0.9x bare",
+        ratio >= 0.9,
+        f"{statistics.median(mock_rates):.0f} / {statistics.median(bare_rates):.0f} req/s",
+    )
+
+
+# -- whole processes, to their first answer -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def first_answer(command: list[str], port: int, path: str) -> float:
+    """Seconds from spawning ``command`` to the first answer to GET ``path`` on ``port``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env())
+    try:
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path)
+                status = conn.getresponse().status
+                took = time.perf_counter() - started
+                conn.close()
+                assert status == 200, status
+                return took
+            except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command} ended with {process.returncode}") from None
+                time.sleep(0.002)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+BARE_FLASK = (
+    "import sys; from flask import Flask; app = Flask('bare'); app.get('/')(lambda: {'ok': True}); "
+    "app.run(port=int(sys.argv[1]))"
+)
+
+
+def start_figures(sizes: Sizes, folder: Path) -> list[Figure]:
+    fixture = fixture_file(folder, sizes.fixture, "start.json")
+    serve = [sys.executable, "-m", "mockserver", "serve", "--quiet", "--port"]
+    commands = {
+        "fixture": lambda port: (serve + [str(port), "--fixtures", str(fixture)], "/_mock/health"),
+        "serve": lambda port: (serve + [str(port)], "/_mock/health"),
+        "bare": lambda port: ([sys.executable, "-c", BARE_FLASK, str(port)], "/"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(sizes.starts + 1):  # the first round warms the disk cache, not counted
+        for name, make in commands.items():
+            port = free_port()
+            command, path = make(port)
+            took = first_answer(command, port, path)
+            if round_:
+                times[name].append(took)
+    fixture_s, serve_s, bare_s = (statistics.median(times[name]) for name in commands)
+    ratios = [s / b for s, b in zip(times["serve"], times["bare"], strict=True)]
+    ratio = statistics.median(ratios)
+    return [
+        Figure(
+            f"serve with a {sizes.fixture:,}-object fixture",
+            f"{fixture_s:.2f} s",
+            "<= 0.5 s",
+            fixture_s <= 0.5,
+            f"{fixture_s / serve_s:.2f}x serve without it ({serve_s * 1000:.0f} ms)",
+        ),
+        Figure(
+            "mockserver serve to its first answer",
+            f"{ratio:.2f}x bare Flask",
+            "<= 1.5x bare Flask",
+            ratio <= 1.5,
+            f"{serve_s * 1000:.0f} / {bare_s * 1000:.0f} ms",
+        ),
+    ]
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "measured", "goal", "met?", "beside")] + [
+        (f.name, f.measured, f.goal, "yes" if f.met else "no", f.detail) for f in figures
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [
+        "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |" for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller states and fewer rounds")
+    parser.add_argument("--serve-bare", metavar="SPEC", help=argparse.SUPPRESS)  # the child's part
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(args.serve_bare)
+        return
+    sizes = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for step in (
+            live_figures,
+            transfer_figures,
+            growth_figures,
+            lambda s: [gets_during_export(s, Path(folder))],
+            lambda s: [concurrent_writes(s, Path(folder))],
+            lambda s: start_figures(s, Path(folder)),
+        ):
+            figures += step(sizes)
+            gc.collect()
+    print(
+        f"Issue 16's figures ({'--quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s, "
+        f"{os.cpu_count()} cores; ratios of calls alternated in this run):\n"
+    )
+    print(table(figures))
+    met = sum(f.met for f in figures)
+    print(f"\n{met} of {len(figures)} goals met")
 
 
 if __name__ == "__main__":

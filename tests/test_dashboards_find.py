@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DASHBOARDS_RELEASE, Http, boom, create_app
+from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, boom, create_app
 
 XSRF = {"osd-xsrf": "true"}
 
@@ -211,6 +211,11 @@ def test_namespaces_and_workspaces(http):
         boom(reply, 400, "[request query.workspaces]: definition for this key is missing")
         return
     assert ids(find(http, type="index-pattern", workspaces="9gt4lB")) == ["2ffee5da-55b3-49b4-b9e1-c3af5d1adbd3"]
+    if DASHBOARDS_CONFIG.get("workspace.enabled"):
+        # The workspace plugin checks the workspaces exist (workspace_id_consumer_wrapper.ts find).
+        reply = http.get("/api/saved_objects/_find", query={"type": "index-pattern", "workspaces": "elsewhere"})
+        boom(reply, 400, "Exist invalid workspaces")
+        return
     assert find(http, type="index-pattern", workspaces="elsewhere")["total"] == 0
 
 

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from conftest import DASHBOARDS_RELEASE, Http, boom, create_app, fixture_app
+from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, boom, create_app, fixture_app
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -331,7 +331,17 @@ def test_workspaces(http):
     assert stored(http, "visualization", "new-viz")["workspaces"] == ["9gt4lB"]
     imported(http, ndjson(viz("plain", "P", workspaces=["elsewhere"])))
     assert "workspaces" not in stored(http, "visualization", "plain")
-    imported(http, ndjson(viz("test-viz", "Mine", workspaces=["elsewhere"])), workspaces="9gt4lB", overwrite="true")
+    result = imported(
+        http, ndjson(viz("test-viz", "Mine", workspaces=["elsewhere"])), workspaces="9gt4lB", overwrite="true"
+    )
+    if DASHBOARDS_CONFIG.get("workspace.enabled"):
+        # The workspace plugin's conflict check: test-viz is stored outside 9gt4lB, so it is not
+        # overwritten; the importer writes a new copy into the workspace (check_conflicts.ts).
+        assert "workspaces" not in stored(http, "visualization", "test-viz")
+        (success,) = result["successResults"]
+        assert success["createNewCopy"] is True and success["destinationId"] != "test-viz"
+        assert stored(http, "visualization", success["destinationId"])["workspaces"] == ["9gt4lB"]
+        return
     assert stored(http, "visualization", "test-viz")["workspaces"] == ["elsewhere"]
 
 

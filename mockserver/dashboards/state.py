@@ -25,7 +25,7 @@ from ..boom import BoomError
 from ..errors import FixtureError
 from ..jsonvalue import clone
 from ..versions import order_key
-from . import config
+from . import config, workspaces
 from .errors import MigrationNeedsAdminRole
 from .repository import Repository, decode_version, migrate, now_iso
 from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, built_in_types, type_from_fixture
@@ -61,14 +61,15 @@ class DashboardsState:
 
     @property
     def types(self) -> TypeRegistry:
-        """The release's built-in types (``types.built_in_types``), then those given from Python and fixtures."""
-        built_for = (self.types_generation, self.settings["version"])
+        """The release's built-in types (``types.built_in_types``), then those given from Python and fixtures.
+        With the workspace plugin on, its own (hidden) workspace type stands for the built-in one."""
+        built_for = (self.types_generation, self.settings["version"], workspaces.enabled(self))
         if self._registry is None or self._registry[0] != built_for:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
-            self._registry = (
-                built_for,
-                TypeRegistry((*built_in_types(self.release), *self._python_types, *fixture_types)),
-            )
+            built_in = built_in_types(self.release)
+            if built_for[2]:
+                built_in = (*(t for t in built_in if t.name != workspaces.WORKSPACE), workspaces.WORKSPACE_TYPE)
+            self._registry = (built_for, TypeRegistry((*built_in, *self._python_types, *fixture_types)))
         return self._registry[1]
 
     @property
@@ -110,7 +111,7 @@ class DashboardsState:
                 raise FixtureError(source, "/dashboards/types", str(e)) from None
         types = self.types
         for so_type, objects in section.get("saved_objects", {}).items():
-            saved_type = types.get(so_type)
+            saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:
                 raise FixtureError(
                     source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]"
