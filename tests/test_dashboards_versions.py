@@ -149,6 +149,13 @@ def test_the_node_each_release_runs_on(version, node):
             "Unexpected non-whitespace character after JSON at position 7",
             "Unexpected non-whitespace character after JSON at position 7 (line 1 column 8)",
         ),
+        # V8 names one UTF-16 unit as the token (an emoji's high surrogate) and quotes ten units each side.
+        (
+            "\U0001f600" * 11 + "x",
+            "Unexpected token \ud83d in JSON at position 0",
+            "Unexpected token '\ud83d', \"" + "\U0001f600" * 5 + '"... is not valid JSON',
+            "Unexpected token '\ud83d', \"" + "\U0001f600" * 5 + '"... is not valid JSON',
+        ),
     ],
 )
 def test_json_parse_words_its_errors_as_each_node_does(text, node18, node20, node22):

@@ -92,7 +92,7 @@ class _Scanner:
             return JsonSyntaxError(template.format(at=self.at_position()))
         if self.pos >= len(self.text):
             return JsonSyntaxError("Unexpected end of JSON input")
-        char = self.text[self.pos]
+        char = _first_utf16_unit(self.text[self.pos])  # V8 names one UTF-16 unit: an emoji's high surrogate
         if char == '"':
             return JsonSyntaxError(f"Unexpected string in JSON {self.at_position()}")
         if char == "-" or char.isdigit() and char.isascii():
@@ -101,12 +101,13 @@ class _Scanner:
             return JsonSyntaxError(f"Unexpected token {char} in JSON {self.at_position()}")
         if self.text in SPECIAL_SOURCES:
             return JsonSyntaxError(f'"{self.text}" is not valid JSON')
-        source, at = self.text, self.pos
-        if len(source) < 2 * CONTEXT + 1:
-            return JsonSyntaxError(f"Unexpected token '{char}', \"{source}\" is not valid JSON")
+        # The quoted context is cut in UTF-16 units, as V8 counts: a cut may split an emoji.
+        source, at, length = _Utf16(self.text), self.position(), _utf16_length(self.text)
+        if length < 2 * CONTEXT + 1:
+            return JsonSyntaxError(f"Unexpected token '{char}', \"{self.text}\" is not valid JSON")
         if at < CONTEXT:
             return JsonSyntaxError(f"Unexpected token '{char}', \"{source[: at + CONTEXT]}\"... is not valid JSON")
-        if at < len(source) - CONTEXT:
+        if at < length - CONTEXT:
             return JsonSyntaxError(
                 f"Unexpected token '{char}', ...\"{source[at - CONTEXT : at + CONTEXT]}\"... is not valid JSON"
             )
@@ -249,3 +250,19 @@ class _Scanner:
 
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def _first_utf16_unit(char: str) -> str:
+    code = ord(char)
+    return char if code <= 0xFFFF else chr(0xD800 + ((code - 0x10000) >> 10))
+
+
+class _Utf16:
+    """A text sliced as JavaScript slices it, by UTF-16 units (a lone surrogate where a cut splits a pair)."""
+
+    def __init__(self, text: str):
+        self.units = text.encode("utf-16-le", "surrogatepass")
+
+    def __getitem__(self, cut: slice) -> str:
+        start, stop = cut.start or 0, len(self.units) // 2 if cut.stop is None else cut.stop
+        return self.units[2 * start : 2 * stop].decode("utf-16-le", "surrogatepass")

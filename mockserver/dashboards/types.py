@@ -189,7 +189,7 @@ BUILT_IN_TYPES = (
 # fork's: index-pattern, visualization, dashboard, search, config, query, url). augment-vis: the
 # vis_augmenter plugin, "Enable plugins to augment visualizations with additional data and context"
 # (#4361, 2.9.0 release notes); workspace: the workspace plugin, "Setup workspace skeleton and implement
-# basic CRUD API" (#5075, CHANGELOG.md's 2.14.0 section). The built-in types' migrations are the same
+# basic CRUD API" (#5075, 2.14.0 release notes). The built-in types' migrations are the same
 # in every release (dashboard_migrations.ts ends at 7.9.3 from the fork on; OSD added none to them).
 INTRODUCED_IN = {"augment-vis": "2.9.0", "workspace": "2.14.0"}
 
