@@ -1,9 +1,10 @@
-"""Cases of the workspace plugin's own tests that tests/test_dashboards_workspaces.py does not pin, each at
+"""Workspace cases of OSD's own tests that tests/test_dashboards_workspaces.py does not pin, each at
 the settings of its test server: src/plugins/workspace/server/integration_tests/duplicate.test.ts (the
 data source a copy needs, validate_data_sources.ts) and saved_objects/integration_tests/
 saved_objects_wrapper_for_check_workspace_conflict.test.ts (``data_source.enabled`` and
 ``workspace.enabled`` on, ``migrations.skip`` off; osdTestServer.request sends osd-xsrf, which the XSRF
-setting stands for here)."""
+setting stands for here); and the "workspace enabled" case of core's
+routes/integration_tests/resolve_import_errors.test.ts."""
 
 from __future__ import annotations
 
@@ -154,3 +155,53 @@ def test_bulk_create_of_config_outside_a_workspace_writes_it(conflict_server):
     (created,) = reply.json["saved_objects"]
     assert created["type"] == "config" and "error" not in created
     assert osd.get(f"{SO}/config/3.6.0").json["id"] == "3.6.0"
+
+
+# -- routes/integration_tests/resolve_import_errors.test.ts: "workspace enabled" ---------------------
+def test_resolve_as_new_copies_with_a_workspaces_option_writes_the_copies_into_it():
+    """Core's route takes ``workspaces`` as it is (that test's server has no workspace plugin)."""
+    osd = Http(
+        create_app(
+            products=["dashboards"],
+            default_fixtures=False,
+            dashboards_config={"server.xsrf.disableProtection": True, "server.maxPayload": 1024},
+        ).test_client()
+    )
+    assert osd.post(f"{SO}/index-pattern/existing", json={"attributes": {"title": "x"}}).status == 200
+    lines = [
+        '{"type":"visualization","id":"my-vis","attributes":{"title":"Look at my visualization"},'
+        '"references":[{"name":"ref_0","type":"index-pattern","id":"my-pattern"}]}',
+        '{"type":"dashboard","id":"my-dashboard","attributes":{"title":"Look at my dashboard"},'
+        '"references":[{"name":"ref_0","type":"visualization","id":"my-vis"}]}',
+    ]
+    retries = (
+        '[{"type":"visualization","id":"my-vis","replaceReferences":[{"type":"index-pattern","from":"my-pattern",'
+        '"to":"existing"}]},{"type":"dashboard","id":"my-dashboard","destinationId":"new-id-2"}]'
+    )
+    parts = [
+        "--E",
+        'Content-Disposition: form-data; name="file"; filename="export.ndjson"',
+        "Content-Type: application/ndjson",
+        "",
+        *lines,
+        "--E",
+        'Content-Disposition: form-data; name="retries"',
+        "",
+        retries,
+        "--E--",
+    ]
+    reply = osd.request(
+        "POST",
+        f"{SO}/_resolve_import_errors",
+        data="\r\n".join(parts).encode(),
+        headers={"Content-Type": "multipart/form-data; boundary=E"},
+        query={"createNewCopies": "true", "workspaces": "foo"},
+    )
+    assert reply.status == 200 and reply.json["successCount"] == 2
+    vis, dashboard = reply.json["successResults"]
+    assert dashboard["destinationId"] == "new-id-2"
+    stored_vis = osd.get(f"{SO}/visualization/{vis['destinationId']}").json
+    stored_dashboard = osd.get(f"{SO}/dashboard/new-id-2").json
+    assert stored_vis["workspaces"] == stored_dashboard["workspaces"] == ["foo"]
+    assert stored_vis["references"] == [{"name": "ref_0", "type": "index-pattern", "id": "existing"}]
+    assert stored_dashboard["references"] == [{"name": "ref_0", "type": "visualization", "id": vis["destinationId"]}]
