@@ -222,6 +222,59 @@ def validate_references(target: ImportTarget, run: ImportRun, skipped: set[Key] 
             run.errors.append(_entry(obj, {"type": "missing_references", "references": absent}))
 
 
+def validate_data_sources(target: ImportTarget, run: ImportRun) -> None:
+    """validate_data_sources.ts (a copy into a workspace, 2.19 on): each object not yet in error whose
+    references reach a data source (directly, or through the objects it references: utils.ts
+    findReferenceDataSourceForObject) that is not assigned to the target workspaces fails with
+    ``missing_data_source``, naming those data sources by title (else id), comma-joined."""
+    failed = {(e["type"], e["id"]) for e in run.errors}
+    checked = [o for o in run.objects if key_of(o) not in failed]
+    if not checked:
+        return
+    wanted = set(target.workspaces or ())
+    assigned = {
+        so_id
+        for so_id, doc in (
+            target.repository.by_type.get("data-source", {}) if target.types.get("data-source") else {}
+        ).items()
+        if wanted & set(doc.get("workspaces") or ())
+    }
+    # fetchNestedDependencies: the objects and, recursively, the stored objects they reference, by id
+    # (inject_nested_depdendencies.ts keys its map by id alone).
+    by_id: dict[str, dict] = {}
+    pending = list(checked)
+    while pending:
+        obj = pending.pop(0)
+        if obj["id"] in by_id:
+            continue
+        by_id[obj["id"]] = obj
+        for reference in obj.get("references") or []:
+            stored = (
+                target.repository.stored(reference["type"], reference["id"])
+                if target.types.get(reference["type"])
+                else None
+            )
+            if stored is not None and reference["id"] not in by_id:
+                pending.append(stored)
+    titles = {o["id"]: _title(o) or o["id"] for o in by_id.values() if o["type"] == "data-source"}
+
+    def data_sources_of(obj: dict, visited: set[str]) -> list[str]:
+        visited.add(obj["id"])
+        found: list[str] = []
+        for reference in obj.get("references") or []:
+            if reference["type"] == "data-source":
+                found.append(reference["id"])
+            elif reference["id"] not in visited and reference["id"] in by_id:
+                found.extend(data_sources_of(by_id[reference["id"]], visited))
+        return list(dict.fromkeys(found))
+
+    for obj in checked:
+        missing = [d for d in data_sources_of(obj, set()) if d not in assigned]
+        if missing:
+            data_source = ", ".join(titles.get(d, d) for d in missing)
+            run.errors.append(_entry(obj, {"type": "missing_data_source", "dataSource": data_source}))
+
+
 def regenerate_ids(target: ImportTarget, run: ImportRun) -> None:
     """regenerate_ids.ts: every object a new uuid v4 (prefixed with the data source's id, if any)."""
     prefix = f"{target.data_source['id']}_" if target.data_source else ""
@@ -427,9 +480,11 @@ def import_objects(
     overwrite: bool = False,
     create_new_copies: bool = False,
     data_source_enabled: bool = False,
+    is_copy: bool = False,
     limit: int,
 ) -> dict:
-    """``POST /api/saved_objects/_import`` (import_saved_objects.ts)."""
+    """``POST /api/saved_objects/_import`` (import_saved_objects.ts); ``is_copy`` for the workspace
+    plugin's duplicate, which checks the data sources the copies need."""
     target.accept(file)
     run = collect(target, read_ndjson(file["text"], target.node_major), limit)
     if not data_source_enabled:
@@ -442,6 +497,10 @@ def import_objects(
         if refused:
             return {"successCount": 0, "success": False, "errors": refused}
     validate_references(target, run)
+    if is_copy:
+        # Data sources are assigned to workspaces, never copied between them (import_saved_objects.ts).
+        run.objects = [o for o in run.objects if o["type"] != "data-source"]
+        validate_data_sources(target, run)
     going_on = run.objects
     if create_new_copies:
         regenerate_ids(target, run)

@@ -60,6 +60,8 @@ def duplicate_saved_objects(call: DashboardsCall):
             file,
             create_new_copies=True,
             data_source_enabled=bool(state.config_value("data_source.enabled")),
+            # duplicate.ts passes isCopy since 2.19.0 (#7690: a copy needs its data sources in the target).
+            is_copy=state.release.at_least(2, 19),
             limit=limit,
         )
 
