@@ -7,15 +7,16 @@ so does werkzeug.
 from __future__ import annotations
 
 from ..product import Raw
-from . import exports, imports
-from .http import DASHBOARDS, DashboardsCall, security_plugin_roles
+from . import exports, imports, permissions
+from .http import DASHBOARDS, DashboardsCall, request_principals, security_plugin_roles
 
 route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
 
 
 def _repository(call: DashboardsCall):
-    return call.state.repository
+    # The saved objects client of the request: permission-checked for a user who is not a dashboard admin.
+    return permissions.saved_objects_client(call.state, request_principals(call.principal))
 
 
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
