@@ -172,10 +172,12 @@ def test_data_source_and_migrations_keys_are_accepted_and_kept():
     assert state.config_value("migrations.pollInterval") == 1500  # OSD's default
 
 
-def test_workspace_enabled_fails_at_start_as_not_mocked():
-    with pytest.raises(ValueError, match="the workspace plugin is not mocked yet"):
-        create_app(products=["dashboards"], dashboards_config={"workspace.enabled": True})
-    create_app(products=["dashboards"], dashboards_config={"workspace.enabled": False})
+def test_workspace_enabled_is_a_boolean_of_the_workspace_plugins_schema():
+    # (the plugin itself: tests/test_dashboards_workspaces.py)
+    with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].enabled\]: expected value of type "
+                       r"\[boolean\] but got \[string\]"):  # fmt: skip
+        create_app(products=["dashboards"], dashboards_config={"workspace.enabled": "yes"})
+    create_app(products=["dashboards"], dashboards_config={"workspace.enabled": True})
 
 
 @pytest.mark.parametrize(
@@ -270,8 +272,8 @@ def test_cli_refuses_an_unknown_key_at_start_without_a_traceback(capsys):
     err = capsys.readouterr().err
     assert err.startswith('mockserver: dashboards_config: Unknown configuration key(s): "foo.bar".')
     assert "Traceback" not in err
-    assert main(["serve", "--port", "0", "--dashboards-config", "workspace.enabled=true"]) == 2
-    assert "the workspace plugin is not mocked yet" in capsys.readouterr().err
+    assert main(["serve", "--port", "0", "--dashboards-config", "workspace.enabled=maybe"]) == 2
+    assert "[config validation of [workspace].enabled]: expected value of type [boolean]" in capsys.readouterr().err
 
 
 def test_ini_options_set_the_version_and_the_config(pytester):

@@ -24,19 +24,6 @@ from mockserver.dashboards.versions import Release
 XSRF = {"osd-xsrf": "true"}
 ON = {"workspace.enabled": True, "savedObjects.permission.enabled": True}
 
-
-def _workspace_plugin_served() -> bool:
-    from mockserver.dashboards.config import validated
-
-    try:
-        validated({"workspace.enabled": True})
-    except ValueError:
-        return False
-    return True
-
-
-# The HTTP cases need workspace.enabled, which this branch refuses until the workspace plugin (wip-workspace) lands.
-needs_workspaces = pytest.mark.skipif(not _workspace_plugin_served(), reason="workspace.enabled is not served yet")
 FIXTURE = {
     "security": {
         "enabled": True,
@@ -61,7 +48,11 @@ FIXTURE = {
                 },
                 "workspace-2": {
                     "attributes": {"name": "workspace-2"},
-                    "permissions": {"write": {"users": ["foo"]}, "library_write": {"users": ["foo"]}},
+                    "permissions": {
+                        "read": {"groups": ["readers"]},  # the workspace, not what is in it
+                        "write": {"users": ["foo"]},
+                        "library_write": {"users": ["foo"]},
+                    },
                 },
             },
             "dashboard": {
@@ -150,7 +141,6 @@ def test_the_current_user_placeholder_and_the_permission_mode_a_workspace_list_s
 
 
 # -- get and bulk get ---------------------------------------------------------------------------------
-@needs_workspaces
 def test_get_needs_the_objects_workspace_or_its_own_acl(osd):
     for path in (INNER, ACL):
         boom(As(osd, "bar").get(path), 403, "Invalid saved objects permission")
@@ -162,7 +152,6 @@ def test_get_needs_the_objects_workspace_or_its_own_acl(osd):
     assert As(osd, "reader").get(INNER).status == 200
 
 
-@needs_workspaces
 def test_bulk_get_answers_a_refused_object_as_an_item_error_from_2_19(osd, tmp_path):
     wanted = [
         {"type": "dashboard", "id": "inner-workspace-dashboard-1"},
@@ -187,29 +176,33 @@ def found(client, **query) -> set[str]:
     return {o["id"] for o in reply.json["saved_objects"]}
 
 
-@needs_workspaces
 def test_find_shows_the_permitted_workspaces_and_acls_but_no_public_object(osd):
     assert found(As(osd, "foo")) == {"inner-workspace-dashboard-1", "acl-controlled-dashboard-2"}
     assert found(As(osd, "reader")) == {"inner-workspace-dashboard-1"}
     assert found(As(osd, "bar")) == set()
     assert found(As(osd, "foo"), workspaces="workspace-1") == {"inner-workspace-dashboard-1"}
-    # A workspace the caller may not read is dropped from the ones asked for.
+    # A workspace whose library the caller may not read is dropped from the ones asked for...
     assert found(As(osd, "reader"), workspaces=["workspace-1", "workspace-2"]) == {"inner-workspace-dashboard-1"}
+    assert found(As(osd, "reader"), workspaces="workspace-2") == set()
+    # ...and one it may not read at all does not exist for it (the id consumer's check, before any ACL).
+    boom(
+        As(osd, "bar").get("/api/saved_objects/_find", query={"type": "dashboard", "workspaces": "workspace-1"}),
+        400,
+        "Exist invalid workspaces",
+    )
 
 
-@needs_workspaces
 def test_find_before_2_16_is_the_acl_alone_and_a_401_for_no_permitted_workspace(tmp_path):
     older = osd_app(tmp_path, version="2.15.0", config={"opensearchDashboards.dashboardAdmin.users": ["nobody"]})
     assert found(As(older, "foo")) == {"acl-controlled-dashboard-2"}
     boom(
-        As(older, "bar").get("/api/saved_objects/_find", query={"type": "dashboard", "workspaces": "workspace-1"}),
+        As(older, "reader").get("/api/saved_objects/_find", query={"type": "dashboard", "workspaces": "workspace-2"}),
         401,
         "Invalid workspace permission",
     )
 
 
 # -- create and bulk create ---------------------------------------------------------------------------
-@needs_workspaces
 def test_create_into_a_workspace_needs_its_library_write(osd):
     body = {"attributes": {"title": "new"}, "workspaces": ["workspace-1"]}
     boom(As(osd, "reader").post("/api/saved_objects/dashboard", json=body), 403, "Invalid workspace permission")
@@ -225,7 +218,6 @@ def test_create_into_a_workspace_needs_its_library_write(osd):
     assert ok.status == 200 and "error" not in ok.json["saved_objects"][0]
 
 
-@needs_workspaces
 def test_an_overwrite_needs_write_on_the_existing_object(osd):
     body = {"attributes": {"title": "over"}}
     boom(As(osd, "bar").post(INNER, json=body, query={"overwrite": "true"}), 403, "Invalid workspace permission")
@@ -248,7 +240,6 @@ def test_an_overwrite_needs_write_on_the_existing_object(osd):
     assert As(osd, "bar").post("/api/saved_objects/_bulk_create", json=new, query={"overwrite": "true"}).status == 200
 
 
-@needs_workspaces
 def test_only_a_dashboard_admin_creates_a_workspace(osd):
     for bulk in ([{"type": "workspace", "attributes": {}}], [{"type": "workspace", "id": "test", "attributes": {}}]):
         boom(
@@ -263,7 +254,6 @@ def test_only_a_dashboard_admin_creates_a_workspace(osd):
     )
 
 
-@needs_workspaces
 def test_import_into_a_workspace_needs_its_library_write(osd):
     line = json.dumps({"type": "dashboard", "id": "imported", "attributes": {"title": "i"}, "references": []})
     files = {"file": (io.BytesIO(line.encode()), "export.ndjson")}
@@ -272,7 +262,6 @@ def test_import_into_a_workspace_needs_its_library_write(osd):
 
 
 # -- update, bulk update and delete -------------------------------------------------------------------
-@needs_workspaces
 def test_update_and_delete_need_write(osd):
     for path in (INNER, ACL):
         boom(As(osd, "bar").put(path, json={"attributes": {"title": "x"}}), 403, "Invalid saved objects permission")
@@ -289,7 +278,6 @@ def test_update_and_delete_need_write(osd):
 
 
 # -- who is not checked ---------------------------------------------------------------------------------
-@needs_workspaces
 def test_a_dashboard_admin_is_not_checked(tmp_path):
     by_user = osd_app(tmp_path / "users", config={"opensearchDashboards.dashboardAdmin.users": ["bar"]})
     by_group = osd_app(tmp_path / "groups", config={"opensearchDashboards.dashboardAdmin.groups": ["osd_admins"]})
@@ -305,7 +293,6 @@ def test_a_dashboard_admin_is_not_checked(tmp_path):
     assert As(everyone, "bar").get(INNER).status == 200
 
 
-@needs_workspaces
 def test_nothing_is_checked_without_both_settings_or_without_the_security_plugin(tmp_path):
     for config in ({"savedObjects.permission.enabled": False}, {"workspace.enabled": False}):
         http = osd_app(tmp_path / json.dumps(config).replace('"', "")[1:-1].replace(": ", "-"), config=config)
@@ -318,3 +305,95 @@ def test_nothing_is_checked_without_both_settings_or_without_the_security_plugin
         dashboards_config=ON,
     )
     assert no_security.get(INNER).status == 200 and no_security.get(ACL).status == 200
+
+
+# -- the workspace API under permission control (routes/index.ts, workspace_client.ts) -------------------------
+WS = "/api/workspaces"
+NEW = {"name": "team", "features": ["use-case-all"]}
+
+
+def test_routes_test_permission_block_keeps_the_given_acl(tmp_path):
+    # routes.test.ts "when savedObjects.permission.enabled equal true" (no security plugin: an admin).
+    http = fixture_app(tmp_path, {}, products=["dashboards"], dashboards_config=ON)
+    refused = http.post(
+        WS, json={"attributes": NEW, "settings": {"permissions": {"invalid_type": {"users": ["foo"]}}}}, headers=XSRF
+    )
+    assert refused.status == 400
+    created = http.post(
+        WS,
+        json={"attributes": NEW, "settings": {"permissions": {"read": {"users": ["foo"]}}, "dataSources": []}},
+        headers=XSRF,
+    )
+    workspace_id = created.json["result"]["id"]
+    assert http.get(f"{WS}/{workspace_id}").json["result"]["permissions"] == {"read": {"users": ["foo"]}}
+    updated = http.put(
+        f"{WS}/{workspace_id}",
+        json={"attributes": NEW, "settings": {"permissions": {"write": {"users": ["foo"]}}, "dataSources": []}},
+        headers=XSRF,
+    )
+    assert updated.json == {"success": True, "result": True}
+    assert http.get(f"{WS}/{workspace_id}").json["result"]["permissions"] == {"write": {"users": ["foo"]}}
+
+
+def test_only_a_dashboard_admin_creates_a_workspace_through_the_api_and_me_is_the_creator(tmp_path):
+    http = osd_app(tmp_path, config={"opensearchDashboards.dashboardAdmin.groups": ["osd_admins"]})
+    mine = {
+        "attributes": NEW,
+        "settings": {"permissions": {"library_write": {"users": ["%me%"]}, "write": {"users": ["%me%"]}}},
+    }
+    assert As(http, "foo").post(WS, json=mine).json == {
+        "success": False,
+        "error": "Invalid permission, please contact OSD admin",
+    }
+    created = As(http, "boss").post(WS, json=mine).json
+    assert created["success"], created
+    acl = As(http, "boss").get(f"{WS}/{created['result']['id']}").json["result"]["permissions"]
+    assert acl == {"library_write": {"users": ["boss"]}, "write": {"users": ["boss"]}}
+    # A taken name is the client's first answer, before the wrapper's refusal.
+    taken = As(http, "foo").post(WS, json={"attributes": {**NEW, "name": "workspace-1"}, "settings": {}}).json
+    assert taken == {"success": False, "error": "workspace name has already been used, try with a different name"}
+
+
+def test_get_update_and_delete_of_a_workspace_need_its_own_acl(osd):
+    assert As(osd, "bar").get(f"{WS}/workspace-1").json == {
+        "success": False,
+        "error": "Invalid saved objects permission",
+    }
+    assert As(osd, "bar").get(f"{WS}/nope").json == {"success": False, "error": "workspace not found"}
+    assert As(osd, "reader").get(f"{WS}/workspace-1").json["result"]["name"] == "workspace-1"
+    rename = {"attributes": {"name": "renamed"}, "settings": {}}
+    assert As(osd, "reader").put(f"{WS}/workspace-1", json=rename).json == {
+        "success": False,
+        "error": "Invalid workspace permission",
+    }
+    assert As(osd, "foo").put(f"{WS}/workspace-1", json=rename).json == {"success": True, "result": True}
+    kept = As(osd, "foo").get(f"{WS}/workspace-1").json["result"]
+    assert kept["name"] == "renamed" and kept["permissions"]["library_write"] == {"users": ["foo"]}
+    assert As(osd, "reader").delete(f"{WS}/workspace-1").json == {
+        "success": False,
+        "error": "Invalid workspace permission",
+    }
+    assert As(osd, "foo").delete(f"{WS}/workspace-1").json == {"success": True, "result": True}
+    assert As(osd, "foo").get(INNER).status == 404  # deleteByWorkspace took what it held
+
+
+def test_list_shows_the_workspaces_whose_acl_lets_the_caller_read_with_its_permission_mode(osd):
+    def listed(user: str) -> dict[str, str]:
+        result = As(osd, user).post(f"{WS}/_list", json={}).json["result"]
+        return {w["id"]: w["permissionMode"] for w in result["workspaces"]}
+
+    assert listed("bar") == {}
+    assert listed("reader") == {"workspace-1": "read", "workspace-2": "read"}
+    assert listed("foo") == {"workspace-1": "owner", "workspace-2": "owner"}
+
+
+def test_duplicate_into_a_workspace_needs_to_see_it_and_its_library_write(osd):
+    body = {"objects": [{"type": "dashboard", "id": "public-dashboard"}], "targetWorkspace": "workspace-1"}
+    boom(
+        As(osd, "bar").post(f"{WS}/_duplicate_saved_objects", json=body),
+        400,
+        "Get target workspace error: Invalid saved objects permission",
+    )
+    boom(As(osd, "reader").post(f"{WS}/_duplicate_saved_objects", json=body), 403, "Invalid workspace permission")
+    copied = As(osd, "foo").post(f"{WS}/_duplicate_saved_objects", json=body).json
+    assert copied["success"] and copied["successCount"] == 1

@@ -1,6 +1,6 @@
 """OpenSearch Dashboards: the saved objects API."""
 
-from . import routes  # noqa: F401  (declares the routes on DASHBOARDS)
+from . import routes, workspace_routes  # noqa: F401  (declare the routes on DASHBOARDS)
 from .http import DASHBOARDS
 from .types import SavedObjectsType
 

@@ -100,6 +100,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     "savedObjects.permission.enabled": ("boolean", False),
     "opensearchDashboards.index": ("string", ".kibana"),
     "workspace.enabled": ("boolean", False),
+    "workspace.maximum_workspaces": ("number", None),
     "data_source.enabled": ("boolean", False),
     "migrations.batchSize": ("number", 100),
     "migrations.scrollDuration": ("string", "15m"),
@@ -299,11 +300,6 @@ def validated(config: dict) -> dict[str, Any]:
     if merged["migrations.delete.enabled"] and not merged["migrations.delete.types"]:
         # saved_objects_config.ts: the delete object's own validate
         raise ValueError(f"[{where('migrations.delete')}]: delete types cannot be empty when delete is enabled")
-    if merged["workspace.enabled"]:
-        raise ValueError(
-            "workspace.enabled: true: the workspace plugin is not mocked yet (mockserver serves OpenSearch "
-            "Dashboards without it; leave workspace.enabled false)"
-        )
     return checked
 
 

@@ -308,3 +308,55 @@ class AuthenticationException(Unauthorized):
 class MigrationNeedsAdminRole(Forbidden):
     """``POST /internal/saved_objects/_migrate`` by a user none of whose roles ``migrations.adminRoles``
     lists (migrate_authz.test.ts: 403). The route's own wording is not in the stored sources: Boom's."""
+
+
+# -- the workspace plugin (mockserver.dashboards.workspaces) --------------------------------------
+class InvalidWorkspaces(BadRequest):
+    """workspace_id_consumer_wrapper.ts checkWorkspacesExist: a workspace of the request (its ``/w/{id}``
+    or a ``workspaces`` option) that does not exist (decorateBadRequestError: the message as is)."""
+
+    def __init__(self):
+        super().__init__("Exist invalid workspaces")
+
+
+class MultipleWorkspaces(SavedObjectsBadRequest):
+    """workspace_id_consumer_wrapper.ts get / bulkGet: more than one workspace asked."""
+
+    def __init__(self):
+        super().__init__("Multiple workspace parameters")
+
+
+class NotInWorkspace(Forbidden):
+    """workspace_id_consumer_wrapper.ts: an object of other workspaces, got within one."""
+
+    def __init__(self):
+        super().__init__("Saved object does not belong to the workspace")
+
+
+class UnsupportedTypeInWorkspace(BadRequest):
+    """saved_objects_wrapper_for_check_workspace_conflict.ts: config and data sources are never written
+    into a workspace (decorateBadRequestError's reason before the message); ``verb`` created or imported."""
+
+    def __init__(self, so_type: str, verb: str):
+        super().__init__(f"Unsupported type in workspace: '{so_type}' is not allowed to be {verb} in workspace.")
+
+
+class WorkspaceAttributeInvalid(BadRequest):
+    """routes/index.ts: the attributes' schema, in config-schema's words, key by key in declared order."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"[request body.attributes.{where}]: {problem}")
+
+
+class DuplicateUnsupportedTypes(BadRequest):
+    """routes/duplicate.ts: res.badRequest for objects of types that are not importable and exportable."""
+
+    def __init__(self, objects: list[str]):
+        super().__init__(f"Trying to duplicate object(s) with unsupported types: {', '.join(objects)}")
+
+
+class DuplicateTargetWorkspace(BadRequest):
+    """routes/duplicate.ts: the target workspace's get failed (the client's error text)."""
+
+    def __init__(self, error: str):
+        super().__init__(f"Get target workspace error: {error}")

@@ -12,9 +12,11 @@ from werkzeug import Request
 
 from ..errors import ProductError
 from ..hapi import HapiProduct, takes_multipart
+from ..journal import UNMATCHED_ENVIRON
 from ..product import Call, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
+from . import workspaces
 from .errors import AuthenticationException, AuthenticationRequired
 from .permissions import Principals, principals_of
 from .state import DashboardsState
@@ -22,7 +24,10 @@ from .state import DashboardsState
 # The hapi path of a route whose two werkzeug rules are one optional parameter in OSD.
 HAPI_PATHS = {"dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}"}
 
-OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects")
+OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects", "/api/workspaces")
+# core's getWorkspaceIdFromUrl / cleanWorkspaceId (src/core/utils/workspace.ts): /w/{id} before the path.
+WORKSPACE_PREFIX = re.compile(r"^/w/([^/]+)(?=/(api|internal)/)")
+WORKSPACE_ENVIRON = "mockserver.dashboards.workspace"
 SERVER_NAME_ENVIRON = "mockserver.dashboards.server_name"
 HEADERS = {
     "osd-name": "mockserver",
@@ -49,6 +54,30 @@ def request_principals(principal) -> Principals:
     return principals_of(principal.username, backend_roles)
 
 
+class WorkspacePrefix:
+    """WSGI middleware: takes ``/w/{id}`` off the path, as the workspace plugin's onPreRouting does
+    (plugin.ts proxyWorkspaceTrafficToRealHandler), and keeps the id as the request's workspace. Only
+    before an API path: on a port shared with Elasticsearch, ``/w/_doc/1`` is a document of index "w".
+    Whether the plugin is on is the product's to say once routed (:meth:`DashboardsProduct.server_refusal`)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        match = WORKSPACE_PREFIX.match(path)
+        if match:
+            environ[WORKSPACE_ENVIRON] = match.group(1)
+            environ["PATH_INFO"] = path[match.end() :]
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + match.group(0)
+        return self.wsgi_app(environ, start_response)
+
+
+def workspace_of(req: Request) -> str | None:
+    """The request's workspace (workspace state's requestWorkspaceId): its ``/w/{id}``."""
+    return req.environ.get(WORKSPACE_ENVIRON)
+
+
 @dataclass
 class DashboardsCall(Call):
     """A Dashboards request, as its routes see it: the state is Dashboards'."""
@@ -66,7 +95,19 @@ class DashboardsProduct(HapiProduct):
         return DashboardsState(tuple(options.get("saved_object_types") or ()))
 
     def owns(self, req: Request) -> bool:
-        return req.path.startswith(OWNED_PREFIXES)
+        return WORKSPACE_ENVIRON in req.environ or req.path.startswith(OWNED_PREFIXES)
+
+    def wrap_wsgi(self, wsgi_app):
+        return WorkspacePrefix(wsgi_app)
+
+    def server_refusal(self, req: Request, runtime) -> Response | None:
+        refusal = super().server_refusal(req, runtime)
+        if refusal is None and WORKSPACE_ENVIRON in req.environ:
+            if not workspaces.enabled(runtime.store.products[self.name]):
+                # Without the plugin nothing takes the prefix off: hapi knows no such path.
+                req.environ.setdefault(UNMATCHED_ENVIRON, "no route")
+                return self.unrouted(req, None)
+        return refusal
 
     def begin(self, req: Request, runtime) -> None:
         # server.name is what OSD answers in osd-name (the default here is the mock's own name)

@@ -137,6 +137,8 @@ class ImportTarget:
     workspaces: list[str] | None = None
     data_source_id: str | None = None
     data_source: dict | None = None  # {"id", "title"}, looked up once the file is accepted
+    # The saved-objects client as the workspace plugin wraps it (mockserver.dashboards.workspaces), when on.
+    scope: Any = None
 
     @property
     def supported(self) -> set[str]:
@@ -232,7 +234,19 @@ def check_conflicts(
     Answers the objects that may go on."""
     retries = retries or {}
     going_on = []
+    # The workspace plugin's wrappers answer first (checkConflicts' own errors, isUnresolvableConflict):
+    # an object stored outside the target workspaces goes in under a new id; config and data sources
+    # into a workspace are unknown errors.
+    refused = target.scope.check_conflicts(run.objects, target.workspaces) if target.scope else {}
     for obj in run.objects:
+        error = refused.get(key_of(obj))
+        if error is not None:
+            if error["statusCode"] == 409:
+                run.id_map[key_of(obj)] = {"id": str(uuid.uuid4()), "omit_origin": True}
+                going_on.append(obj)
+            else:
+                run.errors.append(_entry(obj, {**error, "type": "unknown"}, type_first=True))
+            continue
         retry = retries.get(key_of(obj), {})
         destination = retry.get("destinationId") or obj["id"]
         exists = target.repository.stored(obj["type"], destination) is not None
@@ -284,6 +298,10 @@ def create(
         to_create.append(prepared)
     if any(e["error"]["type"] in RESOLVABLE_ERRORS for e in accumulated):
         results = to_create
+    elif target.scope is not None:
+        results = target.scope.bulk_create(target.types, to_create, overwrite=overwrite, workspaces=target.workspaces)[
+            "saved_objects"
+        ]
     else:
         results = target.repository.bulk_create(
             target.types, to_create, overwrite=overwrite, workspaces=None if overwrite else target.workspaces

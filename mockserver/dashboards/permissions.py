@@ -29,6 +29,7 @@ from .errors import (
 from .repository import Repository
 from .types import TypeRegistry
 from .versions import Release
+from .workspaces import DATA_SOURCE_TYPES, WorkspaceClient, outcome
 
 READ, WRITE, LIBRARY_READ, LIBRARY_WRITE = "read", "write", "library_read", "library_write"
 # WorkspacePermissionMode: the modes a workspace's ACL may name (the workspace routes' schema takes no other).
@@ -246,10 +247,17 @@ class PermittedSavedObjects:
         return self.repository.find(types, visible=self.control.find_scope(workspaces), **options)
 
     # -- writing ------------------------------------------------------------------------------------
-    def _check_overwrite(self, so_type: str, so_id: str) -> None:
-        existing = self._existing(so_type, so_id)
-        if existing is not None and not self.control.may_write(existing):
-            raise WorkspacePermissionInvalid()
+    def _check_write(self, types: TypeRegistry, obj: dict, targets: list[str] | None, overwrite: bool) -> None:
+        """An overwrite of an object that exists needs its write (library_write on one of its workspaces,
+        or write in its ACL); a write into workspaces needs library_write on every one. (The workspace
+        plugin's scope, outside this, has already put an overwritten object's own workspaces in the body.)"""
+        so_type, so_id = obj["type"], obj.get("id")
+        existing = self.repository.stored(so_type, so_id) if overwrite and so_id and types.get(so_type) else None
+        if existing is not None:
+            if not self.control.may_write(existing):
+                raise WorkspacePermissionInvalid()
+        elif targets:
+            self.control.require_library_write(targets)
 
     def create(
         self,
@@ -261,31 +269,36 @@ class PermittedSavedObjects:
         workspaces: list[str] | None = None,
     ) -> dict:
         """Only a dashboard admin creates a workspace (2.16, #6831; overwriting one with its id is an
-        update); a target workspace needs library_write; an overwrite without one is fetched first (a
-        missing object: 404, as the wrapper's get throws) and needs its write."""
+        update). An overwrite without target workspaces fetches the object first: a missing one is a 404."""
         targets = body.get("workspaces") or workspaces
         if so_type == WORKSPACE_TYPE and not (body.get("id") and overwrite) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
-        if targets:
-            self.control.require_library_write(targets)
-        elif overwrite and body.get("id"):
+        if overwrite and body.get("id") and not targets:
             self.repository.get(types, so_type, body["id"])
-            self._check_overwrite(so_type, body["id"])
+        self._check_write(types, {**body, "type": so_type}, targets, overwrite)
         return self.repository.create(types, so_type, body, overwrite=overwrite, workspaces=workspaces)
 
     def bulk_create(
         self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
     ) -> dict:
+        """An overwrite skips the objects that do not exist yet (the wrapper's get of each is a 404 it passes over)."""
         created = [o for o in objects if not (overwrite and o.get("id"))]
         if any(o.get("type") == WORKSPACE_TYPE for o in created) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
-        if workspaces:
-            self.control.require_library_write(workspaces)
-        elif overwrite:
-            for o in objects:
-                if o.get("id"):
-                    self._check_overwrite(o["type"], o["id"])
+        for obj in objects:
+            self._check_write(types, obj, obj.get("workspaces") or workspaces, overwrite)
         return self.repository.bulk_create(types, objects, overwrite=overwrite, workspaces=workspaces)
+
+    def workspaces_exist(self, workspaces: list[str]) -> bool:
+        """checkWorkspacesExist as this caller sees it: one workspace by the workspace client's get (the
+        wrapper's get: read or write in its ACL, or no ACL), several by its list (a find by ACL)."""
+        stored = self.repository.by_type.get(WORKSPACE_TYPE, {})
+        if len(workspaces) == 1:
+            return workspaces[0] in stored and self.control.may_read(stored[workspaces[0]])
+        return all(
+            w in stored and acl_grants(stored[w].get("permissions"), (READ, WRITE), self.control.principals)
+            for w in workspaces
+        )
 
     def update(self, types: TypeRegistry, so_type: str, so_id: str, body: dict) -> dict:
         self.repository.get(types, so_type, so_id)  # a missing object stays a 404
@@ -322,3 +335,95 @@ def saved_objects_client(state, principals: Principals) -> Repository | Permitte
     if is_dashboard_admin(principals, *admins, release):
         return repository
     return PermittedSavedObjects(repository, PermissionControl(repository, principals, release))
+
+
+class PermittedWorkspaceClient(WorkspaceClient):
+    """The workspace client with permission control on (routes/index.ts with isPermissionControlEnabled):
+    a create keeps ``settings.permissions`` as the workspace's ACL (``%me%`` the caller), an update
+    replaces it; a list shows each workspace's ``permissionMode`` for the caller. For a user who is not a
+    dashboard admin (``control``), every call goes through the wrapper's checks on the workspace object,
+    whose failures the client answers as ``{success: false, error}``."""
+
+    def __init__(self, state, principals: Principals, control: PermissionControl | None):
+        super().__init__(state)
+        self.principals = principals
+        self.control = control
+
+    def _readable(self, workspace_id: str) -> dict:
+        """The client's get through the wrapper: a missing workspace first, then read or write in its ACL."""
+        doc = self.stored(workspace_id)
+        if self.control is not None and not self.control.may_read(doc):
+            raise SavedObjectsPermissionInvalid()
+        return doc
+
+    def create(self, attributes: dict, settings: dict, permissions: dict | None = None) -> dict:
+        # The name is checked before the create the wrapper refuses to all but an admin (2.16, #6831).
+        if (
+            self.control is not None
+            and self.control.release.at_least(2, 16)
+            and not self._name_taken(attributes["name"])
+        ):
+            return {"success": False, "error": DashboardAdminRequired().message}
+        return super().create(attributes, settings, with_current_user(settings.get("permissions"), self.principals))
+
+    def get(self, workspace_id: str) -> dict:
+        return outcome(lambda: self.flattened(self._readable(workspace_id)))
+
+    def update(self, workspace_id: str, attributes: dict, settings: dict, permissions: dict | None = None) -> dict:
+        def checked() -> dict:
+            # The client gets the workspace, then overwrites it: the overwrite needs write in its ACL.
+            doc = self._readable(workspace_id)
+            if self.control is not None and not self.control.may_write(doc):
+                raise WorkspacePermissionInvalid()
+            return doc
+
+        refused = outcome(checked)
+        if not refused["success"]:
+            return refused
+        acl = settings["permissions"] if "permissions" in settings else refused["result"].get("permissions")
+        return super().update(workspace_id, attributes, settings, acl)
+
+    def delete(self, workspace_id: str) -> dict:
+        def checked() -> dict:
+            # get, then (past the reserved check) deleteByWorkspace (library_write), then the delete (write).
+            doc = self._readable(workspace_id)
+            if self.control is not None and not doc["attributes"].get("reserved"):
+                if not self.control.workspace_grants(workspace_id, (LIBRARY_WRITE,)):
+                    raise WorkspacePermissionInvalid()
+                if not self.control.may_delete(doc):
+                    raise SavedObjectsPermissionInvalid()
+            return doc
+
+        refused = outcome(checked)
+        return refused if not refused["success"] else super().delete(workspace_id)
+
+    def listable(self, options: dict):
+        """A find of workspaces through the wrapper: those whose ACL grants the caller read or write (or
+        the ``permissionModes`` asked)."""
+        if self.control is None:
+            return None
+        modes = tuple(options.get("permissionModes") or (READ, WRITE))
+        return lambda doc: acl_grants(doc.get("permissions"), modes, self.principals)
+
+    def permission_mode(self, doc: dict) -> str:
+        return permission_mode(doc.get("permissions"), self.principals, True)
+
+    def add_to_workspaces(self, so_type: str, so_id: str, workspaces: list[str]) -> None:
+        # Only a dashboard admin assigns a data source (or data connection) to a workspace.
+        if self.control is not None and so_type in DATA_SOURCE_TYPES:
+            raise DashboardAdminRequired()
+        super().add_to_workspaces(so_type, so_id, workspaces)
+
+    def delete_from_workspaces(self, so_type: str, so_id: str, workspaces: list[str]) -> None:
+        if self.control is not None and so_type in DATA_SOURCE_TYPES:
+            raise DashboardAdminRequired()
+        super().delete_from_workspaces(so_type, so_id, workspaces)
+
+
+def workspace_client(state, principals: Principals) -> WorkspaceClient:
+    """The workspace routes' client: the plain one without permission control, else the one above
+    (unchecked for a dashboard admin)."""
+    if not state.config_value("savedObjects.permission.enabled"):
+        return WorkspaceClient(state)
+    client = saved_objects_client(state, principals)
+    return PermittedWorkspaceClient(state, principals, getattr(client, "control", None))

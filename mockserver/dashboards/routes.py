@@ -7,8 +7,8 @@ so does werkzeug.
 from __future__ import annotations
 
 from ..product import Raw
-from . import exports, imports, permissions
-from .http import DASHBOARDS, DashboardsCall, request_principals, security_plugin_roles
+from . import exports, imports, permissions, workspaces
+from .http import DASHBOARDS, DashboardsCall, request_principals, security_plugin_roles, workspace_of
 
 route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
@@ -19,15 +19,23 @@ def _repository(call: DashboardsCall):
     return permissions.saved_objects_client(call.state, request_principals(call.principal))
 
 
+def _client(call: DashboardsCall):
+    """The saved-objects client of the request: the repository, through the workspace plugin's
+    wrappers when it is on (the same calls)."""
+    if workspaces.enabled(call.state):
+        return workspaces.WorkspaceScope(call.state, workspace_of(call.request), _repository(call))
+    return _repository(call)
+
+
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
 def bulk_get(call: DashboardsCall):
-    return 200, _repository(call).bulk_get(call.state.types, call.body)
+    return 200, _client(call).bulk_get(call.state.types, call.body)
 
 
 @route("POST", f"{BASE}/_bulk_create", "saved_objects.bulk_create")
 def bulk_create(call: DashboardsCall):
     q = call.query
-    return 200, _repository(call).bulk_create(
+    return 200, _client(call).bulk_create(
         call.state.types, call.body, overwrite=q.get("overwrite", False), workspaces=_list(q.get("workspaces"))
     )
 
@@ -40,7 +48,7 @@ def bulk_update(call: DashboardsCall):
 @route("GET", f"{BASE}/_find", "saved_objects.find")
 def find(call: DashboardsCall):
     q = call.query
-    return 200, _repository(call).find(
+    return 200, _client(call).find(
         call.state.types,
         type=_list(q["type"]),
         per_page=q.get("per_page", 20),
@@ -61,7 +69,7 @@ def find(call: DashboardsCall):
 def export(call: DashboardsCall):
     body = call.body
     lines, details = exports.export(
-        _repository(call),
+        _client(call),
         call.state.types,
         type=_list(body.get("type")),
         objects=body.get("objects"),
@@ -110,6 +118,7 @@ def _import_target(call: DashboardsCall) -> imports.ImportTarget:
         call.state.types,
         workspaces=_list(call.query.get("workspaces")),
         data_source_id=call.query.get("dataSourceId") or None,
+        scope=_client(call) if workspaces.enabled(call.state) else None,
     )
 
 
@@ -131,14 +140,14 @@ def migrate(call: DashboardsCall):
 
 @route("GET", f"{BASE}/<type>/<id>", "saved_objects.get")
 def get(call: DashboardsCall):
-    return 200, _repository(call).get(call.state.types, call.path["type"], call.path["id"])
+    return 200, _client(call).get(call.state.types, call.path["type"], call.path["id"])
 
 
 @route("POST", f"{BASE}/<type>", "saved_objects.create")
 @route("POST", f"{BASE}/<type>/<id>", "saved_objects.create")
 def create(call: DashboardsCall):
     body = {**call.body, "id": call.path.get("id")}
-    return 200, _repository(call).create(
+    return 200, _client(call).create(
         call.state.types, call.path["type"], body, overwrite=call.query.get("overwrite", False)
     )
 

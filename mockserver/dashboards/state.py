@@ -25,7 +25,7 @@ from ..boom import BoomError
 from ..errors import FixtureError
 from ..jsonvalue import clone
 from ..versions import order_key
-from . import config
+from . import config, workspaces
 from .errors import MigrationNeedsAdminRole
 from .repository import Repository, decode_version, migrate, now_iso
 from .types import BUILT_IN_TYPES, SavedObjectsType, TypeRegistry, type_from_fixture
@@ -61,12 +61,14 @@ class DashboardsState:
 
     @property
     def types(self) -> TypeRegistry:
-        if self._registry is None or self._registry[0] != self.types_generation:
+        # With the workspace plugin on, its own (hidden) workspace type stands for the built-in one.
+        generation = (self.types_generation, workspaces.enabled(self))
+        if self._registry is None or self._registry[0] != generation:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
-            self._registry = (
-                self.types_generation,
-                TypeRegistry((*BUILT_IN_TYPES, *self._python_types, *fixture_types)),
-            )
+            built_in = BUILT_IN_TYPES
+            if generation[1]:
+                built_in = (*(t for t in BUILT_IN_TYPES if t.name != workspaces.WORKSPACE), workspaces.WORKSPACE_TYPE)
+            self._registry = (generation, TypeRegistry((*built_in, *self._python_types, *fixture_types)))
         return self._registry[1]
 
     @property
@@ -108,7 +110,7 @@ class DashboardsState:
                 raise FixtureError(source, "/dashboards/types", str(e)) from None
         types = self.types
         for so_type, objects in section.get("saved_objects", {}).items():
-            saved_type = types.get(so_type)
+            saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:
                 raise FixtureError(
                     source, f"/dashboards/saved_objects/{so_type}", f"unknown saved object type [{so_type}]"

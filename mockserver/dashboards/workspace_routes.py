@@ -1,0 +1,99 @@
+"""The workspace plugin's routes (src/plugins/workspace/server/routes/index.ts and duplicate.ts), there
+only with ``workspace.enabled: true``: each parses, asks :class:`~mockserver.dashboards.workspaces.WorkspaceClient`
+and answers its ``{success, result}`` or ``{success: false, error}`` with a 200 (handleLegacyErrors
+answers only what is thrown: a request the schemas refuse, the duplicate route's own 400s)."""
+
+from __future__ import annotations
+
+from . import exports, imports, permissions, workspaces
+from .http import DASHBOARDS, DashboardsCall, request_principals, workspace_of
+
+BASE = "/api/workspaces"
+
+
+def route(method: str, rule: str, schema: str, since: tuple[int, int] | None = None):
+    def available(runtime) -> bool:
+        state = runtime.store.products[DASHBOARDS.name]
+        return workspaces.enabled(state) and (since is None or state.release.at_least(*since))
+
+    return DASHBOARDS.operation(method, rule, schema, available=available)
+
+
+def _client(call: DashboardsCall) -> workspaces.WorkspaceClient:
+    return permissions.workspace_client(call.state, request_principals(call.principal))
+
+
+def _scope(call: DashboardsCall) -> workspaces.WorkspaceScope:
+    """The request's saved-objects client under the workspace plugin's wrappers (permission control's too)."""
+    saved_objects = permissions.saved_objects_client(call.state, request_principals(call.principal))
+    return workspaces.WorkspaceScope(call.state, workspace_of(call.request), saved_objects)
+
+
+@route("POST", f"{BASE}/_list", "workspaces.list")
+def list_workspaces(call: DashboardsCall):
+    body = {"perPage": 20, "page": 1, **call.body}
+    return 200, _client(call).list(body)
+
+
+@route("POST", f"{BASE}/_duplicate_saved_objects", "workspaces.duplicate_saved_objects")
+def duplicate_saved_objects(call: DashboardsCall):
+    body = call.body
+    state = call.state
+    target_workspace = body["targetWorkspace"]
+    limit = state.settings["max_import_export_size"]
+
+    def copy() -> dict:
+        # exportSavedObjectsToStream with the request's client, then importSavedObjectsFromStream as
+        # new copies (createNewCopies: true, overwrite: false) into the target workspace.
+        lines, _ = exports.export(
+            _scope(call),
+            state.types,
+            objects=body["objects"],
+            include_references_deep=body.get("includeReferencesDeep", True),
+            exclude_export_details=True,
+            size_limit=limit,
+        )
+        scope = _scope(call)
+        target = imports.ImportTarget(scope.repository, state.types, workspaces=[target_workspace], scope=scope)
+        file = {"filename": "duplicate.ndjson", "text": exports.export_ndjson(lines, None)}
+        return imports.import_objects(
+            target,
+            file,
+            create_new_copies=True,
+            data_source_enabled=bool(state.config_value("data_source.enabled")),
+            limit=limit,
+        )
+
+    return 200, _client(call).duplicate(body["objects"], target_workspace, copy)
+
+
+@route("POST", f"{BASE}/_associate", "workspaces.associate", since=(2, 18))
+def associate(call: DashboardsCall):
+    return 200, _client(call).associate(call.body["workspaceId"], call.body["savedObjects"])
+
+
+@route("POST", f"{BASE}/_dissociate", "workspaces.dissociate", since=(2, 18))
+def dissociate(call: DashboardsCall):
+    return 200, _client(call).dissociate(call.body["workspaceId"], call.body["savedObjects"])
+
+
+@route("GET", f"{BASE}/<id>", "workspaces.get")
+def get(call: DashboardsCall):
+    return 200, _client(call).get(call.path["id"])
+
+
+@route("POST", BASE, "workspaces.create")
+def create(call: DashboardsCall):
+    attributes = workspaces.checked_attributes(call.body.get("attributes", {}), creating=True)
+    return 200, _client(call).create(attributes, call.body.get("settings") or {})
+
+
+@route("PUT", f"{BASE}/<id>", "workspaces.update")
+def update(call: DashboardsCall):
+    attributes = workspaces.checked_attributes(call.body.get("attributes", {}), creating=False)
+    return 200, _client(call).update(call.path["id"], attributes, call.body.get("settings") or {})
+
+
+@route("DELETE", f"{BASE}/<id>", "workspaces.delete")
+def delete(call: DashboardsCall):
+    return 200, _client(call).delete(call.path["id"])
