@@ -192,6 +192,18 @@ def test_find_shows_the_permitted_workspaces_and_acls_but_no_public_object(osd):
     )
 
 
+def test_find_of_configs_sorted_by_build_number_shows_the_global_ones_only(osd):
+    # The integration test's config case: user configs (no buildNum) are left out, and a plain find of
+    # config, which no workspace or ACL lets a user at, finds nothing.
+    As(osd, "foo").post("/api/saved_objects/config/user_foo", json={"attributes": {}})
+    As(osd, "foo").post("/api/saved_objects/config/global_config", json={"attributes": {"buildNum": 1}})
+    by_build = As(osd, "foo").get("/api/saved_objects/_find", query={"type": "config", "sort_field": "buildNum"}).json
+    assert "global_config" in {o["id"] for o in by_build["saved_objects"]}
+    assert "user_foo" not in {o["id"] for o in by_build["saved_objects"]}
+    assert by_build["total"] == len(by_build["saved_objects"])
+    assert As(osd, "foo").get("/api/saved_objects/_find", query={"type": "config"}).json["total"] == 0
+
+
 def test_find_before_2_16_is_the_acl_alone_and_a_401_for_no_permitted_workspace(tmp_path):
     older = osd_app(tmp_path, version="2.15.0", config={"opensearchDashboards.dashboardAdmin.users": ["nobody"]})
     assert found(As(older, "foo")) == {"acl-controlled-dashboard-2"}

@@ -244,6 +244,13 @@ class PermittedSavedObjects:
         return {"saved_objects": items}
 
     def find(self, types: TypeRegistry, *, workspaces: list[str] | None = None, **options) -> dict:
+        if self.control.release.at_least(2, 17) and options.get("type") == ["config"]:
+            if options.get("sort_field") == "buildNum":
+                # The 2.17 workaround for uiSettings' get_upgradeable_config.ts: every global config,
+                # less the user-level ones (those without a buildNum).
+                return self.repository.find(
+                    types, visible=lambda doc: bool(doc["attributes"].get("buildNum")), **options
+                )
         return self.repository.find(types, visible=self.control.find_scope(workspaces), **options)
 
     # -- writing ------------------------------------------------------------------------------------
