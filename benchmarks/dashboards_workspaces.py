@@ -56,7 +56,9 @@ def seeded(count: int, *, in_workspaces: bool):
     client = app.test_client()
     workspace_ids = []
     for name in ("team-a", "team-b"):
-        reply = client.post("/api/workspaces", json={"attributes": {"name": name}}, headers=HEADERS)
+        reply = client.post(
+            "/api/workspaces", json={"attributes": {"name": name, "features": ["use-case-all"]}}, headers=HEADERS
+        )
         assert reply.status_code == 200 and reply.json["success"], reply.get_data(as_text=True)
         workspace_ids.append(reply.json["result"]["id"])
     bulk_create(client, f"/w/{workspace_ids[0]}" if in_workspaces else "", objects(count, "saved"))

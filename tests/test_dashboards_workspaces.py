@@ -518,3 +518,21 @@ def test_the_default_fixtures_workspace_is_a_workspace_of_the_plugin():
     assert (workspace["id"], workspace["name"]) == ("9gt4lB", "test-workspace")
     found = osd.get(f"/w/9gt4lB{SO}/_find?type=index-pattern").json
     assert [o["workspaces"] for o in found["saved_objects"]] == [["9gt4lB"]]
+
+
+def test_update_and_delete_without_an_id_are_refused_by_their_params_schema(osd):
+    message = "[request params.id]: expected value of type [string] but got [undefined]"
+    boom(osd.put(WS, json={"attributes": {"name": "x"}}), 400, message)
+    boom(osd.delete(WS), 400, message)
+
+
+def test_the_xsrf_allowlist_names_the_optional_id_routes_as_hapi_does():
+    osd = Http(
+        create_app(
+            products=["dashboards"],
+            default_fixtures=False,
+            dashboards_config={"workspace.enabled": True, "server.xsrf.allowlist": ["/api/workspaces/{id?}"]},
+        ).test_client()
+    )
+    assert osd.delete(f"{WS}/nope").json == {"success": False, "error": "workspace not found"}  # no osd-xsrf needed
+    assert osd.post(f"{WS}/_list", json={}).status == 400  # the others still need it

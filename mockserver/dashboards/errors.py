@@ -360,3 +360,10 @@ class DuplicateTargetWorkspace(BadRequest):
 
     def __init__(self, error: str):
         super().__init__(f"Get target workspace error: {error}")
+
+
+class MissingWorkspaceId(BadRequest):
+    """routes/index.ts: PUT and DELETE are on ``{id?}``, whose params schema requires the id."""
+
+    def __init__(self):
+        super().__init__("[request params.id]: expected value of type [string] but got [undefined]")

@@ -22,7 +22,11 @@ from .permissions import Principals, principals_of
 from .state import DashboardsState
 
 # The hapi path of a route whose two werkzeug rules are one optional parameter in OSD.
-HAPI_PATHS = {"dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}"}
+HAPI_PATHS = {
+    "dashboards/saved_objects.create": "/api/saved_objects/{type}/{id?}",
+    "dashboards/workspaces.update": "/api/workspaces/{id?}",
+    "dashboards/workspaces.delete": "/api/workspaces/{id?}",
+}
 
 OWNED_PREFIXES = ("/api/saved_objects/", "/api/saved_objects", "/api/workspaces")
 # core's getWorkspaceIdFromUrl / cleanWorkspaceId (src/core/utils/workspace.ts): /w/{id} before the path.

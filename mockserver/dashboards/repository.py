@@ -152,9 +152,10 @@ class Repository:
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         shown["updated_at"] = doc["updated_at"]
         shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
-        for optional in ("workspaces", "permissions"):
-            if doc.get(optional) is not None and (fields is None or optional == "workspaces"):
-                shown[optional] = clone(doc[optional])
+        if doc.get("workspaces") is not None:
+            shown["workspaces"] = list(doc["workspaces"])  # strings: a copy of the list is a deep one
+        if doc.get("permissions") is not None and fields is None:
+            shown["permissions"] = clone(doc["permissions"])
         if saved_type.namespace_type != "agnostic":
             shown["namespaces"] = self.namespaces(doc, saved_type)
         return shown
@@ -341,6 +342,7 @@ class Repository:
         if per_page * page > MAX_RESULT_WINDOW:
             raise ResultWindowTooLarge(per_page * page, MAX_RESULT_WINDOW)
         wanted_namespaces = {DEFAULT_NAMESPACE if n == "*" else n for n in (namespaces or [DEFAULT_NAMESPACE])}
+        wanted_workspaces = frozenset(workspaces) if workspaces and "*" not in workspaces else None
         hits: list[tuple[dict, float]] = []
         for so_type in allowed:
             saved_type = types.get(so_type)
@@ -354,7 +356,7 @@ class Repository:
                 doc = objects[so_id]
                 if not self._in_namespaces(doc, saved_type, wanted_namespaces):
                     continue
-                if workspaces and "*" not in workspaces and not set(workspaces) & set(doc.get("workspaces") or ()):
+                if wanted_workspaces is not None and wanted_workspaces.isdisjoint(doc.get("workspaces") or ()):
                     continue
                 if has_reference and not any(
                     r.get("type") == has_reference.get("type") and r.get("id") == has_reference.get("id")

@@ -6,6 +6,7 @@ answers only what is thrown: a request the schemas refuse, the duplicate route's
 from __future__ import annotations
 
 from . import exports, imports, permissions, workspaces
+from .errors import MissingWorkspaceId
 from .http import DASHBOARDS, DashboardsCall, request_principals, workspace_of
 
 BASE = "/api/workspaces"
@@ -88,12 +89,18 @@ def create(call: DashboardsCall):
     return 200, _client(call).create(attributes, call.body.get("settings") or {})
 
 
+@route("PUT", BASE, "workspaces.update")
 @route("PUT", f"{BASE}/<id>", "workspaces.update")
 def update(call: DashboardsCall):
+    if "id" not in call.path:
+        raise MissingWorkspaceId()
     attributes = workspaces.checked_attributes(call.body.get("attributes", {}), creating=False)
     return 200, _client(call).update(call.path["id"], attributes, call.body.get("settings") or {})
 
 
+@route("DELETE", BASE, "workspaces.delete")
 @route("DELETE", f"{BASE}/<id>", "workspaces.delete")
 def delete(call: DashboardsCall):
+    if "id" not in call.path:
+        raise MissingWorkspaceId()
     return 200, _client(call).delete(call.path["id"])

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -508,8 +507,3 @@ class WorkspaceScope:
 def unresolvable(payload: dict) -> dict:
     """An item's error the importer may not resolve by overwriting (``metadata.isNotOverwritable``)."""
     return {**payload, "metadata": {"isNotOverwritable": True}}
-
-
-def new_copy_id() -> str:
-    """check_conflicts.ts: an unresolvable conflict is imported under a new uuid v4."""
-    return str(uuid.uuid4())
