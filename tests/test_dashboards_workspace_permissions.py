@@ -409,3 +409,27 @@ def test_duplicate_into_a_workspace_needs_to_see_it_and_its_library_write(osd):
     boom(As(osd, "reader").post(f"{WS}/_duplicate_saved_objects", json=body), 403, "Invalid workspace permission")
     copied = As(osd, "foo").post(f"{WS}/_duplicate_saved_objects", json=body).json
     assert copied["success"] and copied["successCount"] == 1
+
+
+def test_list_narrows_to_the_permission_modes_asked(osd):
+    listed = As(osd, "foo").post(f"{WS}/_list", json={"permissionModes": ["library_read"]}).json["result"]
+    assert [w["id"] for w in listed["workspaces"]] == ["workspace-1"] and listed["total"] == 1
+
+
+def test_only_a_dashboard_admin_assigns_a_data_source_to_a_workspace(tmp_path):
+    document = json.loads(json.dumps(FIXTURE))
+    document["dashboards"]["types"] = {"data-source": {"namespaceType": "agnostic", "mappings": {"properties": {}}}}
+    document["dashboards"]["saved_objects"]["data-source"] = {"ds-1": {"attributes": {"title": "cluster"}}}
+    config = {**ON, "opensearchDashboards.dashboardAdmin.users": ["boss"]}
+    (tmp_path / "app").mkdir()
+    http = fixture_app(tmp_path / "app", document, products=["dashboards"], dashboards_config=config)
+    objects = [{"type": "data-source", "id": "ds-1"}, {"type": "dashboard", "id": "public-dashboard"}]
+    body = {"workspaceId": "workspace-1", "savedObjects": objects}
+    assert As(http, "foo").post(f"{WS}/_associate", json=body).json == {
+        "success": True,
+        "result": [{"id": "ds-1", "error": "Invalid permission, please contact OSD admin"}, {"id": "public-dashboard"}],
+    }
+    assert As(http, "boss").post(f"{WS}/_associate", json=body).json["result"] == [
+        {"id": "ds-1"},
+        {"id": "public-dashboard"},
+    ]
