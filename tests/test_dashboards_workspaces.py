@@ -536,3 +536,50 @@ def test_the_xsrf_allowlist_names_the_optional_id_routes_as_hapi_does():
     )
     assert osd.delete(f"{WS}/nope").json == {"success": False, "error": "workspace not found"}  # no osd-xsrf needed
     assert osd.post(f"{WS}/_list", json={}).status == 400  # the others still need it
+
+
+def test_an_unknown_workspace_in_the_path_refuses_writes_and_finds_but_not_gets(osd):
+    foo = new_workspace(osd, name="foo")
+    bulk_created(osd, foo, {**DASHBOARD, "id": "foo"})
+    assert osd.post(f"{SO}/dashboard/global", json={"attributes": {}}).status == 200
+    # get and bulk get check no workspace exists: they only hide what the workspace does not hold
+    assert osd.get(f"/w/unknown{SO}/dashboard/global").status == 200
+    boom(osd.get(f"/w/unknown{SO}/dashboard/foo"), 403, "Saved object does not belong to the workspace")
+    boom(osd.post(f"/w/unknown{SO}/_export", json={"type": "dashboard"}), 400, "Exist invalid workspaces")
+    boom(osd.post(f"/w/unknown{SO}/_import", data=ndjson({**DASHBOARD, "id": "new"})), 400, "Exist invalid workspaces")
+    assert osd.get(f"{SO}/dashboard/new").status == 404
+    # the workspace routes take the prefix off too, and do not care
+    assert osd.post(f"/w/unknown{WS}/_list", json={}).json["result"]["total"] == 1
+
+
+def test_workspaces_live_in_the_state_reset_restores(tmp_path):
+    app = create_app(products=["dashboards"], default_fixtures=False, dashboards_config=SETTINGS)
+    from mockserver.app import runtime_of
+
+    osd = Http(app.test_client())
+    kept = new_workspace(osd, name="kept")
+    runtime_of(app).store.seed([])  # this state is the one reset comes back to
+    gone = new_workspace(osd, name="gone")
+    runtime_of(app).store.reset()
+    assert osd.get(f"{WS}/{kept}").json["success"] is True
+    assert osd.get(f"{WS}/{gone}").json == {"success": False, "error": "workspace not found"}
+
+
+def test_duplicate_of_objects_that_do_not_exist_is_the_exports_400_and_writes_nothing(osd):
+    target = new_workspace(osd)
+    reply = osd.post(
+        f"{WS}/_duplicate_saved_objects",
+        json={"objects": BOTH, "includeReferencesDeep": True, "targetWorkspace": target},
+    )
+    assert reply.status == 400 and reply.json["error"] == "Bad Request"
+    assert [o["id"] for o in reply.json["attributes"]["objects"]] == ["my-pattern", "my-dashboard"]
+    assert osd.get(f"/w/{target}{SO}/_find?type=index-pattern&type=dashboard").json["total"] == 0
+
+
+def test_maximum_workspaces_caps_the_count():
+    osd = dashboards(**{"workspace.maximum_workspaces": 1})
+    new_workspace(osd, name="one")
+    refused = osd.post(WS, json={"attributes": {**TEST_WORKSPACE, "name": "two"}})
+    assert refused.json == {"success": False, "error": "Maximum number of workspaces (1) reached"}
+    with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].maximum_workspaces\]"):
+        dashboards(**{"workspace.maximum_workspaces": "many"})
