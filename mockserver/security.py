@@ -203,6 +203,8 @@ class Principal:
     email: str | None = None
     metadata: dict = field(default_factory=dict)
     realm: str = "native"
+    # OpenSearch's security plugin maps a user to roles through its backend roles too (internal_users.yml).
+    backend_roles: list[str] = field(default_factory=list)
     # An API key's: the realm its owner authenticated with when it was created, the owner's role
     # snapshot it is limited by (None: the owner's current roles) and its own role descriptors.
     source_realm: str | None = None
@@ -279,6 +281,7 @@ class SecurityState:
                 email=user.get("email"),
                 metadata=dict(user.get("metadata", {})),
                 realm=self.user_realm(username),
+                backend_roles=list(user.get("backend_roles", [])),
             )
         if scheme == "apikey":
             try:

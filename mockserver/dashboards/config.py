@@ -93,6 +93,8 @@ KEYS: dict[str, tuple[str, Any]] = {
     "opensearchDashboards.branding.faviconUrl": ("string", "/"),
     "opensearchDashboards.branding.applicationTitle": ("string", ""),
     "opensearchDashboards.branding.useExpandedHeader": ("boolean", True),
+    "opensearchDashboards.dashboardAdmin.users": ("strings", []),
+    "opensearchDashboards.dashboardAdmin.groups": ("strings", []),
     "savedObjects.maxImportExportSize": ("byteSize", 10000),
     "savedObjects.maxImportPayloadBytes": ("byteSize", 26214400),
     "savedObjects.permission.enabled": ("boolean", False),

@@ -262,6 +262,35 @@ class JsonParseError(BadRequest):
     """JSON.parse's SyntaxError (V8's words, from ``jsparse``) for a line of an import file."""
 
 
+# -- the workspace plugin's permission control (workspace_saved_objects_client_wrapper.ts) ---------
+class WorkspacePermissionInvalid(Forbidden):
+    """A write into (or an overwrite in) a workspace the caller lacks library_write on."""
+
+    def __init__(self):
+        super().__init__("Invalid workspace permission")
+
+
+class WorkspacePermissionUnauthorized(Unauthorized):
+    """Before 2.16: a find in workspaces none of which the caller may read (decorateNotAuthorizedError)."""
+
+    def __init__(self):
+        super().__init__("Invalid workspace permission")
+
+
+class SavedObjectsPermissionInvalid(Forbidden):
+    """A read, update or delete of an object neither its workspaces nor its own ACL let the caller at."""
+
+    def __init__(self):
+        super().__init__("Invalid saved objects permission")
+
+
+class DashboardAdminRequired(Forbidden):
+    """What only a dashboard admin may do: create a workspace (2.16, #6831)."""
+
+    def __init__(self):
+        super().__init__("Invalid permission, please contact OSD admin")
+
+
 # -- the security plugin -----------------------------------------------------------------------
 class AuthenticationRequired(Unauthorized):
     """No credentials on an API route."""

@@ -18,6 +18,7 @@ from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
 from . import workspaces
 from .errors import AuthenticationException, AuthenticationRequired
+from .permissions import Principals, principals_of
 from .state import DashboardsState
 from .versions import refuse_newer_parameters
 
@@ -47,6 +48,15 @@ SUPERUSER_ROLES = ("own_index", "all_access")
 def security_plugin_roles(principal) -> list[str]:
     """authinfo's ``roles`` of a user as OSD's security plugin reports them (its OpenSearch roles)."""
     return [*principal.roles, *(SUPERUSER_ROLES if "superuser" in principal.roles else ())]
+
+
+def request_principals(principal) -> Principals:
+    """auth_info.ts getPrincipalsFromRequest: the user's name and authinfo's ``backend_roles`` (the demo
+    admin's ``admin`` for the mock's superuser); none without the security plugin."""
+    if principal is None:
+        return principals_of(None)
+    backend_roles = principal.backend_roles or (["admin"] if "superuser" in principal.roles else [])
+    return principals_of(principal.username, backend_roles)
 
 
 class WorkspacePrefix:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -325,9 +326,11 @@ class Repository:
         filter: str | None = None,
         namespaces: list[str] | None = None,
         workspaces: list[str] | None = None,
+        visible: Callable[[dict], bool] | None = None,
     ) -> dict:
         """``GET /api/saved_objects/_find``: the objects of the requested types that every given
-        condition keeps, by relevance with a search, by ``sort_field`` ascending, else in index order."""
+        condition keeps, by relevance with a search, by ``sort_field`` ascending, else in index order;
+        ``visible``, when given, is what the caller may see (the permission control's scope)."""
         allowed = [t for t in type if types.get(t) is not None]
         empty = {"page": page, "per_page": per_page, "total": 0, "saved_objects": []}
         if not allowed:
@@ -361,6 +364,8 @@ class Repository:
                 ):
                     continue
                 if keep is not None and not keep(doc):
+                    continue
+                if visible is not None and not visible(doc):
                     continue
                 hits.append((doc, 0 if scores is None else scores[so_id]))
         if sort_key is not None:

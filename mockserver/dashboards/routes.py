@@ -7,23 +7,24 @@ so does werkzeug.
 from __future__ import annotations
 
 from ..product import Raw
-from . import exports, imports, workspaces
-from .http import DASHBOARDS, DashboardsCall, security_plugin_roles, workspace_of
+from . import exports, imports, permissions, workspaces
+from .http import DASHBOARDS, DashboardsCall, request_principals, security_plugin_roles, workspace_of
 
 route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
 
 
 def _repository(call: DashboardsCall):
-    return call.state.repository
+    # The saved objects client of the request: permission-checked for a user who is not a dashboard admin.
+    return permissions.saved_objects_client(call.state, request_principals(call.principal))
 
 
 def _client(call: DashboardsCall):
     """The saved-objects client of the request: the repository, through the workspace plugin's
     wrappers when it is on (the same calls)."""
     if workspaces.enabled(call.state):
-        return workspaces.WorkspaceScope(call.state, workspace_of(call.request))
-    return call.state.repository
+        return workspaces.WorkspaceScope(call.state, workspace_of(call.request), _repository(call))
+    return _repository(call)
 
 
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
@@ -118,9 +119,7 @@ def _import_target(call: DashboardsCall) -> imports.ImportTarget:
         workspaces=_list(call.query.get("workspaces")),
         data_source_id=call.query.get("dataSourceId") or None,
         node_major=call.state.release.node_major,
-        scope=workspaces.WorkspaceScope(call.state, workspace_of(call.request))
-        if workspaces.enabled(call.state)
-        else None,
+        scope=_client(call) if workspaces.enabled(call.state) else None,
     )
 
 

@@ -5,9 +5,9 @@ answers only what is thrown: a request the schemas refuse, the duplicate route's
 
 from __future__ import annotations
 
-from . import exports, imports, workspaces
+from . import exports, imports, permissions, workspaces
 from .errors import MissingWorkspaceId
-from .http import DASHBOARDS, DashboardsCall, workspace_of
+from .http import DASHBOARDS, DashboardsCall, request_principals, workspace_of
 
 BASE = "/api/workspaces"
 
@@ -21,7 +21,13 @@ def route(method: str, rule: str, schema: str, since: tuple[int, int] | None = N
 
 
 def _client(call: DashboardsCall) -> workspaces.WorkspaceClient:
-    return workspaces.WorkspaceClient(call.state)
+    return permissions.workspace_client(call.state, request_principals(call.principal))
+
+
+def _scope(call: DashboardsCall) -> workspaces.WorkspaceScope:
+    """The request's saved-objects client under the workspace plugin's wrappers (permission control's too)."""
+    saved_objects = permissions.saved_objects_client(call.state, request_principals(call.principal))
+    return workspaces.WorkspaceScope(call.state, workspace_of(call.request), saved_objects)
 
 
 @route("POST", f"{BASE}/_list", "workspaces.list")
@@ -41,19 +47,15 @@ def duplicate_saved_objects(call: DashboardsCall):
         # exportSavedObjectsToStream with the request's client, then importSavedObjectsFromStream as
         # new copies (createNewCopies: true, overwrite: false) into the target workspace.
         lines, _ = exports.export(
-            workspaces.WorkspaceScope(state, workspace_of(call.request)),
+            _scope(call),
             state.types,
             objects=body["objects"],
             include_references_deep=body.get("includeReferencesDeep", True),
             exclude_export_details=True,
             size_limit=limit,
         )
-        target = imports.ImportTarget(
-            state.repository,
-            state.types,
-            workspaces=[target_workspace],
-            scope=workspaces.WorkspaceScope(state, workspace_of(call.request)),
-        )
+        scope = _scope(call)
+        target = imports.ImportTarget(scope.repository, state.types, workspaces=[target_workspace], scope=scope)
         file = {"filename": "duplicate.ndjson", "text": exports.export_ndjson(lines, None)}
         return imports.import_objects(
             target,

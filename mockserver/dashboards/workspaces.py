@@ -211,6 +211,13 @@ class WorkspaceClient:
     def get(self, workspace_id: str) -> dict:
         return outcome(lambda: self.flattened(self.stored(workspace_id)))
 
+    # What permission control (mockserver.dashboards.permissions) changes in a list: none here.
+    def listable(self, options: dict):
+        return None
+
+    def permission_mode(self, doc: dict) -> str:
+        return OWNER
+
     def list(self, options: dict) -> dict:
         def listed():
             found = self.repository.find(
@@ -221,6 +228,7 @@ class WorkspaceClient:
                 search=options.get("search"),
                 search_fields=options.get("searchFields"),
                 sort_field=options.get("sortField"),
+                visible=self.listable(options),
             )
             by_id = self.workspaces()
             return {
@@ -229,7 +237,8 @@ class WorkspaceClient:
                 "total": found["total"],
                 # routes/index.ts enriches each with its permissionMode
                 "workspaces": [
-                    {**self.flattened(by_id[so["id"]]), "permissionMode": OWNER} for so in found["saved_objects"]
+                    {**self.flattened(by_id[so["id"]]), "permissionMode": self.permission_mode(by_id[so["id"]])}
+                    for so in found["saved_objects"]
                 ],
             }
 
@@ -345,10 +354,12 @@ class WorkspaceScope:
 
     state: Any
     request_workspace: str | None = None
+    # The client under the wrappers: the repository, or the permission control's (mockserver.dashboards.permissions).
+    client: Any = None
 
     @property
     def repository(self):
-        return self.state.repository
+        return self.state.repository if self.client is None else self.client
 
     def workspaces_for(self, given: list[str] | None) -> list[str] | None:
         """formatWorkspaceIdParams: the option's workspaces (``*`` dropped) when given, else the
@@ -361,7 +372,10 @@ class WorkspaceScope:
 
     def check_exist(self, workspaces: list[str] | None) -> None:
         """checkWorkspacesExist."""
-        if workspaces and not all(w in self.state.repository.by_type.get(WORKSPACE, {}) for w in workspaces):
+        # With permission control a workspace the caller may not read does not exist for it (workspaces_exist).
+        known = getattr(self.repository, "workspaces_exist", None)
+        stored = self.state.repository.by_type.get(WORKSPACE, {})
+        if workspaces and not (known(workspaces) if known else all(w in stored for w in workspaces)):
             raise InvalidWorkspaces()
 
     # -- create, bulk create
