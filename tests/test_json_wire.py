@@ -117,3 +117,62 @@ def test_a_boom_error_is_written_as_json_stringify_does(http):
     assert reply.get_data().decode("utf-8") == (
         '{"statusCode":404,"error":"Not Found","message":"Saved object [index-pattern/café] not found"}'
     )
+
+
+# Elasticsearch stores a document's source as the bytes it was sent and writes them into an answer
+# unchanged, unless the answer is filtered or pretty printed, which parse and write them again
+# (JsonXContentGenerator.writeRawField / writeRawValue, ``mayWriteRawData``).
+ES = {"Content-Type": "application/json"}
+SENT = '{ "b" : 1.50, "a":1E21,\n "big": 123456789012345678901234567890, "t": "caf\\u00e9", "z": -0.0 }'
+
+
+def _index(http, text: str = SENT) -> None:
+    assert http.put("/wire-docs", json={}).status == 200
+    reply = http.client.put("/wire-docs/_doc/1?refresh=true", data=text, headers=ES)
+    assert reply.status_code == 201, reply.get_data()
+
+
+def test_elasticsearch_answers_a_source_as_the_text_it_was_sent(http):
+    _index(http)
+    got = http.client.get("/wire-docs/_doc/1").get_data(as_text=True)
+    assert got.endswith(f'"found":true,"_source":{SENT}}}')
+    assert http.client.get("/wire-docs/_source/1").get_data(as_text=True) == SENT
+    hits = http.client.post("/wire-docs/_search", data="{}", headers=ES).get_data(as_text=True)
+    assert f'"_source":{SENT}}}' in hits
+
+
+def test_a_bulk_items_source_is_answered_as_its_line_was_sent(http):
+    line = '{"n": 1.50,  "m": 2E3}'
+    body = '{"index": {"_index": "wire-bulk", "_id": "1"}}\n' + line + "\n"
+    reply = http.client.post("/_bulk?refresh=true", data=body, headers={"Content-Type": "application/x-ndjson"})
+    assert reply.status_code == 200 and b'"errors":false' in reply.get_data(), reply.get_data()
+    assert http.client.get("/wire-bulk/_source/1").get_data(as_text=True) == line
+
+
+def test_a_filtered_or_pretty_answer_writes_the_source_again(http):
+    _index(http)
+    filtered = http.client.get("/wire-docs/_doc/1?_source_includes=b,t").get_data(as_text=True)
+    assert filtered.endswith('"_source":{"b":1.5,"t":"café"}}')
+    pretty = http.client.get("/wire-docs/_source/1?pretty").get_data(as_text=True)
+    assert pretty.startswith('{\n  "b" : 1.5,\n') and '"t" : "café"' in pretty
+    paths = http.client.get("/wire-docs/_doc/1?filter_path=_source.t").get_data(as_text=True)
+    assert paths == '{"_source":{"t":"café"}}'
+
+
+def test_a_source_with_comments_is_answered_as_parsed(http):
+    _index(http, '{"n": 1 /* one */}')
+    assert http.client.get("/wire-docs/_source/1").get_data(as_text=True) == '{"n":1}'
+
+
+def test_an_updated_source_is_the_servers_own_writing(http):
+    sent = '{ "b" : 1.50, "t": "caf\\u00e9", "z": -0.0 }'
+    _index(http, sent)
+    reply = http.client.put("/wire-docs/_doc/2?refresh=true", data=sent, headers=ES)
+    assert reply.status_code == 201, reply.get_data()
+    reply = http.client.post("/wire-docs/_update/1", data='{"doc": {"t": "tea"}}', headers=ES)
+    assert reply.status_code == 200, reply.get_data()
+    assert http.client.get("/wire-docs/_source/1").get_data(as_text=True) == '{"b":1.5,"t":"tea","z":-0.0}'
+    # a noop update leaves the document, and its text, as they were
+    reply = http.client.post("/wire-docs/_update/2", data='{"doc": {"t": "caf\\u00e9"}}', headers=ES)
+    assert reply.status_code == 200 and b'"result":"noop"' in reply.get_data(), reply.get_data()
+    assert http.client.get("/wire-docs/_source/2").get_data(as_text=True) == sent

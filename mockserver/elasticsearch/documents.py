@@ -23,6 +23,7 @@ from .errors import (
 from .indices import Doc, Index, Indices
 from .ingest import Pipelines
 from .search import filter_source
+from .xcontent import sent_source
 
 Locate = Callable[[tuple], tuple[int, int]]
 
@@ -76,7 +77,10 @@ class Documents:
         pipeline: str | None = None,
         refresh: bool = False,
         locate: Locate = _no_location,
+        source_text: str | None = None,
     ) -> tuple[int, dict]:
+        """``source_text``: the source as sent, which the document keeps to be answered as it was
+        sent (where no pipeline rewrote it)."""
         if (
             if_seq_no is not None
             or if_primary_term is not None
@@ -114,6 +118,8 @@ class Documents:
                     "_shards": {"total": 0, "successful": 0, "failed": 0},
                 }
             locate = _no_location
+        elif source_text is not None:
+            source = sent_source(source, source_text)
         if op_type == "create":
             index.check_absent(doc_id)
         index.check_versions(doc_id, if_seq_no, if_primary_term)

@@ -3,6 +3,7 @@ printer of ``?pretty``, and ``filter_path``."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from functools import lru_cache
@@ -210,12 +211,53 @@ class Locator:
 # -- output ---------------------------------------------------------------------------------
 
 
+class SentSource(dict):
+    """A document's source, parsed, with the text it was sent as. The server stores a source as its
+    bytes and writes them back as they are (numbers, escapes, key order, white space), where it writes
+    them unchanged into a JSON answer: XContentHelper.writeRawField, JsonXContentGenerator.writeRawField
+    (``mayWriteRawData``: not pretty, not filtered). Source filtering, ``filter_path`` and ``?pretty``
+    parse and write it again; so does a copy here (a copy is made to change it, which the server
+    re-serialises too: an update's merge)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, parsed: dict, text: str):
+        super().__init__(parsed)
+        self.text = text
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+def sent_source(parsed: dict, text: str) -> dict:
+    """The source to store for a document sent as ``text``: with its text, unless the text holds
+    comments (which the parser skipped: the source is written as parsed, valid JSON)."""
+    return parsed if without_comments(text) is not text else SentSource(parsed, text)
+
+
+def _written(value: Any) -> Any:
+    """orjson's ``default`` under OPT_PASSTHROUGH_SUBCLASS: a sent source as its text, any other
+    subclass of a JSON type as that type."""
+    if isinstance(value, SentSource):
+        return orjson.Fragment(value.text)
+    for kind in (dict, list, str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
 def dumps(body: Any, pretty: bool = False) -> str | bytes:
     """The body as the server writes it: compact (orjson: large answers such as a bulk's or a search's
     are most of a call's time in the stdlib encoder), or Jackson's pretty printer."""
     if not pretty:
         try:
-            return orjson.dumps(body)
+            return orjson.dumps(body, default=_written, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
         except (TypeError, orjson.JSONEncodeError):  # beyond orjson (a lone surrogate, an integer past 64 bits)
             return escape_surrogates(json.dumps(body, separators=(",", ":"), ensure_ascii=False), upper=True)
     return escape_surrogates(_pretty(body, 0) + "\n", upper=True)
