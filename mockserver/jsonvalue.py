@@ -82,6 +82,18 @@ _MAX_SAFE = 2**53  # every integer up to here is a double exactly, and prints as
 _MAX_ARRAY_INDEX = 2**32 - 2
 
 
+def shortest_digits(number: float) -> tuple[str, int]:
+    """A positive double's shortest round-trip digits and where the point goes: ``(digits, n)``
+    with the value ``0.digits x 10**n``. Python's repr gives the same digits as V8's and Java's
+    (19+) writers; only where each puts the point differs."""
+    mantissa, _, exponent = float.__repr__(number).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = whole + fraction
+    point = len(whole) + int(exponent or 0)
+    stripped = digits.lstrip("0")
+    return stripped.rstrip("0"), point - (len(digits) - len(stripped))
+
+
 def js_number(value: int | float) -> str:
     """A number as JSON.stringify writes it: as the double JSON.parse would have made of it, by
     Number::toString (shortest round-trip digits; exponent form from 1e21 up and below 1e-6); a
@@ -97,15 +109,8 @@ def js_number(value: int | float) -> str:
     if number == 0:
         return "0"
     sign = "-" if number < 0 else ""
-    # Python's repr gives the same shortest round-trip digits; only where the point goes differs.
-    mantissa, _, exponent = float.__repr__(abs(number)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = whole + fraction
-    point = len(whole) + int(exponent or 0)
-    stripped = digits.lstrip("0")
-    point -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0")
-    k, n = len(digits), point  # value = 0.digits x 10^n
+    digits, n = shortest_digits(abs(number))
+    k = len(digits)
     if k <= n <= 21:
         text = digits + "0" * (n - k)
     elif 0 < n <= 21:

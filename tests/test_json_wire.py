@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from mockserver.elasticsearch.xcontent import jackson_json, java_double
 from mockserver.jsonvalue import js_number, node_json
 
 OSD = {"osd-xsrf": "true", "Content-Type": "application/json"}
@@ -151,10 +152,12 @@ def test_a_bulk_items_source_is_answered_as_its_line_was_sent(http):
 
 def test_a_filtered_or_pretty_answer_writes_the_source_again(http):
     _index(http)
-    filtered = http.client.get("/wire-docs/_doc/1?_source_includes=b,t").get_data(as_text=True)
-    assert filtered.endswith('"_source":{"b":1.5,"t":"café"}}')
+    filtered = http.client.get("/wire-docs/_doc/1?_source_includes=b,a,t,z").get_data(as_text=True)
+    assert filtered.endswith('"_source":{"b":1.5,"a":1.0E21,"t":"café","z":-0.0}}')
+    hits = http.client.post("/wire-docs/_search", data='{"_source": ["a"]}', headers=ES).get_data(as_text=True)
+    assert '"_source":{"a":1.0E21}' in hits
     pretty = http.client.get("/wire-docs/_source/1?pretty").get_data(as_text=True)
-    assert pretty.startswith('{\n  "b" : 1.5,\n') and '"t" : "café"' in pretty
+    assert pretty.startswith('{\n  "b" : 1.5,\n  "a" : 1.0E21,\n') and '"t" : "café"' in pretty
     paths = http.client.get("/wire-docs/_doc/1?filter_path=_source.t").get_data(as_text=True)
     assert paths == '{"_source":{"t":"café"}}'
 
@@ -176,3 +179,33 @@ def test_an_updated_source_is_the_servers_own_writing(http):
     reply = http.client.post("/wire-docs/_update/2", data='{"doc": {"t": "caf\\u00e9"}}', headers=ES)
     assert reply.status_code == 200 and b'"result":"noop"' in reply.get_data(), reply.get_data()
     assert http.client.get("/wire-docs/_source/2").get_data(as_text=True) == sent
+
+
+# What Java prints for Double.toString(Double.parseDouble(text)) (JDK 19+), which Jackson's
+# writeNumber(double) writes.
+@pytest.mark.parametrize(
+    "text, java",
+    [
+        ("1.50", "1.5"),
+        ("1E21", "1.0E21"),
+        ("1.0", "1.0"),
+        ("100", "100.0"),
+        ("-0.0", "-0.0"),
+        ("0", "0.0"),
+        ("1.5e-7", "1.5E-7"),
+        ("0.001", "0.001"),
+        ("0.0009", "9.0E-4"),
+        ("1e7", "1.0E7"),
+        ("9999999.5", "9999999.5"),
+        ("1e23", "1.0E23"),
+        ("123456789012345680000", "1.2345678901234568E20"),
+        ("5e-324", "4.9E-324"),  # Double.MIN_VALUE: two digits, the closer
+        ("-2.5e300", "-2.5E300"),
+    ],
+)
+def test_a_double_is_written_again_as_java_writes_it(text, java):
+    assert java_double(float(text)) == java
+
+
+def test_jackson_writes_strings_with_upper_case_escapes_and_utf8_as_it_is():
+    assert jackson_json({"k": "é\x01\x1f\\u001f\n\ud800"}) == '{"k":"é\\u0001\\u001F\\\\u001f\\n\\uD800"}'
