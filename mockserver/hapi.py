@@ -8,7 +8,6 @@ API answers Boom errors too (``BoomProduct``), without the rest.
 from __future__ import annotations
 
 import io
-import json
 import re
 import zlib
 from typing import Any
@@ -37,6 +36,7 @@ from .boom import (
 )
 from .config_schema import coerce, config_schema_message, json_text
 from .errors import ProductError
+from .jsonvalue import node_json
 from .product import CLOSE_AFTER, SERVER_FAILURE, TRANSPORT_ERROR, Call, Product, Raw, bodiless, head_size
 from .schemas import OperationSchemas
 
@@ -268,7 +268,7 @@ class HapiProduct(BoomProduct):
         if body is None:  # a 204
             return bodiless(status, headers)
         return Response(
-            json.dumps(body, separators=(",", ":")),
+            node_json(body),  # hapi writes a payload with JSON.stringify (lib/transmit.js)
             status=status,
             headers=headers,
             content_type="application/json; charset=utf-8",

@@ -385,6 +385,13 @@ REQUESTS: list[tuple[str, str, str, dict, str | bytes | None]] = [
             retries=json.dumps([{"type": "dashboard", "id": "web-traffic", "overwrite": True}]),
         ),
     ),
+    (  # JSON.stringify's writing: the characters as UTF-8, numbers as their doubles, array indices first
+        "plain",
+        "POST",
+        "/api/saved_objects/index-pattern/answers-wire",
+        OSD,
+        '{"attributes": {"title": "caf\\u00e9 \\u2603", "b": [10.0e-1, 1E21, 9007199254740993, -0, 1.5e-7], "2": 0}}',
+    ),
     ("plain", "DELETE", "/api/saved_objects/visualization/answers-vis", {"osd-xsrf": "true"}, None),
     ("plain", "GET", "/api/saved_objects/visualization/answers-vis", {}, None),
     ("plain", "POST", "/api/saved_objects/visualization/x", {"Content-Type": "application/json"}, "{}"),

@@ -6,10 +6,9 @@ Facts from src/core/server/saved_objects/export/ and routes/export.ts
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..jsonvalue import escape_surrogates
+from ..jsonvalue import node_json
 from .errors import (
     BothSearchAndObjects,
     BothTypesAndObjects,
@@ -29,8 +28,8 @@ DROPPED_ON_EXPORT = ("namespaces", "score", "sort")
 
 
 def stable_json(value: Any) -> str:
-    """json-stable-stringify: compact, keys sorted at every level, non-ASCII as it is."""
-    return escape_surrogates(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    """json-stable-stringify: compact, keys sorted at every level, the rest as JSON.stringify."""
+    return node_json(value, sort_keys=True)
 
 
 def export(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..jsonvalue import clone, escape_surrogates
+from ..jsonvalue import clone, node_json
 from .errors import (
     ImportLimitExceeded,
     InvalidFileExtension,
@@ -421,7 +421,7 @@ def _json_attribute(holder: Any, key: str) -> Any:
 
 
 def _js_stringify(value: Any) -> str:
-    return escape_surrogates(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+    return node_json(value)
 
 
 def _refusal(so_type: str, so_id: str, title: Any) -> dict:

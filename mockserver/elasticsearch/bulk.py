@@ -266,6 +266,7 @@ def _run_item(documents: Documents, item: BulkItem, params: dict, refresh: bool,
         pipeline=meta.get("pipeline", default_pipeline),
         refresh=refresh,
         locate=xcontent.Locator(source_text),
+        source_text=source_text,
     )
 
 

@@ -23,6 +23,7 @@ from .errors import (
 from .indices import Doc, Index, Indices
 from .ingest import Pipelines
 from .search import filter_source
+from .xcontent import ParsedSource, sent_source
 
 Locate = Callable[[tuple], tuple[int, int]]
 
@@ -76,7 +77,10 @@ class Documents:
         pipeline: str | None = None,
         refresh: bool = False,
         locate: Locate = _no_location,
+        source_text: str | None = None,
     ) -> tuple[int, dict]:
+        """``source_text``: the source as sent, which the document keeps to be answered as it was
+        sent (where no pipeline rewrote it)."""
         if (
             if_seq_no is not None
             or if_primary_term is not None
@@ -114,6 +118,9 @@ class Documents:
                     "_shards": {"total": 0, "successful": 0, "failed": 0},
                 }
             locate = _no_location
+            source = ParsedSource(source)  # the pipeline's document, written again (IngestService)
+        elif source_text is not None:
+            source = sent_source(source, source_text)
         if op_type == "create":
             index.check_absent(doc_id)
         index.check_versions(doc_id, if_seq_no, if_primary_term)
@@ -224,7 +231,8 @@ class Documents:
             raise DocumentMissing(doc_id, index.name, index.uuid)
         index.check_versions(doc_id, if_seq_no, if_primary_term)
         if existing is None:
-            created_source = copy.deepcopy(upsert)
+            # the request's parser copied the upsert out of the body (UpdateRequest: copyCurrentStructure)
+            created_source = ParsedSource(copy.deepcopy(upsert))
             index.mapping.index_document(created_source, doc_id, locate)
             doc, _ = index.write(doc_id, created_source)
             answer = write_answer(index, doc_id, doc, "created", refresh)
@@ -237,7 +245,7 @@ class Documents:
             self._add_get(answer, index, existing, source)
             return 200, answer
         index.mapping.index_document(merged, doc_id, locate)
-        doc, _ = index.write(doc_id, merged)
+        doc, _ = index.write(doc_id, ParsedSource(merged))  # UpdateHelper writes the merged map again
         answer = write_answer(index, doc_id, doc, "updated", refresh)
         self._add_get(answer, index, doc, source)
         return 200, answer

@@ -296,6 +296,7 @@ def _write(call: ElasticsearchCall, doc_id: str | None, op_type: str | None):
         pipeline=q.get("pipeline"),
         refresh=_refresh_flag(call),
         locate=locator(call),
+        source_text=call.body_text,
     )
     return status, (_with_location(answer) if status == 201 else answer)
 

@@ -27,7 +27,7 @@ from .errors import (
 )
 from .indices import Doc, Index
 from .query import Locate, MatchAll, Query, float32, parse_query
-from .xcontent import in_java_range, number_out_of_range, token_kind
+from .xcontent import ParsedSource, in_java_range, number_out_of_range, token_kind
 
 MAX_RESULT_WINDOW = 10000
 DEFAULT_TRACK_TOTAL_HITS = 10000
@@ -383,7 +383,7 @@ def filter_source(source: dict, includes: list[str], excludes: list[str]) -> dic
                 out[key] = item
         return out
 
-    return walk(source, "", False)
+    return ParsedSource(walk(source, "", False))  # written again, by Jackson
 
 
 # -- running a search -------------------------------------------------------------------------

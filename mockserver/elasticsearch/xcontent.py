@@ -3,14 +3,18 @@ printer of ``?pretty``, and ``filter_path``."""
 
 from __future__ import annotations
 
+import copy
+import decimal
 import json
+import math
 import re
 from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 import orjson
 
-from ..jsonvalue import escape_surrogates, refuse_constant
+from ..jsonvalue import escape_surrogates, refuse_constant, shortest_digits
 from .errors import InputCoercionError, XContentParseError
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -210,12 +214,132 @@ class Locator:
 # -- output ---------------------------------------------------------------------------------
 
 
+class SentSource(dict):
+    """A document's source, parsed, with the text it was sent as. The server stores a source as its
+    bytes and writes them back as they are (numbers, escapes, key order, white space), where it writes
+    them unchanged into a JSON answer: XContentHelper.writeRawField, JsonXContentGenerator.writeRawField
+    (``mayWriteRawData``: not pretty, not filtered). Source filtering, ``filter_path`` and ``?pretty``
+    parse and write it again; so does a copy here (a copy is made to change it, which the server
+    re-serialises too: an update's merge)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, parsed: dict, text: str):
+        super().__init__(parsed)
+        self.text = text
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+class ParsedSource(dict):
+    """A source the server parsed and writes again (filtered, merged by an update, rewritten by a
+    pipeline): Jackson's generator writes it (:func:`jackson_json`), its doubles as Java writes them."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+def java_double(number: float) -> str:
+    """A double as Jackson's writeNumber(double) writes it: Double.toString (JDK 19+, shortest digits),
+    plain from 1e-3 up to 1e7 with at least one fraction digit, else ``d.dddE[-]n``; ``-0.0`` kept.
+    Re-serialising a source copies each float by writeNumber(getDoubleValue()) (Jackson
+    GeneratorBase.copyCurrentEvent, _copyCurrentFloatValue): ``1.50`` comes back ``1.5``, ``1E21``
+    ``1.0E21``."""
+    if number == 0:
+        return "-0.0" if math.copysign(1.0, number) < 0 else "0.0"
+    if number != number or number in (math.inf, -math.inf):
+        return "NaN" if number != number else ("Infinity" if number > 0 else "-Infinity")
+    sign, size = ("-" if number < 0 else ""), abs(number)
+    digits, n = shortest_digits(size)
+    if len(digits) == 1:  # Double.toString takes two digits then, the closer of them (4.9E-324, not 5.0E-324)
+        two = decimal.Context(prec=2, rounding=decimal.ROUND_HALF_EVEN).plus(decimal.Decimal(size)).as_tuple()
+        if len(two.digits) == 2 and two.digits[1] != 0:
+            digits, n = "".join(map(str, two.digits)), 2 + two.exponent
+    if 1e-3 <= size < 1e7:
+        if n <= 0:
+            text = "0." + "0" * -n + digits
+        elif n >= len(digits):
+            text = digits + "0" * (n - len(digits)) + ".0"
+        else:
+            text = digits[:n] + "." + digits[n:]
+    else:
+        text = digits[0] + "." + (digits[1:] or "0") + "E" + str(n - 1)
+    return sign + text
+
+
+_UNICODE_ESCAPE = re.compile(r"\\\\|\\u00[0-9a-f]{2}")  # an escaped backslash, or a \\u00xx escape
+
+
+def jackson_string(text: str) -> str:
+    """A string as Jackson's generator writes it: UTF-8 as it is, ``\\b \\t \\n \\f \\r`` and
+    other control characters as upper-case ``\\u00XX`` (CharTypes' output escapes)."""
+    written = encode_basestring(text)
+    if "\\u00" in written:
+        written = _UNICODE_ESCAPE.sub(
+            lambda m: m.group() if len(m.group()) == 2 else m.group()[:4] + m.group()[4:].upper(), written
+        )
+    return escape_surrogates(written, upper=True)
+
+
+def jackson_json(value: Any) -> str:
+    """A JSON value as Jackson's generator writes it, compact (a map's order as it is)."""
+    if isinstance(value, str):
+        return jackson_string(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return java_double(value)
+    if isinstance(value, int):
+        return int.__repr__(int(value))
+    if isinstance(value, dict):
+        return "{" + ",".join(jackson_string(str(k)) + ":" + jackson_json(v) for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(jackson_json(v) for v in value) + "]"
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def sent_source(parsed: dict, text: str) -> dict:
+    """The source to store for a document sent as ``text``: with its text, unless the text holds
+    comments (which the parser skipped: the source is written again, valid JSON)."""
+    return ParsedSource(parsed) if without_comments(text) is not text else SentSource(parsed, text)
+
+
+def _written(value: Any) -> Any:
+    """orjson's ``default`` under OPT_PASSTHROUGH_SUBCLASS: a sent source as its text, any other
+    subclass of a JSON type as that type."""
+    if isinstance(value, SentSource):
+        return orjson.Fragment(value.text)
+    if isinstance(value, ParsedSource):
+        return orjson.Fragment(jackson_json(value))
+    for kind in (dict, list, str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
 def dumps(body: Any, pretty: bool = False) -> str | bytes:
     """The body as the server writes it: compact (orjson: large answers such as a bulk's or a search's
     are most of a call's time in the stdlib encoder), or Jackson's pretty printer."""
     if not pretty:
         try:
-            return orjson.dumps(body)
+            return orjson.dumps(body, default=_written, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
         except (TypeError, orjson.JSONEncodeError):  # beyond orjson (a lone surrogate, an integer past 64 bits)
             return escape_surrogates(json.dumps(body, separators=(",", ":"), ensure_ascii=False), upper=True)
     return escape_surrogates(_pretty(body, 0) + "\n", upper=True)
@@ -238,6 +362,8 @@ def _pretty(value: Any, depth: int) -> str:
         inner = "  " * (depth + 1)
         items = ",\n".join(inner + _pretty(v, depth + 1) for v in value)
         return "[\n" + items + "\n" + "  " * depth + "]"
+    if isinstance(value, float):  # every double an answer holds goes through writeNumber(double)
+        return java_double(value)
     return json.dumps(value, ensure_ascii=False)
 
 
