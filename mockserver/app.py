@@ -155,7 +155,7 @@ def dashboards_settings(version: str | None, config: dict | None) -> dict:
         if not isinstance(config, dict):
             raise ValueError(f"dashboards_config is a mapping of settings, not {type(config).__name__}")
         try:
-            settings["config"] = validated(config)
+            settings["config"] = validated(config, settings.get("version"))
         except ValueError as e:
             raise ValueError(f"dashboards_config: {e}") from None
     return settings

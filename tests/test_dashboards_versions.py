@@ -367,3 +367,27 @@ def test_the_parameters_newer_than_1_0_are_these():
         "resolve_import_errors query.dataSourceId": "2.12.0",
         "resolve_import_errors query.workspaces": "2.14.0",
     }
+
+
+# -- settings that came with the workspace plugin (config.py NAMESPACE_SINCE, KEY_SINCE) ---------------
+
+
+@pytest.mark.parametrize("key", ["workspace.enabled", "workspace.maximum_workspaces"])
+def test_a_workspace_key_is_unknown_before_2_14(key):
+    with pytest.raises(ValueError, match=rf'Unknown configuration key\(s\): "{key}"'):
+        create_app(products=["dashboards"], dashboards_version="2.13.0", dashboards_config={key: True})
+    create_app(products=["dashboards"], dashboards_version="2.14.0", dashboards_config={"workspace.enabled": True})
+
+
+def test_saved_objects_permission_is_missing_from_the_schema_before_2_14():
+    with pytest.raises(ValueError, match=r"\[config validation of \[savedObjects\]\.permission\]: definition"):
+        create_app(
+            products=["dashboards"],
+            dashboards_version="1.3.20",
+            dashboards_config={"savedObjects.permission.enabled": True},
+        )
+    create_app(
+        products=["dashboards"],
+        dashboards_version="2.14.0",
+        dashboards_config={"savedObjects.permission.enabled": True},
+    )

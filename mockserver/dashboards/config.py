@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from ..config_schema import js_type
+from .versions import DEFAULT_VERSION, Release
 
 # key -> (kind, default; None where OSD's is schema.maybe, i.e. unset). Paths and defaults from OSD's config
 # schemas: http_config.ts (server; server.maxPayloadBytes is the legacy name OSD maps to maxPayload),
@@ -120,6 +121,13 @@ NAMESPACES = (
     "workspace",
     "server",
 )
+# Namespaces (a plugin's config path) and keys newer than OSD 1.0: the first release that has them. Before
+# it the workspace plugin does not exist, so ensure_valid_configuration.ts refuses its keys as unknown;
+# savedObjects' schema (saved_objects_config.ts) lacks ``permission``, a key its object refuses. Both came
+# with the workspace work of the 2.14.0 release notes: "Setup workspace skeleton and implement basic CRUD
+# API" (#5075), "Add ACL related functions" (#5084), the same release as the ``workspace`` type (types.py).
+NAMESPACE_SINCE = {"workspace": "2.14.0"}
+KEY_SINCE = {"savedObjects.permission": "2.14.0"}
 # Records (schema.recordOf) and sub-objects whose keys are the user's (or whose schema the mock does not
 # hold: http's ssl_config.ts): any key under them is taken.
 OPEN_PREFIXES = (
@@ -271,10 +279,24 @@ def byte_size(key: str, value: Any) -> int:
     return int(value)
 
 
-def validated(config: dict) -> dict[str, Any]:
-    """The settings, flattened and checked as OSD checks its config at start (ValueError otherwise)."""
+def in_release(key: str, release: Release) -> bool:
+    """Whether the namespace of ``key`` exists at ``release`` (NAMESPACE_SINCE)."""
+    return release.has(NAMESPACE_SINCE.get(key.split(".", 1)[0]))
+
+
+def newer_key(key: str, release: Release) -> str | None:
+    """The part of ``key`` its namespace's schema does not have yet at ``release`` (KEY_SINCE), if any."""
+    return next(
+        (k for k, since in KEY_SINCE.items() if (key == k or key.startswith(f"{k}.")) and not release.has(since)), None
+    )
+
+
+def validated(config: dict, version: str | None = None) -> dict[str, Any]:
+    """The settings, flattened and checked as OSD ``version`` (default: DEFAULT_VERSION) checks its config
+    at start (ValueError otherwise)."""
+    release = Release(version or DEFAULT_VERSION)
     flat = flattened(config)
-    unknown = [k for k in flat if k not in KEYS and not known(k)]
+    unknown = [k for k in flat if (k not in KEYS and not known(k)) or not in_release(k, release)]
     if unknown:  # ensure_valid_configuration.ts: keys no schema handles
         listed = ", ".join(f'"{k}"' for k in unknown)
         raise ValueError(
@@ -283,6 +305,9 @@ def validated(config: dict) -> dict[str, Any]:
         )
     checked = {}
     for key, value in flat.items():
+        newer = newer_key(key, release)
+        if newer:
+            raise ValueError(f"[{where(newer)}]: definition for this key is missing")
         if key in KEYS and not (key in OPEN_KEYS and value is None):
             checked[key] = checked_value(key, value)
         elif in_open_namespace(key) or key in KEYS:

@@ -97,7 +97,10 @@ class DashboardsState:
                 raise FixtureError(source, "/dashboards/settings/version", str(e)) from None
         if "config" in settings:
             try:
-                given = config.validated({**self.settings["config"], **config.flattened(settings.pop("config"))})
+                given = config.validated(
+                    {**self.settings["config"], **config.flattened(settings.pop("config"))},
+                    settings.get("version", self.settings["version"]),
+                )
             except ValueError as e:
                 raise FixtureError(source, "/dashboards/settings/config", str(e)) from None
             settings = {**settings, "config": given, **config.settings_of(given)}
