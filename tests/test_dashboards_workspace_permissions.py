@@ -10,7 +10,8 @@ import io
 import json
 
 import pytest
-from conftest import Http, boom, fixture_app
+from conftest import Http, boom
+from conftest import fixture_app as matrix_fixture_app
 
 from mockserver.dashboards.permissions import (
     Principals,
@@ -19,9 +20,18 @@ from mockserver.dashboards.permissions import (
     permission_mode,
     with_current_user,
 )
-from mockserver.dashboards.versions import Release
+from mockserver.dashboards.versions import DEFAULT_VERSION, Release
 
 XSRF = {"osd-xsrf": "true"}
+
+
+def fixture_app(tmp_path, document: dict, **options) -> Http:
+    """The wrapper tests' facts are the newest source's: these apps are that release unless a test names
+    another (the per-release rules are pinned with ``version=``), whatever release the matrix leg runs."""
+    options.setdefault("dashboards_version", DEFAULT_VERSION)
+    return matrix_fixture_app(tmp_path, document, **options)
+
+
 ON = {"workspace.enabled": True, "savedObjects.permission.enabled": True}
 
 FIXTURE = {
