@@ -11,6 +11,7 @@ from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, create_app
 
 from mockserver.cli import main
 from mockserver.dashboards.config import assignment, yaml_scalar
+from mockserver.dashboards.versions import DEFAULT_VERSION
 from mockserver.errors import FixtureError
 
 XSRF = {"osd-xsrf": "true"}
@@ -176,6 +177,10 @@ def test_data_source_and_migrations_keys_are_accepted_and_kept():
 
 def test_workspace_enabled_is_a_boolean_of_the_workspace_plugins_schema():
     # (the plugin itself: tests/test_dashboards_workspaces.py)
+    if not DASHBOARDS_RELEASE.at_least(2, 14):  # no workspace plugin yet: its keys are nobody's
+        with pytest.raises(ValueError, match=r'Unknown configuration key\(s\): "workspace.enabled"'):
+            create_app(products=["dashboards"], dashboards_config={"workspace.enabled": True})
+        return
     with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].enabled\]: expected value of type "
                        r"\[boolean\] but got \[string\]"):  # fmt: skip
         create_app(products=["dashboards"], dashboards_config={"workspace.enabled": "yes"})
@@ -399,7 +404,8 @@ STOCK_YML = {
 
 
 def test_the_stock_opensearch_dashboards_yml_loads_and_its_keys_are_kept():
-    app = create_app(products=["dashboards"], dashboards_config=STOCK_YML)
+    # The stock yml of the newest release (older ones lack the workspace plugin's keys).
+    app = create_app(products=["dashboards"], dashboards_config=STOCK_YML, dashboards_version=DEFAULT_VERSION)
     from mockserver.app import runtime_of
 
     runtime = runtime_of(app)
