@@ -178,8 +178,8 @@ def test_workspace_enabled_is_a_boolean_of_the_workspace_plugins_schema():
     # (the plugin itself: tests/test_dashboards_workspaces.py)
     with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].enabled\]: expected value of type "
                        r"\[boolean\] but got \[string\]"):  # fmt: skip
-        create_app(products=["dashboards"], dashboards_config={"workspace.enabled": "yes"})
-    create_app(products=["dashboards"], dashboards_config={"workspace.enabled": True})
+        create_app(products=["dashboards"], dashboards_version="2.14.0", dashboards_config={"workspace.enabled": "yes"})
+    create_app(products=["dashboards"], dashboards_version="2.14.0", dashboards_config={"workspace.enabled": True})
 
 
 @pytest.mark.parametrize(
@@ -399,7 +399,7 @@ STOCK_YML = {
 
 
 def test_the_stock_opensearch_dashboards_yml_loads_and_its_keys_are_kept():
-    app = create_app(products=["dashboards"], dashboards_config=STOCK_YML)
+    app = create_app(products=["dashboards"], dashboards_version="3.6.0", dashboards_config=STOCK_YML)  # the newest yml
     from mockserver.app import runtime_of
 
     runtime = runtime_of(app)

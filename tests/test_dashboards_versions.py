@@ -335,7 +335,7 @@ def test_conftest_create_app_is_the_matrix_release_unless_told_otherwise():
         return runtime_of(app).store.products["dashboards"].settings["version"]
 
     assert version_of(matrix_app(products=["dashboards"])) == DASHBOARDS_RELEASE.version
-    assert version_of(matrix_app(products=["dashboards"], dashboards_version="2.3.0")) == "2.3.0"
+    assert version_of(matrix_app(products=["dashboards"], dashboards_version="2.14.0")) == "2.14.0"
 
 
 def test_the_parameters_newer_than_1_0_are_these():
