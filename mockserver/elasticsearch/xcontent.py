@@ -214,7 +214,22 @@ class Locator:
 # -- output ---------------------------------------------------------------------------------
 
 
-class SentSource(dict):
+class _SourceDict(dict):
+    """A source as a dict whose copies (and snapshots) are plain dicts: a copy is made to be changed."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return copy.deepcopy(dict(self), memo)
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+class SentSource(_SourceDict):
     """A document's source, parsed, with the text it was sent as. The server stores a source as its
     bytes and writes them back as they are (numbers, escapes, key order, white space), where it writes
     them unchanged into a JSON answer: XContentHelper.writeRawField, JsonXContentGenerator.writeRawField
@@ -228,30 +243,12 @@ class SentSource(dict):
         super().__init__(parsed)
         self.text = text
 
-    def __copy__(self) -> dict:
-        return dict(self)
 
-    def __deepcopy__(self, memo: dict) -> dict:
-        return copy.deepcopy(dict(self), memo)
-
-    def __reduce__(self):
-        return dict, (dict(self),)
-
-
-class ParsedSource(dict):
+class ParsedSource(_SourceDict):
     """A source the server parsed and writes again (filtered, merged by an update, rewritten by a
     pipeline): Jackson's generator writes it (:func:`jackson_json`), its doubles as Java writes them."""
 
     __slots__ = ()
-
-    def __copy__(self) -> dict:
-        return dict(self)
-
-    def __deepcopy__(self, memo: dict) -> dict:
-        return copy.deepcopy(dict(self), memo)
-
-    def __reduce__(self):
-        return dict, (dict(self),)
 
 
 def java_double(number: float) -> str:
