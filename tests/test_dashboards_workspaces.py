@@ -583,3 +583,38 @@ def test_maximum_workspaces_caps_the_count():
     assert refused.json == {"success": False, "error": "Maximum number of workspaces (1) reached"}
     with pytest.raises(ValueError, match=r"\[config validation of \[workspace\].maximum_workspaces\]"):
         dashboards(**{"workspace.maximum_workspaces": "many"})
+
+
+def at_release(version: str) -> Http:
+    return Http(
+        create_app(
+            products=["dashboards"], default_fixtures=False, dashboards_config=SETTINGS, dashboards_version=version
+        ).test_client()
+    )
+
+
+@pytest.mark.parametrize("version", ["2.17.1", "2.18.0", "2.19.0"])
+def test_which_calls_check_the_workspaces_exist_follows_the_release(version):
+    # The id-consumer wrapper checks a find's workspaces from 2.18 (#8268), a create's from 2.19 (#8739),
+    # and keeps get and bulk get to the request's workspace from 2.19 (#8888).
+    osd = at_release(version)
+    find = osd.get(f"{SO}/_find", query={"type": "visualization", "workspaces": "nowhere"})
+    create = osd.post(f"{SO}/visualization/v1", json={"attributes": {"title": "v"}, "workspaces": ["nowhere"]})
+    if version >= "2.18":
+        boom(find, 400, "Exist invalid workspaces")
+    else:
+        assert find.status == 200 and find.json["total"] == 0
+    if version >= "2.19":
+        boom(create, 400, "Exist invalid workspaces")
+    else:
+        assert create.status == 200 and create.json["workspaces"] == ["nowhere"]
+    mine, other = new_workspace(osd), new_workspace(osd, name="other")
+    (stored,) = bulk_created(osd, other, {"type": "visualization", "id": "theirs", "attributes": {"title": "t"}})
+    got = osd.get(f"/w/{mine}{SO}/visualization/theirs")
+    items = osd.post(f"/w/{mine}{SO}/_bulk_get", json=[{"type": "visualization", "id": "theirs"}]).json
+    if version >= "2.19":
+        boom(got, 403, "Saved object does not belong to the workspace")
+        assert items["saved_objects"][0]["error"]["statusCode"] == 403
+    else:
+        assert got.status == 200 and got.json["workspaces"] == [other] == stored["workspaces"]
+        assert "error" not in items["saved_objects"][0]

@@ -90,6 +90,13 @@ class WorkspaceClientError(Exception):
         self.message = message
 
 
+# The releases (release notes) from which the id-consumer wrapper checks the workspaces a call names
+# exist, and keeps get and bulk get to the request's workspace.
+FIND_CHECKS_WORKSPACES = (2, 18)
+CREATE_CHECKS_WORKSPACES = (2, 19)
+GET_KEEPS_TO_WORKSPACE = (2, 19)
+
+
 def enabled(state) -> bool:
     return bool(state.config_value("workspace.enabled"))
 
@@ -370,8 +377,11 @@ class WorkspaceScope:
             chosen = [self.request_workspace] if self.request_workspace else []
         return chosen or None
 
-    def check_exist(self, workspaces: list[str] | None) -> None:
-        """checkWorkspacesExist."""
+    def check_exist(self, workspaces: list[str] | None, since: tuple[int, int]) -> None:
+        """checkWorkspacesExist, from the release that added it to the call (``since``: find 2.18, #8268;
+        create and bulk create 2.19, #8739); before, an unknown workspace is one that holds nothing."""
+        if not self.state.release.at_least(*since):
+            return
         # With permission control a workspace the caller may not read does not exist for it (workspaces_exist).
         known = getattr(self.repository, "workspaces_exist", None)
         stored = self.state.repository.by_type.get(WORKSPACE, {})
@@ -382,7 +392,7 @@ class WorkspaceScope:
     def create(self, types: TypeRegistry, so_type: str, body: dict, *, overwrite: bool = False) -> dict:
         given = body.get("workspaces")
         workspaces = given if so_type == CONFIG_TYPE else self.workspaces_for(given)
-        self.check_exist(workspaces)
+        self.check_exist(workspaces, since=CREATE_CHECKS_WORKSPACES)
         if workspaces and (so_type in DATA_SOURCE_TYPES or so_type == CONFIG_TYPE):
             raise UnsupportedTypeInWorkspace(so_type, "created")
         if body.get("id") and overwrite:
@@ -400,7 +410,7 @@ class WorkspaceScope:
         self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
     ) -> dict:
         workspaces = self.workspaces_for(workspaces)
-        self.check_exist(workspaces)
+        self.check_exist(workspaces, since=CREATE_CHECKS_WORKSPACES)
         refused, allowed = [], []
         for obj in objects:
             into_workspace = workspaces or obj.get("workspaces")
@@ -460,10 +470,14 @@ class WorkspaceScope:
     # -- reading
     def find(self, types: TypeRegistry, **options) -> dict:
         workspaces = self.workspaces_for(options.pop("workspaces", None))
-        self.check_exist(workspaces)
+        self.check_exist(workspaces, since=FIND_CHECKS_WORKSPACES)
         return self.repository.find(types, workspaces=workspaces, **options)
 
     def _single_workspace(self) -> str | None:
+        """The request's one workspace that get and bulk get keep to (from 2.19, #8888; before, they
+        answer any object)."""
+        if not self.state.release.at_least(*GET_KEEPS_TO_WORKSPACE):
+            return None
         workspaces = self.workspaces_for(None)
         return workspaces[0] if workspaces else None
 
