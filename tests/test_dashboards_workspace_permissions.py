@@ -443,3 +443,58 @@ def test_only_a_dashboard_admin_assigns_a_data_source_to_a_workspace(tmp_path):
         {"id": "ds-1"},
         {"id": "public-dashboard"},
     ]
+
+
+# -- the remaining create cases of workspace_saved_objects_client_wrapper.test.ts (/work/notes/perms-audit.md) --
+@pytest.mark.parametrize(
+    ("user", "path", "body", "query", "status", "message"),
+    [
+        # "should throw bad request error when workspace is invalid and create/bulkCreate called": bar may
+        # not read workspace-1, so for it the workspace does not exist (workspace_id_consumer_wrapper.ts).
+        ("bar", "/api/saved_objects/dashboard", {"attributes": {}, "workspaces": ["workspace-1"]}, {}, 400, None),
+        (
+            "bar",
+            "/api/saved_objects/_bulk_create",
+            [{"type": "dashboard", "attributes": {}}],
+            {"workspaces": "workspace-1"},
+            400,
+            None,
+        ),
+        # "should throw forbidden error when user create a workspace and is not OSD admin": an id or an
+        # overwrite alone changes nothing; an overwrite of a missing workspace is the fetch's 404.
+        ("foo", "/api/saved_objects/workspace/workspace-1", {"attributes": {}}, {}, 403, None),
+        ("foo", "/api/saved_objects/workspace", {"attributes": {}}, {"overwrite": "true"}, 403, None),
+        (
+            "foo",
+            "/api/saved_objects/_bulk_create",
+            [{"type": "workspace", "attributes": {}}],
+            {"overwrite": "true"},
+            403,
+            None,
+        ),
+        ("foo", "/api/saved_objects/workspace/no-exist", {"attributes": {}}, {"overwrite": "true"}, 404, None),
+        # "should able to (bulk) create with override" into the workspace the object is in.
+        ("foo", INNER, {"attributes": {}, "workspaces": ["workspace-1"]}, {"overwrite": "true"}, 200, None),
+        (
+            "foo",
+            "/api/saved_objects/_bulk_create",
+            [{"type": "dashboard", "id": "inner-workspace-dashboard-1", "attributes": {}}],
+            {"overwrite": "true", "workspaces": "workspace-1"},
+            200,
+            None,
+        ),
+    ],
+)
+def test_the_wrappers_create_cases(osd, user, path, body, query, status, message):
+    reply = As(osd, user).post(path, json=body, query=query)
+    expected = {
+        400: "Exist invalid workspaces",
+        403: "Invalid permission, please contact OSD admin",
+        404: "Saved object [workspace/no-exist] not found",
+    }
+    if status == 200:
+        assert reply.status == 200, reply.text
+        items = reply.json.get("saved_objects", [reply.json])
+        assert len(items) == 1 and "error" not in items[0] and items[0]["workspaces"] == ["workspace-1"]
+    else:
+        boom(reply, status, message or expected[status])
