@@ -260,7 +260,11 @@ def test_every_route_is_there_from_1_0(version):
 
 @pytest.mark.parametrize(
     "so_type, before, since",
-    [("augment-vis", "2.8.0", "2.9.0"), ("workspace", "2.13.0", "2.14.0")],  # vis_augmenter #4361; workspace #5075
+    [
+        ("augment-vis", "2.8.0", "2.9.0"),  # vis_augmenter #4361
+        ("workspace", "2.13.0", "2.14.0"),  # workspace #5075
+        ("visualization-visbuilder", "2.3.0", "2.4.0"),  # vis_builder #2673 (the rename from wizard), #2725
+    ],
 )
 def test_a_type_exists_from_the_release_that_registers_it(so_type, before, since):
     def registered(version: str) -> bool:
@@ -282,6 +286,28 @@ def test_a_type_exists_from_the_release_that_registers_it(so_type, before, since
 def test_augment_vis_objects_are_written_from_2_9():
     body = {"attributes": {"title": "A", "visName": "v"}}
     assert release("2.9.0").post("/api/saved_objects/augment-vis/a", json=body, headers=XSRF).status == 200
+
+
+def test_vis_builder_objects_are_found_and_exported_from_2_4():
+    # vis_builder_app.ts: importable and exportable, searched by title, no migrations of its own.
+    http = release("2.4.0")
+    attributes = {"title": "Bars", "visualizationState": "{}", "styleState": "{}", "uiState": "{}", "version": 3}
+    created = http.post("/api/saved_objects/visualization-visbuilder/vb", json={"attributes": attributes}, headers=XSRF)
+    assert (created.status, created.json["attributes"], "migrationVersion" in created.json) == (200, attributes, False)
+    found = http.get("/api/saved_objects/_find", query={"type": "visualization-visbuilder", "search": "Bars"})
+    assert [o["id"] for o in found.json["saved_objects"]] == ["vb"]
+    exported = http.post("/api/saved_objects/_export", json={"type": ["visualization-visbuilder"]}, headers=XSRF)
+    lines = [json.loads(line) for line in exported.text.splitlines()]
+    assert [(o["type"], o["id"]) for o in lines[:-1]] == [("visualization-visbuilder", "vb")]
+    assert lines[-1]["exportedCount"] == 1
+
+
+def test_before_2_4_vis_builder_objects_cannot_be_exported():
+    reply = release("2.3.0").post(
+        "/api/saved_objects/_export", json={"type": ["visualization-visbuilder"]}, headers=XSRF
+    )
+    assert reply.status == 400, reply.text
+    assert reply.json["message"] == "Trying to export non-exportable type(s): visualization-visbuilder"
 
 
 def test_a_fixture_object_of_a_type_newer_than_the_release_is_refused(tmp_path):

@@ -176,6 +176,22 @@ BUILT_IN_TYPES = (
         },
         search_field=None,
     ),
+    # The vis_builder plugin's type (vis_builder_app.ts): no icon (a TODO there), the title by getTitle,
+    # searched by title, and no migrations of its own (``migrations: {}``).
+    _builtin(
+        "visualization-visbuilder",
+        None,
+        None,
+        {
+            "title": TEXT,
+            "description": TEXT,
+            "visualizationState": NOT_INDEXED,
+            "styleState": NOT_INDEXED,
+            "uiState": NOT_INDEXED,
+            "version": INTEGER,
+            **SEARCH_SOURCE,
+        },
+    ),
     SavedObjectsType(
         "workspace",
         namespace_type="agnostic",
@@ -189,9 +205,12 @@ BUILT_IN_TYPES = (
 # fork's: index-pattern, visualization, dashboard, search, config, query, url). augment-vis: the
 # vis_augmenter plugin, "Enable plugins to augment visualizations with additional data and context"
 # (#4361, 2.9.0 release notes); workspace: the workspace plugin, "Setup workspace skeleton and implement
-# basic CRUD API" (#5075, 2.14.0 release notes). The built-in types' migrations are the same
+# basic CRUD API" (#5075, 2.14.0 release notes); visualization-visbuilder: the vis_builder plugin, "Change
+# save object type, wizard id and name to visBuilder" (#2673) and "Enable VisBuilder by default" (#2725),
+# both 2.4.0 release notes (before, the experimental plugin's type was ``wizard``, off by default).
+# The built-in types' migrations are the same
 # in every release (dashboard_migrations.ts ends at 7.9.3 from the fork on; OSD added none to them).
-INTRODUCED_IN = {"augment-vis": "2.9.0", "workspace": "2.14.0"}
+INTRODUCED_IN = {"augment-vis": "2.9.0", "workspace": "2.14.0", "visualization-visbuilder": "2.4.0"}
 
 
 def built_in_types(release: Release) -> tuple[SavedObjectsType, ...]:
