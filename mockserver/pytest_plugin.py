@@ -218,21 +218,27 @@ def authorization_headers(auth: tuple[str, str] | None) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(":".join(auth).encode()).decode()}
 
 
+def app_options(pytestconfig: pytest.Config) -> dict:
+    """``create_app``'s options as the ini options give them (a suite that wraps create_app builds its
+    app from the same)."""
+    return {
+        "fixtures": [Path(p) for p in pytestconfig.getini("mockserver_fixtures")],
+        "default_fixtures": pytestconfig.getini("mockserver_default_fixtures"),
+        "products": pytestconfig.getini("mockserver_products") or None,
+        "strict": pytestconfig.getini("mockserver_strict"),
+        "auth": pytestconfig.getini("mockserver_auth") or None,
+        "elasticsearch_version": pytestconfig.getini("mockserver_elasticsearch_version") or None,
+        "kibana_version": pytestconfig.getini("mockserver_kibana_version") or None,
+        "dashboards_version": pytestconfig.getini("mockserver_dashboards_version") or None,
+        "dashboards_config": dashboards_config(pytestconfig),
+    }
+
+
 @pytest.fixture(scope="session")
 def mockserver_app(pytestconfig: pytest.Config):
     from .app import create_app
 
-    return create_app(
-        [Path(p) for p in pytestconfig.getini("mockserver_fixtures")],
-        default_fixtures=pytestconfig.getini("mockserver_default_fixtures"),
-        products=pytestconfig.getini("mockserver_products") or None,
-        strict=pytestconfig.getini("mockserver_strict"),
-        auth=pytestconfig.getini("mockserver_auth") or None,
-        elasticsearch_version=pytestconfig.getini("mockserver_elasticsearch_version") or None,
-        kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
-        dashboards_version=pytestconfig.getini("mockserver_dashboards_version") or None,
-        dashboards_config=dashboards_config(pytestconfig),
-    )
+    return create_app(**app_options(pytestconfig))
 
 
 def dashboards_config(config: pytest.Config) -> dict:

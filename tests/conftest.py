@@ -3,7 +3,6 @@ from __future__ import annotations
 import json as jsonlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import contract
@@ -80,19 +79,9 @@ def _fixtures_set_dashboards_version(fixtures) -> bool:
 @pytest.fixture(scope="session")
 def mockserver_app(pytestconfig):
     """The plugin's app (its ini options), as the test matrix's Dashboards release."""
-    from mockserver.pytest_plugin import dashboards_config
+    from mockserver.pytest_plugin import app_options
 
-    return create_app(
-        [Path(p) for p in pytestconfig.getini("mockserver_fixtures")],
-        default_fixtures=pytestconfig.getini("mockserver_default_fixtures"),
-        products=pytestconfig.getini("mockserver_products") or None,
-        strict=pytestconfig.getini("mockserver_strict"),
-        auth=pytestconfig.getini("mockserver_auth") or None,
-        elasticsearch_version=pytestconfig.getini("mockserver_elasticsearch_version") or None,
-        kibana_version=pytestconfig.getini("mockserver_kibana_version") or None,
-        dashboards_version=pytestconfig.getini("mockserver_dashboards_version") or None,
-        dashboards_config=dashboards_config(pytestconfig),
-    )
+    return create_app(**app_options(pytestconfig))
 
 
 def pytest_collection_modifyitems(config, items):
