@@ -328,13 +328,6 @@ class InvalidWorkspaces(BadRequest):
         super().__init__("Exist invalid workspaces")
 
 
-class MultipleWorkspaces(SavedObjectsBadRequest):
-    """workspace_id_consumer_wrapper.ts get / bulkGet: more than one workspace asked."""
-
-    def __init__(self):
-        super().__init__("Multiple workspace parameters")
-
-
 class NotInWorkspace(Forbidden):
     """workspace_id_consumer_wrapper.ts: an object of other workspaces, got within one."""
 

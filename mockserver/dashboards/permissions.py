@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..boom import boom_body
 from .errors import (
     DashboardAdminRequired,
     SavedObjectsPermissionInvalid,
@@ -29,13 +30,12 @@ from .errors import (
 from .repository import Repository
 from .types import TypeRegistry
 from .versions import Release
-from .workspaces import DATA_SOURCE_TYPES, WorkspaceClient, outcome
+from .workspaces import DATA_SOURCE_TYPES, WORKSPACE, WorkspaceClient, outcome
 
 READ, WRITE, LIBRARY_READ, LIBRARY_WRITE = "read", "write", "library_read", "library_write"
 # WorkspacePermissionMode: the modes a workspace's ACL may name (the workspace routes' schema takes no other).
 MODES = (READ, WRITE, LIBRARY_READ, LIBRARY_WRITE)
 PRINCIPAL_TYPES = ("users", "groups")
-WORKSPACE_TYPE = "workspace"
 # common/constants.ts: CURRENT_USER_PLACEHOLDER, and OSD_ADMIN_WILDCARD_MATCH_ALL of dashboardAdmin.users.
 CURRENT_USER = "%me%"
 EVERYONE = "*"
@@ -136,7 +136,7 @@ class PermissionControl:
     def workspace_grants(self, workspace_id: str, modes: Iterable[str]) -> bool:
         """``validate`` on one workspace: it is fetched without permission checks; a missing one grants
         nothing, one without an ACL grants everything (validateSavedObjectsACL passes it)."""
-        workspace = self.repository.stored(WORKSPACE_TYPE, workspace_id)
+        workspace = self.repository.stored(WORKSPACE, workspace_id)
         if workspace is None:
             return False
         return workspace.get("permissions") is None or acl_grants(workspace["permissions"], modes, self.principals)
@@ -161,7 +161,7 @@ class PermissionControl:
         workspace without an ACL is not among them)."""
         return {
             so_id
-            for so_id, workspace in self.repository.by_type.get(WORKSPACE_TYPE, {}).items()
+            for so_id, workspace in self.repository.by_type.get(WORKSPACE, {}).items()
             if acl_grants(workspace.get("permissions"), (LIBRARY_READ, LIBRARY_WRITE), self.principals)
         }
 
@@ -232,14 +232,8 @@ class PermittedSavedObjects:
             elif not self.control.release.at_least(2, 19):
                 raise SavedObjectsPermissionInvalid()
             else:
-                error = SavedObjectsPermissionInvalid()
                 items.append(
-                    {
-                        **item,
-                        "workspaces": [],
-                        "attributes": {},
-                        "error": {"statusCode": error.status, "error": "Forbidden", "message": error.message},
-                    }
+                    {**item, "workspaces": [], "attributes": {}, "error": boom_body(SavedObjectsPermissionInvalid())}
                 )
         return {"saved_objects": items}
 
@@ -278,7 +272,7 @@ class PermittedSavedObjects:
         """Only a dashboard admin creates a workspace (2.16, #6831; overwriting one with its id is an
         update). An overwrite without target workspaces fetches the object first: a missing one is a 404."""
         targets = body.get("workspaces") or workspaces
-        if so_type == WORKSPACE_TYPE and not (body.get("id") and overwrite) and self.control.release.at_least(2, 16):
+        if so_type == WORKSPACE and not (body.get("id") and overwrite) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
         if overwrite and body.get("id") and not targets:
             self.repository.get(types, so_type, body["id"])
@@ -290,7 +284,7 @@ class PermittedSavedObjects:
     ) -> dict:
         """An overwrite skips the objects that do not exist yet (the wrapper's get of each is a 404 it passes over)."""
         created = [o for o in objects if not (overwrite and o.get("id"))]
-        if any(o.get("type") == WORKSPACE_TYPE for o in created) and self.control.release.at_least(2, 16):
+        if any(o.get("type") == WORKSPACE for o in created) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
         for obj in objects:
             self._check_write(types, obj, obj.get("workspaces") or workspaces, overwrite)
@@ -299,7 +293,7 @@ class PermittedSavedObjects:
     def workspaces_exist(self, workspaces: list[str]) -> bool:
         """checkWorkspacesExist as this caller sees it: one workspace by the workspace client's get (the
         wrapper's get: read or write in its ACL, or no ACL), several by its list (a find by ACL)."""
-        stored = self.repository.by_type.get(WORKSPACE_TYPE, {})
+        stored = self.repository.by_type.get(WORKSPACE, {})
         if len(workspaces) == 1:
             return workspaces[0] in stored and self.control.may_read(stored[workspaces[0]])
         return all(

@@ -177,9 +177,6 @@ class WorkspaceClient:
             raise SavedObjectNotFound(WORKSPACE, workspace_id)
         return doc
 
-    def exists(self, workspace_id: str) -> bool:
-        return workspace_id in self.workspaces()
-
     @staticmethod
     def flattened(doc: dict) -> dict:
         """getFlattenedResultWithSavedObject: the attributes, lastUpdatedTime, id (and permissions when set)."""
