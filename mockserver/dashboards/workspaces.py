@@ -390,7 +390,7 @@ class WorkspaceScope:
         given = body.get("workspaces")
         workspaces = given if so_type == CONFIG_TYPE else self.workspaces_for(given)
         self.check_exist(workspaces, since=CREATE_CHECKS_WORKSPACES)
-        if workspaces and (so_type in DATA_SOURCE_TYPES or so_type == CONFIG_TYPE):
+        if workspaces and never_in_workspace(so_type):
             raise UnsupportedTypeInWorkspace(so_type, "created")
         if body.get("id") and overwrite:
             current = self.repository.stored(so_type, body["id"]) if types.get(so_type) else None
@@ -411,7 +411,7 @@ class WorkspaceScope:
         refused, allowed = [], []
         for obj in objects:
             into_workspace = workspaces or obj.get("workspaces")
-            if into_workspace and (obj["type"] == CONFIG_TYPE or obj["type"] in DATA_SOURCE_TYPES):
+            if into_workspace and never_in_workspace(obj["type"]):
                 refused.append(
                     {**obj, "error": unresolvable(boom_body(UnsupportedTypeInWorkspace(obj["type"], "imported")))}
                 )
@@ -428,13 +428,7 @@ class WorkspaceScope:
                     keep = workspaces or obj.get("workspaces")
                 elif outside_of(workspaces, current.get("workspaces")):
                     conflicts.append(
-                        {
-                            "id": obj["id"],
-                            "type": obj["type"],
-                            "attributes": {},
-                            "references": [],
-                            "error": unresolvable(boom_body(SavedObjectConflict(obj["type"], obj["id"]))),
-                        }
+                        refused_item(obj, unresolvable(boom_body(SavedObjectConflict(obj["type"], obj["id"]))))
                     )
                     continue
                 else:
@@ -456,7 +450,7 @@ class WorkspaceScope:
         types = self.state.types
         for obj in objects:
             key = (obj["type"], obj["id"])
-            if workspaces and (obj["type"] == CONFIG_TYPE or obj["type"] in DATA_SOURCE_TYPES):
+            if workspaces and never_in_workspace(obj["type"]):
                 errors[key] = unresolvable(boom_body(UnsupportedTypeInWorkspace(obj["type"], "imported")))
             elif workspaces and types.get(obj["type"]) is not None:
                 current = self.repository.stored(*key)
@@ -501,18 +495,20 @@ class WorkspaceScope:
             return answer
         return {
             "saved_objects": [
-                o
-                if self.visible(o, workspace)
-                else {
-                    "id": o["id"],
-                    "type": o["type"],
-                    "attributes": {},
-                    "references": [],
-                    "error": boom_body(NotInWorkspace()),
-                }
+                o if self.visible(o, workspace) else refused_item(o, boom_body(NotInWorkspace()))
                 for o in answer["saved_objects"]
             ]
         }
+
+
+def never_in_workspace(so_type: str) -> bool:
+    """Config and data sources (and data connections) are never written into a workspace."""
+    return so_type == CONFIG_TYPE or so_type in DATA_SOURCE_TYPES
+
+
+def refused_item(obj: dict, error: dict) -> dict:
+    """A bulk answer's item for an object a wrapper refused: its id and type, no content, the error."""
+    return {"id": obj["id"], "type": obj["type"], "attributes": {}, "references": [], "error": error}
 
 
 def unresolvable(payload: dict) -> dict:
