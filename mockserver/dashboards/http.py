@@ -16,7 +16,7 @@ from ..journal import UNMATCHED_ENVIRON
 from ..product import Call, bodiless
 from ..schemas import OperationSchemas
 from ..security import AuthenticationFailed
-from . import workspaces
+from . import permissions, workspaces
 from .errors import AuthenticationException, AuthenticationRequired
 from .permissions import Principals, principals_of
 from .state import DashboardsState
@@ -81,6 +81,20 @@ class WorkspacePrefix:
 def workspace_of(req: Request) -> str | None:
     """The request's workspace (workspace state's requestWorkspaceId): its ``/w/{id}``."""
     return req.environ.get(WORKSPACE_ENVIRON)
+
+
+def saved_objects_client(call: DashboardsCall):
+    """The request's saved-objects client: the repository, permission-checked for a user who is not a
+    dashboard admin (:func:`permissions.saved_objects_client`)."""
+    return permissions.saved_objects_client(call.state, request_principals(call.principal))
+
+
+def workspace_scope(call: DashboardsCall, client=None) -> workspaces.WorkspaceScope | None:
+    """``client`` (default: the request's) under the workspace plugin's wrappers, in the request's
+    ``/w/{id}``; None without the plugin."""
+    if not workspaces.enabled(call.state):
+        return None
+    return workspaces.WorkspaceScope(call.state, workspace_of(call.request), client or saved_objects_client(call))
 
 
 @dataclass

@@ -7,24 +7,22 @@ so does werkzeug.
 from __future__ import annotations
 
 from ..product import Raw
-from . import exports, imports, permissions, workspaces
-from .http import DASHBOARDS, DashboardsCall, request_principals, security_plugin_roles, workspace_of
+from . import exports, imports
+from .http import DASHBOARDS, DashboardsCall, saved_objects_client, security_plugin_roles, workspace_scope
 
 route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
 
 
 def _repository(call: DashboardsCall):
-    # The saved objects client of the request: permission-checked for a user who is not a dashboard admin.
-    return permissions.saved_objects_client(call.state, request_principals(call.principal))
+    return saved_objects_client(call)
 
 
 def _client(call: DashboardsCall):
     """The saved-objects client of the request: the repository, through the workspace plugin's
     wrappers when it is on (the same calls)."""
-    if workspaces.enabled(call.state):
-        return workspaces.WorkspaceScope(call.state, workspace_of(call.request), _repository(call))
-    return _repository(call)
+    scope = workspace_scope(call)
+    return _repository(call) if scope is None else scope
 
 
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
@@ -113,13 +111,14 @@ def resolve_import_errors(call: DashboardsCall):
 
 
 def _import_target(call: DashboardsCall) -> imports.ImportTarget:
+    client = _repository(call)
     return imports.ImportTarget(
-        _repository(call),
+        client,
         call.state.types,
         workspaces=_list(call.query.get("workspaces")),
         data_source_id=call.query.get("dataSourceId") or None,
         node_major=call.state.release.node_major,
-        scope=_client(call) if workspaces.enabled(call.state) else None,
+        scope=workspace_scope(call, client),
     )
 
 

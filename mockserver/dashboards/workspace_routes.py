@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import exports, imports, permissions, workspaces
 from .errors import MissingWorkspaceId
-from .http import DASHBOARDS, DashboardsCall, request_principals, workspace_of
+from .http import DASHBOARDS, DashboardsCall, request_principals, workspace_scope
 
 BASE = "/api/workspaces"
 
@@ -24,12 +24,6 @@ def _client(call: DashboardsCall) -> workspaces.WorkspaceClient:
     return permissions.workspace_client(call.state, request_principals(call.principal))
 
 
-def _scope(call: DashboardsCall) -> workspaces.WorkspaceScope:
-    """The request's saved-objects client under the workspace plugin's wrappers (permission control's too)."""
-    saved_objects = permissions.saved_objects_client(call.state, request_principals(call.principal))
-    return workspaces.WorkspaceScope(call.state, workspace_of(call.request), saved_objects)
-
-
 @route("POST", f"{BASE}/_list", "workspaces.list")
 def list_workspaces(call: DashboardsCall):
     body = {"perPage": 20, "page": 1, **call.body}
@@ -42,19 +36,19 @@ def duplicate_saved_objects(call: DashboardsCall):
     state = call.state
     target_workspace = body["targetWorkspace"]
     limit = state.settings["max_import_export_size"]
+    scope = workspace_scope(call)  # the plugin is on: the route exists only then
 
     def copy() -> dict:
         # exportSavedObjectsToStream with the request's client, then importSavedObjectsFromStream as
         # new copies (createNewCopies: true, overwrite: false) into the target workspace.
         lines, _ = exports.export(
-            _scope(call),
+            scope,
             state.types,
             objects=body["objects"],
             include_references_deep=body.get("includeReferencesDeep", True),
             exclude_export_details=True,
             size_limit=limit,
         )
-        scope = _scope(call)
         target = imports.ImportTarget(scope.repository, state.types, workspaces=[target_workspace], scope=scope)
         file = {"filename": "duplicate.ndjson", "text": exports.export_ndjson(lines, None)}
         return imports.import_objects(
