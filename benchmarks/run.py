@@ -1,6 +1,6 @@
 """Issue 16's figures, measured in one run and printed as one table: figure | measured | goal | met?
 
-    python3 benchmarks/run.py [--quick]
+    python3 benchmarks/run.py [--quick] [--only GROUP ...]
 
 These machines are noisy, so a figure is never an absolute time compared with another run's: it is a
 ratio of two calls alternated call by call in this run (timing.paired), either the mock beside its floor
@@ -411,10 +411,6 @@ def getter(client, path: str, total: int | None = None):
     return call
 
 
-def growth_figures(sizes: Sizes) -> list[Figure]:
-    return [*jobs_growth(sizes), reset_growth(sizes), *find_growth(sizes)]
-
-
 def jobs_growth(sizes: Sizes) -> list[Figure]:
     small, big = sizes.jobs
     apps = [sync_jobs_app(size).test_client() for size in sizes.jobs]
@@ -749,9 +745,24 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+GROUPS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
+    "live": lambda sizes, folder: live_figures(sizes),
+    "transfer": lambda sizes, folder: transfer_figures(sizes),
+    "jobs": lambda sizes, folder: jobs_growth(sizes),
+    "reset": lambda sizes, folder: [reset_growth(sizes)],
+    "find": lambda sizes, folder: find_growth(sizes),
+    "export-load": lambda sizes, folder: [gets_during_export(sizes, folder)],
+    "concurrency": lambda sizes, folder: [concurrent_writes(sizes, folder)],
+    "start": start_figures,
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller states and fewer rounds")
+    parser.add_argument(
+        "--only", action="append", choices=sorted(GROUPS), help="measure these groups of figures only (repeatable)"
+    )
     parser.add_argument("--serve-bare", metavar="SPEC", help=argparse.SUPPRESS)  # the child's part
     args = parser.parse_args()
     if args.serve_bare:
@@ -761,16 +772,10 @@ def main() -> None:
     started = time.perf_counter()
     figures = []
     with tempfile.TemporaryDirectory() as folder:
-        for step in (
-            live_figures,
-            transfer_figures,
-            growth_figures,
-            lambda s: [gets_during_export(s, Path(folder))],
-            lambda s: [concurrent_writes(s, Path(folder))],
-            lambda s: start_figures(s, Path(folder)),
-        ):
-            figures += step(sizes)
-            gc.collect()
+        for group, step in GROUPS.items():
+            if not args.only or group in args.only:
+                figures += step(sizes, Path(folder))
+                gc.collect()
     print(
         f"Issue 16's figures ({'--quick' if args.quick else 'full'} run, {time.perf_counter() - started:.0f} s, "
         f"{os.cpu_count()} cores; ratios of calls alternated in this run):\n"
