@@ -248,17 +248,24 @@ class PermittedSavedObjects:
         return self.repository.find(types, visible=self.control.find_scope(workspaces), **options)
 
     # -- writing ------------------------------------------------------------------------------------
-    def _check_write(self, types: TypeRegistry, obj: dict, targets: list[str] | None, overwrite: bool) -> None:
-        """An overwrite of an object that exists needs its write (library_write on one of its workspaces,
-        or write in its ACL); a write into workspaces needs library_write on every one. (The workspace
-        plugin's scope, outside this, has already put an overwritten object's own workspaces in the body.)"""
-        so_type, so_id = obj["type"], obj.get("id")
-        existing = self.repository.stored(so_type, so_id) if overwrite and so_id and types.get(so_type) else None
-        if existing is not None:
-            if not self.control.may_write(existing):
-                raise WorkspacePermissionInvalid()
-        elif targets:
+    def _check_targets_or_overwrite(
+        self, types: TypeRegistry, objects: list[dict], targets: list[str] | None, overwrite: bool
+    ) -> None:
+        """The wrapper's create and bulkCreate: with target workspaces (the call's ``workspaces`` option, as
+        the wrappers outside it leave it) library_write on every one of them, and nothing else; without
+        them, an overwrite of an object that exists needs its write (library_write on one of its
+        workspaces, or write in its ACL). The same in every release (workspace_saved_objects_client_wrapper.ts
+        createWithWorkspacePermissionControl / bulkCreateWithWorkspacePermissionControl, 2.14 to 3.x)."""
+        if targets:
             self.control.require_library_write(targets)
+            return
+        if not overwrite:
+            return
+        for obj in objects:
+            so_type, so_id = obj["type"], obj.get("id")
+            existing = self.repository.stored(so_type, so_id) if so_id and types.get(so_type) else None
+            if existing is not None and not self.control.may_write(existing):
+                raise WorkspacePermissionInvalid()
 
     def create(
         self,
@@ -270,24 +277,28 @@ class PermittedSavedObjects:
         workspaces: list[str] | None = None,
     ) -> dict:
         """Only a dashboard admin creates a workspace (2.16, #6831; overwriting one with its id is an
-        update). An overwrite without target workspaces fetches the object first: a missing one is a 404."""
+        update). The target workspaces are the body's: the conflict wrapper, outside this one
+        (PRIORITY_FOR_WORKSPACE_CONFLICT_CONTROL_WRAPPER -1 against 0), has made an overwritten object's
+        own workspaces the call's, so library_write is needed on every one of them. An overwrite without
+        target workspaces fetches the object first: a missing one is a 404."""
         targets = body.get("workspaces") or workspaces
         if so_type == WORKSPACE and not (body.get("id") and overwrite) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
         if overwrite and body.get("id") and not targets:
             self.repository.get(types, so_type, body["id"])
-        self._check_write(types, {**body, "type": so_type}, targets, overwrite)
+        self._check_targets_or_overwrite(types, [{**body, "type": so_type}], targets, overwrite)
         return self.repository.create(types, so_type, body, overwrite=overwrite, workspaces=workspaces)
 
     def bulk_create(
         self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
     ) -> dict:
-        """An overwrite skips the objects that do not exist yet (the wrapper's get of each is a 404 it passes over)."""
+        """The target workspaces are the call's option only (the conflict wrapper rewrites each object's
+        ``workspaces``, not the option). An overwrite skips the objects that do not exist yet (the
+        wrapper's get of each is a 404 it passes over)."""
         created = [o for o in objects if not (overwrite and o.get("id"))]
         if any(o.get("type") == WORKSPACE for o in created) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
-        for obj in objects:
-            self._check_write(types, obj, obj.get("workspaces") or workspaces, overwrite)
+        self._check_targets_or_overwrite(types, objects, workspaces, overwrite)
         return self.repository.bulk_create(types, objects, overwrite=overwrite, workspaces=workspaces)
 
     def workspaces_exist(self, workspaces: list[str]) -> bool:
@@ -341,9 +352,10 @@ def saved_objects_client(state, principals: Principals) -> Repository | Permitte
 class PermittedWorkspaceClient(WorkspaceClient):
     """The workspace client with permission control on (routes/index.ts with isPermissionControlEnabled):
     a create keeps ``settings.permissions`` as the workspace's ACL (``%me%`` the caller), an update
-    replaces it; a list shows each workspace's ``permissionMode`` for the caller. For a user who is not a
-    dashboard admin (``control``), every call goes through the wrapper's checks on the workspace object,
-    whose failures the client answers as ``{success: false, error}``."""
+    replaces it (an update without it leaves none); a list shows each workspace's ``permissionMode`` for
+    the caller. For a user who is not a dashboard admin (``control``), every call goes through the
+    wrapper's checks on the workspace object, whose failures the client answers as ``{success: false,
+    error}``."""
 
     def __init__(self, state, principals: Principals, control: PermissionControl | None):
         super().__init__(state)
@@ -381,8 +393,10 @@ class PermittedWorkspaceClient(WorkspaceClient):
         refused = outcome(checked)
         if not refused["success"]:
             return refused
-        acl = settings["permissions"] if "permissions" in settings else refused["result"].get("permissions")
-        return super().update(workspace_id, attributes, settings, acl)
+        # routes/index.ts passes settings.permissions as it is, and workspace_client.ts overwrites the
+        # workspace with it (create with overwrite: true, an index of the whole document): without
+        # ``settings.permissions`` the workspace is left with no ACL at all (2.14 to 3.x).
+        return super().update(workspace_id, attributes, settings, settings.get("permissions"))
 
     def delete(self, workspace_id: str) -> dict:
         def checked() -> dict:

@@ -438,7 +438,11 @@ class WorkspaceScope:
             if keep:
                 written["workspaces"] = keep
             payload.append(written)
-        created = self.repository.bulk_create(types, payload, overwrite=overwrite)["saved_objects"]
+        # The option goes on as it came (the permission wrapper inside checks library_write on it); each
+        # object already carries the workspaces it is written into, which the repository prefers.
+        created = self.repository.bulk_create(types, payload, overwrite=overwrite, workspaces=workspaces)[
+            "saved_objects"
+        ]
         return {"saved_objects": [*conflicts, *refused, *created]}
 
     def check_conflicts(self, objects: list[dict], workspaces: list[str] | None) -> dict[tuple[str, str], dict]:
