@@ -90,13 +90,18 @@ def with_current_user(permissions: dict | None, principals: Principals) -> dict 
 
 
 def is_dashboard_admin(principals: Principals, users: list[str], groups: list[str], release: Release) -> bool:
-    """utils.ts updateDashboardAdminStateForRequest, from 2.15 (#6554): a request without principals
-    (no security plugin) is the admin's. Before 2.18 no admin configured makes everyone one; from 2.18
-    (#8617) nobody, and ``*`` among the users makes everyone one."""
-    if principals.anonymous:
-        return True
+    """utils.ts updateDashboardAdminStateForRequest, from 2.15 (#6829, the backport of #6554): a request
+    without principals (no security plugin) is the admin's. Before 2.18 no admin configured makes
+    everyone one; from 2.18 (#8617) nobody, and ``*`` among the users makes everyone one.
+
+    2.14 has no dashboard admin: its wrapper checks every request, and permission_control/client.ts
+    validates the ACLs with the principals as they are, none for a request without a security plugin
+    (so that request reads only the objects with neither workspaces nor an ACL). #6554's review made
+    such a request the admin's for 2.15."""
     if not release.at_least(2, 15):
         return False
+    if principals.anonymous:
+        return True
     if not release.at_least(2, 18) and not users and not groups:
         return True
     if release.at_least(2, 18) and EVERYONE in users:
