@@ -64,6 +64,8 @@ def duplicate_saved_objects(call: DashboardsCall):
     return 200, _client(call).duplicate(body["objects"], target_workspace, copy)
 
 
+# routes/index.ts has them from 2.18: they came with the data source association of #8545 (2.18.0
+# release notes), after #8200 (2.18) whose routes file has no _associate yet.
 @route("POST", f"{BASE}/_associate", "workspaces.associate", since=(2, 18))
 def associate(call: DashboardsCall):
     return 200, _client(call).associate(call.body["workspaceId"], call.body["savedObjects"])
@@ -81,7 +83,9 @@ def get(call: DashboardsCall):
 
 @route("POST", BASE, "workspaces.create")
 def create(call: DashboardsCall):
-    attributes = workspaces.checked_attributes(call.body.get("attributes", {}), creating=True)
+    attributes = workspaces.checked_attributes(
+        call.body.get("attributes", {}), creating=True, release=call.state.release
+    )
     return 200, _client(call).create(attributes, call.body.get("settings") or {})
 
 
@@ -90,7 +94,9 @@ def create(call: DashboardsCall):
 def update(call: DashboardsCall):
     if "id" not in call.path:
         raise MissingWorkspaceId()
-    attributes = workspaces.checked_attributes(call.body.get("attributes", {}), creating=False)
+    attributes = workspaces.checked_attributes(
+        call.body.get("attributes", {}), creating=False, release=call.state.release
+    )
     return 200, _client(call).update(call.path["id"], attributes, call.body.get("settings") or {})
 
 

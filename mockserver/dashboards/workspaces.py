@@ -123,13 +123,21 @@ def outside_of(targets: list[str] | None, base: list[str] | None) -> list[str]:
 
 
 # -- request validation ---------------------------------------------------------------------------
-def checked_attributes(attributes: dict, *, creating: bool) -> dict:
+# The release from which routes/index.ts checks the attributes' values (2.17.0 release notes: features
+# must hold one use case, #7884; name and description lengths, #7656; a blank name, #7512; the color,
+# #7671). Before, its schema takes any strings and asks only for a name on create.
+ATTRIBUTES_CHECKED = (2, 17)
+
+
+def checked_attributes(attributes: dict, *, creating: bool, release=None) -> dict:
     """routes/index.ts create/updateWorkspaceAttributesSchema, key by key as config-schema checks them
     (the JSON schema has checked the kinds and refused unknown keys)."""
     name = attributes.get("name")
+    if creating and name is None:
+        raise WorkspaceAttributeInvalid("name", "expected value of type [string] but got [undefined]")
+    if release is not None and not release.at_least(*ATTRIBUTES_CHECKED):
+        return attributes
     if name is not None or creating:
-        if name is None:
-            raise WorkspaceAttributeInvalid("name", "expected value of type [string] but got [undefined]")
         if len(name) > MAX_NAME_LENGTH:
             raise WorkspaceAttributeInvalid(
                 "name", f"value has length [{len(name)}] but it must have a maximum length of [{MAX_NAME_LENGTH}]."
