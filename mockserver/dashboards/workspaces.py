@@ -37,6 +37,7 @@ from .errors import (
 )
 from .repository import now_iso
 from .types import SavedObjectsType, TypeRegistry
+from .versions import Release
 
 WORKSPACE = "workspace"
 # saved_objects/workspace.ts; hidden since the client reads it through includedHiddenTypes, so that the
@@ -129,13 +130,13 @@ def outside_of(targets: list[str] | None, base: list[str] | None) -> list[str]:
 ATTRIBUTES_CHECKED = (2, 17)
 
 
-def checked_attributes(attributes: dict, *, creating: bool, release=None) -> dict:
+def checked_attributes(attributes: dict, *, creating: bool, release: Release) -> dict:
     """routes/index.ts create/updateWorkspaceAttributesSchema, key by key as config-schema checks them
     (the JSON schema has checked the kinds and refused unknown keys)."""
     name = attributes.get("name")
     if creating and name is None:
         raise WorkspaceAttributeInvalid("name", "expected value of type [string] but got [undefined]")
-    if release is not None and not release.at_least(*ATTRIBUTES_CHECKED):
+    if not release.at_least(*ATTRIBUTES_CHECKED):
         return attributes
     if name is not None or creating:
         if len(name) > MAX_NAME_LENGTH:
