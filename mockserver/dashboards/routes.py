@@ -76,6 +76,7 @@ def export(call: DashboardsCall):
         exclude_export_details=body.get("excludeExportDetails", False),
         workspaces=_list(body.get("workspaces")),
         size_limit=call.state.settings["max_import_export_size"],
+        redact_credentials=call.state.release.at_least(*exports.REDACTS_CREDENTIALS_SINCE),
     )
     content = exports.export_ndjson(lines, details)
     return 200, Raw(

@@ -61,12 +61,14 @@ class DashboardsState:
 
     @property
     def types(self) -> TypeRegistry:
-        """The release's built-in types (``types.built_in_types``), then those given from Python and fixtures.
-        With the workspace plugin on, its own (hidden) workspace type stands for the built-in one."""
-        built_for = (self.types_generation, self.settings["version"], workspaces.enabled(self))
+        """The release's built-in types (``types.built_in_types``; ``data-source`` with the data_source
+        plugin on), then those given from Python and fixtures. With the workspace plugin on, its own
+        (hidden) workspace type stands for the built-in one."""
+        data_source_enabled = bool(self.config_value("data_source.enabled"))
+        built_for = (self.types_generation, self.settings["version"], workspaces.enabled(self), data_source_enabled)
         if self._registry is None or self._registry[0] != built_for:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
-            built_in = built_in_types(self.release)
+            built_in = built_in_types(self.release, data_source_enabled=data_source_enabled)
             if built_for[2]:
                 built_in = (*(t for t in built_in if t.name != workspaces.WORKSPACE), workspaces.WORKSPACE_TYPE)
             self._registry = (built_for, TypeRegistry((*built_in, *self._python_types, *fixture_types)))
