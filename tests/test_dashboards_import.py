@@ -411,6 +411,9 @@ def test_data_source_errors(with_data_source, http):
         "Saved object [data-source/nope] not found",
     )
     scoped = viz(f"{DATA_SOURCE}_{DATA_SOURCE}", "Scoped")
+    if not DASHBOARDS_RELEASE.at_least(2, 15):  # validate_object_id.ts: 2.15.0 (#6913, imports.py)
+        assert imported(with_data_source, ndjson(scoped))["success"] is True
+        return
     assert imported(with_data_source, ndjson(viz("a", "A"), scoped)) == {
         "successCount": 0,
         "success": False,

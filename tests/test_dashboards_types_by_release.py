@@ -224,3 +224,20 @@ def test_a_type_without_migrations_answers_no_migration_version(given):
     assert osd.get(f"{SO}/query/q-1").json.get("migrationVersion") == expected
     bulk = osd.post(f"{SO}/_bulk_create", json=[{"type": "url", "id": "u-1", "attributes": {"url": "/app"}, **body}])
     assert bulk.json["saved_objects"][0].get("migrationVersion") == expected
+
+
+# -- import: data sources without dataSourceEnabled --------------------------------------------------
+@pytest.mark.parametrize("version, refused", [("2.14.0", False), ("2.15.0", True), ("3.6.0", True)])
+def test_an_import_refuses_data_sources_without_data_source_enabled_from_2_15(version, refused):
+    """#6395 (backport #6913, v2.15.0): an import without dataSourceEnabled refuses data-source objects as
+    unsupported types; before, the importer takes them as any other type."""
+    osd = with_data_sources(version)
+    line = json.dumps({"type": "data-source", "id": "ds-9", "attributes": DATA_SOURCE, "references": []})
+    answer = osd.post(f"{SO}/_import", data={"file": (io.BytesIO(line.encode()), "export.ndjson")}).json
+    if refused:
+        assert answer["success"] is False and answer["errors"][0]["error"] == {"type": "unsupported_type"}
+        assert osd.get(f"{SO}/data-source/ds-9").status == 404
+    else:
+        assert answer["successResults"] == [
+            {"type": "data-source", "id": "ds-9", "meta": {"title": "remote", "icon": "apps"}}
+        ]

@@ -86,7 +86,10 @@ class DashboardsState:
     def authorize_migration(self, roles: list[str] | None) -> None:
         """migrate_authz.test.ts: with an auth provider (the security plugin; ``roles`` the user's) only a
         user with one of ``migrations.adminRoles`` (saved_objects_config.ts, default ``all_access``) may
-        rerun the migrations, else 403; without one (``roles`` None) anyone may."""
+        rerun the migrations, else 403; without one (``roles`` None) anyone may. Only in the releases
+        after 3.9 (config.MIGRATE_NEEDS_ADMIN_ROLE_SINCE); before, any user may."""
+        if not self.release.has(config.MIGRATE_NEEDS_ADMIN_ROLE_SINCE):
+            return
         if roles is not None and not any(role in self.config_value("migrations.adminRoles") for role in roles):
             raise MigrationNeedsAdminRole()
 
