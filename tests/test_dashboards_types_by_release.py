@@ -241,3 +241,18 @@ def test_an_import_refuses_data_sources_without_data_source_enabled_from_2_15(ve
         assert answer["successResults"] == [
             {"type": "data-source", "id": "ds-9", "meta": {"title": "remote", "icon": "apps"}}
         ]
+
+
+def test_a_python_type_named_data_source_is_refused_once_the_plugin_registers_it():
+    from mockserver.dashboards.types import SavedObjectsType
+
+    own = SavedObjectsType("data-source", namespace_type="agnostic")
+    app = create_app(products=["dashboards"], default_fixtures=False, saved_object_types=[own])  # plugin off
+    assert Http(app.test_client()).get(f"{SO}/_find?type=data-source").json["total"] == 0
+    with pytest.raises(FixtureError, match="Type 'data-source' is already registered"):
+        create_app(
+            products=["dashboards"],
+            default_fixtures=False,
+            saved_object_types=[own],
+            dashboards_config={"data_source.enabled": True},
+        )

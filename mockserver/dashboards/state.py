@@ -113,11 +113,12 @@ class DashboardsState:
         if section.get("types"):
             self.fixture_types.update(clone(section["types"]))
             self.types_generation += 1
-            try:
-                _ = self.types  # builds the registry: a type it refuses refuses the fixture
-            except ValueError as e:
-                raise FixtureError(source, "/dashboards/types", str(e)) from None
-        types = self.types
+        try:
+            # builds the registry: a type registered twice (a fixture's, a Python one, the one a setting's
+            # plugin registers: data_source.enabled) refuses the fixture
+            types = self.types
+        except ValueError as e:
+            raise FixtureError(source, "/dashboards/types", str(e)) from None
         for so_type, objects in section.get("saved_objects", {}).items():
             saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:
