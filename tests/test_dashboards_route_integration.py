@@ -460,9 +460,19 @@ def test_resolve_as_new_copies_keeps_a_given_destination_id(osd):
 MIGRATE = "/internal/saved_objects/_migrate"
 
 
-def secured(tmp_path, users: dict, **config) -> Http:
+# The route's check of migrations.adminRoles is newer than 3.9.0 (config.MIGRATE_NEEDS_ADMIN_ROLE_SINCE).
+AUTHZ_RELEASE = "3.10.0"
+
+
+def secured(tmp_path, users: dict, version: str = AUTHZ_RELEASE, **config) -> Http:
     document = {"security": {"enabled": True, "users": users}}
-    return fixture_app(tmp_path, document, products=["dashboards"], dashboards_config={**TEST_SERVER, **config})
+    return fixture_app(
+        tmp_path,
+        document,
+        products=["dashboards"],
+        dashboards_version=version,
+        dashboards_config={**TEST_SERVER, **config},
+    )
 
 
 def basic(user: str) -> dict:
@@ -490,6 +500,18 @@ def test_migrate_by_a_user_with_an_admin_role(tmp_path, user):
 @pytest.mark.parametrize("user", ["reader", "nobody"])
 def test_migrate_by_a_user_without_an_admin_role_is_forbidden(tmp_path, user):
     boom(secured(tmp_path, USERS).post(MIGRATE, json={}, headers=basic(user)), 403, "Forbidden")
+
+
+@pytest.mark.parametrize("version", ["2.14.0", "2.19.4", "3.9.0"])  # (the matrix may add workspace.enabled)
+@pytest.mark.parametrize("user", ["reader", "nobody"])
+def test_before_the_admin_roles_check_any_user_may_migrate(tmp_path, version, user):
+    """migrate.ts of the releases (d7004dc5, 7c87c3aa): the route has no authorization of its own."""
+    assert secured(tmp_path, USERS, version).post(MIGRATE, json={}, headers=basic(user)).json == {"success": True}
+
+
+def test_migrations_admin_roles_is_no_key_before_its_check(tmp_path):
+    with pytest.raises(ValueError, match=r"\[config validation of \[migrations\]\.adminRoles\]: definition for"):
+        secured(tmp_path, USERS, "3.9.0", **{"migrations.adminRoles": ["all_access"]})
 
 
 def test_migrate_admin_roles_are_configured(tmp_path):

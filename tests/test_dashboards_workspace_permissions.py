@@ -431,7 +431,9 @@ def test_list_narrows_to_the_permission_modes_asked(osd):
 
 def test_only_a_dashboard_admin_assigns_a_data_source_to_a_workspace(tmp_path):
     document = json.loads(json.dumps(FIXTURE))
-    document["dashboards"]["types"] = {"data-source": {"namespaceType": "agnostic", "mappings": {"properties": {}}}}
+    # the data_source plugin's own type (types.data_source_type), on in the fixture's settings: its objects
+    # load before create_app's options apply
+    document["dashboards"].setdefault("settings", {}).setdefault("config", {})["data_source.enabled"] = True
     document["dashboards"]["saved_objects"]["data-source"] = {"ds-1": {"attributes": {"title": "cluster"}}}
     config = {**ON, "opensearchDashboards.dashboardAdmin.users": ["boss"]}
     (tmp_path / "app").mkdir()

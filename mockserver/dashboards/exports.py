@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..jsonvalue import node_json
+from ..boom import InternalError
+from ..jsonvalue import clone, node_json
 from .errors import (
     BothSearchAndObjects,
     BothTypesAndObjects,
@@ -21,10 +22,14 @@ from .errors import (
     TypeOrObjectsRequired,
 )
 from .repository import Repository
-from .types import TypeRegistry
+from .types import DATA_SOURCE, TypeRegistry
 
 DEFAULT_SIZE_LIMIT = 10000
 DROPPED_ON_EXPORT = ("namespaces", "score", "sort")
+# export/get_sorted_objects_for_export.ts DATA_SOURCE_CREDENTIALS_PLACEHOLDER, from 2.15.0 ("[MD]Use
+# placeholder for data source credentials fields when export saved object", #6928, labelled v2.15.0).
+CREDENTIALS_PLACEHOLDER = "pleaseUpdateCredentials"
+REDACTS_CREDENTIALS_SINCE = (2, 15)
 
 
 def stable_json(value: Any) -> str:
@@ -43,8 +48,10 @@ def export(
     exclude_export_details: bool = False,
     workspaces: list[str] | None = None,
     size_limit: int = DEFAULT_SIZE_LIMIT,
+    redact_credentials: bool = False,
 ) -> tuple[list[dict], dict | None]:
-    """``POST /api/saved_objects/_export``: the objects, referenced ones first, and the details line."""
+    """``POST /api/saved_objects/_export``: the objects, referenced ones first, and the details line.
+    ``redact_credentials``: the release's exporter hides data sources' credentials (without_credentials)."""
     exportable = set(types.exportable())
     if type:
         refused = [t for t in type if t not in exportable]
@@ -79,6 +86,8 @@ def export(
         exported, missing_references = with_references(repository, types, roots)
     ordered = dependency_order(exported)
     lines = [{k: v for k, v in obj.items() if k not in DROPPED_ON_EXPORT} for obj in ordered]
+    if redact_credentials:
+        lines = [without_credentials(line) if line["type"] == DATA_SOURCE else line for line in lines]
     details = (
         None
         if exclude_export_details
@@ -89,6 +98,33 @@ def export(
         }
     )
     return lines, details
+
+
+def without_credentials(obj: dict) -> dict:
+    """get_sorted_objects_for_export.ts: a data source's ``auth`` becomes ``{type}``, with each key of its
+    ``credentials`` (when it has some) set to the placeholder; ``auth`` goes after the other attributes.
+    A data source with no ``auth`` makes the exporter read ``auth.type`` of undefined: a TypeError, the
+    route's generic 500."""
+    attributes = dict(obj["attributes"])
+    auth = attributes.pop("auth", None)
+    if not isinstance(auth, dict):
+        if auth is None:
+            raise InternalError()
+        auth = {}  # a string or number: reading its properties gives undefined, as JavaScript does
+    credentials = auth.get("credentials")
+    redacted: dict = {"type": clone(auth.get("type"))} if "type" in auth else {}
+    if credentials not in (None, False, 0, ""):  # JavaScript's truthiness (``auth && auth.credentials``)
+        redacted["credentials"] = {key: CREDENTIALS_PLACEHOLDER for key in _object_keys(credentials)}
+    return {**obj, "attributes": {**attributes, "auth": redacted}}
+
+
+def _object_keys(value: Any) -> list[str]:
+    """``Object.keys``: an object's keys, an array's or a string's indexes, nothing for the rest."""
+    if isinstance(value, dict):
+        return list(value)
+    if isinstance(value, (list, str)):
+        return [str(i) for i in range(len(value))]
+    return []
 
 
 def with_references(repository: Repository, types: TypeRegistry, roots: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -34,6 +34,10 @@ VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # validate_references.t
 TITLED_FOR_DATA_SOURCE = ("dashboard", "visualization", "search")
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 DATA_SOURCE_SCOPED_ID = re.compile(f"^{UUID}_{UUID}$", re.IGNORECASE)  # validate_object_id.ts
+# The refusal of data sources (and of objects scoped to one) by an import without dataSourceEnabled came
+# with that parameter: "Do not support import data source object to Local cluster when not enable data
+# source" (#6395, its 2.x backport #6913 labelled v2.15.0). Before, an import takes them as any type.
+REFUSES_DATA_SOURCE_OBJECTS_SINCE = (2, 15)
 JS_WHITESPACE = (
     " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000\ufeff"

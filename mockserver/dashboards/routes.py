@@ -76,6 +76,7 @@ def export(call: DashboardsCall):
         exclude_export_details=body.get("excludeExportDetails", False),
         workspaces=_list(body.get("workspaces")),
         size_limit=call.state.settings["max_import_export_size"],
+        redact_credentials=call.state.release.at_least(*exports.REDACTS_CREDENTIALS_SINCE),
     )
     content = exports.export_ndjson(lines, details)
     return 200, Raw(
@@ -94,7 +95,8 @@ def import_objects(call: DashboardsCall):
         call.body["file"],
         overwrite=q.get("overwrite", False),
         create_new_copies=q.get("createNewCopies", False),
-        data_source_enabled=q.get("dataSourceEnabled", False),
+        data_source_enabled=q.get("dataSourceEnabled", False)
+        or not call.state.release.at_least(*imports.REFUSES_DATA_SOURCE_OBJECTS_SINCE),
         limit=call.state.settings["max_import_export_size"],
     )
 

@@ -61,12 +61,14 @@ class DashboardsState:
 
     @property
     def types(self) -> TypeRegistry:
-        """The release's built-in types (``types.built_in_types``), then those given from Python and fixtures.
-        With the workspace plugin on, its own (hidden) workspace type stands for the built-in one."""
-        built_for = (self.types_generation, self.settings["version"], workspaces.enabled(self))
+        """The release's built-in types (``types.built_in_types``; ``data-source`` with the data_source
+        plugin on), then those given from Python and fixtures. With the workspace plugin on, its own
+        (hidden) workspace type stands for the built-in one."""
+        data_source_enabled = bool(self.config_value("data_source.enabled"))
+        built_for = (self.types_generation, self.settings["version"], workspaces.enabled(self), data_source_enabled)
         if self._registry is None or self._registry[0] != built_for:
             fixture_types = tuple(type_from_fixture(n, spec) for n, spec in self.fixture_types.items())
-            built_in = built_in_types(self.release)
+            built_in = built_in_types(self.release, data_source_enabled=data_source_enabled)
             if built_for[2]:
                 built_in = (*(t for t in built_in if t.name != workspaces.WORKSPACE), workspaces.WORKSPACE_TYPE)
             self._registry = (built_for, TypeRegistry((*built_in, *self._python_types, *fixture_types)))
@@ -84,7 +86,10 @@ class DashboardsState:
     def authorize_migration(self, roles: list[str] | None) -> None:
         """migrate_authz.test.ts: with an auth provider (the security plugin; ``roles`` the user's) only a
         user with one of ``migrations.adminRoles`` (saved_objects_config.ts, default ``all_access``) may
-        rerun the migrations, else 403; without one (``roles`` None) anyone may."""
+        rerun the migrations, else 403; without one (``roles`` None) anyone may. Only in the releases
+        after 3.9 (config.MIGRATE_NEEDS_ADMIN_ROLE_SINCE); before, any user may."""
+        if not self.release.has(config.MIGRATE_NEEDS_ADMIN_ROLE_SINCE):
+            return
         if roles is not None and not any(role in self.config_value("migrations.adminRoles") for role in roles):
             raise MigrationNeedsAdminRole()
 
@@ -108,11 +113,12 @@ class DashboardsState:
         if section.get("types"):
             self.fixture_types.update(clone(section["types"]))
             self.types_generation += 1
-            try:
-                _ = self.types  # builds the registry: a type it refuses refuses the fixture
-            except ValueError as e:
-                raise FixtureError(source, "/dashboards/types", str(e)) from None
-        types = self.types
+        try:
+            # builds the registry: a type registered twice (a fixture's, a Python one, the one a setting's
+            # plugin registers: data_source.enabled) refuses the fixture
+            types = self.types
+        except ValueError as e:
+            raise FixtureError(source, "/dashboards/types", str(e)) from None
         for so_type, objects in section.get("saved_objects", {}).items():
             saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:

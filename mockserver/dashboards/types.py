@@ -177,7 +177,9 @@ BUILT_IN_TYPES = (
         search_field=None,
     ),
     # The vis_builder plugin's type (vis_builder_app.ts): no icon (a TODO there), the title by getTitle,
-    # searched by title, and no migrations of its own (``migrations: {}``).
+    # searched by title, and no migrations of its own (``migrations: {}``) in any release: the 2.3.0
+    # wizard's '2.3.0' migrateIndexPattern (vis_builder_migration.ts) was left out of 2.4.0 with the
+    # rename ("we decided to not include any migration steps for VisBuilder in the 2.4 release", #2740).
     _builtin(
         "visualization-visbuilder",
         None,
@@ -210,13 +212,48 @@ BUILT_IN_TYPES = (
 # both 2.4.0 release notes (before, the experimental plugin's type was ``wizard``, off by default).
 # The built-in types' migrations are the same
 # in every release (dashboard_migrations.ts ends at 7.9.3 from the fork on; OSD added none to them).
-INTRODUCED_IN = {"augment-vis": "2.9.0", "workspace": "2.14.0", "visualization-visbuilder": "2.4.0"}
+# data-source: the data_source plugin, "[Multi DataSource]" of the 2.4.0 release notes (#2448 its README,
+# #2204, #2510, ...; none in 2.3.0's), registered only with ``data_source.enabled`` (data_source_type).
+INTRODUCED_IN = {
+    "augment-vis": "2.9.0",
+    "workspace": "2.14.0",
+    "visualization-visbuilder": "2.4.0",
+    "data-source": "2.4.0",
+}
+
+DATA_SOURCE = "data-source"
+# The data_source plugin's own migration (#6025, "Create a migration function for datasource to add
+# migrationVersion field", labelled v2.13.0): '2.4.0', a function that returns the document unchanged,
+# so that a data source is stamped ``{"data-source": "2.4.0"}``; before, it carried no migrationVersion.
+DATA_SOURCE_MIGRATION = ("2.13.0", "2.4.0")
 
 
-def built_in_types(release: Release) -> tuple[SavedObjectsType, ...]:
+def data_source_type(release: Release) -> SavedObjectsType:
+    """src/plugins/data_source/server/saved_objects/data_source.ts as the release registers it: namespace
+    agnostic, not hidden, icon ``apps`` (a "pending ux #2034" todo), searched and titled by ``title``,
+    importable and exportable, ``mappings: {dynamic: false, properties: {title: {type: 'text'}}}`` (the
+    feature branch's ``endpoint``/``version`` mappings, d43cbbc8's predecessors, predate the 2.4.0 release,
+    which has the management URLs of #2209 and the title-only mapping), and the release's migrations."""
+    since, version = DATA_SOURCE_MIGRATION
+    return SavedObjectsType(
+        DATA_SOURCE,
+        namespace_type="agnostic",
+        icon="apps",
+        default_search_field="title",
+        title_attribute="title",
+        mappings={"title": TEXT},
+        migrations={version: _keep} if release.has(since) else {},
+    )
+
+
+def built_in_types(release: Release, *, data_source_enabled: bool = False) -> tuple[SavedObjectsType, ...]:
     """The built-in types a release registers: a newer type does not exist there (its objects are of an
-    unknown type)."""
-    return tuple(t for t in BUILT_IN_TYPES if release.has(INTRODUCED_IN.get(t.name)))
+    unknown type). The data_source plugin (``data_source.enabled``, default false: its config.ts) registers
+    ``data-source`` in its setup; disabled, OSD's plugin service does not set it up at all."""
+    types = tuple(t for t in BUILT_IN_TYPES if release.has(INTRODUCED_IN.get(t.name)))
+    if data_source_enabled and release.has(INTRODUCED_IN[DATA_SOURCE]):
+        types = (*types, data_source_type(release))
+    return types
 
 
 # Root fields every saved object has in the index (build_active_mappings.ts).
