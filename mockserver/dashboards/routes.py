@@ -14,15 +14,11 @@ route = DASHBOARDS.operation
 BASE = "/api/saved_objects"
 
 
-def _repository(call: DashboardsCall):
-    return saved_objects_client(call)
-
-
 def _client(call: DashboardsCall):
     """The saved-objects client of the request: the repository, through the workspace plugin's
     wrappers when it is on (the same calls)."""
     scope = workspace_scope(call)
-    return _repository(call) if scope is None else scope
+    return saved_objects_client(call) if scope is None else scope
 
 
 @route("POST", f"{BASE}/_bulk_get", "saved_objects.bulk_get")
@@ -40,7 +36,7 @@ def bulk_create(call: DashboardsCall):
 
 @route("PUT", f"{BASE}/_bulk_update", "saved_objects.bulk_update")
 def bulk_update(call: DashboardsCall):
-    return 200, _repository(call).bulk_update(call.state.types, call.body)
+    return 200, saved_objects_client(call).bulk_update(call.state.types, call.body)
 
 
 @route("GET", f"{BASE}/_find", "saved_objects.find")
@@ -113,7 +109,7 @@ def resolve_import_errors(call: DashboardsCall):
 
 
 def _import_target(call: DashboardsCall) -> imports.ImportTarget:
-    client = _repository(call)
+    client = saved_objects_client(call)
     return imports.ImportTarget(
         client,
         call.state.types,
@@ -156,12 +152,12 @@ def create(call: DashboardsCall):
 
 @route("PUT", f"{BASE}/<type>/<id>", "saved_objects.update")
 def update(call: DashboardsCall):
-    return 200, _repository(call).update(call.state.types, call.path["type"], call.path["id"], call.body)
+    return 200, saved_objects_client(call).update(call.state.types, call.path["type"], call.path["id"], call.body)
 
 
 @route("DELETE", f"{BASE}/<type>/<id>", "saved_objects.delete")
 def delete(call: DashboardsCall):
-    return 200, _repository(call).delete(call.state.types, call.path["type"], call.path["id"])
+    return 200, saved_objects_client(call).delete(call.state.types, call.path["type"], call.path["id"])
 
 
 def _list(value) -> list[str] | None:
