@@ -27,7 +27,7 @@ from .errors import (
 )
 from .jsparse import NEWEST_NODE, js_json_parse
 from .repository import Repository
-from .types import TypeRegistry
+from .types import DATA_SOURCE, TypeRegistry
 
 RESOLVABLE_ERRORS = ("conflict", "ambiguous_conflict", "missing_references")
 VALIDATED_REFERENCE_TYPES = ("index-pattern", "search")  # validate_references.ts REF_TYPES_TO_VALIDATE
@@ -156,9 +156,9 @@ class ImportTarget:
         if extension != ".ndjson":
             raise InvalidFileExtension(extension)
         if self.data_source_id:
-            doc = self.repository.stored("data-source", self.data_source_id) if self.types.get("data-source") else None
+            doc = self.repository.stored(DATA_SOURCE, self.data_source_id) if self.types.get(DATA_SOURCE) else None
             if doc is None:
-                raise SavedObjectNotFound("data-source", self.data_source_id)
+                raise SavedObjectNotFound(DATA_SOURCE, self.data_source_id)
             self.data_source = {"id": self.data_source_id, "title": doc["attributes"].get("title", "")}
 
 
@@ -239,7 +239,7 @@ def validate_data_sources(target: ImportTarget, run: ImportRun) -> None:
     assigned = {
         so_id
         for so_id, doc in (
-            target.repository.by_type.get("data-source", {}) if target.types.get("data-source") else {}
+            target.repository.by_type.get(DATA_SOURCE, {}) if target.types.get(DATA_SOURCE) else {}
         ).items()
         if wanted & set(doc.get("workspaces") or ())
     }
@@ -260,13 +260,13 @@ def validate_data_sources(target: ImportTarget, run: ImportRun) -> None:
             )
             if stored is not None and reference["id"] not in by_id:
                 pending.append(stored)
-    titles = {o["id"]: _title(o) or o["id"] for o in by_id.values() if o["type"] == "data-source"}
+    titles = {o["id"]: _title(o) or o["id"] for o in by_id.values() if o["type"] == DATA_SOURCE}
 
     def data_sources_of(obj: dict, visited: set[str]) -> list[str]:
         visited.add(obj["id"])
         found: list[str] = []
         for reference in obj.get("references") or []:
-            if reference["type"] == "data-source":
+            if reference["type"] == DATA_SOURCE:
                 found.append(reference["id"])
             elif reference["id"] not in visited and reference["id"] in by_id:
                 found.extend(data_sources_of(by_id[reference["id"]], visited))
@@ -331,7 +331,7 @@ def create(
     and a ``destinationId``); create errors join ``run.errors``."""
     failed = {(e["type"], e.get("id")) for e in accumulated}
     remaining = [
-        o for o in objects if key_of(o) not in failed and not (target.data_source and o["type"] == "data-source")
+        o for o in objects if key_of(o) not in failed and not (target.data_source and o["type"] == DATA_SOURCE)
     ]  # never written under another data source
     if not remaining:
         return []
@@ -394,7 +394,7 @@ def _for_data_source(obj: dict, data_source: dict) -> None:
     if obj["type"] in TITLED_FOR_DATA_SOURCE and attributes.get("title") and data_source["title"]:
         attributes["title"] = f"{attributes['title']}_{data_source['title']}"
     if obj["type"] == "index-pattern":
-        obj["references"] = [{"id": data_source["id"], "type": "data-source", "name": "dataSource"}]
+        obj["references"] = [{"id": data_source["id"], "type": DATA_SOURCE, "name": "dataSource"}]
     if obj["type"] not in ("visualization", "search"):
         return
 
@@ -496,14 +496,14 @@ def import_objects(
         refused = [
             _refusal(o["type"], o["id"], _title(o))
             for o in run.objects
-            if o["type"] == "data-source" or DATA_SOURCE_SCOPED_ID.match(o["id"])
+            if o["type"] == DATA_SOURCE or DATA_SOURCE_SCOPED_ID.match(o["id"])
         ]
         if refused:
             return {"successCount": 0, "success": False, "errors": refused}
     validate_references(target, run)
     if is_copy:
         # Data sources are assigned to workspaces, never copied between them (import_saved_objects.ts).
-        run.objects = [o for o in run.objects if o["type"] != "data-source"]
+        run.objects = [o for o in run.objects if o["type"] != DATA_SOURCE]
         validate_data_sources(target, run)
     going_on = run.objects
     if create_new_copies:

@@ -214,14 +214,14 @@ BUILT_IN_TYPES = (
 # in every release (dashboard_migrations.ts ends at 7.9.3 from the fork on; OSD added none to them).
 # data-source: the data_source plugin, "[Multi DataSource]" of the 2.4.0 release notes (#2448 its README,
 # #2204, #2510, ...; none in 2.3.0's), registered only with ``data_source.enabled`` (data_source_type).
+DATA_SOURCE = "data-source"
 INTRODUCED_IN = {
     "augment-vis": "2.9.0",
     "workspace": "2.14.0",
     "visualization-visbuilder": "2.4.0",
-    "data-source": "2.4.0",
+    DATA_SOURCE: "2.4.0",
 }
 
-DATA_SOURCE = "data-source"
 # The data_source plugin's own migration (#6025, "Create a migration function for datasource to add
 # migrationVersion field", labelled v2.13.0): '2.4.0', a function that returns the document unchanged,
 # so that a data source is stamped ``{"data-source": "2.4.0"}``; before, it carried no migrationVersion.

@@ -36,7 +36,7 @@ from .errors import (
     WorkspaceAttributeInvalid,
 )
 from .repository import now_iso
-from .types import SavedObjectsType, TypeRegistry
+from .types import DATA_SOURCE, SavedObjectsType, TypeRegistry
 from .versions import Release
 
 WORKSPACE = "workspace"
@@ -75,7 +75,7 @@ USE_CASES = (
     "use-case-search",
 )
 COLOR = re.compile(r"^#([0-9a-f]{3}){1,2}$", re.IGNORECASE)  # common/utils.ts validateWorkspaceColor
-DATA_SOURCE_TYPES = ("data-source", "data-connection")  # validateIsWorkspaceDataSourceAndConnectionObjectType
+DATA_SOURCE_TYPES = (DATA_SOURCE, "data-connection")  # validateIsWorkspaceDataSourceAndConnectionObjectType
 CONFIG_TYPE = "config"
 
 NOT_FOUND = "workspace not found"
