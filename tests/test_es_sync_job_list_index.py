@@ -1,4 +1,4 @@
-"""The sync job list read off the sync job index's sorted groups (sorted_partitions.py) answers what
+"""The sync job list read off the sync job index's sorted groups (sorted_groups.py) answers what
 the search over the index answers (SyncJobs.searched: ConnectorSyncJobIndexService's term filters,
 ``created_at`` descending, ties in index order), after any mix of writes: the model's own, documents
 written and deleted through the document API, a connector deleted with its jobs, reset and fixture
@@ -41,10 +41,8 @@ def assert_list_is_the_search(es) -> None:
         asked = {"connector_id": connector_id, "status": status, "job_types": job_types}
         listed = es.sync_jobs.list(from_=from_, size=size, **asked)
         assert listed == SyncJobs.searched(index, from_, size, connector_id, status, job_types), asked
-        view = index.sorted_partitions(LIST_FILTERS, "created_at", descending=True)
-        assert (SyncJobs._listed(index, from_, size, connector_id, status, job_types) is None) == bool(
-            view.multi_valued
-        )
+        view = index.search_groups(LIST_FILTERS, "created_at", descending=True)
+        assert (SyncJobs._listed(index, from_, size, connector_id, status, job_types) is None) == bool(view.declining)
 
 
 # -- the writes a test may mix ----------------------------------------------------------------------
@@ -200,6 +198,6 @@ def test_a_sync_job_index_made_with_other_mappings_is_searched():
     write(es, "j1", connector={"id": "Shared Connector"}, created_at=DATES[0])
     write(es, "j2", connector={"id": "other"}, created_at=DATES[1])
     index = es.sync_jobs.store.index
-    assert index.sorted_partitions(LIST_FILTERS, "created_at", descending=True) is None
+    assert index.search_groups(LIST_FILTERS, "created_at", descending=True) is None
     assert listed_ids(es, connector_id="shared") == (1, ["j1"])  # an analysed token matches
     assert listed_ids(es) == (2, ["j2", "j1"])

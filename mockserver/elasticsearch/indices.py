@@ -29,7 +29,7 @@ from .errors import (
 )
 from .fields import FieldIndex
 from .mapping import Field, Mapping
-from .sorted_partitions import SortedPartitions
+from .sorted_groups import Order, SearchOrder, SortedGroups
 from .xcontent import java_hashmap_order
 
 _FORBIDDEN = ("\\", "/", "*", "?", '"', "<", ">", "|", " ", ",")
@@ -153,7 +153,7 @@ class Index:
         self.seq_no = -1
         self.primary_term = 1
         self.fields: dict[str, FieldIndex] = {}  # built on first use
-        self.sorted_views: dict[tuple, SortedPartitions] = {}  # built on first use, from the fields
+        self.sorted_views: dict[tuple, SortedGroups] = {}  # built on first use
         self.refreshed_seq_no = -1
 
     # -- what the index is -------------------------------------------------------------------
@@ -265,20 +265,24 @@ class Index:
         built = self.fields[path] = FieldIndex(field, self.items())
         return built
 
-    def sorted_partitions(self, fields: tuple[str, ...], sort_field: str, descending: bool) -> SortedPartitions | None:
-        """The documents in one sort order grouped by some keyword fields (sorted_partitions.py), kept by
-        every write from now on; None when the fields are not ones such a view serves (a search must)."""
-        key = (fields, sort_field, descending)
+    def sorted_groups(self, key: tuple, order: Callable[[], Order]) -> SortedGroups:
+        """The documents in an order, grouped (sorted_groups.py): built the first time ``key`` is asked
+        for, with ``order()``, and kept by every write from then on."""
         built = self.sorted_views.get(key)
+        if built is None:
+            built = self.sorted_views[key] = SortedGroups(order(), self.docs.items())
+        return built
+
+    def search_groups(self, fields: tuple[str, ...], sort_field: str, descending: bool) -> SortedGroups | None:
+        """The documents in the order a search sorting on ``sort_field`` gives, grouped by the values of
+        some keyword fields; None when the fields are not ones such a view serves (a search must)."""
         partition_views = [self.field_index(path) for path in fields]
         sort_view = self.field_index(sort_field)
-        if not SortedPartitions.applies(partition_views, sort_view):
+        if not SearchOrder.applies(partition_views, sort_view):
             return None
-        if built is None:
-            built = self.sorted_views[key] = SortedPartitions(
-                fields, partition_views, sort_field, sort_view, descending, self.docs.items()
-            )
-        return built
+        return self.sorted_groups(
+            ("search", fields, sort_field, descending), lambda: SearchOrder(partition_views, sort_view, descending)
+        )
 
     def field(self, path: str) -> Field | None:
         return self.mapping.fields.get(path)

@@ -41,7 +41,7 @@ TRANSITIONS = {
 }
 
 ACCESS_CONTROL_INDEX_PREFIX = ".search-acl-filter-"
-# The list's filters, the fields its page is grouped by (Index.sorted_partitions).
+# The list's filters, the fields its pages are grouped by (Index.search_groups).
 LIST_FILTERS = ("connector.id", "status", "job_type")
 EMPTY_ID = "[connector_sync_job_id] of the connector sync job cannot be null or empty."  # ConnectorSyncJobConstants
 
@@ -130,9 +130,9 @@ class SyncJobs:
     def _listed(
         index: Index, from_: int, size: int, connector_id: str | None, status: str | None, job_types: list[str] | None
     ) -> tuple[int, list[str]] | None:
-        """The page read off the index's sorted groups (sorted_partitions.py): what :meth:`searched`
+        """The page read off the index's sorted groups (sorted_groups.py): what :meth:`searched`
         finds, paying for the page only; None when the groups cannot answer (the search does)."""
-        view = index.sorted_partitions(LIST_FILTERS, "created_at", descending=True)
+        view = index.search_groups(LIST_FILTERS, "created_at", descending=True)
         if view is None:
             return None
         if job_types:
