@@ -9,7 +9,9 @@ everything else replaced, and an update that changes nothing answers ``noop``.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .dates import normalise_instant
@@ -21,7 +23,8 @@ from .errors import (
     ResourceNotFound,
     StatusException,
 )
-from .indices import index_name_problem
+from .indices import Doc, index_name_problem
+from .sorted_groups import ANY, Order, SortedGroups
 from .system_indices import CONNECTORS_INDEX, SystemIndex
 
 CONNECTOR_STATUSES = ("created", "needs_configuration", "configured", "connected", "error")
@@ -200,6 +203,37 @@ class Connectors:
         problems = [p for name in index_names or [] for p in index_name_problems(name)]
         if problems:
             raise ActionRequestValidation(problems)
+        view = self._groups()
+        listed = None
+        if view is not None and from_ >= 0 and size >= 0:
+            wanted = (None if include_deleted else [False], index_names or None, names or None, service_types or None)
+            docs = self.docs
+            listed = view.page(wanted, from_, size, _query_test(query, docs) if query else None)
+        if listed is not None:
+            total, ids = listed
+            return total, [{"id": cid, **self.docs[cid]} for cid in ids]
+        return self.scanned(
+            from_=from_,
+            size=size,
+            index_names=index_names,
+            names=names,
+            service_types=service_types,
+            query=query,
+            include_deleted=include_deleted,
+        )
+
+    def scanned(
+        self,
+        *,
+        from_: int = 0,
+        size: int = 100,
+        index_names: list[str] | None = None,
+        names: list[str] | None = None,
+        service_types: list[str] | None = None,
+        query: str | None = None,
+        include_deleted: bool = False,
+    ) -> tuple[int, list[dict]]:
+        """The list looking at every connector (what the groups answer when they can)."""
         matches = [
             (cid, doc)
             for cid, doc in self.docs.items()
@@ -211,6 +245,12 @@ class Connectors:
         ]
         matches.sort(key=lambda item: (item[1].get("index_name") is None, item[1].get("index_name") or ""))
         return len(matches), [{"id": cid, **doc} for cid, doc in matches[from_ : from_ + size]]
+
+    def _groups(self) -> SortedGroups | None:
+        """The connectors in the list's order, grouped by what it filters on (ListOrder), kept by every
+        write to the connector index; None when there is no index yet."""
+        index = self.store.index
+        return None if index is None else index.sorted_groups(("connectors", "list"), ListOrder)
 
     # -- create, overwrite, delete -------------------------------------------------------
     def create_defaults(self, is_native: bool = False) -> dict:
@@ -265,9 +305,17 @@ class Connectors:
         return connector_id, "created" if created else "updated"
 
     def _check_index_name_free(self, index_name: str, own_id: str | None) -> None:
-        for cid, doc in self.docs.items():
-            if cid != own_id and not doc.get("deleted") and doc.get("index_name") == index_name:
-                raise StatusException(f"Index name [{index_name}] is used by another connector.")
+        view = self._groups()
+        found = view.page((ListOrder.LIVE, [index_name], None, None), 0, 2) if view is not None else None
+        if found is not None:
+            taken = any(cid != own_id for cid in found[1])
+        else:
+            taken = any(
+                cid != own_id and not doc.get("deleted") and doc.get("index_name") == index_name
+                for cid, doc in self.docs.items()
+            )
+        if taken:
+            raise StatusException(f"Index name [{index_name}] is used by another connector.")
 
     def delete(self, connector_id: str, *, hard: bool = False, delete_sync_jobs: bool = False) -> None:
         """Soft by default (``deleted: true``); ``hard`` removes the document."""
@@ -563,14 +611,47 @@ def _wildcard(query: str) -> re.Pattern:
     return re.compile(pattern + r"\Z", re.DOTALL)
 
 
-def _query_matches(query: str, doc: dict) -> bool:
+class ListOrder(Order):
+    """Connectors.list's order and filters, on the stored values as the list compares them: by index
+    name ascending, connectors without one last, ties in index order (``_seq_no``); grouped by
+    whether deleted and by the index name, name and service type when they are strings (only a string
+    equals a filter's value). An index name of another kind (a document written through ``_doc``)
+    has no place in that order: the list looks at every connector while there is one."""
+
+    LIVE = [False]  # the deleted group of connectors not deleted
+
+    def entry(self, doc_id: str, doc: Doc) -> tuple:
+        index_name = doc.source.get("index_name")
+        return (index_name is None, index_name if isinstance(index_name, str) else "", doc.seq_no, doc_id)
+
+    def groups(self, doc_id: str, doc: Doc) -> tuple[list[tuple], bool]:
+        source = doc.source
+        choices = [(ANY, bool(source.get("deleted")))]
+        for name in ("index_name", "name", "service_type"):
+            value = source.get(name)
+            choices.append((ANY, value) if isinstance(value, str) else (ANY,))
+        index_name = source.get("index_name")
+        return list(itertools.product(*choices)), not (index_name is None or isinstance(index_name, str))
+
+
+def _query_test(query: str, docs) -> Callable[[str], bool]:
+    """``query`` as a test of a connector's id (the patterns compiled once)."""
+    pattern, lowered = _wildcard(query), _wildcard(query.lower())
+
+    def test(connector_id: str) -> bool:
+        return _query_matches(query, docs[connector_id], pattern, lowered)
+
+    return test
+
+
+def _query_matches(query: str, doc: dict, pattern: re.Pattern | None = None, lowered: re.Pattern | None = None) -> bool:
     """``query`` as the server runs it: ``*query*`` on the keyword fields index_name and name, and on
     the words of description, a text field (lower-cased words, each matched alone)."""
-    pattern = _wildcard(query)
+    pattern = pattern or _wildcard(query)
     if any(isinstance(doc.get(f), str) and pattern.match(doc[f]) for f in ("index_name", "name")):
         return True
     description = doc.get("description")
     if not isinstance(description, str):
         return False
-    lowered = _wildcard(query.lower())
+    lowered = lowered or _wildcard(query.lower())
     return any(lowered.match(word) for word in re.findall(r"\w+", description.lower()))

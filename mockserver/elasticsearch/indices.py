@@ -29,6 +29,7 @@ from .errors import (
 )
 from .fields import FieldIndex
 from .mapping import Field, Mapping
+from .sorted_groups import Order, SearchOrder, SortedGroups
 from .xcontent import java_hashmap_order
 
 _FORBIDDEN = ("\\", "/", "*", "?", '"', "<", ">", "|", " ", ",")
@@ -152,6 +153,7 @@ class Index:
         self.seq_no = -1
         self.primary_term = 1
         self.fields: dict[str, FieldIndex] = {}  # built on first use
+        self.sorted_views: dict[tuple, SortedGroups] = {}  # built on first use
         self.refreshed_seq_no = -1
 
     # -- what the index is -------------------------------------------------------------------
@@ -223,11 +225,15 @@ class Index:
             version = old.version + 1
             for field_index in self.fields.values():
                 field_index.remove(doc_id)
+            for view in self.sorted_views.values():
+                view.remove(doc_id)
         else:
             version = self.tombstones.pop(doc_id, 0) + 1
         doc = self.docs[doc_id] = Doc(source, self.seq_no, version)
         for field_index in self.fields.values():
             field_index.add(doc_id, source)
+        for view in self.sorted_views.values():  # after the fields: the views read them
+            view.add(doc_id, doc)
         return doc, old is None
 
     def delete(self, doc_id: str) -> Doc | None:
@@ -238,12 +244,15 @@ class Index:
             return None
         for field_index in self.fields.values():
             field_index.remove(doc_id)
+        for view in self.sorted_views.values():
+            view.remove(doc_id)
         self.tombstones[doc_id] = old.version + 1
         return Doc(old.source, self.seq_no, old.version + 1)
 
     def clear(self) -> None:
         self.docs.clear()
         self.fields.clear()
+        self.sorted_views.clear()
 
     def field_index(self, path: str) -> FieldIndex | None:
         """The searchable view of a mapped field (None when the field is not mapped or not searchable)."""
@@ -255,6 +264,25 @@ class Index:
             return None
         built = self.fields[path] = FieldIndex(field, self.items())
         return built
+
+    def sorted_groups(self, key: tuple, order: Callable[[], Order]) -> SortedGroups:
+        """The documents in an order, grouped (sorted_groups.py): built the first time ``key`` is asked
+        for, with ``order()``, and kept by every write from then on."""
+        built = self.sorted_views.get(key)
+        if built is None:
+            built = self.sorted_views[key] = SortedGroups(order(), self.docs.items())
+        return built
+
+    def search_groups(self, fields: tuple[str, ...], sort_field: str, descending: bool) -> SortedGroups | None:
+        """The documents in the order a search sorting on ``sort_field`` gives, grouped by the values of
+        some keyword fields; None when the fields are not ones such a view serves (a search must)."""
+        partition_views = [self.field_index(path) for path in fields]
+        sort_view = self.field_index(sort_field)
+        if not SearchOrder.applies(partition_views, sort_view):
+            return None
+        return self.sorted_groups(
+            ("search", fields, sort_field, descending), lambda: SearchOrder(partition_views, sort_view, descending)
+        )
 
     def field(self, path: str) -> Field | None:
         return self.mapping.fields.get(path)

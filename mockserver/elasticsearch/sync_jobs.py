@@ -15,9 +15,12 @@ from .errors import (
     ActionRequestValidation,
     IllegalArgument,
     InvalidStatusTransition,
+    QueryShardError,
     ResourceNotFound,
     StatusException,
 )
+from .fields import normalise
+from .indices import Index
 from .query import Bool, Term, Terms
 from .search import Searcher, SearchRequest, SortKey
 from .system_indices import SYNC_JOBS_INDEX, SystemIndex
@@ -38,6 +41,8 @@ TRANSITIONS = {
 }
 
 ACCESS_CONTROL_INDEX_PREFIX = ".search-acl-filter-"
+# The list's filters, the fields its pages are grouped by (Index.search_groups).
+LIST_FILTERS = ("connector.id", "status", "job_type")
 EMPTY_ID = "[connector_sync_job_id] of the connector sync job cannot be null or empty."  # ConnectorSyncJobConstants
 
 
@@ -114,6 +119,40 @@ class SyncJobs:
         index = self.store.index
         if index is None:
             return 0, []
+        listed = self._listed(index, from_, size, connector_id, status, job_types)
+        if listed is None:
+            return self.searched(index, from_, size, connector_id, status, job_types)
+        total, ids = listed
+        docs = index.docs
+        return total, [{"id": job_id, **docs[job_id].source} for job_id in ids]
+
+    @staticmethod
+    def _listed(
+        index: Index, from_: int, size: int, connector_id: str | None, status: str | None, job_types: list[str] | None
+    ) -> tuple[int, list[str]] | None:
+        """The page read off the index's sorted groups (sorted_groups.py): what :meth:`searched`
+        finds, paying for the page only; None when the groups cannot answer (the search does)."""
+        view = index.search_groups(LIST_FILTERS, "created_at", descending=True)
+        if view is None:
+            return None
+        if job_types:
+            try:
+                Terms("job_type", job_types).check(index)  # too many terms: the search's shard failure
+            except QueryShardError:
+                return None
+        wanted = (
+            None if connector_id is None else [normalise("keyword", connector_id)],
+            None if status is None else [normalise("keyword", status)],
+            [normalise("keyword", job_type) for job_type in job_types] if job_types else None,
+        )
+        return view.page(wanted, from_, size)
+
+    @staticmethod
+    def searched(
+        index: Index, from_: int, size: int, connector_id: str | None, status: str | None, job_types: list[str] | None
+    ) -> tuple[int, list[dict]]:
+        """The search ConnectorSyncJobIndexService.listConnectorSyncJobs runs: term filters on the
+        connector's id, the status and the job types, sorted by ``created_at`` descending."""
         filters = [Term("connector.id", connector_id)] if connector_id is not None else []
         if status is not None:
             filters.append(Term("status", status))
