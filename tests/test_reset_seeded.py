@@ -5,6 +5,10 @@ one the seeded objects make."""
 
 from __future__ import annotations
 
+import io
+import json
+import pickle
+
 from conftest import Http, create_app
 
 from mockserver import runtime_of
@@ -142,3 +146,62 @@ def test_the_index_after_reset_is_the_one_the_seeded_objects_make():
     index = fresh_index_of(http, "visualization")
     assert index["kept"] == index["fresh"]
     assert "zebra" not in index["kept"]["title"][0]
+
+
+def restorable_view(store) -> dict:
+    """What reset must give back, in a form two states compare by: each product's dump, and the saved
+    objects' order by type and their search index (postings compared as contents)."""
+    view = {}
+    for name, state in store.items():
+        view[name] = json.dumps(state.dump())
+        repository = getattr(state, "repository", None)
+        if repository is not None:
+            view[f"{name} objects"] = [(so_type, list(objects)) for so_type, objects in repository.by_type.items()]
+            view[f"{name} index"] = {
+                so_type: {name: (f.postings, f.lengths, f.total_length, f.exact) for name, f in index.fields.items()}
+                for so_type, index in repository.indexes.items()
+            }
+            view[f"{name} counters"] = (repository.seq_no, repository.primary_term)
+    return view
+
+
+def test_reset_after_every_kind_of_write_is_a_full_restore_of_the_seed():
+    """The seed shares its objects with the live state, which holds only while no write changes a
+    stored object in place: after each route that writes, reset must equal unpickling the whole seed."""
+    config = {"workspace.enabled": True, "server.xsrf.disableProtection": True}
+    app = create_app(dashboards_config=config)
+    store = runtime_of(app).store
+    whole_seed = pickle.dumps(store.products, protocol=pickle.HIGHEST_PROTOCOL)
+    http = Http(app.test_client())
+    so = "/api/saved_objects"
+    writes = [
+        ("PUT", VIZ, {"attributes": {"title": "zebra", "kibanaSavedObjectMeta": {"searchSourceJSON": "{}"}}}),
+        ("POST", f"{so}/visualization/web-errors-by-status?overwrite=true", {"attributes": {"title": "over"}}),
+        ("POST", f"{so}/_bulk_create?overwrite=true", [{"type": "dashboard", "id": "web-traffic", "attributes": {}}]),
+        ("PUT", f"{so}/_bulk_update", [{"type": "search", "id": "web-errors", "attributes": {"columns": ["x"]}}]),
+        ("DELETE", f"{so}/index-pattern/logs-web", None),
+        ("POST", f"{so}/index-pattern/logs-web", {"attributes": {"title": "logs-web-again"}}),
+        ("POST", "/_mock/state", {"dashboards": {"saved_objects": {"config": {"9.9.9": {"attributes": {}}}}}}),
+    ]
+    for method, path, body in writes:
+        reply = http.request(method, path, json=body, headers=OSD)
+        assert reply.status == 200, (path, reply.text)
+    exported = http.post(f"{so}/_export", json={"type": ["visualization"]}, headers=OSD).text
+    imported = app.test_client().post(
+        f"{so}/_import?overwrite=true", data={"file": (io.BytesIO(exported.encode()), "x.ndjson")}, headers=OSD
+    )
+    assert imported.status_code == 200, imported.get_data(as_text=True)
+    workspace = http.post("/api/workspaces", json={"attributes": {"name": "w", "features": ["use-case-all"]}}).json[
+        "result"
+    ]["id"]
+    targets = [{"type": "index-pattern", "id": "ecommerce-test-pattern"}, {"type": "visualization", "id": "test-viz"}]
+    assert http.post("/api/workspaces/_associate", json={"workspaceId": workspace, "savedObjects": targets}).json[
+        "success"
+    ]
+    dissociated = {"workspaceId": workspace, "savedObjects": targets[:1]}
+    assert http.post("/api/workspaces/_dissociate", json=dissociated).json["success"]
+    assert http.delete(f"/api/workspaces/{workspace}").json["success"]
+
+    assert restorable_view(store.products) != restorable_view(pickle.loads(whole_seed))
+    http.post("/_mock/reset")
+    assert restorable_view(store.products) == restorable_view(pickle.loads(whole_seed))
