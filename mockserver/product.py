@@ -162,11 +162,12 @@ class Product:
     def blueprint(self, runtime: Runtime) -> Blueprint:
         bp = Blueprint(self.name, __name__)
         for op in self.operations:
-            schemas = runtime.schemas.operation(op.schema)
+            if op.schema not in runtime.schemas.documents:  # a route without its schema file fails at start
+                raise KeyError(f"no schema file {op.schema}.json under {runtime.schemas.root}")
             bp.add_url_rule(
                 op.rule,
                 op.endpoint,
-                self._view(op, schemas, runtime),
+                self._view(op, runtime),
                 methods=op.method.split(","),
                 provide_automatic_options=self.automatic_head_and_options,
             )
@@ -181,9 +182,13 @@ class Product:
             if rule.endpoint in declared and "HEAD" not in declared[rule.endpoint]:
                 rule.methods.discard("HEAD")
 
-    def _view(self, op: Operation, schemas: OperationSchemas, runtime: Runtime):
+    def _view(self, op: Operation, runtime: Runtime):
+        # The route's validators are compiled when it is first called (the registry keeps them), not
+        # at start: a server answers its first request without compiling its hundreds of routes'.
+        operation = runtime.schemas.operation
+
         def view(**path_args):
-            return self.dispatch(op, schemas, runtime, path_args)
+            return self.dispatch(op, operation(op.schema), runtime, path_args)
 
         view.__name__ = op.endpoint
         return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import threading
 from collections.abc import Iterable
@@ -20,19 +21,68 @@ class ProductState(Protocol):
     def dump(self) -> dict: ...
 
 
+class Seeded:
+    """A part of a state that goes back to its seed by itself, paying for what changed since rather
+    than for its size: the store pickles the rest of the state as its seed, and this part only by
+    reference (a large collection of objects, whose writes it tracks)."""
+
+    def seed(self) -> None:
+        """What it holds now is what :meth:`rollback` comes back to."""
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        """Back to what it held at :meth:`seed`, in place."""
+        raise NotImplementedError
+
+
+class _SeedPickler(pickle.Pickler):
+    """Pickles a state, each :class:`Seeded` part by reference (seeding it as it goes)."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.seeded: list[Seeded] = []
+        self._numbers: dict[int, int] = {}
+
+    def persistent_id(self, obj):
+        if not isinstance(obj, Seeded):
+            return None
+        number = self._numbers.get(id(obj))
+        if number is None:
+            obj.seed()
+            number = self._numbers[id(obj)] = len(self.seeded)
+            self.seeded.append(obj)
+        return number
+
+
+class _SeedUnpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, seeded: list[Seeded]):
+        super().__init__(io.BytesIO(data))
+        self.seeded = seeded
+
+    def persistent_load(self, number):
+        return self.seeded[number]
+
+
 class StateStore:
     """Holds every served product's state.
 
     Mutations (and the reads that must see a consistent state) hold :attr:`lock`, so the threaded
-    server is safe. The seeded state is kept as one pickle: reset unpickles it, which restores it
-    exactly and fast, however the state was changed since.
+    server is safe. The seeded state is kept as one pickle, but for its :class:`Seeded` parts (the
+    large collections, pickled by reference): reset rolls those back, paying for what changed, and
+    unpickles the rest, which restores it exactly however it was changed since.
     """
 
     def __init__(self, states: dict[str, ProductState], fixture_validator: Draft202012Validator):
         self.lock = threading.RLock()
         self._fixture_validator = fixture_validator
         self.products = states
-        self._seed = pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL)
+        self._take_seed()
+
+    def _take_seed(self) -> None:
+        buffer = io.BytesIO()
+        pickler = _SeedPickler(buffer)
+        pickler.dump(self.products)
+        self._seed, self._seeded = buffer.getvalue(), pickler.seeded
 
     def __getitem__(self, product: str) -> ProductState:
         return self.products[product]
@@ -45,7 +95,7 @@ class StateStore:
                 self.load(document, source)
             if started is not None:
                 started(self)
-            self._seed = pickle.dumps(self.products, protocol=pickle.HIGHEST_PROTOCOL)
+            self._take_seed()
 
     def check(self, document: dict, source: str) -> None:
         """Refuses a document that is not a fixture document (needs no lock)."""
@@ -73,7 +123,9 @@ class StateStore:
 
     def reset(self) -> None:
         with self.lock:
-            for name, state in pickle.loads(self._seed).items():
+            for part in self._seeded:
+                part.rollback()
+            for name, state in _SeedUnpickler(self._seed, self._seeded).load().items():
                 self._restore(name, state)
 
     def _restore(self, name: str, saved: ProductState) -> None:

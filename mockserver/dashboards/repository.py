@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import pickle
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..boom import BoomError, boom_body
 from ..jsonvalue import clone
+from ..state import Seeded
 from ..versions import order_key
 from . import kql
 from .errors import (
@@ -74,12 +76,20 @@ def deep_merge(target: dict, changes: dict) -> None:
             target[key] = clone(value)
 
 
-class Repository:
+class Repository(Seeded):
+    """The saved objects. A stored document is a value: a write replaces it, never changes it in place
+    (an update writes a changed copy), which is what lets the seed share the objects it holds."""
+
     def __init__(self):
         self.by_type: dict[str, dict[str, dict]] = {}
         self.indexes: dict[str, TypeIndex] = {}  # what search reaches, per type, kept up to date on writes
         self.seq_no = -1  # the next write is seq_no 0, as in a fresh index
         self.primary_term = 1
+        # Reset's copy-on-write (see seed): the seed's objects by type (the same documents), and what
+        # was written or removed since.
+        self._seeded: tuple[dict[str, dict[str, dict]], dict[str, TypeIndex], bytes] = ({}, {}, b"")
+        self._touched: set[tuple[str, str]] = set()
+        self._reordered: set[str] = set()  # types a seeded object left (re-adding it moves it to the end)
 
     # -- storage ---------------------------------------------------------------------------
     def stored(self, so_type: str, so_id: str) -> dict | None:
@@ -98,11 +108,15 @@ class Repository:
             index.remove(doc["id"], previous["attributes"])
         index.add(doc["id"], doc["attributes"])
         self.by_type.setdefault(doc["type"], {})[doc["id"]] = doc
+        self._touched.add((doc["type"], doc["id"]))
         return doc
 
     def remove(self, so_type: str, so_id: str) -> None:
         objects = self.by_type.get(so_type, {})
         doc = objects.pop(so_id, None)
+        self._touched.add((so_type, so_id))
+        if so_id in self._seeded[0].get(so_type, ()):
+            self._reordered.add(so_type)
         if doc is not None and so_type in self.indexes:
             self.indexes[so_type].remove(so_id, doc["attributes"])
         if not objects:
@@ -110,6 +124,62 @@ class Repository:
 
     def count(self) -> int:
         return sum(len(objects) for objects in self.by_type.values())
+
+    # -- reset ---------------------------------------------------------------------------------
+    def seed(self) -> None:
+        """Keeps the objects by reference (documents are never changed in place, so the seed's stay
+        as they are), the indexes' objects, and the rest pickled."""
+        rest = {
+            k: v for k, v in vars(self).items() if k not in ("by_type", "indexes", "_seeded", "_touched", "_reordered")
+        }
+        self._seeded = (
+            {so_type: dict(objects) for so_type, objects in self.by_type.items()},
+            dict(self.indexes),
+            pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+        self._touched = set()
+        self._reordered = set()
+
+    def rollback(self) -> None:
+        """Each object written or removed since the seed gets its seeded document back (or goes), in
+        the indexes too; each type's objects in their seeded order."""
+        by_type, indexes, rest = self._seeded
+        touched_ids: dict[str, list[str]] = {}
+        for so_type, so_id in self._touched:
+            touched_ids.setdefault(so_type, []).append(so_id)
+        for so_type, ids in touched_ids.items():
+            seeded_objects, live = by_type.get(so_type), self.by_type.get(so_type)
+            index = indexes.get(so_type)  # an index made since the seed goes whole
+            if index is not None:
+                for so_id in ids:
+                    current, seeded = (live or {}).get(so_id), (seeded_objects or {}).get(so_id)
+                    if current is not seeded:
+                        if current is not None:
+                            index.remove(so_id, current["attributes"])
+                        if seeded is not None:
+                            index.add(so_id, seeded["attributes"])
+            if seeded_objects is None:
+                self.by_type.pop(so_type, None)
+            elif live is None:
+                self.by_type[so_type] = dict(seeded_objects)
+            elif so_type in self._reordered:
+                live.clear()
+                live.update(seeded_objects)
+            else:  # only writes: each seeded object is where it was
+                for so_id in ids:
+                    if so_id in seeded_objects:
+                        live[so_id] = seeded_objects[so_id]
+                    else:
+                        live.pop(so_id, None)
+        if list(self.by_type) != list(by_type):
+            ordered = {so_type: self.by_type[so_type] for so_type in by_type}
+            self.by_type.clear()
+            self.by_type.update(ordered)
+        if self.indexes.keys() != indexes.keys():
+            self.indexes.clear()
+            self.indexes.update(indexes)
+        vars(self).update(pickle.loads(rest))
+        self._touched, self._reordered = set(), set()
 
     # -- representation --------------------------------------------------------------------
     @staticmethod
