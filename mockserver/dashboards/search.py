@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import levenshtein
 from ..analysis import analyze, normalize
+from ..jsonvalue import clone
 from .types import SavedObjectsType
 
 K1, B = 1.2, 0.75
@@ -110,11 +111,20 @@ class TypeIndex:
         self.type_name = saved_type.name
         self.fields: dict[str, FieldIndex] = {}
         self.paths: dict[str, str] = {}  # indexed field -> attribute path it reads
+        # The mapping each top-level field was indexed under: a filter uses the field's index only
+        # while the type still maps the field so (a type's mappings may change once objects exist).
+        self.specs: dict[str, dict] = {}
+        # Each stored id's place in the repository's dict of the type (its first write since it was
+        # last absent): a subset of the ids taken from an index is put back in the order a scan of
+        # the objects would meet them.
+        self.positions: dict[str, int] = {}
+        self.next_position = 0
         for path, spec in saved_type.mappings.items():
             kind = SEARCHABLE.get(spec.get("type"))
             if kind is not None and spec.get("index", True) is not False:
                 self.fields[path] = FieldIndex(kind)
                 self.paths[path] = path
+                self.specs[path] = clone(spec)
             for sub, sub_spec in (spec.get("fields") or {}).items():
                 sub_kind = SEARCHABLE.get(sub_spec.get("type"))
                 if sub_kind is not None:
@@ -128,6 +138,22 @@ class TypeIndex:
     def remove(self, doc_id: str, attributes: dict) -> None:
         for name, index in self.fields.items():
             index.remove(doc_id, values_at(attributes, self.paths[name]))
+
+    def placed(self, doc_id: str) -> None:
+        """An id the type's dict did not hold goes in last."""
+        self.positions[doc_id] = self.next_position
+        self.next_position += 1
+
+    def in_stored_order(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` (stored ones) in the order the type's dict holds them."""
+        position = self.positions.__getitem__
+        return sorted(ids, key=position)
+
+    def field_for(self, attribute: str, spec: dict) -> FieldIndex | None:
+        """The index of an attribute still mapped as ``spec`` (None: a filter on it scans)."""
+        if self.specs.get(attribute) != spec:
+            return None
+        return self.fields.get(attribute)
 
 
 # -- simple_query_string ---------------------------------------------------------------------
