@@ -9,6 +9,7 @@ a predicate over stored objects (match, match_phrase, wildcard, exists, range, a
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -365,9 +366,16 @@ def _last(found: Any) -> Any:
 def parse(expression: str) -> Node:
     """The filter's tree; a syntax error is the repository's 400 (``DQLSyntaxError: ...: Bad Request``)."""
     try:
-        return Parser(expression).start()
+        return _parsed(expression)
     except KqlSyntaxError as e:
         raise DqlSyntaxError(str(e)) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(expression: str) -> Node:
+    # A client asks the same filters again and again: the tree of each is parsed once (nothing
+    # changes a tree once built: validate, predicate and candidates only read it).
+    return Parser(expression).start()
 
 
 # -- filter_utils: which keys a saved-objects filter may use ------------------------------------
