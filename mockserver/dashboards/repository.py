@@ -42,7 +42,9 @@ MAX_RESULT_WINDOW = 10000  # the saved objects index's index.max_result_window (
 
 
 def encode_version(seq_no: int, primary_term: int) -> str:
-    return base64.b64encode(json.dumps([seq_no, primary_term], separators=(",", ":")).encode()).decode()
+    """base64 of ``[seq_no,primary_term]`` as JSON (both are integers: the repository's counters, or
+    what :func:`decode_version` read)."""
+    return base64.b64encode(f"[{seq_no:d},{primary_term:d}]".encode()).decode()
 
 
 def decode_version(version: str) -> tuple[int, int]:

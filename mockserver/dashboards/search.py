@@ -10,6 +10,7 @@ or fuzzy match scores its boost.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -180,8 +181,11 @@ class Negated:
 NOTHING = Bool("should", [])  # MatchNoDocs: a query with no clauses
 
 
+@functools.lru_cache(maxsize=256)
 def parse_simple_query(query: str, default_operator: str) -> Any:
-    """Lucene's SimpleQueryParser, flags ALL: the tree it builds, precedence by position."""
+    """Lucene's SimpleQueryParser, flags ALL: the tree it builds, precedence by position. Parsed once
+    per query and operator (a find asks it for each type; clients ask the same searches again): the
+    tree is only read once built."""
     default = "must" if default_operator.upper() == "AND" else "should"
     if query.strip() == "*":
         return Leaf("all")
@@ -411,6 +415,8 @@ def phrase_prefix(index: TypeIndex, name: str, query: str, boost: float, attribu
     }
     for word in words:
         candidates &= set(field_index.postings.get(word, {}))
+    if not words:  # one word: every object with a token it starts is an object whose field has one
+        return {doc_id: boost * (1 + 0) for doc_id in candidates}
     found = {}
     for doc_id in candidates:
         field_tokens = [t for v in values_at(attributes_of(doc_id), index.paths[name]) for t in analyze(v)]
