@@ -447,6 +447,12 @@ def _in_order(positions: list[list[int]], k: int, previous: int, slop: int) -> b
 
 def scores_of_any(results: list[dict[str, float]]) -> dict[str, float]:
     """A disjunction: every document any clause matched, scored by the sum of the clauses' scores."""
+    matched = [result for result in results if result]
+    if len(matched) == 1:
+        # One clause matched (one field of several, often): its scores are the sums, as they are
+        # (0.0 + score is score, but for -0.0, which is written and ranked as 0.0 is). Every result
+        # is a dict of its own, made for this query, so it may be handed on.
+        return matched[0]
     merged: dict[str, float] = {}
     for result in results:
         for doc_id, score in result.items():
