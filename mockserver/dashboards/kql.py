@@ -9,6 +9,7 @@ a predicate over stored objects (match, match_phrase, wildcard, exists, range, a
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any
 
 from ..analysis import analyze
 from .errors import DqlSyntaxError, InvalidFilter
-from .search import values_at
+from .search import TypeIndex, values_at
 from .types import ROOT_FIELDS, TypeRegistry
 
 FAIL = object()
@@ -365,9 +366,16 @@ def _last(found: Any) -> Any:
 def parse(expression: str) -> Node:
     """The filter's tree; a syntax error is the repository's 400 (``DQLSyntaxError: ...: Bad Request``)."""
     try:
-        return Parser(expression).start()
+        return _parsed(expression)
     except KqlSyntaxError as e:
         raise DqlSyntaxError(str(e)) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(expression: str) -> Node:
+    # A client asks the same filters again and again: the tree of each is parsed once (nothing
+    # changes a tree once built: validate, predicate and candidates only read it).
+    return Parser(expression).start()
 
 
 # -- filter_utils: which keys a saved-objects filter may use ------------------------------------
@@ -507,3 +515,49 @@ def _number(value: Any) -> float | None:
 def _phrase_in(tokens: list[str], phrase: list[str]) -> bool:
     n = len(phrase)
     return bool(n) and any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1))
+
+
+# -- what an index can say of a filter -------------------------------------------------------
+
+
+def candidates(node: Node, so_type: str, index: TypeIndex | None, registry: TypeRegistry) -> set[str] | None:
+    """The ids of ``so_type`` a validated filter may keep, from the type's index kept on write: a
+    superset of what :func:`predicate` keeps (which still decides each), so a filtered find pays for
+    the matches, not the type's size. None: any object of the type may match (a scan decides).
+
+    A term on a text attribute matches an object with one of its tokens (the union of their
+    postings), a phrase one with all of them (the intersection); a keyword attribute's value is
+    compared as a string, which is the keyword index's key. Other clauses say nothing."""
+    if node.function in ("and", "or"):
+        parts = [candidates(arg, so_type, index, registry) for arg in node.args]
+        known = [part for part in parts if part is not None]
+        if node.function == "and":
+            return set.intersection(*known) if known else None
+        return set().union(*known) if len(known) == len(parts) else None
+    if node.function != "is":
+        return None  # not, nested, range
+    key = node.args[0].value
+    if key == "*":
+        return None
+    key_type, _, rest = str(key).partition(".")
+    if key_type != so_type:
+        return set()  # a clause on another type's field keeps none of this type's objects
+    if index is None or not rest.startswith("attributes."):
+        return None
+    attribute = rest.partition(".")[2]
+    spec = registry.get(so_type).mappings.get(attribute) or {}
+    field_index = index.field_for(attribute, spec)
+    literal, is_phrase = node.args[1], node.args[2]
+    if field_index is None or literal.wildcard:
+        return None
+    kind = spec.get("type", "keyword")
+    if kind == "text" and field_index.kind == "text":
+        postings = [field_index.postings.get(token, {}) for token in analyze(literal.value)]
+        if not postings:
+            return set()
+        if is_phrase:
+            return set(min(postings, key=len)).intersection(*postings)
+        return set().union(*postings)
+    if kind == "keyword" and field_index.kind == "keyword":
+        return set(field_index.exact.get(str(literal.value), ()))
+    return None

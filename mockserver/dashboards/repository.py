@@ -8,6 +8,7 @@ so that a call about one type never pays for the others.
 from __future__ import annotations
 
 import base64
+import heapq
 import json
 import pickle
 import uuid
@@ -43,7 +44,9 @@ MAX_RESULT_WINDOW = 10000  # the saved objects index's index.max_result_window (
 
 
 def encode_version(seq_no: int, primary_term: int) -> str:
-    return base64.b64encode(json.dumps([seq_no, primary_term], separators=(",", ":")).encode()).decode()
+    """base64 of ``[seq_no,primary_term]`` as JSON (both are integers: the repository's counters, or
+    what :func:`decode_version` read)."""
+    return base64.b64encode(f"[{seq_no:d},{primary_term:d}]".encode()).decode()
 
 
 def decode_version(version: str) -> tuple[int, int]:
@@ -106,6 +109,8 @@ class Repository(Seeded):
             index = self.indexes[doc["type"]] = TypeIndex(saved_type)
         if previous is not None:
             index.remove(doc["id"], previous["attributes"])
+        else:
+            index.placed(doc["id"])
         index.add(doc["id"], doc["attributes"])
         self.by_type.setdefault(doc["type"], {})[doc["id"]] = doc
         self._touched.add((doc["type"], doc["id"]))
@@ -119,6 +124,7 @@ class Repository(Seeded):
             self._reordered.add(so_type)
         if doc is not None and so_type in self.indexes:
             self.indexes[so_type].remove(so_id, doc["attributes"])
+            self.indexes[so_type].positions.pop(so_id, None)
         if not objects:
             self.by_type.pop(so_type, None)
 
@@ -405,7 +411,8 @@ class Repository(Seeded):
         empty = {"page": page, "per_page": per_page, "total": 0, "saved_objects": []}
         if not allowed:
             return empty
-        keep = kql.predicate(self._checked_filter(filter, allowed, types), types) if filter else None
+        tree = self._checked_filter(filter, allowed, types) if filter else None
+        keep = kql.predicate(tree, types) if tree is not None else None
         sort_key = self._sort_key(sort_field, allowed, types) if sort_field else None
         # The search asks from = per_page * (page - 1) and size = per_page; OpenSearch checks the window
         # once the query and sort are parsed (DefaultSearchContext.preProcess), whatever would match.
@@ -413,7 +420,11 @@ class Repository(Seeded):
             raise ResultWindowTooLarge(per_page * page, MAX_RESULT_WINDOW)
         wanted_namespaces = {DEFAULT_NAMESPACE if n == "*" else n for n in (namespaces or [DEFAULT_NAMESPACE])}
         wanted_workspaces = frozenset(workspaces) if workspaces and "*" not in workspaces else None
-        hits: list[tuple[dict, float]] = []
+        # The hits of each type, as (objects, ids that are hits, their scores or None), counted
+        # here; a hit's (document, score) pair is only made as the ranking below meets it, so that a
+        # find leaves no container per hit behind for the garbage collector to go through.
+        matched: list[tuple[dict, Any, dict | None]] = []
+        total = 0
         for so_type in allowed:
             saved_type = types.get(so_type)
             objects = self.by_type.get(so_type, {})
@@ -422,37 +433,76 @@ class Repository(Seeded):
                 if search
                 else None
             )
-            for so_id in objects if scores is None else scores:
-                doc = objects[so_id]
-                if not self._in_namespaces(doc, saved_type, wanted_namespaces):
-                    continue
-                if wanted_workspaces is not None and wanted_workspaces.isdisjoint(doc.get("workspaces") or ()):
-                    continue
-                if has_reference and not any(
-                    r.get("type") == has_reference.get("type") and r.get("id") == has_reference.get("id")
-                    for r in doc.get("references", [])
-                ):
-                    continue
-                if keep is not None and not keep(doc):
-                    continue
-                if visible is not None and not visible(doc):
-                    continue
-                hits.append((doc, 0 if scores is None else scores[so_id]))
-        if sort_key is not None:
-            hits.sort(key=lambda hit: (sort_key(hit[0]), hit[0]["_seq_no"]))
-        elif search:
-            hits.sort(key=lambda hit: (-hit[1], hit[0]["_seq_no"]))
-        else:
-            hits.sort(key=lambda hit: hit[0]["_seq_no"])
+            if saved_type.namespace_type == "single" and DEFAULT_NAMESPACE not in wanted_namespaces:
+                continue  # the type's objects are all in the default namespace
+            if scores is not None:
+                ids: Any = scores
+            else:
+                index = self.indexes.get(so_type)
+                found = kql.candidates(tree, so_type, index, types) if tree is not None else None
+                if found is None:
+                    ids = objects
+                else:  # what the index says the filter may keep, met in the order a scan meets it
+                    ids = index.in_stored_order(i for i in found if i in objects) if found else ()
+            checks = self._hit_checks(saved_type, wanted_namespaces, wanted_workspaces, has_reference, keep, visible)
+            if checks:
+                ids = [i for i in ids if all(check(objects[i]) for check in checks)]
+            total += len(ids)
+            matched.append((objects, ids, scores))
         start = per_page * (page - 1)
+        if sort_key is not None:
+            ranked = [(objects[i], 0) for objects, ids, _ in matched for i in ids]
+            ranked.sort(key=lambda hit: (sort_key(hit[0]), hit[0]["_seq_no"]))
+        else:
+            if search:
+                hits: Any = ((objects[i], scores[i]) for objects, ids, scores in matched for i in ids)
+                rank: Any = lambda hit: (-hit[1], hit[0]["_seq_no"])  # noqa: E731
+            else:
+                hits = ((objects[i], 0) for objects, ids, _ in matched for i in ids)
+                rank = lambda hit: hit[0]["_seq_no"]  # noqa: E731
+            if isinstance(start, int) and isinstance(per_page, int) and start >= 0:
+                # The page of a full sort without sorting every hit: nsmallest is sorted(...)[:n],
+                # ties kept in the order met, as the sort is stable.
+                ranked = heapq.nsmallest(start + per_page, hits, key=rank)
+            else:  # a page or per_page the slice below refuses or counts from the end: as before
+                ranked = sorted(hits, key=rank)
         shown = []
-        for doc, score in hits[start : start + per_page]:
+        for doc, score in ranked[start : start + per_page]:
             item = self.represent_created(doc, types.get(doc["type"]), fields)
             item["score"] = None if sort_key is not None else score
             if sort_key is not None:
                 item["sort"] = [sort_key(doc)[1]]
             shown.append(item)
-        return {**empty, "total": len(hits), "saved_objects": shown}
+        return {**empty, "total": total, "saved_objects": shown}
+
+    @staticmethod
+    def _hit_checks(
+        saved_type: SavedObjectsType,
+        wanted_namespaces: set[str],
+        wanted_workspaces: frozenset[str] | None,
+        has_reference: dict | None,
+        keep: Callable[[dict], bool] | None,
+        visible: Callable[[dict], bool] | None,
+    ) -> list[Callable[[dict], bool]]:
+        """What each object of the type must pass to be a hit, in the order they are asked; none
+        that every object of the type passes alike (the namespace of a single-namespace type)."""
+        checks: list[Callable[[dict], bool]] = []
+        if saved_type.namespace_type == "multiple":
+            checks.append(lambda doc: Repository._in_namespaces(doc, saved_type, wanted_namespaces))
+        if wanted_workspaces is not None:
+            checks.append(lambda doc: not wanted_workspaces.isdisjoint(doc.get("workspaces") or ()))
+        if has_reference:
+            wanted_type, wanted_id = has_reference.get("type"), has_reference.get("id")
+            checks.append(
+                lambda doc: any(
+                    r.get("type") == wanted_type and r.get("id") == wanted_id for r in doc.get("references", [])
+                )
+            )
+        if keep is not None:
+            checks.append(keep)
+        if visible is not None:
+            checks.append(visible)
+        return checks
 
     @staticmethod
     def _checked_filter(expression: str, allowed: list[str], types: TypeRegistry):

@@ -10,6 +10,7 @@ or fuzzy match scores its boost.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from .. import levenshtein
 from ..analysis import analyze, normalize
+from ..jsonvalue import clone
 from .types import SavedObjectsType
 
 K1, B = 1.2, 0.75
@@ -110,11 +112,20 @@ class TypeIndex:
         self.type_name = saved_type.name
         self.fields: dict[str, FieldIndex] = {}
         self.paths: dict[str, str] = {}  # indexed field -> attribute path it reads
+        # The mapping each top-level field was indexed under: a filter uses the field's index only
+        # while the type still maps the field so (a type's mappings may change once objects exist).
+        self.specs: dict[str, dict] = {}
+        # Each stored id's place in the repository's dict of the type (its first write since it was
+        # last absent): a subset of the ids taken from an index is put back in the order a scan of
+        # the objects would meet them.
+        self.positions: dict[str, int] = {}
+        self.next_position = 0
         for path, spec in saved_type.mappings.items():
             kind = SEARCHABLE.get(spec.get("type"))
             if kind is not None and spec.get("index", True) is not False:
                 self.fields[path] = FieldIndex(kind)
                 self.paths[path] = path
+                self.specs[path] = clone(spec)
             for sub, sub_spec in (spec.get("fields") or {}).items():
                 sub_kind = SEARCHABLE.get(sub_spec.get("type"))
                 if sub_kind is not None:
@@ -128,6 +139,22 @@ class TypeIndex:
     def remove(self, doc_id: str, attributes: dict) -> None:
         for name, index in self.fields.items():
             index.remove(doc_id, values_at(attributes, self.paths[name]))
+
+    def placed(self, doc_id: str) -> None:
+        """An id the type's dict did not hold goes in last."""
+        self.positions[doc_id] = self.next_position
+        self.next_position += 1
+
+    def in_stored_order(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` (stored ones) in the order the type's dict holds them."""
+        position = self.positions.__getitem__
+        return sorted(ids, key=position)
+
+    def field_for(self, attribute: str, spec: dict) -> FieldIndex | None:
+        """The index of an attribute still mapped as ``spec`` (None: a filter on it scans)."""
+        if self.specs.get(attribute) != spec:
+            return None
+        return self.fields.get(attribute)
 
 
 # -- simple_query_string ---------------------------------------------------------------------
@@ -154,8 +181,11 @@ class Negated:
 NOTHING = Bool("should", [])  # MatchNoDocs: a query with no clauses
 
 
+@functools.lru_cache(maxsize=256)
 def parse_simple_query(query: str, default_operator: str) -> Any:
-    """Lucene's SimpleQueryParser, flags ALL: the tree it builds, precedence by position."""
+    """Lucene's SimpleQueryParser, flags ALL: the tree it builds, precedence by position. Parsed once
+    per query and operator (a find asks it for each type; clients ask the same searches again): the
+    tree is only read once built."""
     default = "must" if default_operator.upper() == "AND" else "should"
     if query.strip() == "*":
         return Leaf("all")
@@ -385,6 +415,8 @@ def phrase_prefix(index: TypeIndex, name: str, query: str, boost: float, attribu
     }
     for word in words:
         candidates &= set(field_index.postings.get(word, {}))
+    if not words:  # one word: every object with a token it starts is an object whose field has one
+        return {doc_id: boost * (1 + 0) for doc_id in candidates}
     found = {}
     for doc_id in candidates:
         field_tokens = [t for v in values_at(attributes_of(doc_id), index.paths[name]) for t in analyze(v)]
@@ -415,6 +447,12 @@ def _in_order(positions: list[list[int]], k: int, previous: int, slop: int) -> b
 
 def scores_of_any(results: list[dict[str, float]]) -> dict[str, float]:
     """A disjunction: every document any clause matched, scored by the sum of the clauses' scores."""
+    matched = [result for result in results if result]
+    if len(matched) == 1:
+        # One clause matched (one field of several, often): its scores are the sums, as they are
+        # (0.0 + score is score, but for -0.0, which is written and ranked as 0.0 is). Every result
+        # is a dict of its own, made for this query, so it may be handed on.
+        return matched[0]
     merged: dict[str, float] = {}
     for result in results:
         for doc_id, score in result.items():
