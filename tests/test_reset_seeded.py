@@ -161,6 +161,11 @@ def restorable_view(store) -> dict:
                 so_type: {name: (f.postings, f.lengths, f.total_length, f.exact) for name, f in index.fields.items()}
                 for so_type, index in repository.indexes.items()
             }
+            # the order the index puts ids taken from it back in, which must be the objects' own
+            view[f"{name} index order"] = {
+                so_type: index.in_stored_order(reversed(list(repository.by_type.get(so_type, {}))))
+                for so_type, index in repository.indexes.items()
+            }
             view[f"{name} counters"] = (repository.seq_no, repository.primary_term)
     return view
 

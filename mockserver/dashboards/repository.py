@@ -166,17 +166,21 @@ class Repository(Seeded):
                             index.add(so_id, seeded["attributes"])
             if seeded_objects is None:
                 self.by_type.pop(so_type, None)
-            elif live is None:
-                self.by_type[so_type] = dict(seeded_objects)
-            elif so_type in self._reordered:
+            elif live is None or so_type in self._reordered:
+                self.by_type[so_type] = live = live if live is not None else {}
                 live.clear()
                 live.update(seeded_objects)
+                if index is not None:  # the seeded order is met again: its places are counted anew
+                    index.positions = dict(zip(live, range(len(live))))
+                    index.next_position = len(live)
             else:  # only writes: each seeded object is where it was
                 for so_id in ids:
                     if so_id in seeded_objects:
                         live[so_id] = seeded_objects[so_id]
                     else:
                         live.pop(so_id, None)
+                        if index is not None:
+                            index.positions.pop(so_id, None)
         if list(self.by_type) != list(by_type):
             ordered = {so_type: self.by_type[so_type] for so_type in by_type}
             self.by_type.clear()
