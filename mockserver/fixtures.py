@@ -11,10 +11,9 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from .errors import FixtureError
 from .resources import default_fixtures_dir
+from .schemas import Validator
 
 FixtureDocument = tuple[str, dict]  # (where it came from, the parsed document)
 
@@ -56,8 +55,9 @@ def read_fixture_paths(paths: Iterable[str | Path], include_default: bool) -> It
             yield str(file), parse_fixture_text(text, str(file))
 
 
-def check_fixture_shape(validator: Draft202012Validator, document: dict, source: str) -> None:
-    """Refuses a document that breaks ``schemas/fixture.json``, naming the first place that does."""
+def check_fixture_shape(validator: Validator, document: dict, source: str) -> None:
+    """Refuses a document that breaks ``schemas/fixture.json``, naming the first place that does
+    (jsonschema's errors, which run only where the compiled validator does not pass the document)."""
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         error = errors[0]

@@ -7,6 +7,8 @@ import re
 from json.encoder import encode_basestring
 from typing import Any
 
+import orjson
+
 # The values clone gives back as they are, asked by exact type so that most members cost no call.
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
@@ -196,18 +198,76 @@ def _plain(value: Any) -> Any:
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
+# orjson writes what JSON.stringify writes (compact; UTF-8 as it is; the same escapes, tested for every
+# code point) but for: doubles (1.0, 1e+16), integers past the doubles, array-index keys (kept in
+# insertion order, where JSON.stringify puts them first), keys sorted by code point (json-stable-
+# stringify sorts UTF-16 code units, which differs from U+E000 up) and lone surrogates. It refuses the
+# big integers (OPT_STRICT_INTEGER), the surrogates, non-string keys and, through ``default``, subclasses
+# (a str subclass, an IntEnum: the stdlib's to write); the rest is looked for in what it wrote, in a
+# copy of its bytes where each kind of character is one byte (one bytes.translate), so that a search
+# with a literal prefix finds it: digits and signs as 0, a point or an exponent as ".", the brackets
+# and the comma as ",", the lead bytes of U+E000 and up as 0xFF.
+_ORJSON_OPTIONS = orjson.OPT_STRICT_INTEGER | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_ORJSON_OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS
+_CLASSES = bytearray(range(256))
+for _byte in b"0123456789+-":
+    _CLASSES[_byte] = ord("0")
+for _byte in b".eE":
+    _CLASSES[_byte] = ord(".")
+for _byte in b"[]{},":
+    _CLASSES[_byte] = ord(",")
+for _byte in range(0xEE, 0xF5):  # UTF-8 lead bytes of U+E000..U+FFFF and of U+10000 up
+    _CLASSES[_byte] = 0xFF
+_CLASSES = bytes(_CLASSES)
+# A double ends "digit, point or exponent, digits, then a comma or a closing bracket"; a string can end
+# so too (then the Python writer writes it, alike). A key that may be an array index: a string after
+# "{" or "," that starts with a digit and is followed by ":" (strings matched as JSON tokens).
+_DOUBLE_END = re.compile(rb"0\.[0.]*,")
+_DIGIT_KEY = re.compile(rb',"0[^"\\]*(?:\\.[^"\\]*)*":', re.DOTALL)
+
+
+def _not_written(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def _orjson_text(value: Any, sort_keys: bool) -> str | None:
+    """An object or array as orjson writes it, where that is what JSON.stringify writes; else None."""
+    if type(value) is not dict and type(value) is not list:
+        return None  # a bare scalar: a double would have nothing after it to be told by
+    try:
+        data = orjson.dumps(
+            value, default=_not_written, option=_ORJSON_OPTIONS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        )
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return None
+    classes = data.translate(_CLASSES)
+    if _DOUBLE_END.search(classes):
+        return None
+    if b"\xff" in classes if sort_keys else _DIGIT_KEY.search(classes):
+        return None
+    return data.decode()
+
+
 def node_json(value: Any, sort_keys: bool = False) -> str:
     """JSON text as Node's JSON.stringify writes ``value`` (compact): non-ASCII as it is, only control
     characters, ``"``, ``\\`` and lone surrogates (lower-case ``\\udXXX``) escaped; numbers by
     :func:`js_number`; an object's array-index keys first, ascending, then the others in insertion
     order (OrdinaryOwnPropertyKeys), as a JSON.parse'd object holds them. ``sort_keys``: every
     object's keys in UTF-16 order instead, as json-stable-stringify writes them (its default sort)."""
+    text = _orjson_text(value, sort_keys)
+    return text if text is not None else stringify(value, sort_keys)
+
+
+def stringify(value: Any, sort_keys: bool = False) -> str:
+    """:func:`node_json` written in Python (the stdlib's C encoder where it writes alike): what orjson's
+    text is held to (tests/test_compiled_fast_paths.py), and the writer of what orjson does not write
+    alike (a double, most often: a find answer's scores)."""
     if not sort_keys:
         try:
             plain = _plain(value)
         except _Unlike:
             pass
-        else:  # the stdlib's C encoder, three times faster
+        else:  # the stdlib's C encoder, three times faster than the writer below
             return escape_surrogates(_COMPACT.encode(plain))
     parts: list[str] = []
     write = parts.append
