@@ -248,6 +248,24 @@ def _orjson_text(value: Any, sort_keys: bool) -> str | None:
     return data.decode()
 
 
+def node_json_lines(values: list, sort_keys: bool = False) -> str:
+    """``"\\n".join(node_json(value, sort_keys) for value in values)``, orjson's text of every value
+    looked through at once (what the search finds in a line it finds in the lines joined: no pattern
+    matches a newline's class); where it finds something, each value is written by :func:`node_json`."""
+    option = _ORJSON_OPTIONS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    dumps = orjson.dumps
+    try:
+        if not all(type(value) is dict or type(value) is list for value in values):
+            raise TypeError  # a bare scalar: node_json's to write
+        data = b"\n".join([dumps(value, default=_not_written, option=option) for value in values])
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return "\n".join([node_json(value, sort_keys) for value in values])
+    classes = data.translate(_CLASSES)
+    if _DOUBLE_END.search(classes) or (b"\xff" in classes if sort_keys else _DIGIT_KEY.search(classes)):
+        return "\n".join([node_json(value, sort_keys) for value in values])
+    return data.decode()
+
+
 def node_json(value: Any, sort_keys: bool = False) -> str:
     """JSON text as Node's JSON.stringify writes ``value`` (compact): non-ASCII as it is, only control
     characters, ``"``, ``\\`` and lone surrogates (lower-case ``\\udXXX``) escaped; numbers by
