@@ -1,7 +1,7 @@
-"""An export by type without a search writes its lines from the stored documents themselves (no copy,
-no find): the same file as the find's objects give, in every case the find decides (namespaces,
-workspaces, an id shared by two types, ids past ASCII, redaction, deep references, writes since); and
-node_json_lines writes what node_json writes, line by line."""
+"""An export from the repository itself writes its lines from the stored documents (no copy, no find,
+no bulk get): the same file as the find's and bulk get's objects give, in every case they decide
+(namespaces, workspaces, an id shared by two types, ids past ASCII, redaction, deep and missing
+references, writes since); and node_json_lines writes what node_json writes, line by line."""
 
 from __future__ import annotations
 
@@ -74,11 +74,16 @@ EXPORTS = [
     {"type": ["index-pattern", "dashboard"], "workspaces": ["*"]},
     {"type": ["data-source"], "redact_credentials": True},
     {"type": ["shared-thing"], "exclude_export_details": True},
+    {"objects": [{"type": "dashboard", "id": "a"}, {"type": "data-source", "id": "ds"}], "redact_credentials": True},
+    {
+        "objects": [{"type": "dashboard", "id": "a"}, {"type": "index-pattern", "id": "ip"}],
+        "include_references_deep": True,
+    },
 ]
 
 
 @pytest.mark.parametrize("options", EXPORTS)
-def test_an_export_by_type_writes_the_file_the_find_gives(options):
+def test_an_export_writes_the_file_the_find_and_bulk_get_give(options):
     types = registry()
     repository = seeded(types)
     direct = exports.export_ndjson(*exports.export(repository, types, **options))
@@ -106,6 +111,26 @@ def test_an_export_by_type_finds_what_the_find_finds_and_refuses_what_it_refuses
     for client in (repository, ThroughFind(repository)):
         with pytest.raises(exports.ExportLimitExceeded):
             exports.export(client, types, type=["visualization"], size_limit=5)
+
+
+def test_an_export_of_missing_objects_names_them_as_bulk_get_does():
+    types = registry()
+    repository = seeded(types)
+    wanted = [
+        {"type": "visualization", "id": "9"},
+        {"type": "dashboard", "id": "a"},
+        {"type": "index-pattern", "id": "x"},
+    ]
+    refusals = []
+    for client in (repository, ThroughFind(repository)):
+        with pytest.raises(exports.ExportObjectsMissing) as refused:
+            exports.export(client, types, objects=wanted)
+        refusals.append(refused.value.attributes)
+    assert refusals[0] == refusals[1]
+    assert [(o["type"], o["id"], o["error"]["statusCode"]) for o in refusals[0]["objects"]] == [
+        ("visualization", "9", 404),
+        ("index-pattern", "x", 404),
+    ]
 
 
 def test_the_lines_leave_the_stored_documents_as_they_were_and_a_later_write_leaves_the_file():

@@ -68,7 +68,7 @@ def export(
     if objects:
         if len(objects) > size_limit:  # the route's schema (maxSize) refuses it before the exporter could
             raise TooManyObjectsToExport(len(objects), size_limit)
-        fetched = repository.bulk_get(types, [{"type": o["type"], "id": o["id"]} for o in objects])["saved_objects"]
+        fetched = fetched_lines(repository, types, [{"type": o["type"], "id": o["id"]} for o in objects])
         missing = [o for o in fetched if "error" in o]
         if missing:
             raise ExportObjectsMissing(missing)
@@ -152,7 +152,7 @@ def with_references(repository: Repository, types: TypeRegistry, roots: list[dic
                     wanted.append({"type": reference["type"], "id": reference["id"]})
         if not wanted:
             break
-        fetched = repository.bulk_get(types, wanted)["saved_objects"]
+        fetched = fetched_lines(repository, types, wanted)
         frontier = []
         for obj in fetched:
             if "error" in obj:
@@ -221,6 +221,23 @@ def sorted_by_id(objects: list[dict]) -> list[dict]:
     if all(o["id"].isascii() for o in objects):
         return sorted(objects, key=lambda o: o["id"])
     return sorted(objects, key=lambda o: o["id"].encode("utf-16-be"))
+
+
+def fetched_lines(repository: Repository, types: TypeRegistry, wanted: list[dict]) -> list[dict]:
+    """``bulk_get``'s objects for ``wanted`` (each ``{type, id}``); from the repository itself, those it
+    finds as :func:`exported_line` gives them (bulk get's representation, less ``namespaces``, without
+    copies), the others as bulk get answers them."""
+    if repository.__class__ is not Repository:
+        return repository.bulk_get(types, wanted)["saved_objects"]
+    results = []
+    for request in wanted:
+        saved_type = types.get(request["type"])
+        doc = repository.stored(request["type"], request["id"]) if saved_type is not None else None
+        if doc is None:
+            results.append(repository.bulk_get(types, [request])["saved_objects"][0])
+        else:
+            results.append(exported_line(doc, saved_type))
+    return results
 
 
 def exported_line(doc: dict, saved_type) -> dict:
