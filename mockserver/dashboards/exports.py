@@ -172,17 +172,19 @@ def dependency_order(objects: list[dict]) -> list[dict]:
     on_path: set = set()
 
     def visit(key: tuple) -> None:
-        if key in on_path:
-            raise CircularReference(path[path.index(key) :] + [key])
         obj = by_key[key]
-        path.append(key)
-        on_path.add(key)
-        for reference in obj.get("references", ()):
-            target = (reference["type"], reference["id"])
-            if target in by_key and target not in done:
-                visit(target)
-        path.pop()
-        on_path.discard(key)
+        references = obj.get("references")
+        if references:  # an object without any is never on the path: nothing to go through
+            if key in on_path:
+                raise CircularReference(path[path.index(key) :] + [key])
+            path.append(key)
+            on_path.add(key)
+            for reference in references:
+                target = (reference["type"], reference["id"])
+                if target in by_key and target not in done:
+                    visit(target)
+            path.pop()
+            on_path.discard(key)
         done.add(key)
         ordered.append(obj)
 
