@@ -476,7 +476,7 @@ class Repository(Seeded):
         shown = []
         for doc, score in ranked[start : start + per_page]:
             item = self.represent_created(doc, types.get(doc["type"]), fields)
-            item["score"] = None if sort_key is not None else score
+            item["score"] = None if sort_key is not None else whole_as_int(score)
             if sort_key is not None:
                 item["sort"] = [sort_key(doc)[1]]
             shown.append(item)
@@ -630,6 +630,14 @@ class Repository(Seeded):
             return (0, value)
 
         return key
+
+
+def whole_as_int(score: float) -> float | int:
+    """A whole score (a prefix's boost, a match-all's 1) as the integer JSON.stringify writes it
+    ("2", not "2.0"), so that the answer holds no double the fast writers would write otherwise."""
+    if type(score) is float and score.is_integer() and abs(score) < 2**53:
+        return int(score)
+    return score
 
 
 def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:
