@@ -223,6 +223,11 @@ _CLASSES = bytes(_CLASSES)
 # so too (then the Python writer writes it, alike). A key that may be an array index: a string after
 # "{" or "," that starts with a digit and is followed by ":" (strings matched as JSON tokens).
 _DOUBLE_END = re.compile(rb"0\.[0.]*,")
+# orjson writes a double's shortest digits, as Number::toString does, but whole ones with ".0" and
+# the very large or small with an exponent: a text with neither (looked for anywhere, strings too, so
+# a string that looks so only sends the value to the Python writer) writes its doubles alike (a
+# find's scores, most often).
+_DOUBLE_UNLIKE = re.compile(rb"\.0[,\]}]|[0-9][eE]")
 _DIGIT_KEY = re.compile(rb',"0[^"\\]*(?:\\.[^"\\]*)*":', re.DOTALL)
 
 
@@ -241,7 +246,7 @@ def _orjson_text(value: Any, sort_keys: bool) -> str | None:
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return None
     classes = data.translate(_CLASSES)
-    if _DOUBLE_END.search(classes):
+    if _DOUBLE_END.search(classes) and _DOUBLE_UNLIKE.search(data):
         return None
     if b"\xff" in classes if sort_keys else _DIGIT_KEY.search(classes):
         return None

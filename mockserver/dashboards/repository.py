@@ -458,26 +458,59 @@ class Repository(Seeded):
             ranked = [(objects[i], 0) for objects, ids, _ in matched for i in ids]
             ranked.sort(key=lambda hit: (sort_key(hit[0]), hit[0]["_seq_no"]))
         else:
-            if search:
-                hits: Any = ((objects[i], scores[i]) for objects, ids, scores in matched for i in ids)
-                rank: Any = lambda hit: (-hit[1], hit[0]["_seq_no"])  # noqa: E731
-            else:
-                hits = ((objects[i], 0) for objects, ids, _ in matched for i in ids)
-                rank = lambda hit: hit[0]["_seq_no"]  # noqa: E731
-            if isinstance(start, int) and isinstance(per_page, int) and start >= 0:
-                # The page of a full sort without sorting every hit: nsmallest is sorted(...)[:n],
-                # ties kept in the order met, as the sort is stable.
-                ranked = heapq.nsmallest(start + per_page, hits, key=rank)
-            else:  # a page or per_page the slice below refuses or counts from the end: as before
-                ranked = sorted(hits, key=rank)
+            window = isinstance(start, int) and isinstance(per_page, int) and start >= 0
+            ranked = self._best_scored(matched, start + per_page, total) if search and window else None
+            if ranked is None:
+                if search:
+                    hits: Any = ((objects[i], scores[i]) for objects, ids, scores in matched for i in ids)
+                    rank: Any = lambda hit: (-hit[1], hit[0]["_seq_no"])  # noqa: E731
+                else:
+                    hits = ((objects[i], 0) for objects, ids, _ in matched for i in ids)
+                    rank = lambda hit: hit[0]["_seq_no"]  # noqa: E731
+                if window:
+                    # The page of a full sort without sorting every hit: nsmallest is sorted(...)[:n],
+                    # ties kept in the order met, as the sort is stable.
+                    ranked = heapq.nsmallest(start + per_page, hits, key=rank)
+                else:  # a page or per_page the slice below refuses or counts from the end: as before
+                    ranked = sorted(hits, key=rank)
         shown = []
         for doc, score in ranked[start : start + per_page]:
             item = self.represent_created(doc, types.get(doc["type"]), fields)
-            item["score"] = None if sort_key is not None else score
+            item["score"] = None if sort_key is not None else whole_as_int(score)
             if sort_key is not None:
                 item["sort"] = [sort_key(doc)[1]]
             shown.append(item)
         return {**empty, "total": total, "saved_objects": shown}
+
+    @staticmethod
+    def _best_scored(matched: list[tuple[dict, Any, dict]], count: int, total: int) -> list[tuple[dict, float]] | None:
+        """The first ``count`` hits by (score descending, _seq_no), as the full sort puts them, from a
+        few passes over the scores that call nothing per hit: the ``count``-th best score, the hits
+        above it, and of those at it (often most of them: a term scores alike in titles alike) the ones
+        whose _seq_no is among the lowest. None when the page reaches every hit, or when _seq_nos
+        repeat at the cut (a fixture's versions may), where only the order met can say."""
+        if count <= 0 or count >= total:
+            return None
+        values = [score for _, ids, scores in matched for score in map(scores.__getitem__, ids)]
+        values.sort(reverse=True)
+        cut = values[count - 1]
+        above: list[tuple[dict, float]] = []
+        at: list[tuple[dict, list[str]]] = []
+        for objects, ids, scores in matched:
+            above.extend((objects[i], scores[i]) for i in ids if scores[i] > cut)
+            tied = [i for i in ids if scores[i] == cut]
+            if tied:
+                at.append((objects, tied))
+        wanted = count - len(above)
+        tied_seq_nos = [[objects[i]["_seq_no"] for i in tied] for objects, tied in at]
+        seq_nos = sorted(seq_no for each in tied_seq_nos for seq_no in each)
+        last = seq_nos[wanted - 1]
+        if wanted < len(seq_nos) and seq_nos[wanted] == last:
+            return None
+        for (objects, tied), each in zip(at, tied_seq_nos):
+            above.extend((objects[i], cut) for i, seq_no in zip(tied, each) if seq_no <= last)
+        above.sort(key=lambda hit: (-hit[1], hit[0]["_seq_no"]))
+        return above
 
     @staticmethod
     def _hit_checks(
@@ -597,6 +630,14 @@ class Repository(Seeded):
             return (0, value)
 
         return key
+
+
+def whole_as_int(score: float) -> float | int:
+    """A whole score (a prefix's boost, a match-all's 1) as the integer JSON.stringify writes it
+    ("2", not "2.0"), so that the answer holds no double the fast writers would write otherwise."""
+    if type(score) is float and score.is_integer() and abs(score) < 2**53:
+        return int(score)
+    return score
 
 
 def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:

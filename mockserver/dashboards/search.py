@@ -99,10 +99,28 @@ class FieldIndex:
         count = len(self.lengths) or 1
         average = (self.total_length / count) or 1
         idf = math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
+
+        def score(tf: int, length: int) -> float:
+            return boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+
+        # A score depends on the term frequency and the field's length alone: the same expression,
+        # worked out once per length for the usual single occurrence.
+        once, lengths = _ByLength(lambda length: score(1, length)), self.lengths
         return {
-            doc_id: boost * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[doc_id] / average))
-            for doc_id, tf in posting.items()
+            doc_id: once[lengths[doc_id]] if tf == 1 else score(tf, lengths[doc_id]) for doc_id, tf in posting.items()
         }
+
+
+class _ByLength(dict):
+    """A score per field length, each worked out when first asked."""
+
+    def __init__(self, work):
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, length: int) -> float:
+        value = self[length] = self.work(length)
+        return value
 
 
 class TypeIndex:
