@@ -385,12 +385,16 @@ def create(
     if any(e["error"]["type"] in RESOLVABLE_ERRORS for e in accumulated):
         results = to_create
     elif target.scope is not None:
-        results = target.scope.bulk_create(target.types, to_create, overwrite=overwrite, workspaces=target.workspaces)[
-            "saved_objects"
-        ]
-    else:
+        results = target.scope.bulk_create(
+            target.types, to_create, overwrite=overwrite, workspaces=target.workspaces, owned=True
+        )["saved_objects"]
+    else:  # the objects were parsed from the file for this call: the documents take their values
         results = target.repository.bulk_create(
-            target.types, to_create, overwrite=overwrite, workspaces=None if overwrite else target.workspaces
+            target.types,
+            to_create,
+            overwrite=overwrite,
+            workspaces=None if overwrite else target.workspaces,
+            owned=True,
         )["saved_objects"]
     created = []
     for result in results:

@@ -32,7 +32,11 @@ def bulk_create(call: DashboardsCall):
     q = call.query
     with collection_paused():
         return 200, _client(call).bulk_create(
-            call.state.types, call.body, overwrite=q.get("overwrite", False), workspaces=_list(q.get("workspaces"))
+            call.state.types,
+            call.body,
+            overwrite=q.get("overwrite", False),
+            workspaces=_list(q.get("workspaces")),
+            owned=True,  # the body parsed for this call
         )
 
 
