@@ -295,7 +295,13 @@ class PermittedSavedObjects:
         return self.repository.create(types, so_type, body, overwrite=overwrite, workspaces=workspaces)
 
     def bulk_create(
-        self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
+        self,
+        types: TypeRegistry,
+        objects: list[dict],
+        *,
+        overwrite: bool = False,
+        workspaces: list[str] | None = None,
+        owned: bool = False,
     ) -> dict:
         """The target workspaces are the call's option only (the conflict wrapper rewrites each object's
         ``workspaces``, not the option). An overwrite skips the objects that do not exist yet (the
@@ -304,7 +310,7 @@ class PermittedSavedObjects:
         if any(o.get("type") == WORKSPACE for o in created) and self.control.release.at_least(2, 16):
             raise DashboardAdminRequired()
         self._check_targets_or_overwrite(types, objects, workspaces, overwrite)
-        return self.repository.bulk_create(types, objects, overwrite=overwrite, workspaces=workspaces)
+        return self.repository.bulk_create(types, objects, overwrite=overwrite, workspaces=workspaces, owned=owned)
 
     def workspaces_exist(self, workspaces: list[str]) -> bool:
         """checkWorkspacesExist as this caller sees it: one workspace by the workspace client's get (the

@@ -37,7 +37,7 @@ from .errors import (
     VersionConflict,
 )
 from .search import Searcher, TypeIndex, parse_simple_query, phrase_prefix, values_at
-from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry
+from .types import ROOT_FIELDS, SavedObjectsType, TypeRegistry, keep_document
 
 DEFAULT_NAMESPACE = "default"
 MAX_RESULT_WINDOW = 10000  # the saved objects index's index.max_result_window (OpenSearch's IndexSettings default)
@@ -216,9 +216,15 @@ class Repository(Seeded):
             shown["migrationVersion"] = dict(doc["migrationVersion"])
         return shown
 
-    def represent_created(self, doc: dict, saved_type: SavedObjectsType, fields: list[str] | None = None) -> dict:
+    def represent_created(
+        self, doc: dict, saved_type: SavedObjectsType, fields: list[str] | None = None, *, shared: bool = False
+    ) -> dict:
         """An object in the serializer's order (rawToSavedObject), as create, bulk create and find
-        answer it; no ``namespaces`` for a namespace-agnostic type."""
+        answer it; no ``namespaces`` for a namespace-agnostic type. ``shared``: the answer holds the
+        stored document's values themselves (a stored document is never changed in place), for a
+        caller that only reads or writes out the answer."""
+        if shared and fields is None:
+            return self._shown_created(doc, saved_type)
         shown: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
         if doc.get("originId") is not None:
             shown["originId"] = doc["originId"]
@@ -236,6 +242,25 @@ class Repository(Seeded):
             shown["workspaces"] = list(doc["workspaces"])  # strings: a copy of the list is a deep one
         if doc.get("permissions") is not None and fields is None:
             shown["permissions"] = clone(doc["permissions"])
+        if saved_type.namespace_type != "agnostic":
+            shown["namespaces"] = self.namespaces(doc, saved_type)
+        return shown
+
+    def _shown_created(self, doc: dict, saved_type: SavedObjectsType) -> dict:
+        """:meth:`represent_created` of the whole object, its values not copied."""
+        shown: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
+        if doc.get("originId") is not None:
+            shown["originId"] = doc["originId"]
+        shown["attributes"] = doc["attributes"]
+        shown["references"] = doc.get("references", [])
+        if doc.get("migrationVersion"):
+            shown["migrationVersion"] = doc["migrationVersion"]
+        shown["updated_at"] = doc["updated_at"]
+        shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
+        if doc.get("workspaces") is not None:
+            shown["workspaces"] = doc["workspaces"]
+        if doc.get("permissions") is not None:
+            shown["permissions"] = doc["permissions"]
         if saved_type.namespace_type != "agnostic":
             shown["namespaces"] = self.namespaces(doc, saved_type)
         return shown
@@ -265,17 +290,27 @@ class Repository(Seeded):
 
     # -- writing ---------------------------------------------------------------------------
     def new_document(
-        self, types: TypeRegistry, so_type: str, body: dict, now: str, *, workspaces: list[str] | None = None
+        self,
+        types: TypeRegistry,
+        so_type: str,
+        body: dict,
+        now: str,
+        *,
+        workspaces: list[str] | None = None,
+        owned: bool = False,
     ) -> tuple[dict, SavedObjectsType]:
-        """A document ready to write: checked, migrated and stamped (nothing is written yet)."""
+        """A document ready to write: checked, migrated and stamped (nothing is written yet). ``owned``:
+        the body's values are the caller's to give (parsed for this call, kept by nobody), so the
+        document takes them as they are, unless a migration of the type's could change them in place."""
         saved_type = types.require(so_type)
         if body.get("initialNamespaces") is not None and saved_type.namespace_type != "multiple":
             raise InitialNamespacesOnSingleNamespaceType()
+        copy = clone if not owned or _migrates(saved_type) else _as_it_is
         doc = {
             "id": body.get("id") or str(uuid.uuid1()),
             "type": so_type,
-            "attributes": clone(body["attributes"]),
-            "references": clone(body.get("references") or []),
+            "attributes": copy(body["attributes"]),
+            "references": copy(body.get("references") or []),
         }
         if body.get("migrationVersion") is not None:
             doc["migrationVersion"] = dict(body["migrationVersion"])
@@ -285,7 +320,7 @@ class Repository(Seeded):
             doc["namespaces"] = list(body.get("initialNamespaces") or [DEFAULT_NAMESPACE])
         for optional in ("originId", "permissions"):
             if body.get(optional) is not None:
-                doc[optional] = clone(body[optional])
+                doc[optional] = copy(body[optional])
         chosen_workspaces = body.get("workspaces") or workspaces
         if chosen_workspaces:
             doc["workspaces"] = list(chosen_workspaces)
@@ -306,16 +341,23 @@ class Repository(Seeded):
         existing = self.stored(so_type, doc["id"])
         if existing is not None and not overwrite:
             raise VersionConflict.exists(so_type, doc["id"], existing["_version"])
-        return self.represent_created(self.write(doc, saved_type), saved_type)
+        return self.represent_created(self.write(doc, saved_type), saved_type, shared=True)
 
     def bulk_create(
-        self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
+        self,
+        types: TypeRegistry,
+        objects: list[dict],
+        *,
+        overwrite: bool = False,
+        workspaces: list[str] | None = None,
+        owned: bool = False,
     ) -> dict:
+        """``owned``: the objects are the caller's to give (:meth:`new_document`)."""
         now = now_iso()
         prepared: list[tuple[dict, Any]] = []
         for body in objects:
             try:
-                prepared.append(self.new_document(types, body["type"], body, now, workspaces=workspaces))
+                prepared.append(self.new_document(types, body["type"], body, now, workspaces=workspaces, owned=owned))
             except BoomError as error:
                 if error.status in (422, 500):  # a migration's failure: not caught per item by the repository
                     raise
@@ -327,7 +369,7 @@ class Repository(Seeded):
             elif self.stored(doc["type"], doc["id"]) is not None and not overwrite:
                 results.append(item_error(doc["type"], doc["id"], SavedObjectConflict(doc["type"], doc["id"])))
             else:
-                results.append(self.represent_created(self.write(doc, outcome), outcome))
+                results.append(self.represent_created(self.write(doc, outcome), outcome, shared=True))
         return {"saved_objects": results}
 
     def _update_one(self, types: TypeRegistry, so_type: str, so_id: str, body: dict, now: str, conflict_error) -> dict:
@@ -638,6 +680,15 @@ def whole_as_int(score: float) -> float | int:
     if type(score) is float and score.is_integer() and abs(score) < 2**53:
         return int(score)
     return score
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
+def _migrates(saved_type: SavedObjectsType) -> bool:
+    """Whether a migration of the type's may change a document (the built-in types' leave it as it is)."""
+    return any(migration is not keep_document for migration in saved_type.migrations.values())
 
 
 def migrate(doc: dict, saved_type: SavedObjectsType) -> dict:

@@ -6,6 +6,7 @@ so does werkzeug.
 
 from __future__ import annotations
 
+from ..jsonvalue import collection_paused
 from ..product import Raw
 from . import exports, imports
 from .http import DASHBOARDS, DashboardsCall, saved_objects_client, security_plugin_roles, workspace_scope
@@ -29,9 +30,14 @@ def bulk_get(call: DashboardsCall):
 @route("POST", f"{BASE}/_bulk_create", "saved_objects.bulk_create")
 def bulk_create(call: DashboardsCall):
     q = call.query
-    return 200, _client(call).bulk_create(
-        call.state.types, call.body, overwrite=q.get("overwrite", False), workspaces=_list(q.get("workspaces"))
-    )
+    with collection_paused():
+        return 200, _client(call).bulk_create(
+            call.state.types,
+            call.body,
+            overwrite=q.get("overwrite", False),
+            workspaces=_list(q.get("workspaces")),
+            owned=True,  # the body parsed for this call
+        )
 
 
 @route("PUT", f"{BASE}/_bulk_update", "saved_objects.bulk_update")
@@ -86,26 +92,28 @@ def export(call: DashboardsCall):
 @route("POST", f"{BASE}/_import", "saved_objects.import")
 def import_objects(call: DashboardsCall):
     q = call.query
-    return 200, imports.import_objects(
-        _import_target(call),
-        call.body["file"],
-        overwrite=q.get("overwrite", False),
-        create_new_copies=q.get("createNewCopies", False),
-        data_source_enabled=q.get("dataSourceEnabled", False)
-        or not call.state.release.at_least(*imports.REFUSES_DATA_SOURCE_OBJECTS_SINCE),
-        limit=call.state.settings["max_import_export_size"],
-    )
+    with collection_paused():
+        return 200, imports.import_objects(
+            _import_target(call),
+            call.body["file"],
+            overwrite=q.get("overwrite", False),
+            create_new_copies=q.get("createNewCopies", False),
+            data_source_enabled=q.get("dataSourceEnabled", False)
+            or not call.state.release.at_least(*imports.REFUSES_DATA_SOURCE_OBJECTS_SINCE),
+            limit=call.state.settings["max_import_export_size"],
+        )
 
 
 @route("POST", f"{BASE}/_resolve_import_errors", "saved_objects.resolve_import_errors")
 def resolve_import_errors(call: DashboardsCall):
-    return 200, imports.resolve_import_errors(
-        _import_target(call),
-        call.body["file"],
-        call.body["retries"],
-        create_new_copies=call.query.get("createNewCopies", False),
-        limit=call.state.settings["max_import_export_size"],
-    )
+    with collection_paused():
+        return 200, imports.resolve_import_errors(
+            _import_target(call),
+            call.body["file"],
+            call.body["retries"],
+            create_new_copies=call.query.get("createNewCopies", False),
+            limit=call.state.settings["max_import_export_size"],
+        )
 
 
 def _import_target(call: DashboardsCall) -> imports.ImportTarget:

@@ -413,7 +413,13 @@ class WorkspaceScope:
         return self.repository.create(types, so_type, written, overwrite=overwrite)
 
     def bulk_create(
-        self, types: TypeRegistry, objects: list[dict], *, overwrite: bool = False, workspaces: list[str] | None = None
+        self,
+        types: TypeRegistry,
+        objects: list[dict],
+        *,
+        overwrite: bool = False,
+        workspaces: list[str] | None = None,
+        owned: bool = False,
     ) -> dict:
         workspaces = self.workspaces_for(workspaces)
         self.check_exist(workspaces, since=CREATE_CHECKS_WORKSPACES)
@@ -449,7 +455,7 @@ class WorkspaceScope:
             payload.append(written)
         # The option goes on as it came (the permission wrapper inside checks library_write on it); each
         # object already carries the workspaces it is written into, which the repository prefers.
-        created = self.repository.bulk_create(types, payload, overwrite=overwrite, workspaces=workspaces)[
+        created = self.repository.bulk_create(types, payload, overwrite=overwrite, workspaces=workspaces, owned=owned)[
             "saved_objects"
         ]
         return {"saved_objects": [*conflicts, *refused, *created]}
