@@ -119,6 +119,7 @@ class DashboardsState:
             types = self.types
         except ValueError as e:
             raise FixtureError(source, "/dashboards/types", str(e)) from None
+        loaded_at = None  # one load is one moment: its objects without an updated_at share it
         for so_type, objects in section.get("saved_objects", {}).items():
             saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:
@@ -139,7 +140,10 @@ class DashboardsState:
                     doc = migrate(doc, saved_type)
                 except BoomError as e:
                     raise FixtureError(source, place, e.message) from None
-                doc["updated_at"] = stored.get("updated_at") or now_iso()
+                updated_at = stored.get("updated_at")
+                if not updated_at:
+                    updated_at = loaded_at = loaded_at or now_iso()
+                doc["updated_at"] = updated_at
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if stored.get(optional) is not None:
                         doc[optional] = clone(stored[optional])
