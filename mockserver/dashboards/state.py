@@ -111,7 +111,7 @@ class DashboardsState:
             settings = {**settings, "config": given, **config.settings_of(given)}
         self.settings.update(settings)
         if section.get("types"):
-            self.fixture_types.update(clone(section["types"]))
+            self.fixture_types.update(section["types"])
             self.types_generation += 1
         try:
             # builds the registry: a type registered twice (a fixture's, a Python one, the one a setting's
@@ -128,11 +128,12 @@ class DashboardsState:
                 )
             for so_id, stored in objects.items():
                 place = f"/dashboards/saved_objects/{so_type}/{so_id}"
+                # The store hands a load a document of its own (StateStore.load): its parts are kept.
                 doc = {
                     "id": so_id,
                     "type": so_type,
-                    "attributes": clone(stored["attributes"]),
-                    "references": clone(stored.get("references", [])),
+                    "attributes": stored["attributes"],
+                    "references": stored.get("references", []),
                 }
                 if stored.get("migrationVersion") is not None:
                     doc["migrationVersion"] = dict(stored["migrationVersion"])
@@ -146,7 +147,7 @@ class DashboardsState:
                 doc["updated_at"] = updated_at
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if stored.get(optional) is not None:
-                        doc[optional] = clone(stored[optional])
+                        doc[optional] = stored[optional]
                 counter = self.repository.seq_no
                 written = self.repository.write(doc, saved_type)
                 if stored.get("version"):  # a dump, or a documented object: it keeps its version
