@@ -11,6 +11,7 @@ from typing import Protocol
 from jsonschema import Draft202012Validator
 
 from .fixtures import FixtureDocument, check_fixture_shape
+from .jsonvalue import clone
 
 
 class ProductState(Protocol):
@@ -89,10 +90,11 @@ class StateStore:
 
     def seed(self, documents: Iterable[FixtureDocument], started=None) -> None:
         """Loads fixture documents, runs ``started(store)`` (what products do when they start), and
-        makes the result the state that reset restores."""
+        makes the result the state that reset restores. The documents are the app's own, parsed or
+        built for this seed (:meth:`load`'s ``fresh``): the state keeps their parts."""
         with self.lock:
             for source, document in documents:
-                self.load(document, source)
+                self.load(document, source, fresh=True)
             if started is not None:
                 started(self)
             self._take_seed()
@@ -101,14 +103,18 @@ class StateStore:
         """Refuses a document that is not a fixture document (needs no lock)."""
         check_fixture_shape(self._fixture_validator, document, source)
 
-    def load(self, document: dict, source: str, checked: bool = False) -> None:
+    def load(self, document: dict, source: str, checked: bool = False, fresh: bool = False) -> None:
         """Adds a fixture document to the state; objects with the same id are replaced.
 
         The document is checked whole before anything is loaded (unless it was, with :meth:`check`),
-        and a product section that fails its own checks leaves that product as it was.
+        and a product section that fails its own checks leaves that product as it was. A ``fresh``
+        document (parsed for this load, which nobody else holds) gives the state its parts; any
+        other is copied first, so that the state never shares a part with a caller's value.
         """
         if not checked:
             self.check(document, source)
+        if not fresh:
+            document = clone(document)
         with self.lock:
             for product, section in document.items():
                 if product not in self.products:

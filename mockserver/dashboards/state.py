@@ -111,7 +111,7 @@ class DashboardsState:
             settings = {**settings, "config": given, **config.settings_of(given)}
         self.settings.update(settings)
         if section.get("types"):
-            self.fixture_types.update(clone(section["types"]))
+            self.fixture_types.update(section["types"])
             self.types_generation += 1
         try:
             # builds the registry: a type registered twice (a fixture's, a Python one, the one a setting's
@@ -119,6 +119,7 @@ class DashboardsState:
             types = self.types
         except ValueError as e:
             raise FixtureError(source, "/dashboards/types", str(e)) from None
+        loaded_at = None  # one load is one moment: its objects without an updated_at share it
         for so_type, objects in section.get("saved_objects", {}).items():
             saved_type = types.types.get(so_type)  # a hidden type's objects are in the index too
             if saved_type is None:
@@ -127,11 +128,12 @@ class DashboardsState:
                 )
             for so_id, stored in objects.items():
                 place = f"/dashboards/saved_objects/{so_type}/{so_id}"
+                # The store hands a load a document of its own (StateStore.load): its parts are kept.
                 doc = {
                     "id": so_id,
                     "type": so_type,
-                    "attributes": clone(stored["attributes"]),
-                    "references": clone(stored.get("references", [])),
+                    "attributes": stored["attributes"],
+                    "references": stored.get("references", []),
                 }
                 if stored.get("migrationVersion") is not None:
                     doc["migrationVersion"] = dict(stored["migrationVersion"])
@@ -139,10 +141,13 @@ class DashboardsState:
                     doc = migrate(doc, saved_type)
                 except BoomError as e:
                     raise FixtureError(source, place, e.message) from None
-                doc["updated_at"] = stored.get("updated_at") or now_iso()
+                updated_at = stored.get("updated_at")
+                if not updated_at:
+                    updated_at = loaded_at = loaded_at or now_iso()
+                doc["updated_at"] = updated_at
                 for optional in ("namespaces", "originId", "workspaces", "permissions"):
                     if stored.get(optional) is not None:
-                        doc[optional] = clone(stored[optional])
+                        doc[optional] = stored[optional]
                 counter = self.repository.seq_no
                 written = self.repository.write(doc, saved_type)
                 if stored.get("version"):  # a dump, or a documented object: it keeps its version
