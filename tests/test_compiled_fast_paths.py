@@ -298,7 +298,6 @@ def test_node_json_is_the_python_writers_text(value, sort_keys):
     "value",
     [
         {"a": 1.0},
-        [0.5],
         {"a": [1, 2.5e-7]},
         {"1": "x", "a": 2},
         {"a": {"b": 1, "0": 2}},
