@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, create_app
 
+import mockserver
 from mockserver.cli import main
 from mockserver.dashboards.config import assignment, yaml_scalar
 from mockserver.dashboards.versions import DEFAULT_VERSION
@@ -444,8 +445,9 @@ def test_the_stock_opensearch_dashboards_yml_loads_and_its_keys_are_kept():
     ],
 )
 def test_keys_newer_than_the_release_are_refused_as_osd_refuses_an_unknown_key(version, config, message):
+    # (mockserver's own create_app: the matrix's settings are not those of this release)
     with pytest.raises(ValueError) as refused:
-        create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
+        mockserver.create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
     assert str(refused.value).startswith(f"dashboards_config: {message}")
 
 
@@ -454,7 +456,7 @@ def test_keys_newer_than_the_release_are_refused_as_osd_refuses_an_unknown_key(v
     ("2.15.0", {"opensearchDashboards.dashboardAdmin": {"users": ["admin"], "groups": []}}),
 ])  # fmt: skip
 def test_the_first_release_with_a_key_takes_it(version, config):
-    create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
+    mockserver.create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
 
 
 @pytest.mark.parametrize(
