@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import DASHBOARDS_CONFIG, DASHBOARDS_RELEASE, Http, create_app
 
+import mockserver
 from mockserver.cli import main
 from mockserver.dashboards.config import assignment, yaml_scalar
 from mockserver.dashboards.versions import DEFAULT_VERSION
@@ -166,12 +167,14 @@ def test_the_settings_are_dumped_as_a_user_gives_them():
 
 
 def test_data_source_and_migrations_keys_are_accepted_and_kept():
-    config = {"data_source.enabled": True, "migrations.batchSize": 50, "migrations.skip": True}
+    data_source = {"data_source.enabled": True} if DASHBOARDS_RELEASE.at_least(2, 4) else {}
+    config = {**data_source, "migrations.batchSize": 50, "migrations.skip": True}
     app = create_app(products=["dashboards"], dashboards_config=config)
     from mockserver.app import runtime_of
 
     state = runtime_of(app).store.products["dashboards"]
-    assert state.config_value("data_source.enabled") is True and state.config_value("migrations.batchSize") == 50
+    assert state.config_value("data_source.enabled") is bool(data_source)
+    assert state.config_value("migrations.batchSize") == 50
     assert state.config_value("migrations.pollInterval") == 1500  # OSD's default
 
 
@@ -420,6 +423,40 @@ def test_the_stock_opensearch_dashboards_yml_loads_and_its_keys_are_kept():
     assert state.settings["index"] == ".opensearch_dashboards"
     http = Http(app.test_client())
     assert http.get("/api/saved_objects/_find?type=config").status == 200
+
+
+@pytest.mark.parametrize(
+    ("version", "config", "message"),
+    [
+        # No data_source plugin before 2.4.0 (NAMESPACE_SINCE): its keys are nobody's.
+        ("2.3.0", {"data_source.enabled": True}, 'Unknown configuration key(s): "data_source.enabled". Check for'),
+        ("2.3.0", {"data_source": {"encryption": {"wrappingKeyName": "k"}}}, 'Unknown configuration key(s): "data_sou'),
+        # opensearchDashboards.dashboardAdmin came with 2.15.0 (#6829): 2.14's opensearchDashboards object lacks it.
+        (
+            "2.14.0",
+            {"opensearchDashboards.dashboardAdmin.users": ["admin"]},
+            "[config validation of [opensearchDashboards].dashboardAdmin]: definition for this key is missing",
+        ),
+        (
+            "1.3.20",
+            {"opensearchDashboards": {"dashboardAdmin": {"groups": ["admins"]}}},
+            "[config validation of [opensearchDashboards].dashboardAdmin]: definition for this key is missing",
+        ),
+    ],
+)
+def test_keys_newer_than_the_release_are_refused_as_osd_refuses_an_unknown_key(version, config, message):
+    # (mockserver's own create_app: the matrix's settings are not those of this release)
+    with pytest.raises(ValueError) as refused:
+        mockserver.create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
+    assert str(refused.value).startswith(f"dashboards_config: {message}")
+
+
+@pytest.mark.parametrize(("version", "config"), [
+    ("2.4.0", {"data_source.enabled": True}),
+    ("2.15.0", {"opensearchDashboards.dashboardAdmin": {"users": ["admin"], "groups": []}}),
+])  # fmt: skip
+def test_the_first_release_with_a_key_takes_it(version, config):
+    mockserver.create_app(products=["dashboards"], dashboards_config=config, dashboards_version=version)
 
 
 @pytest.mark.parametrize(

@@ -139,9 +139,13 @@ def test_without_a_security_plugin_every_request_is_the_admins_from_2_15(tmp_pat
 
 
 def test_2_14_has_no_dashboard_admin(tmp_path):
-    # The configured admin is checked like anybody...
-    bar = As(app(tmp_path, "2.14.0", **{"opensearchDashboards.dashboardAdmin.users": ["bar"]}), "bar")
-    assert_all_refused(writes(bar))
+    # Its opensearchDashboards schema has no dashboardAdmin yet (config.DASHBOARD_ADMIN_SINCE): refused at start...
+    with pytest.raises(
+        ValueError, match=r"\[opensearchDashboards\]\.dashboardAdmin\]: definition for this key is missing"
+    ):
+        app(tmp_path, "2.14.0", **{"opensearchDashboards.dashboardAdmin.users": ["bar"]})
+    # ...so bar is checked like anybody...
+    assert_all_refused(writes(As(app(tmp_path, "2.14.0"), "bar")))
     # ...and a request without a security plugin has no principals: only the objects with neither
     # workspaces nor an ACL are its own.
     anonymous = Anonymous(app(tmp_path, "2.14.0", security=False))

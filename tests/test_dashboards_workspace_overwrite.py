@@ -26,9 +26,10 @@ from test_dashboards_workspace_permissions import FIXTURE, As, fixture_app
 ON = {
     "workspace.enabled": True,
     "savedObjects.permission.enabled": True,
-    # Somebody else is the admin: before 2.18 no admin configured made every user one (utils.ts).
-    "opensearchDashboards.dashboardAdmin.users": ["boss"],
 }
+# Somebody else is the admin: before 2.18 no admin configured made every user one (utils.ts); 2.14 has
+# neither the key nor the admin (config.DASHBOARD_ADMIN_SINCE).
+ADMIN = {"opensearchDashboards.dashboardAdmin.users": ["boss"]}
 # Each case holds from the first release with the plugin on to the newest.
 RELEASES = ("2.14.0", "2.17.1", "2.19.4", "3.6.0")
 
@@ -57,7 +58,11 @@ def document() -> dict:
 def app(tmp_path, version: str):
     (tmp_path / version).mkdir()
     return fixture_app(
-        tmp_path / version, document(), products=["dashboards"], dashboards_config=ON, dashboards_version=version
+        tmp_path / version,
+        document(),
+        products=["dashboards"],
+        dashboards_config={**ON, **({} if version == "2.14.0" else ADMIN)},
+        dashboards_version=version,
     )
 
 

@@ -126,13 +126,24 @@ NAMESPACES = (
 # savedObjects' schema (saved_objects_config.ts) lacks ``permission``, a key its object refuses. Both came
 # with the workspace work of the 2.14.0 release notes: "Setup workspace skeleton and implement basic CRUD
 # API" (#5075), "Add ACL related functions" (#5084), the same release as the ``workspace`` type (types.py).
-NAMESPACE_SINCE = {"workspace": "2.14.0"}
+# The data_source plugin (src/plugins/data_source, its config.ts) came with the 2.4.0 release notes
+# "[Multi DataSource]" entries (#2204 legacy client, #2448 the dataSource plugin's README), the same release
+# as its ``data-source`` type (types.py INTRODUCED_IN).
+NAMESPACE_SINCE = {"workspace": "2.14.0", "data_source": "2.4.0"}
 # migrations.adminRoles, and the _migrate route's check of it: not in the stored migrate.ts of the releases
 # (d7004dc5, 7c87c3aa register the route with no authorization) nor in any release notes up to 3.9.0's;
 # the stored main has both (saved_objects_config.ts 0353c85e, beside the 3.7.0 SQLite storage backend;
 # routes/integration_tests/migrate_authz.test.ts ae7ec528). So: the first release after 3.9.
 MIGRATE_NEEDS_ADMIN_ROLE_SINCE = "3.10.0"
-KEY_SINCE = {"savedObjects.permission": "2.14.0", "migrations.adminRoles": MIGRATE_NEEDS_ADMIN_ROLE_SINCE}
+# opensearchDashboards.dashboardAdmin (users, groups): "[Workspace] Add Dashboard admin (groups/users)"
+# (#6829) of the 2.15.0 release notes; the stored opensearch_dashboards_config.ts without it (13a23196)
+# has only enabled, index, autocomplete*, branding and isSurveyAllowed, so its object refuses the key.
+DASHBOARD_ADMIN_SINCE = "2.15.0"
+KEY_SINCE = {
+    "savedObjects.permission": "2.14.0",
+    "migrations.adminRoles": MIGRATE_NEEDS_ADMIN_ROLE_SINCE,
+    "opensearchDashboards.dashboardAdmin": DASHBOARD_ADMIN_SINCE,
+}
 # Records (schema.recordOf) and sub-objects whose keys are the user's (or whose schema the mock does not
 # hold: http's ssl_config.ts): any key under them is taken.
 OPEN_PREFIXES = (
