@@ -201,3 +201,18 @@ def test_a_sync_job_index_made_with_other_mappings_is_searched():
     assert index.search_groups(LIST_FILTERS, "created_at", descending=True) is None
     assert listed_ids(es, connector_id="shared") == (1, ["j1"])  # an analysed token matches
     assert listed_ids(es) == (2, ["j2", "j1"])
+
+
+def test_a_job_written_through_doc_without_a_status_refuses_cancel_and_error_as_a_transition():
+    """No transition leaves a missing status: cancel and set_error refuse it in the transition's
+    words (a 400 in Elasticsearch's format), not as the mock's own bug."""
+    store, es = sync_job_state()
+    es.documents.index(SYNC_JOBS_ALIAS, "bare", {"connector": {"id": "c1"}, "job_type": "full"})
+    jobs = es.sync_jobs
+    for call in (lambda: jobs.cancel("bare"), lambda: jobs.set_error("bare", "it broke")):
+        try:
+            call()
+        except ElasticsearchError as error:
+            assert "Invalid transition attempt from [null]" in str(error)
+        else:
+            raise AssertionError("a job without a status was moved")

@@ -54,10 +54,11 @@ def validate(job_id: str, *problems: str | None) -> None:
         raise ActionRequestValidation(found)
 
 
-def check_transition(current: str, target: str) -> None:
+def check_transition(current: str | None, target: str) -> None:
+    """``current`` is None for a job written through _doc without a status: no transition leaves it."""
     if target not in TRANSITIONS.get(current, set()):
         reason = (
-            f"Invalid transition attempt from [{current}] to [{target}]. "
+            f"Invalid transition attempt from [{'null' if current is None else current}] to [{target}]. "
             "Such a ConnectorSyncStatus transition is not supported by the Connector Protocol."
         )
         raise StatusException(reason, caused_by=InvalidStatusTransition(reason))
@@ -240,13 +241,13 @@ class SyncJobs:
         validate(job_id)
         doc = self._doc(job_id)
         now = self.clock.now()
-        if doc["status"] in ("pending", "suspended"):
+        if doc.get("status") in ("pending", "suspended"):
             check_transition(doc["status"], "canceled")
             self._update(
                 job_id, {"status": "canceled", "cancelation_requested_at": now, "canceled_at": now, "completed_at": now}
             )
         else:
-            check_transition(doc["status"], "canceling")
+            check_transition(doc.get("status"), "canceling")
             self._update(job_id, {"status": "canceling", "cancelation_requested_at": now})
 
     def check_in(self, job_id: str) -> None:
@@ -272,7 +273,7 @@ class SyncJobs:
     def set_error(self, job_id: str, error: str) -> None:
         validate(job_id, None if error else "[error] of the connector sync job cannot be null or empty")
         doc = self._doc(job_id)
-        check_transition(doc["status"], "error")
+        check_transition(doc.get("status"), "error")
         self._update(job_id, {"error": error, "status": "error"})
 
     def update_stats(
