@@ -21,7 +21,7 @@ from .errors import (
     TooManyObjectsToExport,
     TypeOrObjectsRequired,
 )
-from .repository import DEFAULT_NAMESPACE, MAX_RESULT_WINDOW, Repository, encode_version
+from .repository import DEFAULT_NAMESPACE, MAX_RESULT_WINDOW, Repository, shown_stored
 from .types import DATA_SOURCE, TypeRegistry
 
 DEFAULT_SIZE_LIMIT = 10000
@@ -79,7 +79,7 @@ def export(
         hits = stored_of_types(repository, types, type, workspaces)
         if len(hits) > size_limit:
             raise ExportLimitExceeded(size_limit)
-        roots = [exported_line(doc, types.get(doc["type"])) for doc in sorted_by_id(hits)]
+        roots = [shown_stored(doc) for doc in sorted_by_id(hits)]
     elif type:
         # fetchObjectsToExport asks one page of the limit itself: over 10000, OpenSearch refuses the window.
         found = repository.find(types, type=type, search=search, per_page=size_limit, workspaces=workspaces)
@@ -227,7 +227,7 @@ def sorted_by_id(objects: list[dict]) -> list[dict]:
 
 def fetched_lines(repository: Repository, types: TypeRegistry, wanted: list[dict]) -> list[dict]:
     """``bulk_get``'s objects for ``wanted`` (each ``{type, id}``); from the repository itself, those it
-    finds as :func:`exported_line` gives them (bulk get's representation, less ``namespaces``, without
+    finds as :func:`repository.shown_stored` gives them (bulk get's representation, less ``namespaces``, without
     copies), the others as bulk get answers them."""
     if repository.__class__ is not Repository:
         return repository.bulk_get(types, wanted)["saved_objects"]
@@ -238,27 +238,8 @@ def fetched_lines(repository: Repository, types: TypeRegistry, wanted: list[dict
         if doc is None:
             results.append(repository.bulk_get(types, [request])["saved_objects"][0])
         else:
-            results.append(exported_line(doc, saved_type))
+            results.append(shown_stored(doc))
     return results
-
-
-def exported_line(doc: dict, saved_type) -> dict:
-    """``Repository.represent_created`` of a stored document without what the export drops
-    (``namespaces``), its members the document's own: a stored document is never changed in place."""
-    line: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
-    if doc.get("originId") is not None:
-        line["originId"] = doc["originId"]
-    line["attributes"] = doc["attributes"]
-    line["references"] = doc.get("references", [])
-    if doc.get("migrationVersion"):
-        line["migrationVersion"] = doc["migrationVersion"]
-    line["updated_at"] = doc["updated_at"]
-    line["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
-    if doc.get("workspaces") is not None:
-        line["workspaces"] = doc["workspaces"]
-    if doc.get("permissions") is not None:
-        line["permissions"] = doc["permissions"]
-    return line
 
 
 def export_ndjson(lines: list[dict], details: dict | None) -> str:

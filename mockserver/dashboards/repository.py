@@ -49,6 +49,25 @@ def encode_version(seq_no: int, primary_term: int) -> str:
     return base64.b64encode(f"[{seq_no:d},{primary_term:d}]".encode()).decode()
 
 
+def shown_stored(doc: dict) -> dict:
+    """A stored object as create and bulk get show it, less ``namespaces``, its members the document's
+    own (not copied: a stored document is never changed in place)."""
+    shown: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
+    if doc.get("originId") is not None:
+        shown["originId"] = doc["originId"]
+    shown["attributes"] = doc["attributes"]
+    shown["references"] = doc.get("references", [])
+    if doc.get("migrationVersion"):
+        shown["migrationVersion"] = doc["migrationVersion"]
+    shown["updated_at"] = doc["updated_at"]
+    shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
+    if doc.get("workspaces") is not None:
+        shown["workspaces"] = doc["workspaces"]
+    if doc.get("permissions") is not None:
+        shown["permissions"] = doc["permissions"]
+    return shown
+
+
 def decode_version(version: str) -> tuple[int, int]:
     try:
         seq_no, primary_term = json.loads(base64.b64decode(version, validate=True))
@@ -248,19 +267,7 @@ class Repository(Seeded):
 
     def _shown_created(self, doc: dict, saved_type: SavedObjectsType) -> dict:
         """:meth:`represent_created` of the whole object, its values not copied."""
-        shown: dict[str, Any] = {"type": doc["type"], "id": doc["id"]}
-        if doc.get("originId") is not None:
-            shown["originId"] = doc["originId"]
-        shown["attributes"] = doc["attributes"]
-        shown["references"] = doc.get("references", [])
-        if doc.get("migrationVersion"):
-            shown["migrationVersion"] = doc["migrationVersion"]
-        shown["updated_at"] = doc["updated_at"]
-        shown["version"] = encode_version(doc["_seq_no"], doc["_primary_term"])
-        if doc.get("workspaces") is not None:
-            shown["workspaces"] = doc["workspaces"]
-        if doc.get("permissions") is not None:
-            shown["permissions"] = doc["permissions"]
+        shown = shown_stored(doc)
         if saved_type.namespace_type != "agnostic":
             shown["namespaces"] = self.namespaces(doc, saved_type)
         return shown
