@@ -49,13 +49,11 @@ class SavedObjectsType:
         return attributes.get(self.title_attribute) if self.title_attribute else None
 
 
-def _keep(doc: dict) -> dict:
+def keep_document(doc: dict) -> dict:
     """The built-in types' migrations are not replayed here: an object comes out unchanged, marked
-    with the version its type's newest migration has."""
+    with the version its type's newest migration has (the repository asks for this function: such a
+    migration changes nothing it must copy first)."""
     return doc
-
-
-keep_document = _keep  # the repository asks for it: such a migration changes nothing it must copy first
 
 
 def _builtin(
@@ -72,7 +70,7 @@ def _builtin(
         default_search_field=search_field,
         title_attribute=title,
         mappings=mappings,
-        migrations={latest: _keep} if latest else {},
+        migrations={latest: keep_document} if latest else {},
     )
 
 
@@ -245,7 +243,7 @@ def data_source_type(release: Release) -> SavedObjectsType:
         default_search_field="title",
         title_attribute="title",
         mappings={"title": TEXT},
-        migrations={version: _keep} if release.has(since) else {},
+        migrations={version: keep_document} if release.has(since) else {},
     )
 
 
@@ -322,5 +320,5 @@ def type_from_fixture(name: str, spec: dict) -> SavedObjectsType:
         default_search_field=management.get("defaultSearchField"),
         title_attribute=management.get("titleAttribute", "title"),
         mappings=flatten_mappings(spec.get("mappings", {}).get("properties", {})),
-        migrations={version: _keep for version in spec.get("migrationVersions", [])},
+        migrations={version: keep_document for version in spec.get("migrationVersions", [])},
     )
